@@ -1,0 +1,3 @@
+from heypeter_tui.cli import main
+
+raise SystemExit(main())

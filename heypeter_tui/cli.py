@@ -1,0 +1,283 @@
+"""The command line: the dashboard, and commands for scripts and pipelines.
+
+Exit codes: 0 success, 1 a NO-GO gate, 2 bad input or usage (one line on stderr, no traceback).
+Only the dashboard imports the UI, so every other command starts without loading Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from heypeter_tui import __version__
+from heypeter_tui.context import Context
+from heypeter_tui.core import commands
+from heypeter_tui.core.clock import format_full, parse_iso, parse_when
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.loader import validate_file
+from heypeter_tui.core.paths import ensure_private_dir
+from heypeter_tui.core.report import to_json, to_markdown
+from heypeter_tui.core.run import gate, overall_progress
+
+PROG = "heypeter-tui"
+GATE_REASONS_SHOWN = 10
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {PROG} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # The common options are accepted before or after the command; SUPPRESS keeps a command's
+    # parser from resetting what was given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS, help="keep runs here instead of the user state dir")
+    common.add_argument("--operator", default=argparse.SUPPRESS, help="who is acting (default: config.yaml's operator, else the login name)")
+    common.add_argument("--checklist", default=argparse.SUPPRESS, help="checklist id or path (dashboard: open its latest run)")
+    parser = _Parser(prog=PROG, description="Run a production deployment from its checklist.", parents=[common])
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.set_defaults(handler=cmd_dashboard, state_dir=None, operator=None, checklist=None)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    _add = sub.add_parser
+
+    def add_parser(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        return _add(name, parents=[common], **kwargs)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
+
+    new = sub.add_parser("new", help="start a new run and make it current")
+    new.add_argument("title")
+    new.add_argument("--t0", help="target time: 14:00, '2026-12-03 14:00', +2h or ISO 8601")
+    new.set_defaults(handler=cmd_new)
+
+    sub.add_parser("runs", help="list runs").set_defaults(handler=cmd_runs)
+    open_ = sub.add_parser("open", help="make a run current")
+    open_.add_argument("run", help="run id, a unique prefix of it, or its title")
+    open_.set_defaults(handler=cmd_open)
+
+    status = sub.add_parser("status", help="progress and the Go / No-Go verdict of the current run")
+    status.add_argument("--json", action="store_true", help="as JSON")
+    status.add_argument("--gate", action="store_true", help="exit 0 on GO, 1 on NO-GO")
+    status.set_defaults(handler=cmd_status)
+
+    mark = sub.add_parser("mark", help="set an item's state (for scripts and pipelines)")
+    mark.add_argument("item", help="item key (section/item), item id, or its exact text")
+    mark.add_argument("status", help="done, pending, na or blocked")
+    mark.add_argument("--reason", default="", help="required for na and blocked")
+    mark.add_argument("--note", help="also add this note")
+    mark.set_defaults(handler=cmd_mark)
+
+    sign = sub.add_parser("sign", help="sign off for a role")
+    sign.add_argument("role")
+    sign.add_argument("--name", required=True)
+    sign.add_argument("--signature", default="")
+    sign.set_defaults(handler=cmd_sign)
+
+    revoke = sub.add_parser("revoke", help="revoke a role's sign-off")
+    revoke.add_argument("role")
+    revoke.add_argument("--reason", required=True)
+    revoke.set_defaults(handler=cmd_revoke)
+
+    export = sub.add_parser("export", help="the run's full record")
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    export.set_defaults(handler=cmd_export)
+
+    validate = sub.add_parser("validate", help="check a checklist file")
+    validate.add_argument("file", type=Path)
+    validate.set_defaults(handler=cmd_validate)
+
+    sub.add_parser("checklists", help="list the checklists available by id").set_defaults(handler=cmd_checklists)
+    sub.add_parser("paths", help="where config and runs live").set_defaults(handler=cmd_paths)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    context = Context(state_dir=args.state_dir, operator=args.operator)
+    try:
+        return args.handler(context, args)
+    except UserError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+
+def cmd_dashboard(context: Context, args: argparse.Namespace) -> int:
+    session = context.current_session(args.checklist)
+    from heypeter_tui.ui.app import HeyPeterApp  # only the dashboard pays for Textual
+
+    HeyPeterApp(session, context.config).run()
+    return 0
+
+
+def cmd_new(context: Context, args: argparse.Namespace) -> int:
+    t0 = None
+    if args.t0:
+        try:
+            t0 = parse_when(args.t0, context.clock())
+        except ValueError as error:
+            raise UserError(f"--t0: {error}") from error
+    run_id = context.create_run(args.title, args.checklist, t0)
+    print(f"created run {run_id} (now current)")
+    return 0
+
+
+def cmd_runs(context: Context, args: argparse.Namespace) -> int:
+    current = context.workspace.current_id()
+    rows = [("", "RUN", "TITLE", "CHECKLIST", "PROGRESS", "T-0")]
+    for run in context.workspace.runs():
+        try:
+            state = context.session(run.id).state
+        except UserError as error:
+            print(f"{PROG}: {error}", file=sys.stderr)
+            continue
+        t0 = format_full(parse_iso(state.t0)) if state.t0 else "-"
+        mark = "*" if run.id == current else ""
+        rows.append((mark, run.id, state.title, state.checklist.id, str(overall_progress(state)), t0))
+    if len(rows) == 1:
+        print("no runs yet; `heypeter-tui new TITLE` starts one")
+        return 0
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+def cmd_open(context: Context, args: argparse.Namespace) -> int:
+    run_id = context.workspace.resolve(args.run)
+    context.workspace.set_current(run_id)
+    print(f"current run: {run_id}")
+    return 0
+
+
+def cmd_status(context: Context, args: argparse.Namespace) -> int:
+    session = context.current_session(args.checklist)
+    state = session.state
+    verdict = gate(state)
+    progress = overall_progress(state)
+    if args.json:
+        from heypeter_tui.core.run import summary
+
+        print(json.dumps(summary(state), indent=2, ensure_ascii=False))
+    else:
+        print(f"{state.title} ({state.run_id})")
+        print(f"checklist: {state.checklist.title} [{state.checklist.id}]")
+        if state.t0:
+            print(f"T-0: {format_full(parse_iso(state.t0))}")
+        print(f"progress: {progress} complete, {progress.blocked} blocked")
+        print(f"verdict: {verdict.verdict}")
+        for reason in verdict.reasons[:GATE_REASONS_SHOWN]:
+            print(f"  - {reason}")
+        if len(verdict.reasons) > GATE_REASONS_SHOWN:
+            print(f"  … and {len(verdict.reasons) - GATE_REASONS_SHOWN} more")
+    for problem in session.problems:
+        print(f"{PROG}: warning: {problem}", file=sys.stderr)
+    return (0 if verdict.go else 1) if args.gate else 0
+
+
+def cmd_mark(context: Context, args: argparse.Namespace) -> int:
+    session = context.current_session(args.checklist)
+    key = commands.find_item(session.state, args.item)
+    change = commands.set_status(session.state, key, commands.parse_status(args.status), args.reason)
+    note = commands.add_note(session.state, key, args.note) if args.note is not None else None
+    session.record(change)
+    if note:
+        session.record(note)
+    print(f"{key}: {session.state.item(key).status}")
+    return 0
+
+
+def cmd_sign(context: Context, args: argparse.Namespace) -> int:
+    session = context.current_session(args.checklist)
+    change = commands.sign(session.state, args.role, args.name, args.signature)
+    session.record(change)
+    open_items = change.data["open_items"]
+    warning = f" ({open_items} readiness items were still open)" if open_items else ""
+    print(f"{change.data['role']} signed by {change.data['name']}{warning}")
+    return 0
+
+
+def cmd_revoke(context: Context, args: argparse.Namespace) -> int:
+    session = context.current_session(args.checklist)
+    change = commands.revoke(session.state, args.role, args.reason)
+    session.record(change)
+    print(f"{change.data['role']} sign-off revoked")
+    return 0
+
+
+def cmd_export(context: Context, args: argparse.Namespace) -> int:
+    state = context.current_session(args.checklist).state
+    if args.format == "json":
+        text = json.dumps(to_json(state), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = to_markdown(state)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        _write_private_file(args.output, text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(context: Context, args: argparse.Namespace) -> int:
+    validation = validate_file(args.file)
+    for problem in validation.errors:
+        print(f"error: {problem}", file=sys.stderr)
+    for problem in validation.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    if validation.errors or validation.checklist is None:
+        return 2
+    checklist = validation.checklist
+    print(
+        f"{args.file}: valid: {checklist.title} [{checklist.id}], {len(checklist.sections)} sections, "
+        f"{len(checklist.phases)} phases, {checklist.item_count} items"
+    )
+    return 0
+
+
+def cmd_checklists(context: Context, args: argparse.Namespace) -> int:
+    for checklist_id, path in context.available_checklists().items():
+        print(f"{checklist_id}\t{path}")
+    return 0
+
+
+def cmd_paths(context: Context, args: argparse.Namespace) -> int:
+    current = context.workspace.current_id()
+    print(f"config\t{context.config_dir / 'config.yaml'}")
+    print(f"checklists\t{context.config_dir / 'checklists'}")
+    print(f"themes\t{context.config_dir / 'themes'}")
+    print(f"state\t{context.workspace.state_dir}")
+    print(f"runs\t{context.workspace.runs_dir}")
+    if current:
+        print(f"current\t{context.workspace.store(current).path}")
+    return 0
+
+
+def _write_private_file(path: Path, text: str) -> None:
+    """Whole or not at all: a temporary file beside it, fsync, rename. 0600: it holds contacts."""
+    if not path.parent.exists():
+        ensure_private_dir(path.parent)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise UserError(f"{path}: cannot write: {error.strerror or error}") from error

@@ -1,0 +1,1 @@
+"""The model: checklists, runs and their log. Plain Python; never imports textual."""

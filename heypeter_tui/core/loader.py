@@ -1,0 +1,403 @@
+"""Checklist files (YAML, schema 1) -> Checklist, with every error named `FILE:LINE:COLUMN`.
+
+The file is parsed with PyYAML's SafeLoader as far as its node graph (`yaml.compose`) and never
+further: no Python object is ever constructed from a tag, and every node keeps its position, so
+each problem names its line. The walk below reads the nodes into frozen dataclasses, collecting
+every error (up to `MAX_ERRORS`) rather than stopping at the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from heypeter_tui.core.checklist import SCHEMA_VERSION, Checklist, ContactRole, Group, GroupKind, Item
+from heypeter_tui.core.durations import parse_duration
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.ids import slugify
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 500_000
+MAX_ERRORS = 20
+
+_YAML = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_YAML + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.source}: {self.message}"
+        return f"{self.source}:{self.line}:{self.column}: {self.message}"
+
+
+class ChecklistError(UserError):
+    """A checklist file that cannot be used; `problems` lists every error found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(problems)
+        more = len(problems) - 1
+        suffix = f" (and {more} more; run `heypeter-tui validate` to see all)" if more else ""
+        super().__init__(f"{problems[0]}{suffix}")
+
+
+@dataclass(frozen=True)
+class Validation:
+    checklist: Checklist | None
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+class _TooMany(Exception):
+    pass
+
+
+def load_checklist(path: Path) -> Checklist:
+    validation = validate_file(path)
+    if validation.errors or validation.checklist is None:
+        raise ChecklistError(list(validation.errors))
+    return validation.checklist
+
+
+def validate_file(path: Path) -> Validation:
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return _failed(source, f"file is {size:,} bytes; a checklist may be at most {MAX_FILE_BYTES:,}")
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return _failed(source, "is a directory, not a checklist file")
+    except FileNotFoundError:
+        return _failed(source, "no such file")
+    except OSError as error:
+        return _failed(source, f"cannot read: {error.strerror or error}")
+    return validate_bytes(data, source)
+
+
+def validate_bytes(data: bytes, source: str) -> Validation:
+    if len(data) > MAX_FILE_BYTES:
+        return _failed(source, f"file is {len(data):,} bytes; a checklist may be at most {MAX_FILE_BYTES:,}")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return _failed(source, "a binary file, not a YAML checklist", line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        return _failed(source, f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", line)
+    return validate_text(text, source)
+
+
+def validate_text(text: str, source: str) -> Validation:
+    if not text.strip():
+        return _failed(source, "empty file; expected a checklist with schema, id, title and sections")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = f"YAML syntax: {error.problem or error.context}"
+        return _failed(source, message, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0)
+    except yaml.YAMLError as error:
+        return _failed(source, f"YAML syntax: {error}")
+    except RecursionError:
+        return _failed(source, "nested too deeply to be a checklist")
+    reader = _Reader(source)
+    checklist = None
+    try:
+        checklist = reader.checklist(root)
+    except _TooMany:
+        pass
+    except RecursionError:
+        reader.errors.append(Problem(source, 0, 0, "nested too deeply to be a checklist"))
+    if reader.errors:
+        checklist = None
+    return Validation(checklist, tuple(reader.errors[:MAX_ERRORS]), tuple(reader.warnings))
+
+
+def _failed(source: str, message: str, line: int = 0, column: int = 1) -> Validation:
+    return Validation(None, (Problem(source, line, column if line else 0, message),), ())
+
+
+class _Reader:
+    """Walks the composed node graph, collecting problems."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.visited = 0
+        self.derived_ids: list[yaml.Node] = []
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def error(self, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.errors.append(Problem(self.source, mark.line + 1, mark.column + 1, message))
+        if len(self.errors) >= MAX_ERRORS:
+            raise _TooMany
+
+    def warn(self, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.warnings.append(Problem(self.source, mark.line + 1, mark.column + 1, message))
+
+    def visit(self, node: yaml.Node) -> bool:
+        """Counts nodes (aliases make a small file expand); False where the tag is not plain data."""
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            self.error(node, f"more than {MAX_NODES:,} values (aliases expanding?); refused")
+            raise _TooMany
+        if node.tag not in _PLAIN_TAGS:
+            self.error(node, f"YAML tag {node.tag!r} is not allowed: a checklist is plain data")
+            return False
+        return True
+
+    # -- shapes --------------------------------------------------------------------------------
+
+    def mapping(
+        self, node: yaml.Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+    ) -> dict[str, yaml.Node] | None:
+        if not self.visit(node):
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping (key: value), not {_describe(node)}")
+            return None
+        values: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                self.error(key_node, f"{what}: keys must be plain words")
+                continue
+            key = key_node.value
+            if key in values:
+                self.error(key_node, f"{what}: key {key!r} appears twice")
+            elif key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                expected = f"did you mean {hint[0]!r}?" if hint else f"expected one of: {', '.join(allowed)}"
+                self.error(key_node, f"{what}: unknown key {key!r}; {expected}")
+            else:
+                values[key] = value_node
+        for key in required:
+            if key not in values:
+                self.error(node, f"{what}: missing required key {key!r}")
+        return values
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if not self.visit(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list (lines starting with '- '), not {_describe(node)}")
+            return []
+        return list(node.value)
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        """A scalar as written: `- No` stays the text "No", never the boolean False."""
+        if not self.visit(node):
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, f"{what} must be text, not {_describe(node)}")
+            return None
+        value = node.value.strip()
+        if not value:
+            self.error(node, f"{what} is empty")
+            return None
+        return value
+
+    def identifier(self, node: yaml.Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is not None and not _ID.match(value):
+            self.error(node, f"{what} {value!r} may hold only letters, digits, '-', '_' and '.'")
+            return None
+        return value
+
+    def boolean(self, node: yaml.Node, what: str) -> bool | None:
+        if self.visit(node) and node.tag == _YAML + "bool":
+            return node.value.lower() in ("true", "yes", "on", "y")
+        self.error(node, f"{what} must be true or false, not {_describe(node)}")
+        return None
+
+    def duration(self, node: yaml.Node, what: str, example: str) -> int | None:
+        value = self.text(node, what)
+        if value is None:
+            return None
+        try:
+            return parse_duration(value)
+        except ValueError:
+            self.error(node, f"{what} {value!r} is not a duration; expected a form like {example}")
+            return None
+
+    # -- the format ----------------------------------------------------------------------------
+
+    def checklist(self, root: yaml.Node) -> Checklist | None:
+        top = self.mapping(
+            root,
+            "checklist",
+            ("schema", "id", "title", "product", "sections", "phases", "signoffs", "contacts"),
+            ("schema", "id", "title", "sections"),
+        )
+        if top is None:
+            return None
+        if "schema" in top:
+            self.schema(top["schema"])
+        checklist_id = self.identifier(top["id"], "id") if "id" in top else None
+        title = self.text(top["title"], "title") if "title" in top else None
+        product = self.text(top["product"], "product") or "" if "product" in top else ""
+        group_ids: dict[str, yaml.Node] = {}
+        sections = self.groups(top.get("sections"), GroupKind.SECTION, group_ids)
+        phases = self.groups(top.get("phases"), GroupKind.PHASE, group_ids)
+        if "sections" in top and not sections and not self.errors:
+            self.error(top["sections"], "sections: a checklist needs at least one section")
+        signoffs = self.signoffs(top["signoffs"]) if "signoffs" in top else ()
+        contacts = self.contacts(top["contacts"]) if "contacts" in top else ()
+        if self.derived_ids:
+            self.warn(
+                self.derived_ids[0],
+                f"{len(self.derived_ids)} item(s) take their id from their text (the first here): rewording "
+                "one orphans its history in runs already started; give it an `id:` first",
+            )
+        if self.errors or checklist_id is None or title is None:
+            return None
+        return Checklist(checklist_id, title, sections, product, phases, signoffs, contacts)
+
+    def schema(self, node: yaml.Node) -> None:
+        if not self.visit(node) or node.tag != _YAML + "int" or int(node.value) != SCHEMA_VERSION:
+            value = getattr(node, "value", "?")
+            self.error(node, f"schema {value!r} is not supported; this heypeter-tui reads schema {SCHEMA_VERSION}")
+
+    def groups(
+        self, node: yaml.Node | None, kind: GroupKind, seen: dict[str, yaml.Node]
+    ) -> tuple[Group, ...]:
+        if node is None:
+            return ()
+        plural = f"{kind.value}s"
+        groups = []
+        for index, group_node in enumerate(self.sequence(node, plural), start=1):
+            group = self.group(group_node, kind, f"{plural}[{index}]")
+            if group is None:
+                continue
+            if group.id in seen:
+                first = seen[group.id].start_mark.line + 1
+                self.error(group_node, f"{kind.value} id {group.id!r} is used twice (first on line {first})")
+                continue
+            seen[group.id] = group_node
+            groups.append(group)
+        return tuple(groups)
+
+    def group(self, node: yaml.Node, kind: GroupKind, what: str) -> Group | None:
+        fields = self.mapping(node, what, ("id", "title", "due", "items"), ("title", "items"))
+        if fields is None:
+            return None
+        title = self.text(fields["title"], f"{what}.title") if "title" in fields else None
+        if title is not None:
+            what = f"{kind.value} {title!r}"
+        explicit = self.identifier(fields["id"], f"{what}: id") if "id" in fields else None
+        due = self.duration(fields["due"], f"{what}: due", "-2h or 30m") if "due" in fields else None
+        items = self.items(fields["items"], what) if "items" in fields else ()
+        if title is None:
+            return None
+        return Group(explicit or slugify(title, kind.value), title, kind, items, due)
+
+    def items(self, node: yaml.Node, what: str) -> tuple[Item, ...]:
+        items: list[Item] = []
+        seen: dict[str, tuple[yaml.Node, bool]] = {}
+        for item_node in self.sequence(node, f"{what}: items"):
+            parsed = self.item(item_node, what)
+            if parsed is None:
+                continue
+            item, explicit = parsed
+            if not explicit:
+                self.derived_ids.append(item_node)
+            if item.id in seen:
+                first_node, first_explicit = seen[item.id]
+                first = first_node.start_mark.line + 1
+                fix = "" if explicit and first_explicit else "; give one of them an explicit `id:`"
+                self.error(item_node, f"{what}: item id {item.id!r} is used twice (first on line {first}){fix}")
+                continue
+            seen[item.id] = (item_node, explicit)
+            items.append(item)
+        return tuple(items)
+
+    def item(self, node: yaml.Node, what: str) -> tuple[Item, bool] | None:
+        if isinstance(node, yaml.ScalarNode):
+            text = self.text(node, f"{what}: item")
+            return (Item(slugify(text), text), False) if text is not None else None
+        fields = self.mapping(
+            node, f"{what}: item", ("id", "text", "optional", "opens", "closes", "timer"), ("text",)
+        )
+        if fields is None:
+            return None
+        text = self.text(fields["text"], f"{what}: item text") if "text" in fields else None
+        explicit = self.identifier(fields["id"], f"{what}: item id") if "id" in fields else None
+        optional = self.boolean(fields["optional"], f"{what}: optional") if "optional" in fields else False
+        opens = self.identifier(fields["opens"], f"{what}: opens") if "opens" in fields else None
+        closes = self.identifier(fields["closes"], f"{what}: closes") if "closes" in fields else None
+        timer = self.duration(fields["timer"], f"{what}: timer", "30m or 1h") if "timer" in fields else None
+        if timer is not None and timer <= 0:
+            self.error(fields["timer"], f"{what}: timer must be longer than zero")
+        if text is None:
+            return None
+        item = Item(explicit or slugify(text), text, bool(optional), opens, closes, timer)
+        return item, explicit is not None
+
+    def signoffs(self, node: yaml.Node) -> tuple[str, ...]:
+        roles: list[str] = []
+        for role_node in self.sequence(node, "signoffs"):
+            if isinstance(role_node, yaml.MappingNode):
+                fields = self.mapping(role_node, "signoff", ("role",), ("role",))
+                role = self.text(fields["role"], "signoff role") if fields and "role" in fields else None
+            else:
+                role = self.text(role_node, "signoff role")
+            if role is None:
+                continue
+            if role.casefold() in (existing.casefold() for existing in roles):
+                self.error(role_node, f"signoffs: role {role!r} is listed twice")
+                continue
+            roles.append(role)
+        return tuple(roles)
+
+    def contacts(self, node: yaml.Node) -> tuple[ContactRole, ...]:
+        contacts: list[ContactRole] = []
+        for contact_node in self.sequence(node, "contacts"):
+            if isinstance(contact_node, yaml.ScalarNode):
+                role = self.text(contact_node, "contact role")
+                if role is not None:
+                    contacts.append(ContactRole(role))
+                continue
+            fields = self.mapping(contact_node, "contact", ("role", "name", "phone", "email"), ("role",))
+            if not fields or "role" not in fields:
+                continue
+            values = {
+                key: (self.text(value, f"contact {key}") or "") if _has_text(value) else ""
+                for key, value in fields.items()
+            }
+            if values["role"]:
+                contacts.append(ContactRole(**values))
+        roles = [contact.role.casefold() for contact in contacts]
+        if len(set(roles)) != len(roles):
+            self.error(node, "contacts: a role is listed twice")
+        return tuple(contacts)
+
+
+def _has_text(node: yaml.Node) -> bool:
+    return not (isinstance(node, yaml.ScalarNode) and node.tag == _YAML + "null")
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _YAML + "null":
+        return "nothing"
+    return f"{node.value!r}"

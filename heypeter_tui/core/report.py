@@ -1,0 +1,217 @@
+"""The run's full record for the change ticket: JSON for machines, Markdown for people.
+
+The Markdown keeps the shape of a checklist (`## part`, `### group`, `- [x] item`), so it reads like
+the checklist it came from and imports back into one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from heypeter_tui.core.checklist import Group
+from heypeter_tui.core.clock import parse_iso
+from heypeter_tui.core.durations import format_duration
+from heypeter_tui.core.events import Actor, Event
+from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, gate, group_progress, overall_progress
+from heypeter_tui.core.text import clean, clean_line
+
+FORMAT = "heypeter-tui.run/1"
+
+
+def participants(state: RunState) -> list[Actor]:
+    seen: dict[Actor, None] = {}
+    for event in state.events:
+        seen.setdefault(event.actor, None)
+    return list(seen)
+
+
+def to_json(state: RunState) -> dict[str, Any]:
+    verdict = gate(state)
+    progress = overall_progress(state)
+    checklist = state.checklist
+    return {
+        "format": FORMAT,
+        "run": {
+            "id": state.run_id,
+            "title": state.title,
+            "checklist": {
+                "id": checklist.id,
+                "title": checklist.title,
+                "product": checklist.product,
+                "sha256": state.created.get("checklist_sha256"),
+            },
+            "t0": state.t0,
+            "created": state.created.ts,
+            "created_by": state.created.actor.to_dict(),
+            "first_event": state.events[0].ts,
+            "last_event": state.last_event.ts,
+            "participants": [actor.to_dict() for actor in participants(state)],
+        },
+        "progress": {"complete": progress.complete, "total": progress.total, "blocked": progress.blocked},
+        "sections": [_group_json(state, group) for group in checklist.sections],
+        "phases": [_group_json(state, group) for group in checklist.phases],
+        "signoffs": [_signoff_json(state, role) for role in checklist.signoffs],
+        "contacts": [
+            {"role": c.role, "name": c.name, "phone": c.phone, "email": c.email} for c in state.contacts.values()
+        ],
+        "gate": {"go": verdict.go, "verdict": verdict.verdict, "reasons": list(verdict.reasons)},
+        "events": [event.to_dict() for event in state.events],
+    }
+
+
+def _group_json(state: RunState, group: Group) -> dict[str, Any]:
+    progress = group_progress(state, group)
+    data: dict[str, Any] = {"id": group.id, "title": group.title}
+    if group.due is not None:
+        data["due"] = format_duration(group.due, signed=True)
+    data["progress"] = {"complete": progress.complete, "total": progress.total, "blocked": progress.blocked}
+    data["items"] = []
+    for item in group.items:
+        current = state.item(group.key(item))
+        data["items"].append(
+            {
+                "id": item.id,
+                "key": group.key(item),
+                "text": item.text,
+                "optional": item.optional,
+                "status": current.status,
+                "reason": current.reason or None,
+                "by": current.actor.to_dict() if current.actor else None,
+                "at": current.at,
+                "notes": [{"text": n.text, "by": n.actor.to_dict(), "at": n.at} for n in current.notes],
+            }
+        )
+    return data
+
+
+def _signoff_json(state: RunState, role: str) -> dict[str, Any]:
+    signed = state.signoffs.get(role)
+    if signed is None:
+        return {"role": role, "signed": False, "name": None, "signature": None, "date": None, "by": None}
+    return {
+        "role": role,
+        "signed": True,
+        "name": signed.name,
+        "signature": signed.signature,
+        "date": signed.at,
+        "by": signed.actor.to_dict(),
+        "open_items_when_signed": signed.open_items,
+    }
+
+
+# -- Markdown ---------------------------------------------------------------------------------------
+
+
+def to_markdown(state: RunState) -> str:
+    checklist = state.checklist
+    verdict = gate(state)
+    progress = overall_progress(state)
+    lines = [f"# {_line(state.title)}: {_line(checklist.title)}", ""]
+    facts = [
+        ("Product", checklist.product),
+        ("Run", state.run_id),
+        ("Checklist", f"{checklist.id} (sha256 {state.created.get('checklist_sha256') or 'n/a'})"),
+        ("T-0", _when(state.t0) if state.t0 else "not set"),
+        ("First event", _when(state.events[0].ts)),
+        ("Last event", _when(state.last_event.ts)),
+        ("Participants", ", ".join(_who(actor) for actor in participants(state))),
+        ("Progress", f"{progress} complete, {progress.blocked} blocked"),
+        ("Verdict", verdict.verdict),
+    ]
+    lines += [f"- **{name}:** {_line(value)}" for name, value in facts if value]
+    if not verdict.go:
+        lines += ["", "Standing in the way:", ""]
+        lines += [f"- {_line(reason)}" for reason in verdict.reasons]
+    lines += ["", "## Readiness", ""]
+    for group in checklist.sections:
+        lines += _group_markdown(state, group)
+    if checklist.phases:
+        lines += ["## Deployment Day", ""]
+        for group in checklist.phases:
+            lines += _group_markdown(state, group)
+    if checklist.signoffs:
+        lines += ["## Sign-offs", "", "| Role | Name | Date | Signature |", "|------|------|------|-----------|"]
+        for role in checklist.signoffs:
+            signed = state.signoffs.get(role)
+            cells = [role, signed.name, _when(signed.at), signed.signature] if signed else [role, "", "", ""]
+            lines.append(_row(cells))
+        lines.append("")
+    if state.contacts:
+        lines += ["## Emergency Contacts", "", "| Role | Name | Phone | Email |", "|------|------|-------|-------|"]
+        lines += [_row([c.role, c.name, c.phone, c.email]) for c in state.contacts.values()]
+        lines.append("")
+    lines += ["## Timeline", "", "| Time (UTC) | Who | What |", "|------------|-----|------|"]
+    lines += [_row([_when(event.ts), _who(event.actor), describe(state, event)]) for event in state.events]
+    return "\n".join(lines) + "\n"
+
+
+def _group_markdown(state: RunState, group: Group) -> list[str]:
+    due = f" (T{format_duration(group.due, signed=True)})" if group.due is not None else ""
+    lines = [f"### {_line(group.title)}{due}", "", f"{group_progress(state, group)} complete", ""]
+    for item in group.items:
+        current = state.item(group.key(item))
+        line = f"- {SYMBOLS[current.status]} {_line(item.text)}"
+        details = []
+        if current.status not in ("pending",):
+            details.append(LABELS[current.status] + (f": {_line(current.reason)}" if current.reason else ""))
+        if current.actor and current.at:
+            details.append(f"{_who(current.actor)}, {_when(current.at)}")
+        if details:
+            line += f" ({'; '.join(details)})"
+        lines.append(line)
+        for note in current.notes:
+            text = clean(note.text).replace("\n", "\n    ")
+            lines.append(f"  - Note by {_who(note.actor)}, {_when(note.at)}: {text}")
+    lines.append("")
+    return lines
+
+
+def describe(state: RunState, event: Event) -> str:
+    """One line saying what an event did, for timelines and notifications."""
+    items = state.checklist.items_by_key
+    kind = event.type
+
+    def item_text() -> str:
+        entry = items.get(str(event.get("item", "")))
+        return entry[1].text if entry else str(event.get("item", "?"))
+
+    if kind == "run.created":
+        return f"created run {event.get('title', '')!r} from checklist {event.get('checklist', '')}"
+    if kind == "item.status":
+        reason = f" ({event.get('reason')})" if event.get("reason") else ""
+        return f"{item_text()}: {LABELS.get(event.get('status'), event.get('status'))}{reason}"
+    if kind == "item.note":
+        return f"note on {item_text()}: {event.get('text', '')}"
+    if kind == "signoff.sign":
+        return f"{event.get('role')} signed by {event.get('name')}"
+    if kind == "signoff.revoke":
+        return f"{event.get('role')} sign-off revoked: {event.get('reason', '')}"
+    if kind == "contact.set":
+        parts = [event.get(k) for k in ("name", "phone", "email") if event.get(k)]
+        return f"contact {event.get('role')}: {' / '.join(map(str, parts)) or 'cleared'}"
+    if kind == "run.t0":
+        return f"T-0 set to {event.get('t0')}"
+    if kind == "undo":
+        target = next((e for e in state.events if e.id == event.get("target")), None)
+        return f"undid: {describe(state, target)}" if target else "undid a change"
+    return kind
+
+
+def _who(actor: Actor) -> str:
+    where = f"{actor.user}@{actor.host}"
+    return f"{actor.operator} ({where})" if actor.operator != actor.user else where
+
+
+def _when(ts: str) -> str:
+    try:
+        return parse_iso(ts).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except ValueError:
+        return ts
+
+
+def _line(text: object) -> str:
+    return clean_line(str(text))
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(_line(cell).replace("|", "\\|") for cell in cells) + " |"

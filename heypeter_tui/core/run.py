@@ -1,0 +1,322 @@
+"""A run's state is a fold over its events. Progress and the Go / No-Go gate are pure functions of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from heypeter_tui.core import events as ev
+from heypeter_tui.core.checklist import Checklist, ContactRole, Group, checklist_from_dict
+from heypeter_tui.core.events import Actor, Event
+
+PENDING, DONE, NA, BLOCKED = "pending", "done", "na", "blocked"
+STATUSES = (PENDING, DONE, NA, BLOCKED)
+COMPLETE = frozenset({DONE, NA})
+NEEDS_REASON = frozenset({NA, BLOCKED})
+SYMBOLS = {PENDING: "[ ]", DONE: "[x]", NA: "[-]", BLOCKED: "[!]"}
+LABELS = {PENDING: "pending", DONE: "done", NA: "N/A", BLOCKED: "blocked"}
+
+
+class RunLogError(ValueError):
+    """The log cannot be read as a run at all (no `run.created` first, or a damaged one)."""
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    actor: Actor
+    at: str
+
+
+@dataclass(frozen=True)
+class ItemState:
+    status: str = PENDING
+    reason: str = ""
+    actor: Actor | None = None
+    at: str | None = None
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return self.status in COMPLETE
+
+
+@dataclass(frozen=True)
+class Signature:
+    role: str
+    name: str
+    signature: str
+    at: str
+    actor: Actor
+    open_items: int = 0
+    """Readiness items still open when this was signed."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    role: str
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class RunState:
+    run_id: str
+    title: str
+    checklist: Checklist
+    created: Event
+    t0: str | None = None
+    items: Mapping[str, ItemState] = field(default_factory=dict)
+    signoffs: Mapping[str, Signature] = field(default_factory=dict)
+    contacts: Mapping[str, Contact] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+    undone: frozenset[str] = frozenset()
+
+    def item(self, key: str) -> ItemState:
+        return self.items.get(key, _PENDING_ITEM)
+
+    @property
+    def last_event(self) -> Event:
+        return self.events[-1] if self.events else self.created
+
+
+_PENDING_ITEM = ItemState()
+
+
+# -- the fold --------------------------------------------------------------------------------------
+
+
+def fold(events: Iterable[Event]) -> RunState:
+    """The state of a run from its whole log. The first event must be `run.created`."""
+    iterator = iter(events)
+    created = next(iterator, None)
+    if created is None or created.type != ev.RUN_CREATED:
+        raise RunLogError("the log does not start with run.created")
+    try:
+        checklist = checklist_from_dict(created.get("template"))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise RunLogError(f"run.created carries no readable checklist ({error})") from error
+    contacts = {role.role: _contact_from_role(role) for role in checklist.contacts}
+    for raw in created.get("contacts") or ():
+        if isinstance(raw, dict) and raw.get("role"):
+            contacts[str(raw["role"])] = Contact(**{k: str(raw.get(k, "")) for k in ("role", "name", "phone", "email")})
+    state = RunState(
+        run_id=str(created.get("run", "")),
+        title=str(created.get("title", "")),
+        checklist=checklist,
+        created=created,
+        t0=created.get("t0"),
+        contacts=contacts,
+        events=(created,),
+    )
+    return advance(state, iterator)
+
+
+def advance(state: RunState, new_events: Iterable[Event]) -> RunState:
+    """`state` with more events folded in: what tailing the log does."""
+    folder = _Folder(state)
+    for event in new_events:
+        folder.apply(event)
+    return folder.result()
+
+
+class _Folder:
+    """Applies events to mutable copies, then freezes them once: one pass over the log."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+        self.items = dict(state.items)
+        self.signoffs = dict(state.signoffs)
+        self.contacts = dict(state.contacts)
+        self.events = list(state.events)
+        self.undone = set(state.undone)
+        self.t0 = state.t0
+
+    def result(self) -> RunState:
+        return replace(
+            self.state,
+            t0=self.t0,
+            items=MappingProxyType(self.items),
+            signoffs=MappingProxyType(self.signoffs),
+            contacts=MappingProxyType(self.contacts),
+            events=tuple(self.events),
+            undone=frozenset(self.undone),
+        )
+
+    def apply(self, event: Event) -> None:
+        self.events.append(event)
+        if event.type == ev.UNDO:
+            target = str(event.get("target", ""))
+            if target and target not in self.undone:
+                self.undone.add(target)
+                self._replay_subject_of(target)
+            return
+        self._apply(event)
+
+    def _apply(self, event: Event) -> None:
+        kind = event.type
+        if kind == ev.ITEM_STATUS:
+            key = str(event.get("item", ""))
+            status = event.get("status")
+            if key in self.state.checklist.items_by_key and status in STATUSES:
+                current = self.items.get(key, _PENDING_ITEM)
+                self.items[key] = replace(
+                    current, status=status, reason=str(event.get("reason") or ""), actor=event.actor, at=event.ts
+                )
+        elif kind == ev.ITEM_NOTE:
+            key = str(event.get("item", ""))
+            if key in self.state.checklist.items_by_key and event.get("text"):
+                current = self.items.get(key, _PENDING_ITEM)
+                note = Note(str(event.get("text")), event.actor, event.ts)
+                self.items[key] = replace(current, notes=current.notes + (note,))
+        elif kind == ev.SIGNOFF_SIGN:
+            role = str(event.get("role", ""))
+            if role in self.state.checklist.signoffs:
+                self.signoffs[role] = Signature(
+                    role,
+                    str(event.get("name", "")),
+                    str(event.get("signature", "")),
+                    event.ts,
+                    event.actor,
+                    int(event.get("open_items", 0) or 0),
+                )
+        elif kind == ev.SIGNOFF_REVOKE:
+            self.signoffs.pop(str(event.get("role", "")), None)
+        elif kind == ev.CONTACT_SET:
+            role = str(event.get("role", ""))
+            if role:
+                fields = {k: str(event.get(k) or "") for k in ("name", "phone", "email")}
+                self.contacts[role] = Contact(role, **fields)
+        elif kind == ev.RUN_T0:
+            self.t0 = event.get("t0")
+
+    def _replay_subject_of(self, target_id: str) -> None:
+        """Recompute the one thing the undone event changed from its remaining history."""
+        target = next((e for e in self.events if e.id == target_id), None)
+        if target is None:
+            return
+        subject = _subject(target)
+        if subject is None:
+            return
+        if target.type in (ev.ITEM_STATUS, ev.ITEM_NOTE):
+            self.items.pop(subject[1], None)
+        elif target.type in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE):
+            self.signoffs.pop(subject[1], None)
+        elif target.type == ev.CONTACT_SET:
+            initial = fold_initial_contacts(self.state)
+            if subject[1] in initial:
+                self.contacts[subject[1]] = initial[subject[1]]
+            else:
+                self.contacts.pop(subject[1], None)
+        elif target.type == ev.RUN_T0:
+            self.t0 = self.state.created.get("t0")
+        for event in self.events:
+            if event.id not in self.undone and event.type != ev.UNDO and _subject(event) == subject:
+                self._apply(event)
+
+
+def _subject(event: Event) -> tuple[str, str] | None:
+    if event.type in (ev.ITEM_STATUS, ev.ITEM_NOTE):
+        return ("item", str(event.get("item", "")))
+    if event.type in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE):
+        return ("signoff", str(event.get("role", "")))
+    if event.type == ev.CONTACT_SET:
+        return ("contact", str(event.get("role", "")))
+    if event.type == ev.RUN_T0:
+        return ("t0", "")
+    return None
+
+
+def _contact_from_role(role: ContactRole) -> Contact:
+    return Contact(role.role, role.name, role.phone, role.email)
+
+
+def fold_initial_contacts(state: RunState) -> dict[str, Contact]:
+    """The contacts a run started with: the checklist's defaults, then those carried over."""
+    return dict(fold([state.created]).contacts)
+
+
+# -- rules -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    complete: int
+    total: int
+    blocked: int = 0
+
+    @property
+    def fraction(self) -> float:
+        return self.complete / self.total if self.total else 1.0
+
+    def __str__(self) -> str:
+        return f"{self.complete}/{self.total}"
+
+
+def group_progress(state: RunState, group: Group) -> Progress:
+    statuses = [state.item(group.key(item)).status for item in group.items]
+    return Progress(
+        sum(status in COMPLETE for status in statuses), len(statuses), statuses.count(BLOCKED)
+    )
+
+
+def overall_progress(state: RunState, groups: Iterable[Group] | None = None) -> Progress:
+    parts = [group_progress(state, group) for group in (groups if groups is not None else state.checklist.groups)]
+    return Progress(sum(p.complete for p in parts), sum(p.total for p in parts), sum(p.blocked for p in parts))
+
+
+@dataclass(frozen=True)
+class Gate:
+    go: bool
+    reasons: tuple[str, ...]
+
+    @property
+    def verdict(self) -> str:
+        return "GO" if self.go else "NO-GO"
+
+
+def gate(state: RunState) -> Gate:
+    """GO only when every readiness item is done or N/A (optional ones may stay open), nothing is
+    blocked, and every sign-off role has signed."""
+    reasons: list[str] = []
+    for section in state.checklist.sections:
+        for item in section.items:
+            current = state.item(section.key(item))
+            if current.status == BLOCKED:
+                because = f": {current.reason}" if current.reason else ""
+                reasons.append(f"blocked: {section.title} / {item.text}{because}")
+            elif not current.complete and not item.optional:
+                reasons.append(f"open: {section.title} / {item.text}")
+    for group in state.checklist.phases:
+        for item in group.items:
+            current = state.item(group.key(item))
+            if current.status == BLOCKED:
+                because = f": {current.reason}" if current.reason else ""
+                reasons.append(f"blocked: {group.title} / {item.text}{because}")
+    for role in state.checklist.signoffs:
+        if role not in state.signoffs:
+            reasons.append(f"not signed: {role}")
+    return Gate(not reasons, tuple(reasons))
+
+
+def open_readiness_items(state: RunState) -> int:
+    return sum(
+        not state.item(section.key(item)).complete for section in state.checklist.sections for item in section.items
+    )
+
+
+def summary(state: RunState) -> dict[str, Any]:
+    """A small dict for `status --json` and the runs table."""
+    progress = overall_progress(state)
+    verdict = gate(state)
+    return {
+        "run": state.run_id,
+        "title": state.title,
+        "checklist": state.checklist.id,
+        "t0": state.t0,
+        "progress": {"complete": progress.complete, "total": progress.total, "blocked": progress.blocked},
+        "gate": {"go": verdict.go, "verdict": verdict.verdict, "reasons": list(verdict.reasons)},
+    }

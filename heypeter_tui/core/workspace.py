@@ -1,0 +1,122 @@
+"""The state dir: one log per run under `runs/`, and which run is current."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from heypeter_tui.core import events as ev
+from heypeter_tui.core.checklist import Checklist
+from heypeter_tui.core.clock import to_iso
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.events import Actor, new_event
+from heypeter_tui.core.ids import slugify
+from heypeter_tui.core.paths import ensure_private_dir
+from heypeter_tui.core.store import FILE_MODE, RunStore
+
+LOG_SUFFIX = ".jsonl"
+
+
+@dataclass(frozen=True)
+class RunRef:
+    id: str
+    path: Path
+
+
+class Workspace:
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = state_dir
+        self.runs_dir = state_dir / "runs"
+        self._current_file = state_dir / "current"
+
+    def ensure(self) -> Workspace:
+        ensure_private_dir(self.state_dir)
+        ensure_private_dir(self.runs_dir)
+        return self
+
+    def runs(self) -> list[RunRef]:
+        """Every run, oldest first (ids begin with their creation time)."""
+        if not self.runs_dir.is_dir():
+            return []
+        return [RunRef(path.name[: -len(LOG_SUFFIX)], path) for path in sorted(self.runs_dir.glob(f"*{LOG_SUFFIX}"))]
+
+    def current_id(self) -> str | None:
+        try:
+            run_id = self._current_file.read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return None
+        return run_id if run_id and (self.runs_dir / f"{run_id}{LOG_SUFFIX}").is_file() else None
+
+    def set_current(self, run_id: str) -> None:
+        """Atomically: a crash leaves the old pointer or the new one, never half of one."""
+        self.ensure()
+        temporary = self.state_dir / f".current.{os.getpid()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        try:
+            os.write(fd, run_id.encode("utf-8") + b"\n")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, self._current_file)
+
+    def store(self, run_id: str) -> RunStore:
+        return RunStore(self.runs_dir / f"{run_id}{LOG_SUFFIX}")
+
+    def resolve(self, reference: str) -> str:
+        """A run by its id, a unique prefix of it, or its exact title."""
+        runs = self.runs()
+        ids = [run.id for run in runs]
+        if reference in ids:
+            return reference
+        matches = [run_id for run_id in ids if run_id.startswith(reference)]
+        if not matches:
+            matches = [run.id for run in runs if _title_of(run.path).casefold() == reference.casefold()]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise UserError(f"no run {reference!r}; `heypeter-tui runs` lists them")
+        raise UserError(f"{reference!r} names {len(matches)} runs ({', '.join(matches[:5])}); give more of the id")
+
+    def create_run(
+        self,
+        checklist: Checklist,
+        title: str,
+        actor: Actor,
+        now: datetime,
+        t0: datetime | None = None,
+        source: bytes | None = None,
+        contacts: list[dict[str, str]] | None = None,
+    ) -> str:
+        """Write a new run's first event (the checklist whole inside it) and make it current."""
+        self.ensure()
+        base = f"{now.astimezone():%Y%m%d-%H%M%S}-{slugify(title, 'run')[:40].rstrip('-')}"
+        run_id, n = base, 1
+        while (self.runs_dir / f"{run_id}{LOG_SUFFIX}").exists():
+            n += 1
+            run_id = f"{base}-{n}"
+        data = {
+            "run": run_id,
+            "title": title,
+            "checklist": checklist.id,
+            "checklist_sha256": hashlib.sha256(source).hexdigest() if source is not None else None,
+            "t0": to_iso(t0) if t0 else None,
+            "template": checklist.to_dict(),
+        }
+        if contacts:
+            data["contacts"] = contacts
+        RunStore.create(self.runs_dir / f"{run_id}{LOG_SUFFIX}", new_event(ev.RUN_CREATED, actor, now, **data))
+        self.set_current(run_id)
+        return run_id
+
+
+def _title_of(path: Path) -> str:
+    """The title from a log's first line, without folding the whole run."""
+    try:
+        with open(path, "rb") as file:
+            return str(json.loads(file.readline()).get("title", ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
