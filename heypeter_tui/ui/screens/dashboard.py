@@ -1,0 +1,121 @@
+"""The dashboard: header, navigator, the selected view (items, sign-offs or contacts), footer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer
+
+from heypeter_tui.core import commands
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.run import open_readiness_items
+from heypeter_tui.ui.messages import ChangeRequested, ViewSelected
+from heypeter_tui.ui.screens.dialogs import ContactDialog, SignDialog
+from heypeter_tui.ui.widgets.header import RunHeader
+from heypeter_tui.ui.widgets.items import ItemList
+from heypeter_tui.ui.widgets.navigator import CONTACTS, GROUP_PREFIX, SIGNOFFS, Navigator, group_view
+from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
+
+SECTION_KEYS = "1234567890"
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [
+        *(
+            Binding(key, f"section({n})", f"Section {n}", show=False, id=f"view.section-{n}")
+            for n, key in enumerate(SECTION_KEYS, start=1)
+        ),
+        Binding("d", "deployment_day", "Deploy day", id="view.deployment-day"),
+        Binding("s", f"show('{SIGNOFFS}')", "Sign-offs", id="view.signoffs"),
+        Binding("c", f"show('{CONTACTS}')", "Contacts", id="view.contacts"),
+        Binding("h,left", "focus_navigator", "Navigator", show=False, id="pane.left"),
+        Binding("l,right", "focus_view", "Into the view", show=False, id="pane.right"),
+    ]
+
+    view: reactive[str] = reactive("", init=False)
+
+    def compose(self) -> ComposeResult:
+        yield RunHeader()
+        with Horizontal(id="body"):
+            yield Navigator(id="nav")
+            with ContentSwitcher(id="content", initial="items"):
+                yield ItemList(id="items")
+                yield SignoffTable(id=SIGNOFFS)
+                yield ContactsTable(id=CONTACTS)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.view = group_view(self.app.state.checklist.groups[0])
+        self.query_one(Navigator).focus()
+
+    def on_view_selected(self, message: ViewSelected) -> None:
+        self.view = message.view
+
+    def watch_view(self, view: str) -> None:
+        if view.startswith(GROUP_PREFIX):
+            self.query_one(ItemList).group_id = view.removeprefix(GROUP_PREFIX)
+            self.query_one(ContentSwitcher).current = "items"
+        else:
+            self.query_one(ContentSwitcher).current = view
+        self.query_one(Navigator).select_view(view)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def action_section(self, number: int) -> None:
+        sections = self.app.state.checklist.sections
+        if number <= len(sections):
+            self.view = group_view(sections[number - 1])
+
+    def action_deployment_day(self) -> None:
+        """The first phase; pressed again, the next one."""
+        phases = [group_view(group) for group in self.app.state.checklist.phases]
+        if phases:
+            following = phases.index(self.view) + 1 if self.view in phases else 0
+            self.view = phases[following % len(phases)]
+
+    def action_show(self, view: str) -> None:
+        self.view = view
+
+    # Focus moves at once (`set_focus`, not the deferred `Widget.focus`), so a key typed right
+    # after `l` already goes to the pane it moved to.
+    def action_focus_navigator(self) -> None:
+        self.set_focus(self.query_one(Navigator))
+
+    def action_focus_view(self) -> None:
+        current = self.query_one(ContentSwitcher).current
+        if current:
+            self.set_focus(self.query_one(f"#{current}"))
+
+    # -- the record tables ---------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        state = self.app.state
+        if key is None:
+            return
+        if event.data_table.id == SIGNOFFS:
+            dialog = SignDialog(key, open_readiness_items(state))
+            self.app.push_screen(dialog, lambda values: self.sign_role(key, values))
+        elif event.data_table.id == CONTACTS:
+            self.app.push_screen(ContactDialog(state.contacts[key]), lambda values: self.save_contact(key, values))
+
+    def sign_role(self, role: str, values: dict[str, str] | None) -> None:
+        if values is not None:
+            self.request_change(lambda: commands.sign(self.app.state, role, values["name"], values["signature"]))
+
+    def save_contact(self, role: str, values: dict[str, str] | None) -> None:
+        if values is not None:
+            self.request_change(
+                lambda: commands.set_contact(self.app.state, role, values["name"], values["phone"], values["email"])
+            )
+
+    def request_change(self, build) -> None:
+        try:
+            change = build()
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.post_message(ChangeRequested(change))

@@ -1,0 +1,49 @@
+"""The header: product, checklist, run, who is operating, overall progress and the gate."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widget import Widget
+
+from heypeter_tui.core.run import RunState, gate, overall_progress
+from heypeter_tui.ui.literal import literal
+from heypeter_tui.ui.widgets.bars import progress_bar
+from heypeter_tui.ui.widgets.state_view import FollowsRunState
+
+
+class RunHeader(FollowsRunState, Widget):
+    DEFAULT_CSS = """
+    RunHeader { height: 2; padding: 0 1; background: $panel; }
+    """
+
+    def show_state(self, state: RunState) -> None:
+        self.refresh()
+
+    def render(self) -> Content:
+        state = self.app.state
+        width = max(self.size.width - 2, 20)
+        checklist = state.checklist
+        names = [checklist.product, checklist.title] if checklist.product else [checklist.title]
+        left = literal(" · ".join(names), "bold")
+        right = Content.assemble(("operator ", "$text-muted"), literal(self.app.session.actor.operator, "bold"))
+        first = _spread(left, right, width)
+
+        progress = overall_progress(state)
+        verdict = gate(state)
+        count = f" {progress}"
+        badge = Content.styled(f" {verdict.verdict} ", "bold $text on $success" if verdict.go else "bold $text on $error")
+        title = literal(state.title, "$accent bold")
+        bar_width = max(10, min(40, width - title.cell_length - len(count) - badge.cell_length - 6))
+        middle = Content.assemble(progress_bar(progress, bar_width), count)
+        second = _spread(Content.assemble(title, "  ", middle), badge, width)
+        return Content("\n").join([first, second])
+
+
+def _spread(left: Content, right: Content, width: int) -> Content:
+    """`left` and `right` on one line, `left` cut short with … where they would collide."""
+    room = width - right.cell_length - 1
+    if left.cell_length > room:
+        left = left.truncate(max(room - 1, 0)) + Content("…")
+    gap = max(1, width - left.cell_length - right.cell_length)
+    return Content.assemble(left, " " * gap, right)
+

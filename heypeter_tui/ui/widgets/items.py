@@ -1,0 +1,91 @@
+"""The items of one section or phase: state symbol, text, and who changed it when.
+
+An OptionList (the line API), so a group of thousands of items scrolls as fast as one of six.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from heypeter_tui.core.checklist import Group, Item
+from heypeter_tui.core.clock import format_local, parse_iso
+from heypeter_tui.core.commands import toggle_done
+from heypeter_tui.core.durations import format_duration
+from heypeter_tui.core.run import BLOCKED, DONE, LABELS, NA, PENDING, SYMBOLS, ItemState, RunState
+from heypeter_tui.ui.literal import literal
+from heypeter_tui.ui.messages import ChangeRequested
+from heypeter_tui.ui.widgets.state_view import FollowsRunState
+
+STATUS_STYLES = {PENDING: "bold", DONE: "bold $success", NA: "$text-muted", BLOCKED: "bold $error"}
+
+
+class ItemList(FollowsRunState, OptionList):
+    BINDINGS = [
+        Binding("space", "toggle", "Done/undo", id="item.toggle"),
+        Binding("j", "cursor_down", "Down", show=False, id="items.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="items.up"),
+    ]
+
+    group_id: reactive[str | None] = reactive(None)
+
+    def show_state(self, state: RunState) -> None:
+        self.rebuild()
+
+    def watch_group_id(self) -> None:
+        self.rebuild(keep_highlight=False)
+
+    @property
+    def highlighted_key(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option else None
+
+    def action_toggle(self) -> None:
+        key = self.highlighted_key
+        if key is not None:
+            self.post_message(ChangeRequested(toggle_done(self.app.state, key)))
+
+    def rebuild(self, keep_highlight: bool = True) -> None:
+        if self.group_id is None:
+            return
+        state = self.app.state
+        group = state.checklist.group(self.group_id)
+        keep = self.highlighted_key if keep_highlight else None
+        now = self.app.clock()
+        self.set_options(
+            Option(item_prompt(item, state.item(group.key(item)), now), id=group.key(item)) for item in group.items
+        )
+        index = _index(group, keep) if keep else None
+        self.highlighted = index if index is not None else (0 if group.items else None)
+        self.border_title = literal(group.title)
+        self.border_subtitle = Content(_due_label(group))
+
+
+def item_prompt(item: Item, current: ItemState, now) -> Content:
+    parts: list[Content | str | tuple[str, str]] = [
+        (SYMBOLS[current.status], STATUS_STYLES[current.status]),
+        " ",
+        literal(item.text, "$text-muted" if current.status == NA else ""),
+    ]
+    if item.optional:
+        parts.append((" (optional)", "$text-muted italic"))
+    if current.status != PENDING and current.actor and current.at:
+        detail = f"{LABELS[current.status]} · {current.actor.operator} · {format_local(parse_iso(current.at), now)}"
+        parts += ["\n    ", (detail, "$text-muted")]
+        if current.reason:
+            parts += [("  ", ""), literal(current.reason, "$text-muted italic")]
+    return Content.assemble(*parts)
+
+
+def _index(group: Group, key: str) -> int | None:
+    for index, item in enumerate(group.items):
+        if group.key(item) == key:
+            return index
+    return None
+
+
+def _due_label(group: Group) -> str:
+    return f"due T{format_duration(group.due, signed=True)}" if group.due is not None else ""

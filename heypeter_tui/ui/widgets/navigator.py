@@ -1,0 +1,108 @@
+"""The navigator: readiness sections and deployment-day phases with their progress, then the record."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.events import Resize
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from heypeter_tui.core.checklist import Group
+from heypeter_tui.core.run import RunState, group_progress
+from heypeter_tui.ui.literal import literal
+from heypeter_tui.ui.messages import ViewSelected
+from heypeter_tui.ui.widgets.bars import progress_bar
+from heypeter_tui.ui.widgets.state_view import FollowsRunState
+
+SIGNOFFS = "signoffs"
+CONTACTS = "contacts"
+GROUP_PREFIX = "group:"
+
+
+def group_view(group: Group) -> str:
+    return GROUP_PREFIX + group.id
+
+
+class Navigator(FollowsRunState, OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="nav.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="nav.up"),
+    ]
+
+    def show_state(self, state: RunState) -> None:
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        self.set_options(self.build_options(state))
+        index = self.index_of(highlighted) if highlighted else None
+        self.highlighted = index if index is not None else self.first_enabled_index()
+
+    def on_resize(self, event: Resize) -> None:
+        self.show_state(self.app.state)
+
+    def select_view(self, view: str) -> None:
+        index = self.index_of(view)
+        if index is not None:
+            self.highlighted = index
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(ViewSelected(event.option.id))
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def build_options(self, state: RunState) -> list[Option]:
+        width = self.row_width()
+        checklist = state.checklist
+        options = [_heading("Readiness")]
+        for number, group in enumerate(checklist.sections, start=1):
+            label = str(number % 10) if number <= 10 else " "  # keys 1..9, 0 reach the first ten
+            options.append(Option(self.group_row(label, group, state, width), id=group_view(group)))
+        if checklist.phases:
+            options.append(_heading("Deployment day"))
+            for group in checklist.phases:
+                options.append(Option(self.group_row(" ", group, state, width), id=group_view(group)))
+        options.append(_heading("Record"))
+        signed = sum(role in state.signoffs for role in checklist.signoffs)
+        options.append(Option(_plain_row("Sign-offs", f"{signed}/{len(checklist.signoffs)}", width), id=SIGNOFFS))
+        options.append(Option(_plain_row("Emergency contacts", "", width), id=CONTACTS))
+        return options
+
+    def group_row(self, label: str, group: Group, state: RunState, width: int) -> Content:
+        progress = group_progress(state, group)
+        count = f"{progress}".rjust(6)
+        bar_width = 8 if width >= 40 else 4
+        marker = Content.styled("!", "bold $error") if progress.blocked else Content(" ")
+        title_width = max(width - 2 - 1 - 1 - bar_width - len(count), 4)
+        title = _fit(literal(group.title), title_width)
+        return Content.assemble(
+            (label.rjust(2)[-2:], "$text-muted"), marker, title, " ", progress_bar(progress, bar_width), count
+        )
+
+    def row_width(self) -> int:
+        width = self.scrollable_content_region.width - 2  # each option is padded by one cell a side
+        return width if width > 10 else 36
+
+    def index_of(self, option_id: str) -> int | None:
+        try:
+            return self.get_option_index(option_id)
+        except OptionDoesNotExist:
+            return None
+
+    def first_enabled_index(self) -> int | None:
+        return next((i for i, option in enumerate(self.options) if not option.disabled), None)
+
+
+def _heading(text: str) -> Option:
+    return Option(Content.styled(text.upper(), "bold $secondary"), disabled=True)
+
+
+def _plain_row(title: str, count: str, width: int) -> Content:
+    return Content.assemble("   ", _fit(Content(title), width - 3 - len(count)), count)
+
+
+def _fit(content: Content, width: int) -> Content:
+    """Exactly `width` cells: cut with … or padded with spaces."""
+    if content.cell_length > width:
+        return content.truncate(max(width - 1, 0)) + Content("…")
+    return content.pad_right(width - content.cell_length)

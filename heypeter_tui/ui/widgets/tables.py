@@ -1,0 +1,75 @@
+"""The record tables: sign-offs (Role, Name, Date, Signature) and emergency contacts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from heypeter_tui.core.clock import format_local, parse_iso
+from heypeter_tui.core.run import RunState
+from heypeter_tui.ui.literal import literal_cell
+from heypeter_tui.ui.widgets.state_view import FollowsRunState
+
+
+class RecordTable(FollowsRunState, DataTable):
+    """A row-cursor table; left/right are left to the screen, which moves between panes."""
+
+    inherit_bindings = False
+    COLUMNS: tuple[str, ...] = ()
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "scroll_top", "Top", show=False),
+        Binding("end", "scroll_bottom", "Bottom", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.add_columns(*self.COLUMNS)
+
+    @property
+    def selected_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def show_rows(self, rows: list[tuple[str, list[Text]]]) -> None:
+        keep = self.cursor_row
+        self.clear()
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+        if rows:
+            self.move_cursor(row=min(keep, len(rows) - 1))
+
+
+class SignoffTable(RecordTable):
+    COLUMNS = ("Role", "Name", "Date", "Signature")
+    BINDINGS = [Binding("enter", "select_cursor", "Sign", id="signoff.sign")]
+
+    def show_state(self, state: RunState) -> None:
+        now = self.app.clock()
+        rows = []
+        for role in state.checklist.signoffs:
+            signed = state.signoffs.get(role)
+            mark = Text("[x] ", style="bold") if signed else Text("[ ] ")
+            if signed:
+                cells = [signed.name, format_local(parse_iso(signed.at), now), signed.signature]
+            else:
+                cells = ["", "", ""]
+            rows.append((role, [mark + literal_cell(role), *map(literal_cell, cells)]))
+        self.show_rows(rows)
+
+
+class ContactsTable(RecordTable):
+    COLUMNS = ("Role", "Name", "Phone", "Email")
+    BINDINGS = [Binding("enter", "select_cursor", "Edit", id="contact.edit")]
+
+    def show_state(self, state: RunState) -> None:
+        rows = [
+            (contact.role, [literal_cell(value) for value in (contact.role, contact.name, contact.phone, contact.email)])
+            for contact in state.contacts.values()
+        ]
+        self.show_rows(rows)
