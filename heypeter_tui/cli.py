@@ -25,6 +25,7 @@ from heypeter_tui.core.run import gate, overall_progress
 
 PROG = "heypeter-tui"
 GATE_REASONS_SHOWN = 10
+COMMON_OPTIONS = ("state_dir", "operator", "checklist")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--checklist", default=argparse.SUPPRESS, help="checklist id or path (dashboard: open its latest run)")
     parser = _Parser(prog=PROG, description="Run a production deployment from its checklist.", parents=[common])
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.set_defaults(handler=cmd_dashboard, state_dir=None, operator=None, checklist=None)
+    parser.set_defaults(handler=cmd_dashboard)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     _add = sub.add_parser
 
@@ -100,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    for name in COMMON_OPTIONS:  # SUPPRESS leaves them unset where not given
+        setattr(args, name, getattr(args, name, None))
     context = Context(state_dir=args.state_dir, operator=args.operator)
     try:
         return args.handler(context, args)

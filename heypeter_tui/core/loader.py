@@ -273,7 +273,7 @@ class _Reader:
     def schema(self, node: yaml.Node) -> None:
         if not self.visit(node) or node.tag != _YAML + "int" or int(node.value) != SCHEMA_VERSION:
             value = getattr(node, "value", "?")
-            self.error(node, f"schema {value!r} is not supported; this heypeter-tui reads schema {SCHEMA_VERSION}")
+            self.error(node, f"schema {value} is not supported; this heypeter-tui reads schema {SCHEMA_VERSION}")
 
     def groups(
         self, node: yaml.Node | None, kind: GroupKind, seen: dict[str, yaml.Node]

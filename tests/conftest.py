@@ -1,0 +1,64 @@
+"""Shared fixtures. Times are shown in local time, so every test runs in UTC."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+REPO = Path(__file__).resolve().parent.parent
+BUILTIN_CHECKLIST = REPO / "checklists" / "heypeter-production.yaml"
+SEED = Path(__file__).resolve().parent / "data" / "heypeter-seed.md"
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+
+class FakeClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, start: datetime = datetime(2026, 12, 3, 9, 30, tzinfo=timezone.utc)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the real user's config or runs."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    return home
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def context(state_dir: Path, tmp_path: Path, clock: FakeClock):
+    from heypeter_tui.context import Context
+
+    return Context(state_dir=state_dir, operator="alice", clock=clock, config_path=tmp_path / "config" / "config.yaml")
+
+
+def seed_task_lines(path: Path = SEED) -> list[str]:
+    """The text of every `- [ ]` line of the seed, in order."""
+    prefix = "- [ ] "
+    return [line[len(prefix):].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(prefix)]
