@@ -79,6 +79,7 @@ def test_new_runs_and_open(state_dir: Path, capsys) -> None:
     assert len(table) == 3 and table[2].startswith("*") and "Release 2.4.1" in table[2]
     assert "2026-12-03 14:00 UTC" in table[1]
     assert run(state_dir, "open", "Release 2.4.0") == 0
+    assert capsys.readouterr().out.startswith("current run: ")
     run(state_dir, "status")
     assert capsys.readouterr().out.startswith("Release 2.4.0 (")
     run(state_dir, "status", "--json")
