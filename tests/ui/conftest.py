@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from heypeter_tui.context import Context
+from heypeter_tui.ui.app import HeyPeterApp
+
+
+@pytest.fixture
+def make_app(state_dir: Path, tmp_path: Path, clock) -> Callable[..., HeyPeterApp]:
+    """A fresh app on the test's state dir, as a new process would start it; the clock is injected."""
+
+    def make(checklist: str | None = None, operator: str = "alice") -> HeyPeterApp:
+        context = Context(state_dir=state_dir, operator=operator, clock=clock, config_path=tmp_path / "cfg" / "config.yaml")
+        return HeyPeterApp(context.current_session(checklist), context.config)
+
+    return make

@@ -1,0 +1,159 @@
+"""The dashboard through Pilot: every view by key, ticking, signing, contacts, and a restart."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import ContentSwitcher, Input
+
+from heypeter_tui.ui.screens.dialogs import ContactDialog, SignDialog
+from heypeter_tui.ui.screens.help import HelpScreen
+from heypeter_tui.ui.widgets.items import ItemList
+from heypeter_tui.ui.widgets.navigator import Navigator
+from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
+
+FIRST = "code-readiness/all-features-tested-and-approved"
+
+
+def plain_prompts(items: ItemList) -> list[str]:
+    return [option.prompt.plain for option in items.options]
+
+
+async def test_every_section_and_phase_is_one_key_away(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        items = app.query_one(ItemList)
+        sections = app.state.checklist.sections
+        for number, key in enumerate("1234567890", start=1):
+            await pilot.press(key)
+            assert items.group_id == sections[number - 1].id
+            assert Content.from_markup(items.border_title).plain == sections[number - 1].title
+            assert len(items.options) == len(sections[number - 1].items)
+        for phase in app.state.checklist.phases:
+            await pilot.press("d")
+            assert items.group_id == phase.id
+        await pilot.press("d")
+        assert items.group_id == app.state.checklist.phases[0].id  # d walks the phases round
+        switcher = app.query_one(ContentSwitcher)
+        await pilot.press("s")
+        assert switcher.current == "signoffs"
+        await pilot.press("c")
+        assert switcher.current == "contacts"
+        await pilot.press("3")
+        assert switcher.current == "items" and items.group_id == "database-preparation"
+
+
+async def test_navigator_moves_the_view_with_the_cursor(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j", "j", "down")
+        assert app.query_one(ItemList).group_id == "environment-configuration"
+        await pilot.press("k")
+        assert app.query_one(ItemList).group_id == "database-preparation"
+
+
+async def test_space_ticks_and_unticks_with_who_and_when(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "l", "space")
+        assert app.state.item(FIRST).status == "done"
+        items = app.query_one(ItemList)
+        assert plain_prompts(items)[0] == "[x] All features tested and approved\n    done · alice · 09:30"
+        assert "1/6" in app.query_one(Navigator).options[1].prompt.plain
+        await pilot.press("space")
+        assert app.state.item(FIRST).status == "pending"
+        assert plain_prompts(items)[0] == "[ ] All features tested and approved"
+
+
+async def test_sign_off_through_the_dialog(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s", "l", "enter")
+        assert isinstance(app.screen, SignDialog)
+        await pilot.press(*"Dana Lee", "enter", *"DL", "enter")
+        signed = app.state.signoffs["Tech Lead"]
+        assert (signed.name, signed.signature, signed.at, signed.open_items) == ("Dana Lee", "DL", "2026-12-03T09:30:00.000Z", 60)
+        table = app.query_one(SignoffTable)
+        assert [cell.plain for cell in table.get_row("Tech Lead")] == ["[x] Tech Lead", "Dana Lee", "09:30", "DL"]
+
+
+async def test_a_sign_dialog_cancelled_records_nothing(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s", "l", "enter", *"Someone", "escape")
+        assert not isinstance(app.screen, SignDialog)
+        assert app.state.signoffs == {}
+        assert len(app.state.events) == 1
+
+
+async def test_edit_a_contact(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c", "l", "down", "enter")
+        assert isinstance(app.screen, ContactDialog)
+        await pilot.press(*"Bob Ops", "enter", *"+1 555 0100", "enter", *"bob@example.com", "enter")
+        assert app.state.contacts["DevOps"].email == "bob@example.com"
+        row = [cell.plain for cell in app.query_one(ContactsTable).get_row("DevOps")]
+        assert row == ["DevOps", "Bob Ops", "+1 555 0100", "bob@example.com"]
+
+
+async def test_a_restart_finds_everything_kept(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "l", "down", "space")
+        await pilot.press("s", "l", "down", "enter", *"Quinn", "enter", "enter")
+        await pilot.press("c", "l", "enter")
+        dialog = app.screen
+        dialog.query_one("#field-phone", Input).value = "+44 20 7946 0000"
+        await pilot.press("enter", "enter", "enter")
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        state = again.state
+        assert state.item("infrastructure-setup/ssl-certificates-installed-and-verified").status == "done"
+        assert state.signoffs["QA Lead"].name == "Quinn"
+        assert state.contacts["Tech Lead"].phone == "+44 20 7946 0000"
+        await pilot.press("2")
+        assert plain_prompts(again.query_one(ItemList))[1].startswith("[x] SSL certificates installed and verified")
+
+
+async def test_help_lists_every_key(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.key_table().plain
+        for expected in ("space", "Done/undo", "d ", "Deploy day", "s ", "Sign-offs", "c ", "Contacts", "q ", "Quit",
+                         "1 ", "0 ", "h / left", "l / right", "j", "k", "ctrl+p"):
+            assert expected in text, expected
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        assert not app.is_running
+
+
+async def test_at_120x40_the_whole_navigator_shows_at_once(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        navigator = app.query_one(Navigator)
+        assert navigator.max_scroll_y == 0
+        labels = [option.prompt.plain for option in navigator.options]
+        assert len(labels) == 3 + 10 + 4 + 2
+        assert labels[-2].strip().startswith("Sign-offs") and labels[-1].strip() == "Emergency contacts"
+
+
+async def test_at_80x24_everything_is_reachable(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        navigator = app.query_one(Navigator)
+        await pilot.press("end")
+        assert navigator.highlighted_option.id == "contacts"
+        assert app.query_one(ContentSwitcher).current == "contacts"
+        region = navigator.content_region
+        assert navigator.scroll_offset.y <= navigator.highlighted <= navigator.scroll_offset.y + region.height
+        await pilot.press("0", "l", "end")
+        assert app.query_one(ItemList).highlighted == 4
