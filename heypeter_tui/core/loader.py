@@ -295,12 +295,13 @@ class _Reader:
         return tuple(groups)
 
     def group(self, node: yaml.Node, kind: GroupKind, what: str) -> Group | None:
+        named = _title_of(node)
+        if named:
+            what = f"{kind.value} {named!r}"
         fields = self.mapping(node, what, ("id", "title", "due", "items"), ("title", "items"))
         if fields is None:
             return None
-        title = self.text(fields["title"], f"{what}.title") if "title" in fields else None
-        if title is not None:
-            what = f"{kind.value} {title!r}"
+        title = self.text(fields["title"], f"{what}: title") if "title" in fields else None
         explicit = self.identifier(fields["id"], f"{what}: id") if "id" in fields else None
         due = self.duration(fields["due"], f"{what}: due", "-2h or 30m") if "due" in fields else None
         items = self.items(fields["items"], what) if "items" in fields else ()
@@ -387,6 +388,15 @@ class _Reader:
         if len(set(roles)) != len(roles):
             self.error(node, "contacts: a role is listed twice")
         return tuple(contacts)
+
+
+def _title_of(node: yaml.Node) -> str | None:
+    """A group's title, read ahead so that every message about the group can name it."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "title" and isinstance(value, yaml.ScalarNode):
+                return value.value.strip() or None
+    return None
 
 
 def _has_text(node: yaml.Node) -> bool:

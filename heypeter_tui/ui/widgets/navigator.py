@@ -31,6 +31,8 @@ class Navigator(FollowsRunState, OptionList):
     ]
 
     def show_state(self, state: RunState) -> None:
+        if not self.size.width:
+            return  # rows are laid out to the width; the first Resize builds them
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         self.set_options(self.build_options(state))
         index = self.index_of(highlighted) if highlighted else None
@@ -54,23 +56,25 @@ class Navigator(FollowsRunState, OptionList):
     def build_options(self, state: RunState) -> list[Option]:
         width = self.row_width()
         checklist = state.checklist
+        largest = max((len(group.items) for group in checklist.groups), default=0)
+        count_width = len(f"{largest}/{largest}") + 1
         options = [_heading("Readiness")]
         for number, group in enumerate(checklist.sections, start=1):
             label = str(number % 10) if number <= 10 else " "  # keys 1..9, 0 reach the first ten
-            options.append(Option(self.group_row(label, group, state, width), id=group_view(group)))
+            options.append(Option(self.group_row(label, group, state, width, count_width), id=group_view(group)))
         if checklist.phases:
             options.append(_heading("Deployment day"))
             for group in checklist.phases:
-                options.append(Option(self.group_row(" ", group, state, width), id=group_view(group)))
+                options.append(Option(self.group_row(" ", group, state, width, count_width), id=group_view(group)))
         options.append(_heading("Record"))
         signed = sum(role in state.signoffs for role in checklist.signoffs)
         options.append(Option(_plain_row("Sign-offs", f"{signed}/{len(checklist.signoffs)}", width), id=SIGNOFFS))
         options.append(Option(_plain_row("Emergency contacts", "", width), id=CONTACTS))
         return options
 
-    def group_row(self, label: str, group: Group, state: RunState, width: int) -> Content:
+    def group_row(self, label: str, group: Group, state: RunState, width: int, count_width: int) -> Content:
         progress = group_progress(state, group)
-        count = f"{progress}".rjust(6)
+        count = f"{progress}".rjust(count_width)
         bar_width = 8 if width >= 40 else 4
         marker = Content.styled("!", "bold $error") if progress.blocked else Content(" ")
         title_width = max(width - 2 - 1 - 1 - bar_width - len(count), 4)
@@ -80,8 +84,7 @@ class Navigator(FollowsRunState, OptionList):
         )
 
     def row_width(self) -> int:
-        width = self.scrollable_content_region.width - 2  # each option is padded by one cell a side
-        return width if width > 10 else 36
+        return max(self.scrollable_content_region.width - 2, 12)  # each option is padded one cell a side
 
     def index_of(self, option_id: str) -> int | None:
         try:

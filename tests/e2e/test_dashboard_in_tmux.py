@@ -1,0 +1,64 @@
+"""The installed heypeter-tui in a real terminal, as a person uses it."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from heypeter_tui.core.loader import load_checklist
+from tests.conftest import BUILTIN_CHECKLIST
+
+SECTIONS = [s.title for s in load_checklist(BUILTIN_CHECKLIST).sections]
+PHASES = ["Pre-Deployment", "During Deployment", "Post-Deployment Validation", "Final Steps"]
+
+
+def test_first_screen_tick_quit_restart(open_pane, home: Path) -> None:
+    pane = open_pane()
+    pane.wait_for("HeyPeter Academy LMS", *SECTIONS, *PHASES, "Sign-offs", "Emergency contacts",
+                  "[ ] All features tested and approved")
+
+    pane.send("1", "l", "Space")
+    pane.wait_for("[x] All features tested and approved", "1/6")
+    pane.send("q")
+    assert pane.wait_exit() == 0
+
+    pane.restart()
+    screen = pane.wait_for("[x] All features tested and approved")
+    assert "1/83" in screen
+
+    state = home / "state" / "heypeter-tui"
+    for path in [state, *state.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode & 0o077 == 0, f"{path} is readable by others ({oct(mode)})"
+
+
+def test_small_terminal_and_resizes(open_pane) -> None:
+    pane = open_pane(width=80, height=24)
+    pane.wait_for("Code Readiness", "Emergency contacts", "Final Steps")
+    for width, height in [(120, 40), (100, 30), (81, 24), (200, 60), (80, 24)]:
+        pane.resize(width, height)
+    pane.send("s")
+    pane.wait_for("Role", "Signature", "Operations Manager")
+    pane.send("q")
+    assert pane.wait_exit() == 0
+
+
+def test_bad_checklist_exits_2_with_one_line(open_pane, home: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: 1\nid: x\ntitle: T\nsections:\n  - title: S\n    itemz: []\n")
+    pane = open_pane("--checklist", str(bad))
+    assert pane.wait_exit() == 2
+    output = [line for line in pane.screen().splitlines() if line.strip() and not line.startswith("Pane is dead")]
+    assert len(output) == 1 and "Traceback" not in output[0]
+    assert output[0].startswith(f"heypeter-tui: {bad}:6:5: section 'S': unknown key 'itemz'; did you mean 'items'?")
+    assert not (home / "state" / "heypeter-tui" / "runs").exists()
+
+
+def test_installed_wheel_carries_the_checklist(installed, home: Path) -> None:
+    listed = installed.run(home, "checklists")
+    assert listed.returncode == 0
+    assert str(installed.site / "heypeter_tui" / "data" / "checklists" / "heypeter-production.yaml") in listed.stdout
+    exported = installed.run(home, "export", "--format", "json")
+    record = json.loads(exported.stdout)
+    assert sum(len(group["items"]) for group in record["sections"] + record["phases"]) == 83
