@@ -32,7 +32,7 @@ bench: $(STAMP)
 
 # Regenerates docs/screenshot.svg, the README's picture, from the app itself.
 screenshot: $(STAMP)
-	$(BIN)/python -m tests.screenshot docs/screenshot.svg
+	TZ=UTC $(BIN)/python docs/make_screenshot.py docs/screenshot.svg
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache
