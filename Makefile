@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit ui e2e bench screenshot clean
+.PHONY: run test unit ui e2e bench lint screenshot clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ e2e: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# ruff is a developer's tool, not a test dependency: installed here on first use.
+lint: $(STAMP)
+	$(BIN)/python -m ruff --version >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet ruff
+	$(BIN)/python -m ruff check heypeter_tui tests docs
 
 # Regenerates docs/screenshot.svg, the README's picture, from the app itself.
 screenshot: $(STAMP)

@@ -6,7 +6,7 @@ Frozen data, built by the loader from a file and carried whole inside each run's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -15,7 +15,7 @@ from heypeter_tui.core.durations import format_duration
 SCHEMA_VERSION = 1
 
 
-class GroupKind(str, Enum):
+class GroupKind(StrEnum):
     SECTION = "section"
     PHASE = "phase"
 

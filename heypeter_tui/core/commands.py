@@ -10,7 +10,13 @@ from typing import Any
 
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.run import LABELS, NEEDS_REASON, STATUSES, RunState, open_readiness_items
+from heypeter_tui.core.run import (
+    LABELS,
+    NEEDS_REASON,
+    STATUSES,
+    RunState,
+    open_readiness_items,
+)
 from heypeter_tui.core.text import clean, clean_line
 
 _STATUS_WORDS = {"pending": "pending", "open": "pending", "done": "done", "na": "na", "n/a": "na", "blocked": "blocked"}

@@ -8,38 +8,30 @@ every error (up to `MAX_ERRORS`) rather than stopping at the first.
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from heypeter_tui.core.checklist import SCHEMA_VERSION, Checklist, ContactRole, Group, GroupKind, Item
-from heypeter_tui.core.durations import parse_duration
+from heypeter_tui.core.checklist import (
+    SCHEMA_VERSION,
+    Checklist,
+    ContactRole,
+    Group,
+    GroupKind,
+    Item,
+)
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.ids import slugify
+from heypeter_tui.core.nodes import (
+    MAX_ERRORS,
+    YAML_TAG,
+    NodeReader,
+    Problem,
+    TooManyProblems,
+)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_NODES = 500_000
-MAX_ERRORS = 20
-
-_YAML = "tag:yaml.org,2002:"
-_PLAIN_TAGS = {_YAML + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    source: str
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        if self.line <= 0:
-            return f"{self.source}: {self.message}"
-        return f"{self.source}:{self.line}:{self.column}: {self.message}"
 
 
 class ChecklistError(UserError):
@@ -57,10 +49,6 @@ class Validation:
     checklist: Checklist | None
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
-
-
-class _TooMany(Exception):
-    pass
 
 
 def load_checklist(path: Path) -> Checklist:
@@ -114,11 +102,11 @@ def validate_text(text: str, source: str) -> Validation:
         return _failed(source, f"YAML syntax: {error}")
     except RecursionError:
         return _failed(source, "nested too deeply to be a checklist")
-    reader = _Reader(source)
+    reader = ChecklistReader(source)
     checklist = None
     try:
         checklist = reader.checklist(root)
-    except _TooMany:
+    except TooManyProblems:
         pass
     except RecursionError:
         reader.errors.append(Problem(source, 0, 0, "nested too deeply to be a checklist"))
@@ -131,113 +119,8 @@ def _failed(source: str, message: str, line: int = 0, column: int = 1) -> Valida
     return Validation(None, (Problem(source, line, column if line else 0, message),), ())
 
 
-class _Reader:
-    """Walks the composed node graph, collecting problems."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.errors: list[Problem] = []
-        self.warnings: list[Problem] = []
-        self.visited = 0
-        self.derived_ids: list[yaml.Node] = []
-
-    # -- reporting ---------------------------------------------------------------------------
-
-    def error(self, node: yaml.Node, message: str) -> None:
-        mark = node.start_mark
-        self.errors.append(Problem(self.source, mark.line + 1, mark.column + 1, message))
-        if len(self.errors) >= MAX_ERRORS:
-            raise _TooMany
-
-    def warn(self, node: yaml.Node, message: str) -> None:
-        mark = node.start_mark
-        self.warnings.append(Problem(self.source, mark.line + 1, mark.column + 1, message))
-
-    def visit(self, node: yaml.Node) -> bool:
-        """Counts nodes (aliases make a small file expand); False where the tag is not plain data."""
-        self.visited += 1
-        if self.visited > MAX_NODES:
-            self.error(node, f"more than {MAX_NODES:,} values (aliases expanding?); refused")
-            raise _TooMany
-        if node.tag not in _PLAIN_TAGS:
-            self.error(node, f"YAML tag {node.tag!r} is not allowed: a checklist is plain data")
-            return False
-        return True
-
-    # -- shapes --------------------------------------------------------------------------------
-
-    def mapping(
-        self, node: yaml.Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
-    ) -> dict[str, yaml.Node] | None:
-        if not self.visit(node):
-            return None
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what} must be a mapping (key: value), not {_describe(node)}")
-            return None
-        values: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
-                self.error(key_node, f"{what}: keys must be plain words")
-                continue
-            key = key_node.value
-            if key in values:
-                self.error(key_node, f"{what}: key {key!r} appears twice")
-            elif key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                expected = f"did you mean {hint[0]!r}?" if hint else f"expected one of: {', '.join(allowed)}"
-                self.error(key_node, f"{what}: unknown key {key!r}; {expected}")
-            else:
-                values[key] = value_node
-        for key in required:
-            if key not in values:
-                self.error(node, f"{what}: missing required key {key!r}")
-        return values
-
-    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
-        if not self.visit(node):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            self.error(node, f"{what} must be a list (lines starting with '- '), not {_describe(node)}")
-            return []
-        return list(node.value)
-
-    def text(self, node: yaml.Node, what: str) -> str | None:
-        """A scalar as written: `- No` stays the text "No", never the boolean False."""
-        if not self.visit(node):
-            return None
-        if not isinstance(node, yaml.ScalarNode):
-            self.error(node, f"{what} must be text, not {_describe(node)}")
-            return None
-        value = node.value.strip()
-        if not value:
-            self.error(node, f"{what} is empty")
-            return None
-        return value
-
-    def identifier(self, node: yaml.Node, what: str) -> str | None:
-        value = self.text(node, what)
-        if value is not None and not _ID.match(value):
-            self.error(node, f"{what} {value!r} may hold only letters, digits, '-', '_' and '.'")
-            return None
-        return value
-
-    def boolean(self, node: yaml.Node, what: str) -> bool | None:
-        if self.visit(node) and node.tag == _YAML + "bool":
-            return node.value.lower() in ("true", "yes", "on", "y")
-        self.error(node, f"{what} must be true or false, not {_describe(node)}")
-        return None
-
-    def duration(self, node: yaml.Node, what: str, example: str) -> int | None:
-        value = self.text(node, what)
-        if value is None:
-            return None
-        try:
-            return parse_duration(value)
-        except ValueError:
-            self.error(node, f"{what} {value!r} is not a duration; expected a form like {example}")
-            return None
-
-    # -- the format ----------------------------------------------------------------------------
+class ChecklistReader(NodeReader):
+    """Schema 1: the top level, groups, items, sign-off roles and contact roles."""
 
     def checklist(self, root: yaml.Node) -> Checklist | None:
         top = self.mapping(
@@ -271,7 +154,7 @@ class _Reader:
         return Checklist(checklist_id, title, sections, product, phases, signoffs, contacts)
 
     def schema(self, node: yaml.Node) -> None:
-        if not self.visit(node) or node.tag != _YAML + "int" or int(node.value) != SCHEMA_VERSION:
+        if not self.visit(node) or node.tag != YAML_TAG + "int" or int(node.value) != SCHEMA_VERSION:
             value = getattr(node, "value", "?")
             self.error(node, f"schema {value} is not supported; this heypeter-tui reads schema {SCHEMA_VERSION}")
 
@@ -400,14 +283,4 @@ def _title_of(node: yaml.Node) -> str | None:
 
 
 def _has_text(node: yaml.Node) -> bool:
-    return not (isinstance(node, yaml.ScalarNode) and node.tag == _YAML + "null")
-
-
-def _describe(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if node.tag == _YAML + "null":
-        return "nothing"
-    return f"{node.value!r}"
+    return not (isinstance(node, yaml.ScalarNode) and node.tag == YAML_TAG + "null")

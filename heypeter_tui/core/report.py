@@ -12,7 +12,14 @@ from heypeter_tui.core.checklist import Group
 from heypeter_tui.core.clock import parse_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor, Event
-from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, gate, group_progress, overall_progress
+from heypeter_tui.core.run import (
+    LABELS,
+    SYMBOLS,
+    RunState,
+    gate,
+    group_progress,
+    overall_progress,
+)
 from heypeter_tui.core.text import clean, clean_line
 
 FORMAT = "heypeter-tui.run/1"

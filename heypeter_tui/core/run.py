@@ -8,7 +8,12 @@ from types import MappingProxyType
 from typing import Any
 
 from heypeter_tui.core import events as ev
-from heypeter_tui.core.checklist import Checklist, ContactRole, Group, checklist_from_dict
+from heypeter_tui.core.checklist import (
+    Checklist,
+    ContactRole,
+    Group,
+    checklist_from_dict,
+)
 from heypeter_tui.core.events import Actor, Event
 
 PENDING, DONE, NA, BLOCKED = "pending", "done", "na", "blocked"

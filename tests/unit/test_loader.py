@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from heypeter_tui.core.loader import ChecklistError, load_checklist, validate_bytes, validate_text
+from heypeter_tui.core.loader import (
+    ChecklistError,
+    load_checklist,
+    validate_bytes,
+    validate_text,
+)
 from tests.conftest import BUILTIN_CHECKLIST, SEED, SHARED, seed_task_lines
 
 MINIMAL = "schema: 1\nid: demo\ntitle: Demo\nsections:\n  - title: One\n    items:\n      - First thing\n"

@@ -16,7 +16,13 @@ from heypeter_tui.ui.messages import ChangeRequested, ViewSelected
 from heypeter_tui.ui.screens.dialogs import ContactDialog, SignDialog
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
-from heypeter_tui.ui.widgets.navigator import CONTACTS, GROUP_PREFIX, SIGNOFFS, Navigator, group_view
+from heypeter_tui.ui.widgets.navigator import (
+    CONTACTS,
+    GROUP_PREFIX,
+    SIGNOFFS,
+    Navigator,
+    group_view,
+)
 from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
 
 SECTION_KEYS = "1234567890"

@@ -32,7 +32,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
             if self.notice:
                 yield Static(literal(self.notice, "$warning"), classes="dialog-notice")
             for key, label, placeholder in self.FIELDS:
-                yield Label(label)
+                yield Label(label, markup=False)
                 yield Input(self.values.get(key, ""), placeholder=placeholder, id=f"field-{key}")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.SUBMIT, variant="primary", id="submit")

@@ -15,7 +15,16 @@ from heypeter_tui.core.checklist import Group, Item
 from heypeter_tui.core.clock import format_local, parse_iso
 from heypeter_tui.core.commands import toggle_done
 from heypeter_tui.core.durations import format_duration
-from heypeter_tui.core.run import BLOCKED, DONE, LABELS, NA, PENDING, SYMBOLS, ItemState, RunState
+from heypeter_tui.core.run import (
+    BLOCKED,
+    DONE,
+    LABELS,
+    NA,
+    PENDING,
+    SYMBOLS,
+    ItemState,
+    RunState,
+)
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.messages import ChangeRequested
 from heypeter_tui.ui.widgets.state_view import FollowsRunState

@@ -1,0 +1,156 @@
+"""Reading a YAML node graph (from `yaml.compose`) into plain values, collecting problems with their lines.
+
+Nothing here knows the checklist format; it knows YAML's shapes, tags and positions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from heypeter_tui.core.durations import parse_duration
+
+MAX_NODES = 500_000
+MAX_ERRORS = 20
+
+YAML_TAG = "tag:yaml.org,2002:"
+PLAIN_TAGS = {YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return f"{self.source}: {self.message}"
+        return f"{self.source}:{self.line}:{self.column}: {self.message}"
+
+
+class TooManyProblems(Exception):
+    """Raised to stop a walk once `MAX_ERRORS` errors (or `MAX_NODES` values) are reached."""
+
+
+class NodeReader:
+    """Reads nodes into values; each mistake becomes a Problem naming the node's line and column."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.visited = 0
+        self.derived_ids: list[yaml.Node] = []
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def error(self, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.errors.append(Problem(self.source, mark.line + 1, mark.column + 1, message))
+        if len(self.errors) >= MAX_ERRORS:
+            raise TooManyProblems
+
+    def warn(self, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.warnings.append(Problem(self.source, mark.line + 1, mark.column + 1, message))
+
+    def visit(self, node: yaml.Node) -> bool:
+        """Counts nodes (aliases make a small file expand); False where the tag is not plain data."""
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            self.error(node, f"more than {MAX_NODES:,} values (aliases expanding?); refused")
+            raise TooManyProblems
+        if node.tag not in PLAIN_TAGS:
+            self.error(node, f"YAML tag {node.tag!r} is not allowed: a checklist is plain data")
+            return False
+        return True
+
+    # -- shapes --------------------------------------------------------------------------------
+
+    def mapping(
+        self, node: yaml.Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+    ) -> dict[str, yaml.Node] | None:
+        if not self.visit(node):
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping (key: value), not {describe(node)}")
+            return None
+        values: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in PLAIN_TAGS:
+                self.error(key_node, f"{what}: keys must be plain words")
+                continue
+            key = key_node.value
+            if key in values:
+                self.error(key_node, f"{what}: key {key!r} appears twice")
+            elif key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                expected = f"did you mean {hint[0]!r}?" if hint else f"expected one of: {', '.join(allowed)}"
+                self.error(key_node, f"{what}: unknown key {key!r}; {expected}")
+            else:
+                values[key] = value_node
+        for key in required:
+            if key not in values:
+                self.error(node, f"{what}: missing required key {key!r}")
+        return values
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if not self.visit(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list (lines starting with '- '), not {describe(node)}")
+            return []
+        return list(node.value)
+
+    def text(self, node: yaml.Node, what: str) -> str | None:
+        """A scalar as written: `- No` stays the text "No", never the boolean False."""
+        if not self.visit(node):
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, f"{what} must be text, not {describe(node)}")
+            return None
+        value = node.value.strip()
+        if not value:
+            self.error(node, f"{what} is empty")
+            return None
+        return value
+
+    def identifier(self, node: yaml.Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is not None and not _ID.match(value):
+            self.error(node, f"{what} {value!r} may hold only letters, digits, '-', '_' and '.'")
+            return None
+        return value
+
+    def boolean(self, node: yaml.Node, what: str) -> bool | None:
+        if self.visit(node) and node.tag == YAML_TAG + "bool":
+            return node.value.lower() in ("true", "yes", "on", "y")
+        self.error(node, f"{what} must be true or false, not {describe(node)}")
+        return None
+
+    def duration(self, node: yaml.Node, what: str, example: str) -> int | None:
+        value = self.text(node, what)
+        if value is None:
+            return None
+        try:
+            return parse_duration(value)
+        except ValueError:
+            self.error(node, f"{what} {value!r} is not a duration; expected a form like {example}")
+            return None
+
+
+
+def describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == YAML_TAG + "null":
+        return "nothing"
+    return f"{node.value!r}"
