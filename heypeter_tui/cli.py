@@ -22,6 +22,8 @@ from heypeter_tui.core.loader import validate_file
 from heypeter_tui.core.paths import ensure_private_dir
 from heypeter_tui.core.report import to_json, to_markdown
 from heypeter_tui.core.run import gate, overall_progress
+from heypeter_tui.core.runs_index import summarize_runs
+from heypeter_tui.core.text import clean_line
 
 PROG = "heypeter-tui"
 GATE_REASONS_SHOWN = 10
@@ -122,7 +124,7 @@ def cmd_dashboard(context: Context, args: argparse.Namespace) -> int:
     session = context.current_session(args.checklist)
     from heypeter_tui.ui.app import HeyPeterApp  # only the dashboard pays for Textual
 
-    HeyPeterApp(session, context.config).run()
+    HeyPeterApp(session, context.config, context=context).run()
     return 0
 
 
@@ -139,20 +141,17 @@ def cmd_new(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_runs(context: Context, args: argparse.Namespace) -> int:
-    current = context.workspace.current_id()
-    rows = [("", "RUN", "TITLE", "CHECKLIST", "PROGRESS", "T-0")]
-    for run in context.workspace.runs():
-        try:
-            state = context.session(run.id).state
-        except UserError as error:
-            print(f"{PROG}: {error}", file=sys.stderr)
-            continue
-        t0 = format_full(parse_iso(state.t0)) if state.t0 else "-"
-        mark = "*" if run.id == current else ""
-        rows.append((mark, run.id, state.title, state.checklist.id, str(overall_progress(state)), t0))
-    if len(rows) == 1:
+    summaries, problems = summarize_runs(context.workspace)
+    for problem in problems:
+        print(f"{PROG}: warning: {problem}", file=sys.stderr)
+    if not summaries:
         print("no runs yet; `heypeter-tui new TITLE` starts one")
         return 0
+    rows = [("", "RUN", "TITLE", "CHECKLIST", "CREATED", "PROGRESS", "T-0")]
+    rows += [
+        ("*" if run.current else "", run.id, clean_line(run.title), run.checklist, run.created, run.progress, run.t0)
+        for run in reversed(summaries)
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -13,6 +13,9 @@ from typing import Any
 
 from heypeter_tui.core.clock import parse_iso, to_iso
 
+LOG_SCHEMA = 1
+"""The log format this version writes; `run.created` carries it as `schema`."""
+
 RUN_CREATED = "run.created"
 RUN_T0 = "run.t0"
 ITEM_STATUS = "item.status"

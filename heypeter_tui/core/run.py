@@ -84,6 +84,14 @@ class RunState:
         return self.items.get(key, _PENDING_ITEM)
 
     @property
+    def read_only(self) -> str | None:
+        """Why this run may not be changed here, if it may not: a log from a newer heypeter-tui."""
+        schema = self.created.get("schema", ev.LOG_SCHEMA)
+        if isinstance(schema, int) and schema > ev.LOG_SCHEMA:
+            return f"this run was written by a newer heypeter-tui (log schema {schema}); opened read-only"
+        return None
+
+    @property
     def last_event(self) -> Event:
         return self.events[-1] if self.events else self.created
 
@@ -221,6 +229,15 @@ class _Folder:
         for event in self.events:
             if event.id not in self.undone and event.type != ev.UNDO and _subject(event) == subject:
                 self._apply(event)
+
+
+def item_history(state: RunState, key: str) -> list[tuple[Event, bool]]:
+    """Every event about one item, oldest first, each with whether it was undone since."""
+    return [
+        (event, event.id in state.undone)
+        for event in state.events
+        if event.type in (ev.ITEM_STATUS, ev.ITEM_NOTE) and event.get("item") == key
+    ]
 
 
 def _subject(event: Event) -> tuple[str, str] | None:

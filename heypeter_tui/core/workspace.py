@@ -99,6 +99,7 @@ class Workspace:
             n += 1
             run_id = f"{base}-{n}"
         data = {
+            "schema": ev.LOG_SCHEMA,
             "run": run_id,
             "title": title,
             "checklist": checklist.id,

@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from heypeter_tui.core.clock import Clock
+from heypeter_tui.core.clock import Clock, parse_when
 from heypeter_tui.core.config import Config
 from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.report import describe
 from heypeter_tui.core.run import RunState
+from heypeter_tui.core.runs_index import summarize_runs
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.ui.messages import ChangeRequested
+from heypeter_tui.ui.providers import RunCommands
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
+from heypeter_tui.ui.screens.dialogs import NewRunDialog, OperatorDialog
 from heypeter_tui.ui.screens.help import HelpScreen
+from heypeter_tui.ui.screens.run_picker import RunPicker
 from heypeter_tui.ui.themes import DEFAULT_THEME, builtin_themes
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import Navigator
 from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
 
-LOG_POLL_SECONDS = 1.0
+if TYPE_CHECKING:
+    from heypeter_tui.context import Context
+
+LOG_POLL_SECONDS = 0.5
+"""How often the log is checked for others' changes: a change shows elsewhere within a second."""
+NOTIFY_EACH_UP_TO = 3
 
 
 class HeyPeterApp(App[None]):
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {RunCommands}
     TITLE = "heypeter-tui"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
@@ -33,14 +46,23 @@ class HeyPeterApp(App[None]):
 
     state: reactive[RunState] = reactive(None, always_update=True, init=False)  # type: ignore[arg-type]
     """The run as the log says now. Widgets watch it; only `record` and the log poll set it."""
+    operator: reactive[str] = reactive("", init=False)
 
-    def __init__(self, session: RunSession, config: Config | None = None, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        session: RunSession,
+        config: Config | None = None,
+        clock: Clock | None = None,
+        context: Context | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
+        self.context = context
         self.clock: Clock = clock or session.clock
         self.config = config or Config()
         self.user_keymap = dict(self.config.keymap)
         self.set_reactive(HeyPeterApp.state, session.state)
+        self.set_reactive(HeyPeterApp.operator, session.actor.operator)
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen()
@@ -52,9 +74,14 @@ class HeyPeterApp(App[None]):
         self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
+        self.report_log_problems()
+        self.set_interval(LOG_POLL_SECONDS, self.follow_log)
+
+    def report_log_problems(self) -> None:
         for problem in self.session.problems:
             self.notify(problem, title="Run log", severity="warning", markup=False, timeout=10)
-        self.set_interval(LOG_POLL_SECONDS, self.follow_log)
+        if self.state.read_only:
+            self.notify(self.state.read_only, title="Read-only", severity="warning", markup=False, timeout=15)
 
     # -- changes -------------------------------------------------------------------------------
 
@@ -72,14 +99,84 @@ class HeyPeterApp(App[None]):
         self.state = self.session.state
 
     def follow_log(self) -> None:
-        """Fold in what other dashboards and `heypeter-tui mark` appended."""
+        """Fold in what other dashboards and `heypeter-tui mark` appended, and say who did what."""
         try:
             new = self.session.refresh()
         except OSError as error:
             self.notify(f"cannot read the run log: {error}", severity="error", markup=False)
             return
-        if new:
-            self.state = self.session.state
+        if not new:
+            return
+        self.state = self.session.state
+        if len(new) <= NOTIFY_EACH_UP_TO:
+            for event in new:
+                self.notify(describe(self.state, event), title=event.actor.operator, markup=False, timeout=4)
+        else:
+            who = sorted({event.actor.operator for event in new})
+            self.notify(f"{len(new)} changes by {', '.join(who)}", markup=False, timeout=4)
+
+    # -- operator, undo, runs ------------------------------------------------------------------
+
+    def action_set_operator(self) -> None:
+        def set_operator(values: dict[str, str] | None) -> None:
+            if values:
+                try:
+                    self.session.set_operator(values["operator"])
+                except UserError as error:
+                    self.notify(str(error), severity="error", markup=False)
+                self.operator = self.session.actor.operator
+
+        self.push_screen(OperatorDialog(self.session.actor.operator), set_operator)
+
+    def action_undo(self) -> None:
+        try:
+            change = self.session.undo_change()
+        except UserError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        target = next(e for e in self.state.events if e.id == change.data["target"])
+        self.record(ChangeRequested(change))
+        self.notify(f"undone: {describe(self.state, target)}", markup=False, timeout=3)
+
+    def action_new_run(self) -> None:
+        if self.context is None:
+            return
+
+        def create(values: dict[str, str] | None) -> None:
+            if not values or self.context is None:
+                return
+            try:
+                t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None
+                run_id = self.context.create_run(values["title"].strip(), self.state.checklist.id, t0)
+            except (UserError, ValueError) as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.switch_run(run_id)
+
+        self.push_screen(NewRunDialog(self.state.checklist.title), create)
+
+    def action_switch_run(self) -> None:
+        if self.context is None:
+            return
+        summaries, problems = summarize_runs(self.context.workspace)
+        for problem in problems:
+            self.notify(problem, severity="warning", markup=False)
+        self.push_screen(RunPicker(summaries, self.state.run_id), lambda run_id: run_id and self.switch_run(run_id))
+
+    def switch_run(self, run_id: str) -> None:
+        if self.context is None or run_id == self.state.run_id:
+            return
+        try:
+            session = self.context.session(run_id)
+        except UserError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        session.actor = self.session.actor
+        self.context.workspace.set_current(run_id)
+        self.session = session
+        self.state = session.state
+        self.report_log_problems()
+        self.notify(f"now showing: {session.state.title}", markup=False, timeout=3)
 
     # -- help ----------------------------------------------------------------------------------
 

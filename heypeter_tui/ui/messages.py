@@ -21,3 +21,11 @@ class ViewSelected(Message):
     """The navigator moved to a view: a group id, `signoffs` or `contacts`."""
 
     view: str
+
+
+@dataclass
+class ItemCommand(Message):
+    """Something to do to one item that needs the screen: `na`, `blocked`, `note` or `detail`."""
+
+    key: str
+    command: str

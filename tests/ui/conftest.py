@@ -15,6 +15,6 @@ def make_app(state_dir: Path, tmp_path: Path, clock) -> Callable[..., HeyPeterAp
 
     def make(checklist: str | None = None, operator: str = "alice") -> HeyPeterApp:
         context = Context(state_dir=state_dir, operator=operator, clock=clock, config_path=tmp_path / "cfg" / "config.yaml")
-        return HeyPeterApp(context.current_session(checklist), context.config)
+        return HeyPeterApp(context.current_session(checklist), context.config, context=context)
 
     return make

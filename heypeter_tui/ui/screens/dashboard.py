@@ -11,9 +11,10 @@ from textual.widgets import ContentSwitcher, DataTable, Footer
 
 from heypeter_tui.core import commands
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.run import open_readiness_items
-from heypeter_tui.ui.messages import ChangeRequested, ViewSelected
-from heypeter_tui.ui.screens.dialogs import ContactDialog, SignDialog
+from heypeter_tui.core.run import BLOCKED, NA, RunState, open_readiness_items
+from heypeter_tui.ui.messages import ChangeRequested, ItemCommand, ViewSelected
+from heypeter_tui.ui.screens.dialogs import ContactDialog, NoteDialog, ReasonDialog, SignDialog
+from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import (
@@ -34,9 +35,11 @@ class DashboardScreen(Screen[None]):
             Binding(key, f"section({n})", f"Section {n}", show=False, id=f"view.section-{n}")
             for n, key in enumerate(SECTION_KEYS, start=1)
         ),
-        Binding("d", "deployment_day", "Deploy day", id="view.deployment-day"),
-        Binding("s", f"show('{SIGNOFFS}')", "Sign-offs", id="view.signoffs"),
-        Binding("c", f"show('{CONTACTS}')", "Contacts", id="view.contacts"),
+        Binding("d", "deployment_day", "Deploy day", show=False, id="view.deployment-day"),
+        Binding("s", f"show('{SIGNOFFS}')", "Sign-offs", show=False, id="view.signoffs"),
+        Binding("c", f"show('{CONTACTS}')", "Contacts", show=False, id="view.contacts"),
+        Binding("u,ctrl+z", "app.undo", "Undo", id="app.undo"),
+        Binding("o", "app.set_operator", "Operator", show=False, id="app.operator"),
         Binding("h,left", "focus_navigator", "Navigator", show=False, id="pane.left"),
         Binding("l,right", "focus_view", "Into the view", show=False, id="pane.right"),
     ]
@@ -56,6 +59,13 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.view = group_view(self.app.state.checklist.groups[0])
         self.query_one(Navigator).focus()
+        self.watch(self.app, "state", self.keep_view_valid)
+
+    def keep_view_valid(self, state: RunState) -> None:
+        """After switching runs, a group of the old checklist may not exist: show the first one."""
+        group_ids = {group_view(group) for group in state.checklist.groups}
+        if self.view.startswith(GROUP_PREFIX) and self.view not in group_ids:
+            self.view = group_view(state.checklist.groups[0])
 
     def on_view_selected(self, message: ViewSelected) -> None:
         self.view = message.view
@@ -94,6 +104,28 @@ class DashboardScreen(Screen[None]):
         current = self.query_one(ContentSwitcher).current
         if current:
             self.set_focus(self.query_one(f"#{current}"))
+
+    # -- items --------------------------------------------------------------------------------
+
+    def on_item_command(self, message: ItemCommand) -> None:
+        key, state = message.key, self.app.state
+        text = state.checklist.items_by_key[key][1].text
+        if message.command in (NA, BLOCKED):
+            title = "Mark N/A" if message.command == NA else "Mark blocked"
+            status = message.command
+            self.app.push_screen(
+                ReasonDialog(title, text),
+                lambda values: values and self.request_change(
+                    lambda: commands.set_status(self.app.state, key, status, values["reason"])
+                ),
+            )
+        elif message.command == "note":
+            self.app.push_screen(
+                NoteDialog(text),
+                lambda note: note and self.request_change(lambda: commands.add_note(self.app.state, key, note)),
+            )
+        elif message.command == "detail":
+            self.app.push_screen(ItemDetailScreen(state, key))
 
     # -- the record tables ---------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from heypeter_tui.core.run import Contact
 from heypeter_tui.ui.literal import literal
@@ -18,6 +18,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
     FIELDS: tuple[tuple[str, str, str], ...] = ()
     """(key, label, placeholder) for each input."""
+    REQUIRED: tuple[str, ...] = ()
     SUBMIT = "Save"
 
     def __init__(self, title: str, values: dict[str, str] | None = None, notice: str = "") -> None:
@@ -34,6 +35,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
             for key, label, placeholder in self.FIELDS:
                 yield Label(label, markup=False)
                 yield Input(self.values.get(key, ""), placeholder=placeholder, id=f"field-{key}")
+            yield Static("", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.SUBMIT, variant="primary", id="submit")
                 yield Button("Cancel", id="cancel")
@@ -56,7 +58,12 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         self.dismiss(None)
 
     def submit(self) -> None:
-        self.dismiss({key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.FIELDS})
+        values = {key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.FIELDS}
+        missing = [label for key, label, _ in self.FIELDS if key in self.REQUIRED and not values[key].strip()]
+        if missing:
+            self.query_one(".dialog-error", Static).update(f"{missing[0]} is required")
+            return
+        self.dismiss(values)
 
 
 class SignDialog(FormDialog):
@@ -74,3 +81,72 @@ class ContactDialog(FormDialog):
     def __init__(self, contact: Contact) -> None:
         values = {"name": contact.name, "phone": contact.phone, "email": contact.email}
         super().__init__(f"Emergency contact: {contact.role}", values)
+
+
+class ReasonDialog(FormDialog):
+    """N/A and blocked need a reason: it goes into the log, the screen and the record."""
+
+    FIELDS = (("reason", "Reason", "why, for the record"),)
+    REQUIRED = ("reason",)
+
+    def __init__(self, title: str, item_text: str) -> None:
+        super().__init__(title, notice=item_text)
+
+
+class OperatorDialog(FormDialog):
+    FIELDS = (("operator", "Who is operating", "your name, as the log should show it"),)
+    REQUIRED = ("operator",)
+    SUBMIT = "Set"
+
+    def __init__(self, current: str) -> None:
+        super().__init__("Who is operating this dashboard?", {"operator": current},
+                         "Everyone attached to this tmux session types into one process: say who you are.")
+
+
+class NewRunDialog(FormDialog):
+    FIELDS = (("title", "Title", "Release 2.4.0"), ("t0", "T-0 (optional)", "14:00, 2026-12-03 14:00, +2h or ISO 8601"))
+    REQUIRED = ("title",)
+    SUBMIT = "Start run"
+
+    def __init__(self, checklist_title: str) -> None:
+        super().__init__(f"New run of {checklist_title}")
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """A note of several lines: enter starts a new line, ctrl+s saves."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="note.save"),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(self, item_text: str) -> None:
+        super().__init__()
+        self.item_text = item_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(literal("Note", "bold"), classes="dialog-title")
+            yield Static(literal(self.item_text, "$text-muted"), classes="dialog-notice")
+            yield TextArea(id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield Static("", classes="dialog-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Static(literal("ctrl+s saves", "$text-muted"), classes="dialog-hint")
+                yield Button("Save", variant="primary", id="submit")
+                yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "submit":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        text = self.query_one(TextArea).text
+        if not text.strip():
+            self.query_one(".dialog-error", Static).update("the note is empty")
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -16,6 +16,9 @@ class RunHeader(FollowsRunState, Widget):
     RunHeader { height: 2; padding: 0 1; background: $panel; }
     """
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "operator", self.refresh, init=False)
+
     def show_state(self, state: RunState) -> None:
         self.refresh()
 
@@ -25,7 +28,7 @@ class RunHeader(FollowsRunState, Widget):
         checklist = state.checklist
         names = [checklist.product, checklist.title] if checklist.product else [checklist.title]
         left = literal(" · ".join(names), "bold")
-        right = Content.assemble(("operator ", "$text-muted"), literal(self.app.session.actor.operator, "bold"))
+        right = Content.assemble(("operator ", "$text-muted"), literal(self.app.operator, "bold"))
         first = _spread(left, right, width)
 
         progress = overall_progress(state)

@@ -26,7 +26,7 @@ from heypeter_tui.core.run import (
     RunState,
 )
 from heypeter_tui.ui.literal import literal
-from heypeter_tui.ui.messages import ChangeRequested
+from heypeter_tui.ui.messages import ChangeRequested, ItemCommand
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
 STATUS_STYLES = {PENDING: "bold", DONE: "bold $success", NA: "$text-muted", BLOCKED: "bold $error"}
@@ -35,6 +35,10 @@ STATUS_STYLES = {PENDING: "bold", DONE: "bold $success", NA: "$text-muted", BLOC
 class ItemList(FollowsRunState, OptionList):
     BINDINGS = [
         Binding("space", "toggle", "Done/undo", id="item.toggle"),
+        Binding("x", "command('na')", "N/A", id="item.na"),
+        Binding("b", "command('blocked')", "Blocked", id="item.blocked"),
+        Binding("n", "command('note')", "Note", id="item.note"),
+        Binding("enter", "command('detail')", "History", show=False, id="item.detail"),
         Binding("j", "cursor_down", "Down", show=False, id="items.down"),
         Binding("k", "cursor_up", "Up", show=False, id="items.up"),
     ]
@@ -57,11 +61,19 @@ class ItemList(FollowsRunState, OptionList):
         if key is not None:
             self.post_message(ChangeRequested(toggle_done(self.app.state, key)))
 
+    def action_command(self, command: str) -> None:
+        key = self.highlighted_key
+        if key is not None:
+            self.post_message(ItemCommand(key, command))
+
     def rebuild(self, keep_highlight: bool = True) -> None:
         if self.group_id is None:
             return
         state = self.app.state
-        group = state.checklist.group(self.group_id)
+        try:
+            group = state.checklist.group(self.group_id)
+        except KeyError:
+            return  # another run's checklist: the screen is about to choose a group of this one
         keep = self.highlighted_key if keep_highlight else None
         now = self.app.clock()
         self.set_options(
@@ -81,6 +93,9 @@ def item_prompt(item: Item, current: ItemState, now) -> Content:
     ]
     if item.optional:
         parts.append((" (optional)", "$text-muted italic"))
+    if current.notes:
+        count = len(current.notes)
+        parts.append((f"  ✎ {count} note{'s' if count > 1 else ''}", "$accent"))
     if current.status != PENDING and current.actor and current.at:
         detail = f"{LABELS[current.status]} · {current.actor.operator} · {format_local(parse_iso(current.at), now)}"
         parts += ["\n    ", (detail, "$text-muted")]

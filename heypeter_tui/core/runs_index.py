@@ -1,0 +1,45 @@
+"""One line per run, for the `runs` table and the dashboard's run picker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from heypeter_tui.core.clock import format_full, parse_iso
+from heypeter_tui.core.run import RunLogError, fold, overall_progress
+from heypeter_tui.core.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: str
+    title: str
+    checklist: str
+    created: str
+    progress: str
+    t0: str
+    current: bool
+
+
+def summarize_runs(workspace: Workspace) -> tuple[list[RunSummary], list[str]]:
+    """Every readable run, newest first, and a line for each run that could not be read."""
+    current = workspace.current_id()
+    summaries: list[RunSummary] = []
+    problems: list[str] = []
+    for run in reversed(workspace.runs()):
+        try:
+            state = fold(workspace.store(run.id).load())
+        except (RunLogError, OSError) as error:
+            problems.append(f"{run.path}: not a readable run: {error}")
+            continue
+        summaries.append(
+            RunSummary(
+                id=run.id,
+                title=state.title,
+                checklist=state.checklist.id,
+                created=format_full(parse_iso(state.created.ts)),
+                progress=str(overall_progress(state)),
+                t0=format_full(parse_iso(state.t0)) if state.t0 else "-",
+                current=run.id == current,
+            )
+        )
+    return summaries, problems

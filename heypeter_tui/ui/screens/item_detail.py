@@ -1,0 +1,52 @@
+"""One item in full: its text, state, notes, and every change to it with who and when."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from heypeter_tui.core.clock import format_full, parse_iso
+from heypeter_tui.core.report import describe
+from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, item_history
+from heypeter_tui.ui.literal import literal, literal_block
+
+
+class ItemDetailScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close", id="detail.close")]
+
+    def __init__(self, state: RunState, key: str) -> None:
+        super().__init__()
+        self.state = state
+        self.key = key
+
+    def compose(self) -> ComposeResult:
+        group, item = self.state.checklist.items_by_key[self.key]
+        current = self.state.item(self.key)
+        with VerticalScroll(classes="dialog detail"):
+            yield Static(literal(f"{SYMBOLS[current.status]} {item.text}", "bold"), classes="dialog-title")
+            facts = [f"{group.title} · {LABELS[current.status]}"]
+            if item.optional:
+                facts.append("optional")
+            if current.reason:
+                facts.append(f"reason: {current.reason}")
+            yield Static(literal(" · ".join(facts), "$text-muted"))
+            yield Static(self.history(), classes="detail-history")
+
+    def history(self) -> Content:
+        lines: list[Content] = [Content.styled("History", "bold $secondary")]
+        entries = item_history(self.state, self.key)
+        if not entries:
+            lines.append(Content.styled("no changes yet", "$text-muted"))
+        for event, undone in entries:
+            when = format_full(parse_iso(event.ts))
+            who = f"{event.actor.operator} ({event.actor.user}@{event.actor.host})"
+            head = Content.assemble((when, "$text-muted"), "  ", literal(who, "bold"))
+            what = literal_block(describe(self.state, event))
+            if undone:
+                what = Content.assemble(what.stylize("strike"), (" (undone)", "$warning"))
+            lines += [head, Content.assemble("  ", what), Content("")]
+        return Content("\n").join(lines)

@@ -1,0 +1,42 @@
+"""Switch run: every run in the state dir, newest first, with its checklist and progress."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from heypeter_tui.core.runs_index import RunSummary
+from heypeter_tui.ui.literal import literal
+
+
+class RunPicker(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, runs: list[RunSummary], current: str | None) -> None:
+        super().__init__()
+        self.runs = runs
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Static(Content.styled("Switch run", "bold"), classes="dialog-title")
+            yield OptionList(*(Option(self.prompt(run), id=run.id) for run in self.runs), id="runs")
+
+    def prompt(self, run: RunSummary) -> Content:
+        mark = ("● ", "$accent") if run.id == self.current else "  "
+        detail = f"    {run.checklist} · {run.progress} · created {run.created}"
+        return Content.assemble(mark, literal(run.title, "bold"), "\n", literal(detail, "$text-muted"))
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [run.id for run in self.runs]
+        options.highlighted = ids.index(self.current) if self.current in ids else 0
+        self.set_focus(options)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

@@ -1,0 +1,129 @@
+"""Working a live deployment: N/A, blocked, notes, operator, undo, history, runs, others' changes."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList, TextArea
+
+from heypeter_tui.core import commands
+from heypeter_tui.core.events import Actor
+from heypeter_tui.core.session import RunSession
+from heypeter_tui.ui.screens.dialogs import NoteDialog, OperatorDialog, ReasonDialog
+from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
+from heypeter_tui.ui.screens.run_picker import RunPicker
+from heypeter_tui.ui.widgets.header import RunHeader
+from heypeter_tui.ui.widgets.items import ItemList
+from heypeter_tui.ui.widgets.navigator import Navigator
+
+LB = "infrastructure-setup/load-balancer-configured-if-applicable"
+FIRST = "code-readiness/all-features-tested-and-approved"
+
+
+def prompts(app) -> list[str]:
+    return [option.prompt.plain for option in app.query_one(ItemList).options]
+
+
+async def test_x_marks_na_with_a_required_reason(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "l", *["down"] * 4, "x")
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press("enter")  # empty: refused, the dialog stays
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press(*"single app node", "enter")
+        assert (app.state.item(LB).status, app.state.item(LB).reason) == ("na", "single app node")
+        assert prompts(app)[4] == (
+            "[-] Load balancer configured (if applicable) (optional)\n    N/A · alice · 09:30  single app node"
+        )
+        assert "1/6" in app.query_one(Navigator).options[2].prompt.plain  # N/A counts as complete
+
+
+async def test_b_blocks_and_the_navigator_marks_the_section(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "l", "b", *"QA still testing", "enter")
+        assert app.state.item(FIRST).status == "blocked"
+        assert prompts(app)[0].startswith("[!] All features tested and approved\n    blocked · alice · 09:30  QA still testing")
+        row = app.query_one(Navigator).options[1].prompt.plain
+        assert row.startswith(" 1!Code Readiness")
+        await pilot.press("escape")  # nothing open: harmless
+
+
+async def test_n_adds_a_note_of_several_lines_and_enter_shows_history(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "l", "space")
+        clock.advance(minutes=5)
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteDialog)
+        app.screen.query_one(TextArea).text = "staging run #41 green\nsee PR #1234"
+        await pilot.press("ctrl+s")
+        assert app.state.item(FIRST).notes[0].text == "staging run #41 green\nsee PR #1234"
+        assert "✎ 1 note" in prompts(app)[0]
+        await pilot.press("enter")
+        assert isinstance(app.screen, ItemDetailScreen)
+        history = app.screen.history().plain
+        assert "2026-12-03 09:30 UTC  alice" in history and "All features tested and approved: done" in history
+        assert "2026-12-03 09:35 UTC  alice" in history and "note on All features tested and approved: staging run #41 green\nsee PR #1234" in history
+
+
+async def test_o_sets_the_operator_shown_and_recorded(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, OperatorDialog)
+        await pilot.press(*["backspace"] * 10, *"carol", "enter")
+        assert "operator carol" in app.query_one(RunHeader).render().plain
+        await pilot.press("1", "l", "space")
+        actor = app.state.item(FIRST).actor
+        assert actor.operator == "carol" and actor.user and actor.host
+
+
+async def test_u_and_ctrl_z_walk_back_through_this_dashboards_changes(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "l", "space", "down", "space", "down", "b", *"waiting", "enter")
+        second = "code-readiness/code-review-completed-for-all-changes"
+        third = "code-readiness/no-critical-bugs-in-issue-tracker"
+        await pilot.press("u")
+        assert app.state.item(third).status == "pending"
+        await pilot.press("ctrl+z")
+        assert app.state.item(second).status == "pending"
+        assert app.state.item(FIRST).status == "done"
+        assert [e.type for e in app.state.events].count("undo") == 2  # nothing erased: undo is an event
+        await pilot.press("u", "u")
+        assert app.state.item(FIRST).status == "pending"
+        assert len(app.state.events) == 1 + 3 + 3  # created, three changes, three undos
+
+
+async def test_switch_run_from_the_palette(make_app, context) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "l", "space")
+        other = context.create_run("Release 2.4.1", None)
+        context.workspace.set_current(app.state.run_id)
+        await pilot.press("ctrl+p", *"switch run", "enter")
+        assert isinstance(app.screen, RunPicker)
+        picker = app.screen.query_one(OptionList)
+        assert [o.prompt.plain.splitlines()[0].strip() for o in picker.options][0] == "Release 2.4.1"
+        await pilot.press("home", "enter")
+        assert app.state.run_id == other and app.state.title == "Release 2.4.1"
+        assert app.state.item(FIRST).status == "pending"
+        assert context.workspace.current_id() == other
+        assert prompts(app)[0].startswith("[ ] All features")
+
+
+async def test_others_changes_show_within_a_poll_with_the_cursor_kept(make_app, context, clock, monkeypatch) -> None:
+    app = make_app()
+    notified: list[tuple[str, str]] = []
+    monkeypatch.setattr(app, "notify", lambda message, title="", **_: notified.append((title, message)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "l", "down", "down")
+        bob = RunSession(context.workspace.store(app.state.run_id), Actor("bob", "bob", "laptop"), clock)
+        bob.record(commands.set_status(bob.state, FIRST, "done"))
+        app.follow_log()
+        await pilot.pause()
+        assert app.state.item(FIRST).actor.operator == "bob"
+        items = app.query_one(ItemList)
+        assert items.highlighted_key == "code-readiness/no-critical-bugs-in-issue-tracker"  # same item, not row
+        assert prompts(app)[0].endswith("done · bob · 09:30")
+        assert notified == [("bob", "All features tested and approved: done")]
