@@ -106,4 +106,4 @@ def test_both_exports_carry_states_notes_reasons_operators_and_undo(context, clo
     assert items[LB]["status"] == "na" and items[LB]["reason"] == "single node"
     assert items[FIRST]["by"]["operator"] == "dana" and items[FIRST]["notes"][0]["text"].startswith("green")
     assert [e["type"] for e in record["events"]].count("undo") == 1
-    assert record["run"]["participants"][0]["operator"] == "dana"
+    assert [p["operator"] for p in record["run"]["participants"]] == ["alice", "dana"]
