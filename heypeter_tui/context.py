@@ -91,20 +91,18 @@ class Context:
 
         A new run is created where there is none: the first launch needs no set-up.
         """
+        checklist = self.load_checklist(checklist_ref)[0] if checklist_ref is not None else None
         workspace = self.workspace
-        current = workspace.current_id()
-        if checklist_ref is None:
-            if current is None:
-                current = self.create_run(None, None)
-            return self.session(current)
-        checklist, _ = self.load_checklist(checklist_ref)
-        candidates = [current] if current else []
-        candidates += [run.id for run in reversed(workspace.runs())]
-        for run_id in candidates:
-            if _checklist_id_of(workspace.store(run_id).path) == checklist.id:
-                workspace.set_current(run_id)
-                return self.session(run_id)
-        return self.session(self.create_run(None, checklist_ref))
+        with workspace.locked():
+            current = workspace.current_id()
+            if checklist is None:
+                return self.session(current or self.create_run(None, None))
+            candidates = ([current] if current else []) + [run.id for run in reversed(workspace.runs())]
+            for run_id in candidates:
+                if _checklist_id_of(workspace.store(run_id).path) == checklist.id:
+                    workspace.set_current(run_id)
+                    return self.session(run_id)
+            return self.session(self.create_run(None, checklist_ref))
 
     def _contacts_of(self, run_id: str) -> list[dict[str, str]] | None:
         try:

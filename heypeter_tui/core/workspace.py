@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +40,18 @@ class Workspace:
         ensure_private_dir(self.state_dir)
         ensure_private_dir(self.runs_dir)
         return self
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Held while choosing or creating the current run, so two dashboards started at the same
+        moment on an empty state dir share one first run instead of making two."""
+        self.ensure()
+        fd = os.open(self.state_dir / "lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
 
     def runs(self) -> list[RunRef]:
         """Every run, oldest first (ids begin with their creation time)."""

@@ -62,3 +62,25 @@ def test_installed_wheel_carries_the_checklist(installed, home: Path) -> None:
     exported = installed.run(home, "export", "--format", "json")
     record = json.loads(exported.stdout)
     assert sum(len(group["items"]) for group in record["sections"] + record["phases"]) == 83
+
+
+def test_two_dashboards_and_a_pipeline_see_each_others_changes(open_pane, installed, home: Path) -> None:
+    first = open_pane(width=120, height=40)
+    first.wait_for("Emergency contacts")
+    second = open_pane(width=100, height=30)
+    second.wait_for("Emergency contacts")
+
+    first.send("1", "l", "Space")
+    first.wait_for("[x] All features tested and approved")
+    second.wait_for("[x] All features tested and approved", "1/83", timeout=2.0)
+
+    second.send("1", "l", "Down", "Space")
+    second.wait_for("[x] Code review completed for all changes")
+    first.wait_for("[x] Code review completed for all changes", "2/83", timeout=2.0)
+
+    marked = installed.run(home, "--operator", "pipeline", "mark", "Deploy application code", "done")
+    assert marked.returncode == 0, marked.stderr
+    first.wait_for("3/83", timeout=2.0)
+    second.wait_for("3/83", timeout=2.0)
+    runs = list((home / "state" / "heypeter-tui" / "runs").glob("*.jsonl"))
+    assert len(runs) == 1  # both dashboards hold the same run

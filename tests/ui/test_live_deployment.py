@@ -127,3 +127,16 @@ async def test_others_changes_show_within_a_poll_with_the_cursor_kept(make_app, 
         assert items.highlighted_key == "code-readiness/no-critical-bugs-in-issue-tracker"  # same item, not row
         assert prompts(app)[0].endswith("done · bob · 09:30")
         assert notified == [("bob", "All features tested and approved: done")]
+
+
+async def test_new_run_from_the_palette_carries_contacts_and_takes_a_t0(make_app, context) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c", "l", "enter", *"Ada", "enter", "enter", "enter")
+        first = app.state.run_id
+        await pilot.press("ctrl+p", *"new run", "enter")
+        await pilot.press(*"Release 3.0", "enter", *"2026-12-10 14:00", "enter")
+        assert app.state.run_id != first and app.state.title == "Release 3.0"
+        assert app.state.t0 == "2026-12-10T14:00:00.000Z"
+        assert app.state.contacts["Tech Lead"].name == "Ada"
+        assert context.workspace.current_id() == app.state.run_id

@@ -48,7 +48,9 @@ class Navigator(FollowsRunState, OptionList):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if event.option.id:
+        # Rebuilding the rows (on resize, on each change) re-highlights the same row; its message may
+        # arrive after a key moved the cursor elsewhere, so only the row still highlighted counts.
+        if event.option.id and event.option_index == self.highlighted:
             self.post_message(ViewSelected(event.option.id))
 
     # -- rows --------------------------------------------------------------------------------
