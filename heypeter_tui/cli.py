@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     mark.add_argument("status", help="done, pending, na or blocked")
     mark.add_argument("--reason", default="", help="required for na and blocked")
     mark.add_argument("--note", help="also add this note")
+    mark.add_argument("--override", default="", help="why a gated item is ticked while the gate says NO-GO")
     mark.set_defaults(handler=cmd_mark)
 
     sign = sub.add_parser("sign", help="sign off for a role")
@@ -85,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("role")
     revoke.add_argument("--reason", required=True)
     revoke.set_defaults(handler=cmd_revoke)
+
+    timer = sub.add_parser("timer", help="start or stop an item's timer")
+    timer.add_argument("item", help="item key, id, or exact text")
+    timer.add_argument("action", choices=("start", "stop"))
+    timer.set_defaults(handler=cmd_timer)
 
     export = sub.add_parser("export", help="the run's full record")
     export.add_argument("--format", choices=("md", "json"), default="md")
@@ -193,7 +199,7 @@ def cmd_status(context: Context, args: argparse.Namespace) -> int:
 def cmd_mark(context: Context, args: argparse.Namespace) -> int:
     session = context.current_session(args.checklist)
     key = commands.find_item(session.state, args.item)
-    change = commands.set_status(session.state, key, commands.parse_status(args.status), args.reason)
+    change = commands.set_status(session.state, key, commands.parse_status(args.status), args.reason, args.override)
     note = commands.add_note(session.state, key, args.note) if args.note is not None else None
     session.record(change)
     if note:
@@ -217,6 +223,14 @@ def cmd_revoke(context: Context, args: argparse.Namespace) -> int:
     change = commands.revoke(session.state, args.role, args.reason)
     session.record(change)
     print(f"{change.data['role']} sign-off revoked")
+    return 0
+
+
+def cmd_timer(context: Context, args: argparse.Namespace) -> int:
+    session = context.current_session(args.checklist)
+    key = commands.find_item(session.state, args.item)
+    session.record(commands.timer(session.state, key, args.action))
+    print(f"{key}: timer {'started' if args.action == 'start' else 'stopped'}")
     return 0
 
 

@@ -41,6 +41,8 @@ class Group:
     items: tuple[Item, ...]
     due: int | None = None
     """Seconds relative to the run's T-0 (negative: before)."""
+    gated: bool = False
+    """Ticking its items while the gate says NO-GO needs an override reason (phases only)."""
 
     def key(self, item: Item) -> str:
         return item_key(self.id, item.id)
@@ -108,6 +110,8 @@ def _group_to_dict(group: Group) -> dict[str, Any]:
     data: dict[str, Any] = {"id": group.id, "title": group.title}
     if group.due is not None:
         data["due"] = format_duration(group.due, signed=True)
+    if group.gated:
+        data["gated"] = True
     data["items"] = [_item_to_dict(item) for item in group.items]
     return data
 
@@ -145,7 +149,9 @@ def checklist_from_dict(data: dict[str, Any]) -> Checklist:
             )
             for entry in raw["items"]
         )
-        return Group(str(raw["id"]), str(raw["title"]), kind, items, parse_duration(due) if due else None)
+        return Group(
+            str(raw["id"]), str(raw["title"]), kind, items, parse_duration(due) if due else None, bool(raw.get("gated"))
+        )
 
     return Checklist(
         id=str(data["id"]),

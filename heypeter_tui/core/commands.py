@@ -6,17 +6,13 @@ Shared by the command line and the dashboard, so both enforce the same rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from heypeter_tui.core import events as ev
+from heypeter_tui.core.clock import parse_when, to_iso
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.run import (
-    LABELS,
-    NEEDS_REASON,
-    STATUSES,
-    RunState,
-    open_readiness_items,
-)
+from heypeter_tui.core.run import DONE, LABELS, NEEDS_REASON, STATUSES, RunState, gate, open_readiness_items
 from heypeter_tui.core.text import clean, clean_line
 
 _STATUS_WORDS = {"pending": "pending", "open": "pending", "done": "done", "na": "na", "n/a": "na", "blocked": "blocked"}
@@ -59,7 +55,13 @@ def find_role(roles: tuple[str, ...] | list[str], reference: str, what: str = "s
     raise UserError(f"no {what} {reference!r}; the roles are: {', '.join(roles)}")
 
 
-def set_status(state: RunState, key: str, status: str, reason: str = "") -> Change:
+def needs_override(state: RunState, key: str, status: str) -> bool:
+    """Ticking an item of a gated phase (During Deployment) while the gate says NO-GO."""
+    group, _ = state.checklist.items_by_key[key]
+    return group.gated and status == DONE and state.item(key).status != DONE and not gate(state).go
+
+
+def set_status(state: RunState, key: str, status: str, reason: str = "", override: str = "") -> Change:
     if key not in state.checklist.items_by_key:
         raise UserError(f"no item {key!r}")
     reason = clean(reason).strip()
@@ -68,12 +70,53 @@ def set_status(state: RunState, key: str, status: str, reason: str = "") -> Chan
     data: dict[str, Any] = {"item": key, "status": status}
     if reason and status in NEEDS_REASON:
         data["reason"] = reason
+    if needs_override(state, key, status):
+        override = clean(override).strip()
+        if not override:
+            group, item = state.checklist.items_by_key[key]
+            count = len(gate(state).reasons)
+            raise UserError(
+                f"the gate says NO-GO ({count} reasons); ticking {item.text!r} of {group.title} "
+                "needs an override reason (--override REASON)"
+            )
+        data["override"] = override
     return Change(ev.ITEM_STATUS, data)
 
 
-def toggle_done(state: RunState, key: str) -> Change:
+def toggle_done(state: RunState, key: str, override: str = "") -> Change:
     """Space on an item: done <-> pending (N/A and blocked items become done)."""
-    return set_status(state, key, "pending" if state.item(key).status == "done" else "done")
+    return set_status(state, key, "pending" if state.item(key).status == DONE else DONE, override=override)
+
+
+def set_t0(text: str, now: datetime) -> Change:
+    try:
+        moment = parse_when(text, now)
+    except ValueError as error:
+        raise UserError(str(error)) from error
+    return Change(ev.RUN_T0, {"t0": to_iso(moment)})
+
+
+def toggle_timer(state: RunState, key: str) -> Change:
+    """Start the item's timer, or stop it while it runs."""
+    _, item = state.checklist.items_by_key[key]
+    if not item.timer:
+        raise UserError(f"{item.text!r} has no timer")
+    running = state.timers.get(key)
+    if running is not None and running.stopped_at is None:
+        return Change(ev.TIMER_STOP, {"item": key})
+    return Change(ev.TIMER_START, {"item": key, "seconds": item.timer})
+
+
+def timer(state: RunState, key: str, action: str) -> Change:
+    running = state.timers.get(key)
+    is_running = running is not None and running.stopped_at is None
+    if action == "start" and is_running:
+        raise UserError(f"the timer of {key!r} is already running")
+    if action == "stop" and not is_running:
+        raise UserError(f"the timer of {key!r} is not running")
+    if action not in ("start", "stop"):
+        raise UserError(f"unknown timer action {action!r}; use start or stop")
+    return toggle_timer(state, key)
 
 
 def add_note(state: RunState, key: str, text: str) -> Change:

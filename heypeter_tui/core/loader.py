@@ -181,16 +181,18 @@ class ChecklistReader(NodeReader):
         named = _title_of(node)
         if named:
             what = f"{kind.value} {named!r}"
-        fields = self.mapping(node, what, ("id", "title", "due", "items"), ("title", "items"))
+        allowed = ("id", "title", "due", "gated", "items") if kind == GroupKind.PHASE else ("id", "title", "due", "items")
+        fields = self.mapping(node, what, allowed, ("title", "items"))
         if fields is None:
             return None
         title = self.text(fields["title"], f"{what}: title") if "title" in fields else None
         explicit = self.identifier(fields["id"], f"{what}: id") if "id" in fields else None
         due = self.duration(fields["due"], f"{what}: due", "-2h or 30m") if "due" in fields else None
         items = self.items(fields["items"], what) if "items" in fields else ()
+        gated = self.boolean(fields["gated"], f"{what}: gated") if "gated" in fields else False
         if title is None:
             return None
-        return Group(explicit or slugify(title, kind.value), title, kind, items, due)
+        return Group(explicit or slugify(title, kind.value), title, kind, items, due, bool(gated))
 
     def items(self, node: yaml.Node, what: str) -> tuple[Item, ...]:
         items: list[Item] = []

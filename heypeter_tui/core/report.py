@@ -9,17 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from heypeter_tui.core.checklist import Group
-from heypeter_tui.core.clock import parse_iso
+from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor, Event
-from heypeter_tui.core.run import (
-    LABELS,
-    SYMBOLS,
-    RunState,
-    gate,
-    group_progress,
-    overall_progress,
-)
+from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, gate, group_progress, is_stale, overall_progress
+from heypeter_tui.core.schedule import due_at, timer_remaining, windows
 from heypeter_tui.core.text import clean, clean_line
 
 FORMAT = "heypeter-tui.run/1"
@@ -62,7 +56,32 @@ def to_json(state: RunState) -> dict[str, Any]:
             {"role": c.role, "name": c.name, "phone": c.phone, "email": c.email} for c in state.contacts.values()
         ],
         "gate": {"go": verdict.go, "verdict": verdict.verdict, "reasons": list(verdict.reasons)},
+        "timers": [_timer_json(state, timer) for timer in state.timers.values()],
+        "windows": [_window_json(state, window) for window in windows(state)],
         "events": [event.to_dict() for event in state.events],
+    }
+
+
+def _timer_json(state: RunState, timer) -> dict[str, Any]:
+    end = timer.stopped_at or state.last_event.ts
+    return {
+        "item": timer.key,
+        "seconds": timer.seconds,
+        "started": timer.started_at,
+        "stopped": timer.stopped_at,
+        "ran_seconds": timer.seconds - timer_remaining(timer, parse_iso(end)),
+        "by": timer.actor.to_dict(),
+    }
+
+
+def _window_json(state: RunState, window) -> dict[str, Any]:
+    return {
+        "name": window.name,
+        "opened": window.opened_at,
+        "closed": window.closed_at,
+        "seconds": window.seconds(parse_iso(state.last_event.ts)) if window.opened_at else None,
+        "opened_by": window.opened_by.to_dict() if window.opened_by else None,
+        "closed_by": window.closed_by.to_dict() if window.closed_by else None,
     }
 
 
@@ -71,6 +90,8 @@ def _group_json(state: RunState, group: Group) -> dict[str, Any]:
     data: dict[str, Any] = {"id": group.id, "title": group.title}
     if group.due is not None:
         data["due"] = format_duration(group.due, signed=True)
+        moment = due_at(state, group)
+        data["due_at"] = to_iso(moment) if moment else None
     data["progress"] = {"complete": progress.complete, "total": progress.total, "blocked": progress.blocked}
     data["items"] = []
     for item in group.items:
@@ -83,6 +104,7 @@ def _group_json(state: RunState, group: Group) -> dict[str, Any]:
                 "optional": item.optional,
                 "status": current.status,
                 "reason": current.reason or None,
+                "override": current.override or None,
                 "by": current.actor.to_dict() if current.actor else None,
                 "at": current.at,
                 "notes": [{"text": n.text, "by": n.actor.to_dict(), "at": n.at} for n in current.notes],
@@ -103,6 +125,7 @@ def _signoff_json(state: RunState, role: str) -> dict[str, Any]:
         "date": signed.at,
         "by": signed.actor.to_dict(),
         "open_items_when_signed": signed.open_items,
+        "stale": is_stale(state, role),
     }
 
 
@@ -136,11 +159,16 @@ def to_markdown(state: RunState) -> str:
         lines += ["## Deployment Day", ""]
         for group in checklist.phases:
             lines += _group_markdown(state, group)
+    lines += _clock_markdown(state)
     if checklist.signoffs:
         lines += ["## Sign-offs", "", "| Role | Name | Date | Signature |", "|------|------|------|-----------|"]
         for role in checklist.signoffs:
             signed = state.signoffs.get(role)
             cells = [role, signed.name, _when(signed.at), signed.signature] if signed else [role, "", "", ""]
+            if signed and is_stale(state, role):
+                cells[3] += " (stale: signed before the latest readiness change)"
+            if signed and signed.open_items:
+                cells[3] += f" ({signed.open_items} readiness items open when signed)"
             lines.append(_row(cells))
         lines.append("")
     if state.contacts:
@@ -161,6 +189,8 @@ def _group_markdown(state: RunState, group: Group) -> list[str]:
         details = []
         if current.status not in ("pending",):
             details.append(LABELS[current.status] + (f": {_line(current.reason)}" if current.reason else ""))
+        if current.override:
+            details.append(f"override while NO-GO: {_line(current.override)}")
         if current.actor and current.at:
             details.append(f"{_who(current.actor)}, {_when(current.at)}")
         if details:
@@ -171,6 +201,28 @@ def _group_markdown(state: RunState, group: Group) -> list[str]:
             lines.append(f"  - Note by {_who(note.actor)}, {_when(note.at)}: {text}")
     lines.append("")
     return lines
+
+
+def _clock_markdown(state: RunState) -> list[str]:
+    """When things were due and how long they ran: T-0, phases, timers, windows."""
+    end = parse_iso(state.last_event.ts)
+    rows = [_row(["T-0", _when(state.t0) if state.t0 else "not set", ""])]
+    for group in state.checklist.groups:
+        moment = due_at(state, group)
+        if moment is not None:
+            rows.append(_row([f"{group.title} due", _when(to_iso(moment)), f"T{format_duration(group.due or 0, signed=True)}"]))
+    items = state.checklist.items_by_key
+    for timer in state.timers.values():
+        text = items[timer.key][1].text
+        ran = timer.seconds - timer_remaining(timer, parse_iso(timer.stopped_at) if timer.stopped_at else end)
+        stopped = f"stopped {_when(timer.stopped_at)}" if timer.stopped_at else "still running"
+        rows.append(_row([f"Timer: {text}", f"started {_when(timer.started_at)}, {stopped}", f"ran {format_duration(ran)} of {format_duration(timer.seconds)}"]))
+    for window in windows(state):
+        if window.opened_at is None:
+            continue
+        closed = f"closed {_when(window.closed_at)}" if window.closed_at else "still open"
+        rows.append(_row([f"Window: {window.name}", f"opened {_when(window.opened_at)}, {closed}", f"lasted {format_duration(window.seconds(end))}"]))
+    return ["## Deployment Clock", "", "| What | When | |", "|------|------|-|", *rows, ""]
 
 
 def describe(state: RunState, event: Event) -> str:
@@ -186,7 +238,8 @@ def describe(state: RunState, event: Event) -> str:
         return f"created run {event.get('title', '')!r} from checklist {event.get('checklist', '')}"
     if kind == "item.status":
         reason = f" ({event.get('reason')})" if event.get("reason") else ""
-        return f"{item_text()}: {LABELS.get(event.get('status'), event.get('status'))}{reason}"
+        override = f" [override while NO-GO: {event.get('override')}]" if event.get("override") else ""
+        return f"{item_text()}: {LABELS.get(event.get('status'), event.get('status'))}{reason}{override}"
     if kind == "item.note":
         return f"note on {item_text()}: {event.get('text', '')}"
     if kind == "signoff.sign":
@@ -197,7 +250,11 @@ def describe(state: RunState, event: Event) -> str:
         parts = [event.get(k) for k in ("name", "phone", "email") if event.get(k)]
         return f"contact {event.get('role')}: {' / '.join(map(str, parts)) or 'cleared'}"
     if kind == "run.t0":
-        return f"T-0 set to {event.get('t0')}"
+        return f"T-0 set to {_when(str(event.get('t0')))}"
+    if kind == "timer.start":
+        return f"timer started: {item_text()}"
+    if kind == "timer.stop":
+        return f"timer stopped: {item_text()}"
     if kind == "undo":
         target = next((e for e in state.events if e.id == event.get("target")), None)
         return f"undid: {describe(state, target)}" if target else "undid a change"

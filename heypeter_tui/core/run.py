@@ -42,6 +42,8 @@ class ItemState:
     actor: Actor | None = None
     at: str | None = None
     notes: tuple[Note, ...] = ()
+    override: str = ""
+    """Why it was ticked although the gate said NO-GO, where it was."""
 
     @property
     def complete(self) -> bool:
@@ -57,6 +59,19 @@ class Signature:
     actor: Actor
     open_items: int = 0
     """Readiness items still open when this was signed."""
+    seq: int = 0
+    """Position of the signing event in the log: staleness is judged by log order, not by clocks."""
+
+
+@dataclass(frozen=True)
+class Timer:
+    """An item's timer ("Monitor for 30 minutes"): started, and maybe stopped."""
+
+    key: str
+    seconds: int
+    started_at: str
+    actor: Actor
+    stopped_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,9 @@ class RunState:
     contacts: Mapping[str, Contact] = field(default_factory=dict)
     events: tuple[Event, ...] = ()
     undone: frozenset[str] = frozenset()
+    timers: Mapping[str, Timer] = field(default_factory=dict)
+    readiness_seq: int = 0
+    """Position in the log of the latest change to a readiness item (0: none yet)."""
 
     def item(self, key: str) -> ItemState:
         return self.items.get(key, _PENDING_ITEM)
@@ -147,6 +165,11 @@ class _Folder:
         self.events = list(state.events)
         self.undone = set(state.undone)
         self.t0 = state.t0
+        self.timers = dict(state.timers)
+        self.readiness_seq = state.readiness_seq
+        self.readiness_keys = {
+            section.key(item) for section in state.checklist.sections for item in section.items
+        }
 
     def result(self) -> RunState:
         return replace(
@@ -157,6 +180,8 @@ class _Folder:
             contacts=MappingProxyType(self.contacts),
             events=tuple(self.events),
             undone=frozenset(self.undone),
+            timers=MappingProxyType(self.timers),
+            readiness_seq=self.readiness_seq,
         )
 
     def apply(self, event: Event) -> None:
@@ -167,6 +192,8 @@ class _Folder:
                 self.undone.add(target)
                 self._replay_subject_of(target)
             return
+        if event.type == ev.ITEM_STATUS and event.get("item") in self.readiness_keys:
+            self.readiness_seq = len(self.events) - 1
         self._apply(event)
 
     def _apply(self, event: Event) -> None:
@@ -177,7 +204,12 @@ class _Folder:
             if key in self.state.checklist.items_by_key and status in STATUSES:
                 current = self.items.get(key, _PENDING_ITEM)
                 self.items[key] = replace(
-                    current, status=status, reason=str(event.get("reason") or ""), actor=event.actor, at=event.ts
+                    current,
+                    status=status,
+                    reason=str(event.get("reason") or ""),
+                    actor=event.actor,
+                    at=event.ts,
+                    override=str(event.get("override") or ""),
                 )
         elif kind == ev.ITEM_NOTE:
             key = str(event.get("item", ""))
@@ -195,6 +227,7 @@ class _Folder:
                     event.ts,
                     event.actor,
                     int(event.get("open_items", 0) or 0),
+                    len(self.events) - 1,
                 )
         elif kind == ev.SIGNOFF_REVOKE:
             self.signoffs.pop(str(event.get("role", "")), None)
@@ -205,6 +238,15 @@ class _Folder:
                 self.contacts[role] = Contact(role, **fields)
         elif kind == ev.RUN_T0:
             self.t0 = event.get("t0")
+        elif kind == ev.TIMER_START:
+            key = str(event.get("item", ""))
+            entry = self.state.checklist.items_by_key.get(key)
+            if entry and entry[1].timer:
+                self.timers[key] = Timer(key, entry[1].timer, event.ts, event.actor)
+        elif kind == ev.TIMER_STOP:
+            key = str(event.get("item", ""))
+            if key in self.timers and self.timers[key].stopped_at is None:
+                self.timers[key] = replace(self.timers[key], stopped_at=event.ts)
 
     def _replay_subject_of(self, target_id: str) -> None:
         """Recompute the one thing the undone event changed from its remaining history."""
@@ -214,8 +256,12 @@ class _Folder:
         subject = _subject(target)
         if subject is None:
             return
+        if target.type == ev.ITEM_STATUS and subject[1] in self.readiness_keys:
+            self.readiness_seq = len(self.events) - 1  # undoing a readiness change is one too
         if target.type in (ev.ITEM_STATUS, ev.ITEM_NOTE):
             self.items.pop(subject[1], None)
+        elif target.type in (ev.TIMER_START, ev.TIMER_STOP):
+            self.timers.pop(subject[1], None)
         elif target.type in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE):
             self.signoffs.pop(subject[1], None)
         elif target.type == ev.CONTACT_SET:
@@ -249,6 +295,8 @@ def _subject(event: Event) -> tuple[str, str] | None:
         return ("contact", str(event.get("role", "")))
     if event.type == ev.RUN_T0:
         return ("t0", "")
+    if event.type in (ev.TIMER_START, ev.TIMER_STOP):
+        return ("timer", str(event.get("item", "")))
     return None
 
 
@@ -302,7 +350,7 @@ class Gate:
 
 def gate(state: RunState) -> Gate:
     """GO only when every readiness item is done or N/A (optional ones may stay open), nothing is
-    blocked, and every sign-off role has signed."""
+    blocked, and every sign-off role has signed since the latest readiness change."""
     reasons: list[str] = []
     for section in state.checklist.sections:
         for item in section.items:
@@ -321,7 +369,15 @@ def gate(state: RunState) -> Gate:
     for role in state.checklist.signoffs:
         if role not in state.signoffs:
             reasons.append(f"not signed: {role}")
+        elif is_stale(state, role):
+            reasons.append(f"stale: {role} signed before the latest readiness change; sign again")
     return Gate(not reasons, tuple(reasons))
+
+
+def is_stale(state: RunState, role: str) -> bool:
+    """A signature given before the latest change to any readiness item no longer vouches for it."""
+    signature = state.signoffs.get(role)
+    return signature is not None and state.readiness_seq > signature.seq
 
 
 def open_readiness_items(state: RunState) -> int:

@@ -78,7 +78,7 @@ def test_two_dashboards_and_a_pipeline_see_each_others_changes(open_pane, instal
     second.wait_for("[x] Code review completed for all changes")
     first.wait_for("[x] Code review completed for all changes", "2/83", timeout=2.0)
 
-    marked = installed.run(home, "--operator", "pipeline", "mark", "Deploy application code", "done")
+    marked = installed.run(home, "--operator", "pipeline", "mark", "Final code review", "done")
     assert marked.returncode == 0, marked.stderr
     first.wait_for("3/83", timeout=2.0)
     second.wait_for("3/83", timeout=2.0)

@@ -37,12 +37,16 @@ def test_state_dir_is_private(state_dir: Path) -> None:
 
 
 def test_mark_shows_in_status_and_export(state_dir: Path, capsys) -> None:
-    assert run(state_dir, "mark", "Deploy application code", "done", "--note", "pipeline #812") == 0
+    assert run(state_dir, "mark", "Deploy application code", "done", "--note", "pipeline #812") == 2
+    assert "the gate says NO-GO (64 reasons)" in capsys.readouterr().err  # During Deployment is gated
+    assert run(state_dir, "mark", "Deploy application code", "done", "--note", "pipeline #812",
+               "--override", "hotfix approved by CTO") == 0
     assert capsys.readouterr().out.strip() == "during-deployment/deploy-application-code: done"
     run(state_dir, "export", "--format", "json")
     record = json.loads(capsys.readouterr().out)
     item = next(i for p in record["phases"] for i in p["items"] if i["text"] == "Deploy application code")
     assert (item["status"], item["by"]["operator"], item["notes"][0]["text"]) == ("done", "ci-bot", "pipeline #812")
+    assert item["override"] == "hotfix approved by CTO"
 
 
 def test_status_gate_exit_codes(state_dir: Path, capsys) -> None:

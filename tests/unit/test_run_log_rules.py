@@ -95,7 +95,7 @@ def test_both_exports_carry_states_notes_reasons_operators_and_undo(context, clo
     assert "- [!] Load testing completed (blocked: env down; dana" in markdown
     assert "- [ ] Smoke tests on production\n" in markdown
     assert "undid: Smoke tests on production: done" in markdown
-    assert "| Tech Lead | Dana Lee | 2026-12-03 09:30:00 UTC | DL |" in markdown
+    assert "| Tech Lead | Dana Lee | 2026-12-03 09:30:00 UTC | DL (58 readiness items open when signed) |" in markdown
     assert "| DevOps | Bob | +1 555 0100 | bob@example.com |" in markdown
     participants = next(line for line in markdown.splitlines() if line.startswith("- **Participants:**"))
     assert participants.startswith("- **Participants:** alice (") and ", dana (" in participants
