@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -14,6 +15,7 @@ from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.report import describe
 from heypeter_tui.core.run import RunState
 from heypeter_tui.core.runs_index import summarize_runs
+from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.ui.messages import ChangeRequested
 from heypeter_tui.ui.providers import RunCommands
@@ -47,6 +49,8 @@ class HeyPeterApp(App[None]):
     state: reactive[RunState] = reactive(None, always_update=True, init=False)  # type: ignore[arg-type]
     """The run as the log says now. Widgets watch it; only `record` and the log poll set it."""
     operator: reactive[str] = reactive("", init=False)
+    now: reactive[datetime] = reactive(None, init=False)  # type: ignore[arg-type]
+    """The clock, once a second: the countdown, timers and due phases follow it."""
 
     def __init__(
         self,
@@ -63,6 +67,7 @@ class HeyPeterApp(App[None]):
         self.user_keymap = dict(self.config.keymap)
         self.set_reactive(HeyPeterApp.state, session.state)
         self.set_reactive(HeyPeterApp.operator, session.actor.operator)
+        self.set_reactive(HeyPeterApp.now, self.clock())
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen()
@@ -76,6 +81,18 @@ class HeyPeterApp(App[None]):
             self.set_keymap(self.user_keymap)
         self.report_log_problems()
         self.set_interval(LOG_POLL_SECONDS, self.follow_log)
+        self.set_interval(1.0, self.tick)
+
+    def tick(self) -> None:
+        """A second passed: move the clock, and ring when a timer runs out."""
+        before, after = self.now, self.clock()
+        for timer in running_timers(self.state):
+            if timer_remaining(timer, before) > 0 >= timer_remaining(timer, after):
+                text = self.state.checklist.items_by_key[timer.key][1].text
+                self.bell()
+                self.notify(f"{text}: time's up; tick it when done", title="Timer", severity="warning",
+                            markup=False, timeout=30)
+        self.now = after
 
     def report_log_problems(self) -> None:
         for problem in self.session.problems:
@@ -185,7 +202,7 @@ class HeyPeterApp(App[None]):
             ("Dashboard", DashboardScreen.BINDINGS),
             ("Navigator", Navigator.BINDINGS),
             ("Items", ItemList.BINDINGS),
-            ("Sign-offs", SignoffTable.BINDINGS),
+            ("Sign-offs", [*SignoffTable.BINDINGS, *SignoffTable.SIGNOFF_BINDINGS]),
             ("Contacts", ContactsTable.BINDINGS),
             ("App", HeyPeterApp.BINDINGS),
         ]

@@ -142,7 +142,8 @@ async def test_at_120x40_the_whole_navigator_shows_at_once(make_app) -> None:
         navigator = app.query_one(Navigator)
         assert navigator.max_scroll_y == 0
         labels = [option.prompt.plain for option in navigator.options]
-        assert len(labels) == 3 + 10 + 4 + 2
+        assert len(labels) == 3 + 10 + 4 + 3
+        assert labels[-3].strip().startswith("Go / No-Go") and labels[-3].endswith("NO-GO")
         assert labels[-2].strip().startswith("Sign-offs") and labels[-1].strip() == "Emergency contacts"
 
 

@@ -4,26 +4,23 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer
 
 from heypeter_tui.core import commands
+from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.run import BLOCKED, NA, RunState, open_readiness_items
+from heypeter_tui.core.run import BLOCKED, NA, RunState, gate, open_readiness_items
 from heypeter_tui.ui.messages import ChangeRequested, ItemCommand, ViewSelected
-from heypeter_tui.ui.screens.dialogs import ContactDialog, NoteDialog, ReasonDialog, SignDialog
+from heypeter_tui.ui.screens.dialogs import ContactDialog, NoteDialog, ReasonDialog, SignDialog, T0Dialog
 from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
+from heypeter_tui.ui.widgets.deploy_clock import DeployClock
+from heypeter_tui.ui.widgets.gate_panel import GatePanel
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
-from heypeter_tui.ui.widgets.navigator import (
-    CONTACTS,
-    GROUP_PREFIX,
-    SIGNOFFS,
-    Navigator,
-    group_view,
-)
+from heypeter_tui.ui.widgets.navigator import CONTACTS, GATE, GROUP_PREFIX, SIGNOFFS, Navigator, group_view
 from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
 
 SECTION_KEYS = "1234567890"
@@ -38,7 +35,9 @@ class DashboardScreen(Screen[None]):
         Binding("d", "deployment_day", "Deploy day", show=False, id="view.deployment-day"),
         Binding("s", f"show('{SIGNOFFS}')", "Sign-offs", show=False, id="view.signoffs"),
         Binding("c", f"show('{CONTACTS}')", "Contacts", show=False, id="view.contacts"),
-        Binding("u,ctrl+z", "app.undo", "Undo", id="app.undo"),
+        Binding("g", f"show('{GATE}')", "Go/No-Go", id="view.gate"),
+        Binding("T", "set_t0", "Set T-0", show=False, id="run.t0"),
+        Binding("u,ctrl+z", "app.undo", "Undo", show=False, id="app.undo"),
         Binding("o", "app.set_operator", "Operator", show=False, id="app.operator"),
         Binding("h,left", "focus_navigator", "Navigator", show=False, id="pane.left"),
         Binding("l,right", "focus_view", "Into the view", show=False, id="pane.right"),
@@ -47,14 +46,18 @@ class DashboardScreen(Screen[None]):
     view: reactive[str] = reactive("", init=False)
 
     def compose(self) -> ComposeResult:
-        yield RunHeader()
+        with Horizontal(id="header"):
+            yield RunHeader()
+            yield DeployClock()
         with Horizontal(id="body"):
             yield Navigator(id="nav")
             with ContentSwitcher(id="content", initial="items"):
                 yield ItemList(id="items")
                 yield SignoffTable(id=SIGNOFFS)
                 yield ContactsTable(id=CONTACTS)
-        yield Footer()
+                with VerticalScroll(id=GATE):
+                    yield GatePanel()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.view = group_view(self.app.state.checklist.groups[0])
@@ -110,7 +113,15 @@ class DashboardScreen(Screen[None]):
     def on_item_command(self, message: ItemCommand) -> None:
         key, state = message.key, self.app.state
         text = state.checklist.items_by_key[key][1].text
-        if message.command in (NA, BLOCKED):
+        if message.command == "toggle":
+            new_status = "pending" if state.item(key).status == "done" else "done"
+            if commands.needs_override(state, key, new_status):
+                self.ask_override(key, text)
+            else:
+                self.request_change(lambda: commands.toggle_done(self.app.state, key))
+        elif message.command == "timer":
+            self.request_change(lambda: commands.toggle_timer(self.app.state, key))
+        elif message.command in (NA, BLOCKED):
             title = "Mark N/A" if message.command == NA else "Mark blocked"
             status = message.command
             self.app.push_screen(
@@ -126,6 +137,38 @@ class DashboardScreen(Screen[None]):
             )
         elif message.command == "detail":
             self.app.push_screen(ItemDetailScreen(state, key))
+
+    def ask_override(self, key: str, text: str) -> None:
+        """Ticking a gated item while NO-GO: say so, and take a reason for the record."""
+        reasons = gate(self.app.state).reasons
+        listed = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+        notice = f"{text}\nThe gate says NO-GO: {listed}. Tick it anyway?"
+        self.app.push_screen(
+            ReasonDialog("Override the gate", notice, submit="Tick anyway"),
+            lambda values: values and self.request_change(
+                lambda: commands.toggle_done(self.app.state, key, override=values["reason"])
+            ),
+        )
+
+    def action_set_t0(self) -> None:
+        state = self.app.state
+        current = format_full(parse_iso(state.t0))[:16] if state.t0 else ""
+        self.app.push_screen(
+            T0Dialog(current),
+            lambda values: values and self.request_change(lambda: commands.set_t0(values["t0"], self.app.clock())),
+        )
+
+    def on_signoff_table_revoke_requested(self, message: SignoffTable.RevokeRequested) -> None:
+        role = message.role
+        if role not in self.app.state.signoffs:
+            self.notify(f"{role} has not signed", severity="warning", markup=False)
+            return
+        self.app.push_screen(
+            ReasonDialog(f"Revoke the {role} sign-off", "The revocation and its reason go into the record.", "Revoke"),
+            lambda values: values and self.request_change(
+                lambda: commands.revoke(self.app.state, role, values["reason"])
+            ),
+        )
 
     # -- the record tables ---------------------------------------------------------------------
 

@@ -68,10 +68,14 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
 
 class SignDialog(FormDialog):
     FIELDS = (("name", "Name", "who signs"), ("signature", "Signature", "initials or a statement; defaults to the name"))
+    REQUIRED = ("name",)
     SUBMIT = "Sign"
 
     def __init__(self, role: str, open_items: int) -> None:
-        notice = f"{open_items} readiness item(s) are still open; the sign-off records that." if open_items else ""
+        notice = ""
+        if open_items:
+            notice = f"{open_items} readiness item(s) are still open. Signing anyway records that number."
+            self.SUBMIT = "Sign anyway"
         super().__init__(f"Sign off as {role}", notice=notice)
 
 
@@ -84,13 +88,23 @@ class ContactDialog(FormDialog):
 
 
 class ReasonDialog(FormDialog):
-    """N/A and blocked need a reason: it goes into the log, the screen and the record."""
+    """N/A, blocked, revoking and overriding the gate need a reason: it goes into the log and the record."""
 
     FIELDS = (("reason", "Reason", "why, for the record"),)
     REQUIRED = ("reason",)
 
-    def __init__(self, title: str, item_text: str) -> None:
-        super().__init__(title, notice=item_text)
+    def __init__(self, title: str, notice: str, submit: str = "Save") -> None:
+        self.SUBMIT = submit
+        super().__init__(title, notice=notice)
+
+
+class T0Dialog(FormDialog):
+    FIELDS = (("t0", "T-0", "14:00, 2026-12-03 14:00, +2h or ISO 8601"),)
+    REQUIRED = ("t0",)
+    SUBMIT = "Set T-0"
+
+    def __init__(self, current: str) -> None:
+        super().__init__("When is T-0?", {"t0": current}, "Local time unless a zone is given; stored in UTC.")
 
 
 class OperatorDialog(FormDialog):

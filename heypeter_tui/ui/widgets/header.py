@@ -13,7 +13,7 @@ from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
 class RunHeader(FollowsRunState, Widget):
     DEFAULT_CSS = """
-    RunHeader { height: 2; padding: 0 1; background: $panel; }
+    RunHeader { width: 1fr; height: 2; padding: 0 1; background: $panel; }
     """
 
     def on_mount(self) -> None:
@@ -33,12 +33,17 @@ class RunHeader(FollowsRunState, Widget):
 
         progress = overall_progress(state)
         verdict = gate(state)
-        count = f" {progress}"
         badge = Content.styled(f" {verdict.verdict} ", "bold $text on $success" if verdict.go else "bold $text on $error")
+        count = Content(f" {progress}")
+        # What must stay when narrow: the verdict, then the count, then a short bar; the title gives way.
         title = literal(state.title, "$accent bold")
-        bar_width = max(10, min(40, width - title.cell_length - len(count) - badge.cell_length - 6))
-        middle = Content.assemble(progress_bar(progress, bar_width), count)
-        second = _spread(Content.assemble(title, "  ", middle), badge, width)
+        room = width - badge.cell_length - count.cell_length - 3
+        bar_width = max(6, min(40, room - title.cell_length))
+        title_room = max(room - bar_width, 0)
+        if title.cell_length > title_room:
+            title = title.truncate(max(title_room - 1, 0)) + Content("…")
+        middle = Content.assemble(title, " " * max(1, title_room - title.cell_length + 1), progress_bar(progress, bar_width), count)
+        second = _spread(middle, badge, width)
         return Content("\n").join([first, second])
 
 

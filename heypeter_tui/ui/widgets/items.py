@@ -13,20 +13,11 @@ from textual.widgets.option_list import Option
 
 from heypeter_tui.core.checklist import Group, Item
 from heypeter_tui.core.clock import format_local, parse_iso
-from heypeter_tui.core.commands import toggle_done
 from heypeter_tui.core.durations import format_duration
-from heypeter_tui.core.run import (
-    BLOCKED,
-    DONE,
-    LABELS,
-    NA,
-    PENDING,
-    SYMBOLS,
-    ItemState,
-    RunState,
-)
+from heypeter_tui.core.run import BLOCKED, DONE, LABELS, NA, PENDING, SYMBOLS, ItemState, RunState, Timer
+from heypeter_tui.core.schedule import due_at, is_overdue, timer_label, timer_remaining
 from heypeter_tui.ui.literal import literal
-from heypeter_tui.ui.messages import ChangeRequested, ItemCommand
+from heypeter_tui.ui.messages import ItemCommand
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
 STATUS_STYLES = {PENDING: "bold", DONE: "bold $success", NA: "$text-muted", BLOCKED: "bold $error"}
@@ -34,19 +25,36 @@ STATUS_STYLES = {PENDING: "bold", DONE: "bold $success", NA: "$text-muted", BLOC
 
 class ItemList(FollowsRunState, OptionList):
     BINDINGS = [
-        Binding("space", "toggle", "Done/undo", id="item.toggle"),
+        Binding("space", "command('toggle')", "Done/undo", id="item.toggle"),
         Binding("x", "command('na')", "N/A", id="item.na"),
         Binding("b", "command('blocked')", "Blocked", id="item.blocked"),
         Binding("n", "command('note')", "Note", id="item.note"),
         Binding("enter", "command('detail')", "History", show=False, id="item.detail"),
+        Binding("t", "command('timer')", "Timer", show=False, id="item.timer"),
         Binding("j", "cursor_down", "Down", show=False, id="items.down"),
         Binding("k", "cursor_up", "Up", show=False, id="items.up"),
     ]
 
     group_id: reactive[str | None] = reactive(None)
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "now", self.follow_clock, init=False)
+
     def show_state(self, state: RunState) -> None:
         self.rebuild()
+
+    def follow_clock(self) -> None:
+        """Once a second: redraw only the items whose timer runs, and the due line."""
+        if self.group_id is None:
+            return
+        state, now = self.app.state, self.app.now
+        group = state.checklist.group(self.group_id)
+        for item in group.items:
+            key = group.key(item)
+            timer = state.timers.get(key)
+            if timer is not None and timer.stopped_at is None:
+                self.replace_option_prompt(key, item_prompt(item, state.item(key), now, timer))
+        self.border_subtitle = Content(due_label(state, group, now))
 
     def watch_group_id(self) -> None:
         self.rebuild(keep_highlight=False)
@@ -55,11 +63,6 @@ class ItemList(FollowsRunState, OptionList):
     def highlighted_key(self) -> str | None:
         option = self.highlighted_option
         return option.id if option else None
-
-    def action_toggle(self) -> None:
-        key = self.highlighted_key
-        if key is not None:
-            self.post_message(ChangeRequested(toggle_done(self.app.state, key)))
 
     def action_command(self, command: str) -> None:
         key = self.highlighted_key
@@ -75,17 +78,18 @@ class ItemList(FollowsRunState, OptionList):
         except KeyError:
             return  # another run's checklist: the screen is about to choose a group of this one
         keep = self.highlighted_key if keep_highlight else None
-        now = self.app.clock()
+        now = self.app.now
         self.set_options(
-            Option(item_prompt(item, state.item(group.key(item)), now), id=group.key(item)) for item in group.items
+            Option(item_prompt(item, state.item(group.key(item)), now, state.timers.get(group.key(item))), id=group.key(item))
+            for item in group.items
         )
         index = _index(group, keep) if keep else None
         self.highlighted = index if index is not None else (0 if group.items else None)
         self.border_title = literal(group.title)
-        self.border_subtitle = Content(_due_label(group))
+        self.border_subtitle = Content(due_label(state, group, now))
 
 
-def item_prompt(item: Item, current: ItemState, now) -> Content:
+def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None) -> Content:
     parts: list[Content | str | tuple[str, str]] = [
         (SYMBOLS[current.status], STATUS_STYLES[current.status]),
         " ",
@@ -101,6 +105,15 @@ def item_prompt(item: Item, current: ItemState, now) -> Content:
         parts += ["\n    ", (detail, "$text-muted")]
         if current.reason:
             parts += [("  ", ""), literal(current.reason, "$text-muted italic")]
+        if current.override:
+            parts += ["\n    ", ("override while NO-GO: ", "$warning"), literal(current.override, "$warning italic")]
+    if item.timer and current.status != DONE:
+        if timer is None:
+            line, style = f"{format_duration(item.timer)} timer: t starts it", "$text-muted"
+        else:
+            line = timer_label(timer, now)
+            style = "bold reverse $warning" if timer.stopped_at is None and timer_remaining(timer, now) <= 0 else "$accent"
+        parts += ["\n    ", (line, style)]
     return Content.assemble(*parts)
 
 
@@ -111,5 +124,12 @@ def _index(group: Group, key: str) -> int | None:
     return None
 
 
-def _due_label(group: Group) -> str:
-    return f"due T{format_duration(group.due, signed=True)}" if group.due is not None else ""
+def due_label(state: RunState, group: Group, now) -> str:
+    if group.due is None:
+        return ""
+    relative = f"T{format_duration(group.due, signed=True)}"
+    moment = due_at(state, group)
+    if moment is None:
+        return f"due {relative}"
+    when = format_local(moment, now)
+    return f"OVERDUE since {when} ({relative})" if is_overdue(state, group, now) else f"due {when} ({relative})"

@@ -9,7 +9,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from heypeter_tui.core.checklist import Group
-from heypeter_tui.core.run import RunState, group_progress
+from heypeter_tui.core.clock import format_local
+from heypeter_tui.core.run import RunState, gate, group_progress, is_stale
+from heypeter_tui.core.schedule import due_at, is_overdue
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.messages import ViewSelected
 from heypeter_tui.ui.widgets.bars import progress_bar
@@ -17,6 +19,7 @@ from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
 SIGNOFFS = "signoffs"
 CONTACTS = "contacts"
+GATE = "gate"
 GROUP_PREFIX = "group:"
 
 
@@ -30,7 +33,21 @@ class Navigator(FollowsRunState, OptionList):
         Binding("k", "cursor_up", "Up", show=False, id="nav.up"),
     ]
 
+    def on_mount(self) -> None:
+        self.overdue: frozenset[str] = frozenset()
+        self.watch(self.app, "now", self.follow_clock, init=False)
+
+    def follow_clock(self) -> None:
+        """Redraw only when a phase comes due (or stops being overdue), not every second."""
+        if self.overdue_now() != self.overdue:
+            self.show_state(self.app.state)
+
+    def overdue_now(self) -> frozenset[str]:
+        state, now = self.app.state, self.app.now
+        return frozenset(group.id for group in state.checklist.groups if is_overdue(state, group, now))
+
     def show_state(self, state: RunState) -> None:
+        self.overdue = self.overdue_now()
         if not self.size.width:
             return  # rows are laid out to the width; the first Resize builds them
         highlighted = self.highlighted_option.id if self.highlighted_option else None
@@ -69,7 +86,10 @@ class Navigator(FollowsRunState, OptionList):
             for group in checklist.phases:
                 options.append(Option(self.group_row(" ", group, state, width, count_width), id=group_view(group)))
         options.append(_heading("Record"))
-        signed = sum(role in state.signoffs for role in checklist.signoffs)
+        verdict = gate(state)
+        badge = Content.styled("   GO", "bold $success") if verdict.go else Content.styled("NO-GO", "bold $error")
+        options.append(Option(Content.assemble(_plain_row("Go / No-Go", "", width - 5), badge), id=GATE))
+        signed = sum(role in state.signoffs and not is_stale(state, role) for role in checklist.signoffs)
         options.append(Option(_plain_row("Sign-offs", f"{signed}/{len(checklist.signoffs)}", width), id=SIGNOFFS))
         options.append(Option(_plain_row("Emergency contacts", "", width), id=CONTACTS))
         return options
@@ -79,10 +99,15 @@ class Navigator(FollowsRunState, OptionList):
         count = f"{progress}".rjust(count_width)
         bar_width = 8 if width >= 40 else 4
         marker = Content.styled("!", "bold $error") if progress.blocked else Content(" ")
-        title_width = max(width - 2 - 1 - 1 - bar_width - len(count), 4)
+        due = Content("")
+        moment = due_at(state, group)
+        if moment is not None:
+            when = format_local(moment, self.app.now)[-5:]
+            due = Content.styled(f"!{when} ", "bold $error") if group.id in self.overdue else Content.styled(f" {when} ", "$text-muted")
+        title_width = max(width - 2 - 1 - 1 - bar_width - len(count) - due.cell_length, 4)
         title = _fit(literal(group.title), title_width)
         return Content.assemble(
-            (label.rjust(2)[-2:], "$text-muted"), marker, title, " ", progress_bar(progress, bar_width), count
+            (label.rjust(2)[-2:], "$text-muted"), marker, title, due, " ", progress_bar(progress, bar_width), count
         )
 
     def row_width(self) -> int:

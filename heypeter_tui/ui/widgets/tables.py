@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable
 
 from heypeter_tui.core.clock import format_local, parse_iso
-from heypeter_tui.core.run import RunState
+from heypeter_tui.core.run import RunState, is_stale
 from heypeter_tui.ui.literal import literal_cell
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
@@ -46,17 +49,37 @@ class RecordTable(FollowsRunState, DataTable):
 
 
 class SignoffTable(RecordTable):
+    """`[x]` signed, `[~]` stale (signed before the latest readiness change), `[ ]` not signed."""
+
     COLUMNS = ("Role", "Name", "Date", "Signature")
-    BINDINGS = [Binding("enter", "select_cursor", "Sign", id="signoff.sign")]
+    SIGNOFF_BINDINGS = [
+        Binding("enter", "select_cursor", "Sign", id="signoff.sign"),
+        Binding("r", "revoke", "Revoke", id="signoff.revoke"),
+    ]
+    BINDINGS = SIGNOFF_BINDINGS
+
+    @dataclass
+    class RevokeRequested(Message):
+        role: str
+
+    def action_revoke(self) -> None:
+        if self.selected_key is not None:
+            self.post_message(self.RevokeRequested(self.selected_key))
 
     def show_state(self, state: RunState) -> None:
         now = self.app.clock()
         rows = []
         for role in state.checklist.signoffs:
             signed = state.signoffs.get(role)
-            mark = Text("[x] ", style="bold") if signed else Text("[ ] ")
+            if signed is None:
+                mark = Text("[ ] ")
+            elif is_stale(state, role):
+                mark = Text("[~] ", style="bold italic")
+            else:
+                mark = Text("[x] ", style="bold")
             if signed:
-                cells = [signed.name, format_local(parse_iso(signed.at), now), signed.signature]
+                stale = " (stale: sign again)" if is_stale(state, role) else ""
+                cells = [signed.name, format_local(parse_iso(signed.at), now), signed.signature + stale]
             else:
                 cells = ["", "", ""]
             rows.append((role, [mark + literal_cell(role), *map(literal_cell, cells)]))

@@ -1,0 +1,134 @@
+"""Deployment day on screen, with the clock injected and moved by the test: no sleeps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Button
+
+from heypeter_tui.ui.screens.dialogs import ReasonDialog, SignDialog, T0Dialog
+from heypeter_tui.ui.widgets.deploy_clock import DeployClock
+from heypeter_tui.ui.widgets.gate_panel import GatePanel
+from heypeter_tui.ui.widgets.items import ItemList
+from heypeter_tui.ui.widgets.navigator import Navigator
+from heypeter_tui.ui.widgets.tables import SignoffTable
+
+
+def clock_text(app) -> str:
+    return app.query_one(DeployClock).render().plain
+
+
+def nav_row(app, title: str) -> str:
+    return next(o.prompt.plain for o in app.query_one(Navigator).options if title in o.prompt.plain)
+
+
+def prompts(app) -> list[str]:
+    return [option.prompt.plain for option in app.query_one(ItemList).options]
+
+
+async def test_countdown_and_pre_deployment_due_two_hours_before(make_app, context, clock) -> None:
+    context.create_run("Release 2.4.0", None, clock() + timedelta(hours=3))  # T-0 12:30
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert clock_text(app).startswith("T-03:00:00")
+        clock.advance(seconds=1)
+        app.tick()
+        await pilot.pause()
+        assert clock_text(app).startswith("T-02:59:59")
+        assert " 10:30 " in nav_row(app, "Pre-Deployment")
+        await pilot.press("d")
+        assert app.query_one(ItemList).border_subtitle == "due 10:30 (T-2h)"
+        clock.advance(hours=1, seconds=1)
+        app.tick()
+        await pilot.pause()
+        assert "!10:30" in nav_row(app, "Pre-Deployment")  # overdue: by symbol, and by colour
+        assert app.query_one(ItemList).border_subtitle == "OVERDUE since 10:30 (T-2h)"
+        clock.advance(hours=2, minutes=12, seconds=31)  # 3h 12m 33s after 09:30 in all
+        app.tick()
+        await pilot.pause()
+        assert clock_text(app).startswith("T+00:12:33")
+
+
+async def test_a_timer_counts_down_rings_and_asks_to_be_ticked(make_app, clock, monkeypatch) -> None:
+    app = make_app()
+    rang: list[str] = []
+    notes: list[str] = []
+    monkeypatch.setattr(app, "bell", lambda: rang.append("bell"))
+    monkeypatch.setattr(app, "notify", lambda message, **_: notes.append(message))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d", "d", "d", "d", "l", "down", "down")
+        assert prompts(app)[2].endswith("30m timer: t starts it")
+        await pilot.press("t")
+        clock.advance(minutes=10)
+        app.tick()
+        await pilot.pause()
+        assert prompts(app)[2].endswith("timer 00:20:00 left")
+        assert "timer 00:20:00" in clock_text(app)
+        clock.advance(minutes=20)
+        app.tick()
+        await pilot.pause()
+        assert rang == ["bell"]
+        assert notes == ["Monitor for 30 minutes: time's up; tick it when done"]
+        assert prompts(app)[2].endswith("time's up: tick it when done")
+        clock.advance(seconds=5)
+        app.tick()
+        assert rang == ["bell"]  # once
+
+
+async def test_the_maintenance_window_and_an_override(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d", "d", "l", "space")  # During Deployment is gated: NO-GO asks first
+        assert isinstance(app.screen, ReasonDialog)
+        assert app.screen.query_one("#submit", Button).label.plain == "Tick anyway"
+        await pilot.press(*"emergency fix, CTO on the call", "enter")
+        key = "during-deployment/enable-maintenance-mode"
+        assert app.state.item(key).override == "emergency fix, CTO on the call"
+        assert "MAINTENANCE 00:00:00" in clock_text(app)
+        clock.advance(minutes=14, seconds=32)
+        app.tick()
+        await pilot.pause()
+        assert "MAINTENANCE 00:14:32" in clock_text(app)
+        assert "override while NO-GO: emergency fix, CTO on the call" in prompts(app)[0]
+
+
+async def test_a_declined_override_records_nothing(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d", "d", "l", "space", "escape")
+        assert len(app.state.events) == 1
+
+
+async def test_gate_panel_sign_anyway_stale_and_revoke(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g")
+        panel = app.query_one(GatePanel)
+        text = panel.render().plain
+        assert text.startswith("  NO-GO  ") and "Standing in the way (64):" in text and "… and 54 more" in text
+        await pilot.press("s", "l", "enter")
+        assert isinstance(app.screen, SignDialog)
+        assert app.screen.query_one("#submit", Button).label.plain == "Sign anyway"
+        await pilot.press(*"Dana", "enter", "enter")
+        table = app.query_one(SignoffTable)
+        assert table.get_row("Tech Lead")[0].plain == "[x] Tech Lead"
+        await pilot.press("1", "l", "space")
+        await pilot.press("s")
+        assert table.get_row("Tech Lead")[0].plain == "[~] Tech Lead"
+        assert table.get_row("Tech Lead")[3].plain.endswith("(stale: sign again)")
+        assert "[~] Tech Lead  Dana: stale, sign again" in panel.render().plain
+        await pilot.press("l", "r", *"wrong person", "enter")
+        assert "Tech Lead" not in app.state.signoffs
+        assert app.state.events[-1].get("reason") == "wrong person"
+
+
+async def test_capital_t_sets_t0(make_app, clock) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("T")
+        assert isinstance(app.screen, T0Dialog)
+        await pilot.press(*"+2h", "enter")
+        assert app.state.t0 == "2026-12-03T11:30:00.000Z"
+        assert clock_text(app).startswith("T-02:00:00")
+        await pilot.press("T", *["backspace"] * 20, *"soon", "enter")
+        assert app.state.t0 == "2026-12-03T11:30:00.000Z"  # refused with a message, nothing changed
