@@ -84,3 +84,14 @@ def test_two_dashboards_and_a_pipeline_see_each_others_changes(open_pane, instal
     second.wait_for("3/83", timeout=2.0)
     runs = list((home / "state" / "heypeter-tui" / "runs").glob("*.jsonl"))
     assert len(runs) == 1  # both dashboards hold the same run
+
+
+def test_a_run_three_hours_ahead_counts_down(open_pane, installed, home: Path) -> None:
+    created = installed.run(home, "new", "Release 2.4.0", "--t0", "+3h")
+    assert created.returncode == 0, created.stderr
+    pane = open_pane()
+    screen = pane.wait_for("T-02:59:", "Release 2.4.0", "Pre-Deployment")
+    due = next(line for line in screen.splitlines() if "Pre-Deployment" in line)
+    t0 = json.loads(installed.run(home, "status", "--json").stdout)["t0"]
+    hours, minutes = int(t0[11:13]), int(t0[14:16])
+    assert f" {(hours - 2) % 24:02d}:{minutes:02d} " in due  # due at T-0 minus two hours, in local time (UTC here)

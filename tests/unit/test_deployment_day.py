@@ -179,3 +179,31 @@ def test_cli_timer(state_dir: Path, capsys) -> None:
     assert main(["--state-dir", str(state_dir), "timer", "Monitor for 30 minutes", "stop"]) == 0
     assert main(["--state-dir", str(state_dir), "timer", "Deploy application code", "start"]) == 2
     assert "has no timer" in capsys.readouterr().err
+
+
+def test_markdown_export_records_timer_window_and_override_with_times(session, clock) -> None:
+    from heypeter_tui.core.report import to_json, to_markdown
+
+    clock.advance(minutes=5)
+    session.record(commands.set_status(session.state, ENABLE, "done", override="CTO approved on the bridge"))
+    clock.advance(minutes=20)
+    session.record(commands.set_status(session.state, DISABLE, "done"))
+    session.record(commands.toggle_timer(session.state, MONITOR))
+    clock.advance(minutes=31)
+    session.record(commands.toggle_timer(session.state, MONITOR))
+    markdown = to_markdown(session.state)
+    assert "| T-0 | 2026-12-03 12:30:00 UTC |  |" in markdown
+    assert "| Pre-Deployment due | 2026-12-03 10:30:00 UTC | T-2h |" in markdown
+    assert (
+        "| Timer: Monitor for 30 minutes | started 2026-12-03 09:55:00 UTC, stopped 2026-12-03 10:26:00 UTC "
+        "| ran 31m of 30m |"
+    ) in markdown
+    assert (
+        "| Window: maintenance | opened 2026-12-03 09:35:00 UTC, closed 2026-12-03 09:55:00 UTC | lasted 20m |"
+    ) in markdown
+    assert "- [x] Enable maintenance mode (done; override while NO-GO: CTO approved on the bridge;" in markdown
+    assert "| 2026-12-03 09:35:00 UTC | alice (" in markdown
+    assert "Enable maintenance mode: done [override while NO-GO: CTO approved on the bridge] |" in markdown
+    record = to_json(session.state)
+    assert record["windows"][0]["seconds"] == 20 * 60
+    assert record["timers"][0]["ran_seconds"] == 31 * 60
