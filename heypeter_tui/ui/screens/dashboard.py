@@ -71,7 +71,9 @@ class DashboardScreen(Screen[None]):
             self.view = group_view(state.checklist.groups[0])
 
     def on_view_selected(self, message: ViewSelected) -> None:
-        self.view = message.view
+        # A key (s, c, 1..0) may have moved the navigator since this message was posted: the later wins.
+        if message.view == self.query_one(Navigator).highlighted_view:
+            self.view = message.view
 
     def watch_view(self, view: str) -> None:
         if view.startswith(GROUP_PREFIX):

@@ -51,22 +51,27 @@ class Navigator(FollowsRunState, OptionList):
         if not self.size.width:
             return  # rows are laid out to the width; the first Resize builds them
         highlighted = self.highlighted_option.id if self.highlighted_option else None
-        self.set_options(self.build_options(state))
-        index = self.index_of(highlighted) if highlighted else None
-        self.highlighted = index if index is not None else self.first_enabled_index()
+        with self.prevent(OptionList.OptionHighlighted):  # a rebuild is not the user moving
+            self.set_options(self.build_options(state))
+            index = self.index_of(highlighted) if highlighted else None
+            self.highlighted = index if index is not None else self.first_enabled_index()
 
     def on_resize(self, event: Resize) -> None:
         self.show_state(self.app.state)
 
     def select_view(self, view: str) -> None:
+        """Follow a view chosen elsewhere (a key), without announcing it back."""
         index = self.index_of(view)
         if index is not None:
-            self.highlighted = index
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = index
+
+    @property
+    def highlighted_view(self) -> str | None:
+        return self.highlighted_option.id if self.highlighted_option else None
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        # Rebuilding the rows (on resize, on each change) re-highlights the same row; its message may
-        # arrive after a key moved the cursor elsewhere, so only the row still highlighted counts.
         if event.option.id and event.option_index == self.highlighted:
             self.post_message(ViewSelected(event.option.id))
 
