@@ -18,7 +18,8 @@ from heypeter_tui.context import Context
 from heypeter_tui.core import commands
 from heypeter_tui.core.clock import format_full, parse_iso, parse_when
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.loader import validate_file
+from heypeter_tui.core.loader import validate_file, validate_text
+from heypeter_tui.core.markdown import import_markdown_file
 from heypeter_tui.core.paths import ensure_private_dir
 from heypeter_tui.core.report import to_json, to_markdown
 from heypeter_tui.core.run import gate, overall_progress
@@ -26,6 +27,7 @@ from heypeter_tui.core.runs_index import summarize_runs
 from heypeter_tui.core.text import clean_line
 
 PROG = "heypeter-tui"
+SCHEMA_PATH = Path(__file__).with_name("checklist.schema.json")
 GATE_REASONS_SHOWN = 10
 COMMON_OPTIONS = ("state_dir", "operator", "checklist")
 
@@ -101,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", type=Path)
     validate.set_defaults(handler=cmd_validate)
 
+    importer = sub.add_parser("import-md", help="a Markdown checklist to schema-1 YAML")
+    importer.add_argument("file", type=Path)
+    importer.add_argument("-o", "--output", type=Path, help="write the YAML here instead of standard output")
+    importer.set_defaults(handler=cmd_import_md)
+
+    sub.add_parser("schema", help="print the JSON Schema of the checklist format").set_defaults(handler=cmd_schema)
     sub.add_parser("checklists", help="list the checklists available by id").set_defaults(handler=cmd_checklists)
     sub.add_parser("paths", help="where config and runs live").set_defaults(handler=cmd_paths)
     return parser
@@ -264,9 +272,40 @@ def cmd_validate(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_md(context: Context, args: argparse.Namespace) -> int:
+    imported = import_markdown_file(args.file)
+    text = imported.to_yaml(args.file.name)
+    validation = validate_text(text, str(args.output or "<import>"))
+    if validation.errors:  # the importer's own output must always validate
+        raise UserError(f"{args.file}: could not be made into a valid checklist: {validation.errors[0].message}")
+    checklist = validation.checklist
+    summary = (
+        f"{args.file}: {imported.task_lines} task lines -> {len(checklist.sections)} sections, "
+        f"{len(checklist.phases)} phases, {checklist.item_count} items, {len(checklist.signoffs)} sign-off roles, "
+        f"{len(checklist.contacts)} contact roles"
+    )
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        _write_private_file(args.output, text)
+        summary += f"; wrote {args.output}"
+    print(summary, file=sys.stderr)
+    return 0
+
+
+def cmd_schema(context: Context, args: argparse.Namespace) -> int:
+    sys.stdout.write(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return 0
+
+
 def cmd_checklists(context: Context, args: argparse.Namespace) -> int:
-    for checklist_id, path in context.available_checklists().items():
-        print(f"{checklist_id}\t{path}")
+    for path in context.available_checklists().values():
+        validation = validate_file(path)
+        checklist = validation.checklist
+        if checklist is None:
+            print(f"{path.stem}\t(invalid: {validation.errors[0]})\t{path}")
+        else:
+            print(f"{checklist.id}\t{clean_line(checklist.title)} ({checklist.item_count} items)\t{path}")
     return 0
 
 

@@ -11,7 +11,7 @@ from heypeter_tui.core.clock import Clock, system_clock
 from heypeter_tui.core.config import Config, load_config
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor
-from heypeter_tui.core.loader import load_checklist
+from heypeter_tui.core.loader import load_checklist, validate_file
 from heypeter_tui.core.paths import config_dir, default_state_dir
 from heypeter_tui.core.resources import builtin_checklists
 from heypeter_tui.core.session import RunSession
@@ -49,15 +49,18 @@ class Context:
 
     # -- checklists --------------------------------------------------------------------------
 
-    def available_checklists(self) -> dict[str, Path]:
-        """Built-in checklists, then the user's own (`<config>/checklists/*.yaml`), by id."""
-        found = dict(builtin_checklists())
+    def checklist_files(self) -> list[Path]:
+        """Built-in checklists, then the user's own (`<config>/checklists/*.yaml`)."""
         user_dir = self.config_dir / "checklists"
-        if user_dir.is_dir():
-            found.update({path.stem: path for path in sorted(user_dir.glob("*.y*ml"))})
-        return found
+        user = sorted([*user_dir.glob("*.yaml"), *user_dir.glob("*.yml")]) if user_dir.is_dir() else []
+        return list(builtin_checklists().values()) + user
+
+    def available_checklists(self) -> dict[str, Path]:
+        """Checklists by file name; a user's file of the same name comes after, and wins."""
+        return {path.stem: path for path in self.checklist_files()}
 
     def checklist_path(self, reference: str | None) -> Path:
+        """A checklist by file name, by the `id` inside it, or by path."""
         reference = reference or self.config.checklist
         known = self.available_checklists()
         if reference in known:
@@ -65,6 +68,10 @@ class Context:
         path = Path(reference).expanduser()
         if path.exists() or "/" in reference or path.suffix in (".yaml", ".yml"):
             return path
+        for candidate in reversed(self.checklist_files()):
+            validation = validate_file(candidate)
+            if validation.checklist is not None and validation.checklist.id == reference:
+                return candidate
         raise UserError(f"no checklist {reference!r}; known: {', '.join(known)} (or give a file path)")
 
     def load_checklist(self, reference: str | None) -> tuple[Checklist, bytes]:

@@ -136,10 +136,10 @@ def to_markdown(state: RunState) -> str:
     checklist = state.checklist
     verdict = gate(state)
     progress = overall_progress(state)
-    lines = [f"# {_line(state.title)}: {_line(checklist.title)}", ""]
+    lines = [f"# {_line(checklist.title)} <!-- id: {checklist.id} -->", ""]
     facts = [
         ("Product", checklist.product),
-        ("Run", state.run_id),
+        ("Run", f"{state.title} ({state.run_id})"),
         ("Checklist", f"{checklist.id} (sha256 {state.created.get('checklist_sha256') or 'n/a'})"),
         ("T-0", _when(state.t0) if state.t0 else "not set"),
         ("First event", _when(state.events[0].ts)),
@@ -181,26 +181,38 @@ def to_markdown(state: RunState) -> str:
 
 
 def _group_markdown(state: RunState, group: Group) -> list[str]:
+    """A group as a task list. Attribute comments carry ids and flags so the record imports back;
+    who, when and why go on sub-bullets, never onto the item's own line."""
     due = f" (T{format_duration(group.due, signed=True)})" if group.due is not None else ""
-    lines = [f"### {_line(group.title)}{due}", "", f"{group_progress(state, group)} complete", ""]
+    attributes = [f"id: {group.id}"] + (["gated"] if group.gated else [])
+    heading = f"### {_line(group.title)}{due} <!-- {'; '.join(attributes)} -->"
+    lines = [heading, "", f"{group_progress(state, group)} complete", ""]
     for item in group.items:
         current = state.item(group.key(item))
-        line = f"- {SYMBOLS[current.status]} {_line(item.text)}"
-        details = []
-        if current.status not in ("pending",):
-            details.append(LABELS[current.status] + (f": {_line(current.reason)}" if current.reason else ""))
+        lines.append(f"- {SYMBOLS[current.status]} {_line(item.text)} <!-- {_item_attributes(item)} -->")
+        if current.status != "pending" and current.actor and current.at:
+            reason = f": {_line(current.reason)}" if current.reason else ""
+            lines.append(f"  - {LABELS[current.status]}{reason}, by {_who(current.actor)}, {_when(current.at)}")
         if current.override:
-            details.append(f"override while NO-GO: {_line(current.override)}")
-        if current.actor and current.at:
-            details.append(f"{_who(current.actor)}, {_when(current.at)}")
-        if details:
-            line += f" ({'; '.join(details)})"
-        lines.append(line)
+            lines.append(f"  - override while NO-GO: {_line(current.override)}")
         for note in current.notes:
             text = clean(note.text).replace("\n", "\n    ")
             lines.append(f"  - Note by {_who(note.actor)}, {_when(note.at)}: {text}")
     lines.append("")
     return lines
+
+
+def _item_attributes(item) -> str:
+    attributes = [f"id: {item.id}"]
+    if item.optional:
+        attributes.append("optional")
+    if item.opens:
+        attributes.append(f"opens: {item.opens}")
+    if item.closes:
+        attributes.append(f"closes: {item.closes}")
+    if item.timer:
+        attributes.append(f"timer: {format_duration(item.timer)}")
+    return "; ".join(attributes)
 
 
 def _clock_markdown(state: RunState) -> list[str]:

@@ -19,6 +19,7 @@ from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.ui.messages import ChangeRequested
 from heypeter_tui.ui.providers import RunCommands
+from heypeter_tui.ui.screens.checklist_picker import ChecklistPicker
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
 from heypeter_tui.ui.screens.dialogs import NewRunDialog, OperatorDialog
 from heypeter_tui.ui.screens.help import HelpScreen
@@ -171,6 +172,35 @@ class HeyPeterApp(App[None]):
             self.switch_run(run_id)
 
         self.push_screen(NewRunDialog(self.state.checklist.title), create)
+
+    def action_new_run_from_checklist(self) -> None:
+        if self.context is None:
+            return
+        context = self.context
+
+        def chosen(path) -> None:
+            if path is None:
+                return
+            try:
+                checklist, _ = context.load_checklist(str(path))
+            except UserError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+
+            def create(values: dict[str, str] | None) -> None:
+                if not values:
+                    return
+                try:
+                    t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None
+                    run_id = context.create_run(values["title"].strip(), str(path), t0)
+                except (UserError, ValueError) as error:
+                    self.notify(str(error), severity="error", markup=False)
+                    return
+                self.switch_run(run_id)
+
+            self.push_screen(NewRunDialog(checklist.title), create)
+
+        self.push_screen(ChecklistPicker(context.checklist_files()), chosen)
 
     def action_switch_run(self) -> None:
         if self.context is None:

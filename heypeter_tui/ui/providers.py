@@ -21,6 +21,8 @@ class RunCommands(Provider):
     def fixed_commands(self) -> list[tuple[str, str, object]]:
         return [
             ("New run…", "start a new run of this checklist and switch to it", self.app.action_new_run),
+            ("New run from checklist…", "start a run of another checklist: built in, or your own",
+             self.app.action_new_run_from_checklist),
             ("Switch run…", "pick another run to show", self.app.action_switch_run),
             ("Who is operating…", "set the name the log records for changes made here", self.app.action_set_operator),
         ]

@@ -18,6 +18,12 @@ LB = "infrastructure-setup/load-balancer-configured-if-applicable"
 FIRST = "code-readiness/all-features-tested-and-approved"
 
 
+async def palette_settled(app, pilot) -> None:
+    """The palette searches in workers: wait for them, not for luck."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def prompts(app) -> list[str]:
     return [option.prompt.plain for option in app.query_one(ItemList).options]
 
@@ -101,7 +107,9 @@ async def test_switch_run_from_the_palette(make_app, context) -> None:
         await pilot.press("1", "l", "space")
         other = context.create_run("Release 2.4.1", None)
         context.workspace.set_current(app.state.run_id)
-        await pilot.press("ctrl+p", *"switch run", "enter")
+        await pilot.press("ctrl+p", *"switch run")
+        await palette_settled(app, pilot)
+        await pilot.press("enter")
         assert isinstance(app.screen, RunPicker)
         picker = app.screen.query_one(OptionList)
         assert [o.prompt.plain.splitlines()[0].strip() for o in picker.options][0] == "Release 2.4.1"
@@ -134,9 +142,28 @@ async def test_new_run_from_the_palette_carries_contacts_and_takes_a_t0(make_app
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("c", "l", "enter", *"Ada", "enter", "enter", "enter")
         first = app.state.run_id
-        await pilot.press("ctrl+p", *"new run", "enter")
+        await pilot.press("ctrl+p", *"new run")
+        await palette_settled(app, pilot)
+        await pilot.press("enter")
         await pilot.press(*"Release 3.0", "enter", *"2026-12-10 14:00", "enter")
         assert app.state.run_id != first and app.state.title == "Release 3.0"
         assert app.state.t0 == "2026-12-10T14:00:00.000Z"
         assert app.state.contacts["Tech Lead"].name == "Ada"
         assert context.workspace.current_id() == app.state.run_id
+
+
+async def test_new_run_from_a_users_own_checklist(make_app, tmp_path) -> None:
+    own = tmp_path / "cfg" / "checklists"
+    own.mkdir(parents=True)
+    (own / "team.yaml").write_text("schema: 1\nid: team\ntitle: Team release\nsections:\n  - title: Prep\n    items: [a, b]\n")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p", *"new run from")
+        await palette_settled(app, pilot)
+        await pilot.press("enter")
+        picker = app.screen.query_one(OptionList)
+        titles = [o.prompt.plain.splitlines()[0] for o in picker.options]
+        assert titles == ["Production Deployment Checklist", "Team release"]
+        await pilot.press("down", "enter", *"Team drill", "enter", "enter")
+        assert (app.state.checklist.id, app.state.title) == ("team", "Team drill")
+        assert [o.prompt.plain for o in app.query_one(ItemList).options] == ["[ ] a", "[ ] b"]

@@ -201,7 +201,11 @@ def test_markdown_export_records_timer_window_and_override_with_times(session, c
     assert (
         "| Window: maintenance | opened 2026-12-03 09:35:00 UTC, closed 2026-12-03 09:55:00 UTC | lasted 20m |"
     ) in markdown
-    assert "- [x] Enable maintenance mode (done; override while NO-GO: CTO approved on the bridge;" in markdown
+    assert (
+        "- [x] Enable maintenance mode <!-- id: enable-maintenance-mode; opens: maintenance -->\n"
+        "  - done, by alice (root@vm), 2026-12-03 09:35:00 UTC\n"
+        "  - override while NO-GO: CTO approved on the bridge"
+    ).replace("root@vm", f"{session.actor.user}@{session.actor.host}") in markdown
     assert "| 2026-12-03 09:35:00 UTC | alice (" in markdown
     assert "Enable maintenance mode: done [override while NO-GO: CTO approved on the bridge] |" in markdown
     record = to_json(session.state)

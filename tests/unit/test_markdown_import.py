@@ -1,0 +1,150 @@
+"""The Markdown importer: every task line one item, by general rules, on the seed and real checklists."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from heypeter_tui.core import commands
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.loader import load_checklist, validate_text
+from heypeter_tui.core.markdown import import_markdown, import_markdown_file, repair
+from heypeter_tui.core.report import to_markdown
+from tests.conftest import BUILTIN_CHECKLIST, CORPUS, REPO, SEED
+
+SCHEMA = json.loads((REPO / "heypeter_tui" / "checklist.schema.json").read_text())
+# Counted independently of the importer: a list marker, a box, the text.
+TASK = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s+(.*?)\s*$")
+
+
+def corpus_files() -> list[Path]:
+    files = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
+    return [SEED, *(path for path in files if path.name != "SOURCES.md")]
+
+
+def imported_checklist(text: str, source: str = "t.md"):
+    imported = import_markdown(text, source, "t")
+    validation = validate_text(imported.to_yaml(source), "out.yaml")
+    assert not validation.errors, validation.errors
+    jsonschema.validate(yaml.safe_load(imported.to_yaml()), SCHEMA)
+    return validation.checklist
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name)
+def test_every_task_line_is_exactly_one_item_word_for_word(path: Path) -> None:
+    expected = [m.group(1) for line in path.read_text(encoding="utf-8").splitlines() if (m := TASK.match(line))]
+    imported = import_markdown_file(path)
+    checklist = validate_text(imported.to_yaml(path.name), "out.yaml").checklist
+    assert checklist is not None
+    items = [item.text for group in checklist.groups for item in group.items]
+    assert Counter(items) == Counter(repair(text) for text in expected)  # none lost, none invented
+    assert imported.task_lines == len(expected) > 0
+    for group in checklist.groups:  # within a group, the file's order: a subsequence of the file
+        remaining = iter(repair(text) for text in expected)
+        assert all(any(item.text == text for text in remaining) for item in group.items), group.title
+    jsonschema.validate(yaml.safe_load(imported.to_yaml()), SCHEMA)
+
+
+def test_the_corpus_is_all_there() -> None:
+    names = {path.name for path in corpus_files()}
+    if CORPUS.is_dir():  # beside a checkout of the project
+        assert {"netsuite-deployment-checklist.md", "universal-production-checklist.md",
+                "deployment-lifecycle-checklists.md"} <= names
+
+
+def test_the_seed_imports_as_the_builtin_checklist_does() -> None:
+    checklist = validate_text(import_markdown_file(SEED).to_yaml(), "s.yaml").checklist
+    builtin = load_checklist(BUILTIN_CHECKLIST)
+    assert [s.title for s in checklist.sections][1:] == [s.title for s in builtin.sections][1:]
+    assert checklist.sections[0].title == "Code Readiness ✓"  # repaired, never carried as âœ“
+    assert [(p.title, p.due) for p in checklist.phases] == [(p.title, p.due) for p in builtin.phases]
+    assert checklist.signoffs == builtin.signoffs
+    assert [c.role for c in checklist.contacts] == [c.role for c in builtin.contacts]
+    assert all(not c.name and not c.phone for c in checklist.contacts)  # [Name] placeholders are not names
+
+
+def test_bold_groups_time_offsets_and_phases() -> None:
+    checklist = imported_checklist(
+        "# Release\n\n---\n\n## Pre-Deployment Checklist\n\n**Code Quality** (T-24 hours):\n- [ ] Tests pass\n\n"
+        "**Staging Verification** (T-12 hours):\n- [ ] Deployed to staging\n\n---\n\n## Deployment Day Checklist\n\n"
+        "**T-15 minutes**:\n- [ ] Verify staging green\n\n**T-0 (Deployment)**:\n- [ ] Start deployment\n\n"
+        "**T+30 minutes**:\n- [ ] Error rate stable\n- [ ] Links to issue (#123)\n- [ ] Title: `feat: x`\n\n"
+        "**Remember**: this line is prose, not a group.\n"
+    )
+    assert [(s.title, s.due) for s in checklist.sections] == [("Code Quality", -86400), ("Staging Verification", -43200)]
+    assert [(p.title, p.due) for p in checklist.phases] == [
+        ("T-15 minutes", -900), ("Deployment", 0), ("T+30 minutes", 1800)
+    ]
+    assert [i.text for i in checklist.phases[2].items] == ["Error rate stable", "Links to issue (#123)", "Title: `feat: x`"]
+
+
+def test_markers_nesting_checked_quotes_setext_numbers_and_emoji() -> None:
+    checklist = imported_checklist(
+        "Team checklist\n==============\n\nPreparation\n-----------\n\n"
+        "- [ ] dash\n* [x] star, checked\n+ [ ] plus\n  - [ ] nested\n    1. [X] ordered, nested deeper\n"
+        "> - [ ] quoted\n\nA paragraph.\n\n- not a task\n- [ ]not a task either\n\n"
+        "## 2. 🚀 Launch prep\n- [ ] ship it 🚀\n- [ ] ship it 🚀\n"
+    )
+    assert checklist.title == "Team checklist"
+    assert [g.title for g in checklist.groups] == ["Preparation", "🚀 Launch prep"]
+    assert [i.text for i in checklist.sections[0].items] == [
+        "dash", "star, checked", "plus", "nested", "ordered, nested deeper", "quoted"
+    ]
+    assert [i.id for i in checklist.sections[1].items] == ["ship-it", "ship-it-2"]  # unique, derived
+
+
+def test_mojibake_is_repaired_and_good_text_left_alone() -> None:
+    assert repair("Code Readiness âœ“") == "Code Readiness ✓"
+    assert repair("cafÃ© â€” naÃ¯ve") == "café — naïve"
+    assert repair("café — naïve ✓ 🚀 Ünïcödé") == "café — naïve ✓ 🚀 Ünïcödé"
+
+
+def test_sign_off_tables_and_contact_lists_with_real_values() -> None:
+    checklist = imported_checklist(
+        "# C\n## Steps\n- [ ] one\n\n## Approvals\n\n| Role | Name | Signature |\n|---|---|---|\n"
+        "| **Change Manager** | | |\n| CAB chair | | |\n\n## Emergency Contacts\n\n"
+        "- DBA: Ana Ruiz - +1 555 0100 - ana@example.com\n- Network: [Name] - [Phone] - [Email]\n"
+    )
+    assert checklist.signoffs == ("Change Manager", "CAB chair")
+    assert [(c.role, c.name, c.phone, c.email) for c in checklist.contacts] == [
+        ("DBA", "Ana Ruiz", "+1 555 0100", "ana@example.com"), ("Network", "", "", "")
+    ]
+
+
+def test_a_list_of_deployment_steps_only_still_has_sections() -> None:
+    checklist = imported_checklist("# Go-live\n## Deployment Day\n### Cutover\n- [ ] flip DNS\n")
+    assert [s.title for s in checklist.sections] == ["Cutover"] and checklist.phases == ()
+
+
+def test_nothing_to_import_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="no task lines"):
+        import_markdown("# Just prose\n\n- a list\n", "p.md")
+    binary = tmp_path / "b.md"
+    binary.write_bytes(b"- [ ] a\n\x00\x01")
+    with pytest.raises(UserError, match=r"b.md:2: a binary file"):
+        import_markdown_file(binary)
+    latin = tmp_path / "l.md"
+    latin.write_bytes(b"- [ ] caf\xe9\n")
+    with pytest.raises(UserError, match=r"l.md:1: not UTF-8"):
+        import_markdown_file(latin)
+
+
+def test_a_run_record_imports_back_to_its_checklist(context, clock) -> None:
+    session = context.current_session()
+    first = "code-readiness/all-features-tested-and-approved"
+    session.record(commands.toggle_done(session.state, first))
+    session.record(commands.add_note(session.state, first, "- [ ] this note looks like a task\nbut is a note"))
+    session.record(commands.set_status(session.state, "infrastructure-setup/load-balancer-configured-if-applicable", "na", "one node"))
+    session.record(commands.set_status(session.state, "testing/load-testing-completed", "blocked", "env down"))
+    session.record(commands.toggle_done(session.state, "during-deployment/deploy-application-code", override="CTO ok"))
+    session.record(commands.sign(session.state, "Tech Lead", "Dana"))
+    record = to_markdown(session.state)
+    back = validate_text(import_markdown(record, "record.md").to_yaml(), "back.yaml")
+    assert not back.errors
+    assert back.checklist == session.state.checklist
