@@ -29,7 +29,7 @@ from heypeter_tui.core.text import clean_line
 PROG = "heypeter-tui"
 SCHEMA_PATH = Path(__file__).with_name("checklist.schema.json")
 GATE_REASONS_SHOWN = 10
-COMMON_OPTIONS = ("state_dir", "operator", "checklist")
+COMMON_OPTIONS = ("state_dir", "operator", "checklist", "theme")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS, help="keep runs here instead of the user state dir")
     common.add_argument("--operator", default=argparse.SUPPRESS, help="who is acting (default: config.yaml's operator, else the login name)")
     common.add_argument("--checklist", default=argparse.SUPPRESS, help="checklist id or path (dashboard: open its latest run)")
+    common.add_argument("--theme", default=argparse.SUPPRESS, help="the dashboard's theme this time (the palette's choice is kept)")
     parser = _Parser(prog=PROG, description="Run a production deployment from its checklist.", parents=[common])
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.set_defaults(handler=cmd_dashboard)
@@ -138,7 +139,7 @@ def cmd_dashboard(context: Context, args: argparse.Namespace) -> int:
     session = context.current_session(args.checklist)
     from heypeter_tui.ui.app import HeyPeterApp  # only the dashboard pays for Textual
 
-    HeyPeterApp(session, context.config, context=context).run()
+    HeyPeterApp(session, context.config, context=context, theme=args.theme).run()
     return 0
 
 

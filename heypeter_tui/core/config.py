@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.paths import ensure_private_dir
 
 DEFAULT_CHECKLIST = "heypeter-production"
 _KEYS = ("operator", "theme", "keymap", "checklist")
@@ -55,3 +58,29 @@ def load_config(path: Path) -> Config:
 
 def _optional_text(value: object) -> str | None:
     return str(value).strip() or None if value is not None else None
+
+
+def save_setting(path: Path, key: str, value: str) -> None:
+    """Set one top-level setting in config.yaml, keeping the rest of the file (comments too).
+
+    Written whole or not at all (a temporary file, fsync, rename), 0600 in a 0700 directory.
+    """
+    if key not in _KEYS or key == "keymap":
+        raise ValueError(f"not a plain setting: {key}")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        lines = []
+    rendered = f"{key}: {yaml.safe_dump(value, default_style=None).strip().removesuffix('...').strip()}"
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    replaced = [rendered if pattern.match(line) else line for line in lines]
+    if replaced == lines:
+        replaced.append(rendered)
+    ensure_private_dir(path.parent)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write("\n".join(replaced) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)

@@ -10,13 +10,14 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from heypeter_tui.core.clock import Clock, parse_when
-from heypeter_tui.core.config import Config
+from heypeter_tui.core.config import Config, save_setting
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.report import describe
 from heypeter_tui.core.run import RunState
 from heypeter_tui.core.runs_index import summarize_runs
 from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.session import RunSession
+from heypeter_tui.core.text import clean, clean_line
 from heypeter_tui.ui.messages import ChangeRequested
 from heypeter_tui.ui.providers import RunCommands
 from heypeter_tui.ui.screens.checklist_picker import ChecklistPicker
@@ -24,7 +25,7 @@ from heypeter_tui.ui.screens.dashboard import DashboardScreen
 from heypeter_tui.ui.screens.dialogs import NewRunDialog, OperatorDialog
 from heypeter_tui.ui.screens.help import HelpScreen
 from heypeter_tui.ui.screens.run_picker import RunPicker
-from heypeter_tui.ui.themes import DEFAULT_THEME, builtin_themes
+from heypeter_tui.ui.themes import DEFAULT_THEME, load_themes
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import Navigator
 from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
@@ -59,8 +60,10 @@ class HeyPeterApp(App[None]):
         config: Config | None = None,
         clock: Clock | None = None,
         context: Context | None = None,
+        theme: str | None = None,
     ) -> None:
         super().__init__()
+        self.theme_override = theme
         self.session = session
         self.context = context
         self.clock: Clock = clock or session.clock
@@ -74,10 +77,7 @@ class HeyPeterApp(App[None]):
         return DashboardScreen()
 
     def on_mount(self) -> None:
-        for theme in builtin_themes():
-            self.register_theme(theme)
-        wanted = self.config.theme or DEFAULT_THEME
-        self.theme = wanted if wanted in self.available_themes else DEFAULT_THEME
+        self.choose_theme()
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.report_log_problems()
@@ -91,15 +91,52 @@ class HeyPeterApp(App[None]):
             if timer_remaining(timer, before) > 0 >= timer_remaining(timer, after):
                 text = self.state.checklist.items_by_key[timer.key][1].text
                 self.bell()
-                self.notify(f"{text}: time's up; tick it when done", title="Timer", severity="warning",
-                            markup=False, timeout=30)
+                self.say(f"{text}: time's up; tick it when done", title="Timer", severity="warning", timeout=30)
         self.now = after
+
+    def choose_theme(self) -> None:
+        """--theme, else config.yaml's, else the default; a broken or missing one says so and falls back."""
+        themes, problems = load_themes(self.context.config_dir if self.context else None)
+        for theme in themes:
+            self.register_theme(theme)
+        for problem in problems:
+            self.say(f"{problem}; that theme is not available", title="Theme", severity="warning", timeout=10)
+        wanted = self.theme_override or self.config.theme or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            self.say(f"no theme {wanted!r}; using {DEFAULT_THEME}", title="Theme", severity="warning", timeout=10)
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+        self.watch(self, "theme", self.remember_theme, init=False)
+
+    def remember_theme(self, name: str) -> None:
+        """A theme picked in the palette is kept in config.yaml for next time."""
+        if self.context is None:
+            return
+        try:
+            save_setting(self.context.config_dir / "config.yaml", "theme", name)
+        except OSError as error:
+            self.say(f"theme not saved: {error}", severity="warning")
+
+    # Actions a binding or the palette may run on the app; nothing else runs, whatever a text says.
+    ALLOWED_ACTIONS = frozenset({
+        "quit", "help", "undo", "set_operator", "new_run", "new_run_from_checklist", "switch_run",
+        "command_palette", "focus_next", "focus_previous", "back", "pop_screen", "help_quit",
+        "change_theme", "show_help_panel", "hide_help_panel", "dismiss",
+    })
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action in self.ALLOWED_ACTIONS
+
+    def say(self, message: str, **options) -> None:
+        """A notification of text that may come from files or people: cleaned, never markup."""
+        title = options.pop("title", "")
+        self.notify(clean(message), title=clean_line(title), markup=False, **options)
 
     def report_log_problems(self) -> None:
         for problem in self.session.problems:
-            self.notify(problem, title="Run log", severity="warning", markup=False, timeout=10)
+            self.say(problem, title="Run log", severity="warning", timeout=10)
         if self.state.read_only:
-            self.notify(self.state.read_only, title="Read-only", severity="warning", markup=False, timeout=15)
+            self.say(self.state.read_only, title="Read-only", severity="warning", timeout=15)
 
     # -- changes -------------------------------------------------------------------------------
 
@@ -111,9 +148,9 @@ class HeyPeterApp(App[None]):
         try:
             self.session.record(message.change)
         except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.say(str(error), severity="error")
         except OSError as error:
-            self.notify(f"not saved: {error}", title="Run log", severity="error", markup=False, timeout=15)
+            self.say(f"not saved: {error}", title="Run log", severity="error", timeout=15)
         self.state = self.session.state
 
     def follow_log(self) -> None:
@@ -121,17 +158,17 @@ class HeyPeterApp(App[None]):
         try:
             new = self.session.refresh()
         except OSError as error:
-            self.notify(f"cannot read the run log: {error}", severity="error", markup=False)
+            self.say(f"cannot read the run log: {error}", severity="error")
             return
         if not new:
             return
         self.state = self.session.state
         if len(new) <= NOTIFY_EACH_UP_TO:
             for event in new:
-                self.notify(describe(self.state, event), title=event.actor.operator, markup=False, timeout=4)
+                self.say(describe(self.state, event), title=event.actor.operator, timeout=4)
         else:
             who = sorted({event.actor.operator for event in new})
-            self.notify(f"{len(new)} changes by {', '.join(who)}", markup=False, timeout=4)
+            self.say(f"{len(new)} changes by {', '.join(who)}", timeout=4)
 
     # -- operator, undo, runs ------------------------------------------------------------------
 
@@ -141,7 +178,7 @@ class HeyPeterApp(App[None]):
                 try:
                     self.session.set_operator(values["operator"])
                 except UserError as error:
-                    self.notify(str(error), severity="error", markup=False)
+                    self.say(str(error), severity="error")
                 self.operator = self.session.actor.operator
 
         self.push_screen(OperatorDialog(self.session.actor.operator), set_operator)
@@ -150,11 +187,11 @@ class HeyPeterApp(App[None]):
         try:
             change = self.session.undo_change()
         except UserError as error:
-            self.notify(str(error), severity="warning", markup=False)
+            self.say(str(error), severity="warning")
             return
         target = next(e for e in self.state.events if e.id == change.data["target"])
         self.record(ChangeRequested(change))
-        self.notify(f"undone: {describe(self.state, target)}", markup=False, timeout=3)
+        self.say(f"undone: {describe(self.state, target)}", timeout=3)
 
     def action_new_run(self) -> None:
         if self.context is None:
@@ -167,7 +204,7 @@ class HeyPeterApp(App[None]):
                 t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None
                 run_id = self.context.create_run(values["title"].strip(), self.state.checklist.id, t0)
             except (UserError, ValueError) as error:
-                self.notify(str(error), severity="error", markup=False)
+                self.say(str(error), severity="error")
                 return
             self.switch_run(run_id)
 
@@ -184,7 +221,7 @@ class HeyPeterApp(App[None]):
             try:
                 checklist, _ = context.load_checklist(str(path))
             except UserError as error:
-                self.notify(str(error), severity="error", markup=False)
+                self.say(str(error), severity="error")
                 return
 
             def create(values: dict[str, str] | None) -> None:
@@ -194,7 +231,7 @@ class HeyPeterApp(App[None]):
                     t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None
                     run_id = context.create_run(values["title"].strip(), str(path), t0)
                 except (UserError, ValueError) as error:
-                    self.notify(str(error), severity="error", markup=False)
+                    self.say(str(error), severity="error")
                     return
                 self.switch_run(run_id)
 
@@ -207,7 +244,7 @@ class HeyPeterApp(App[None]):
             return
         summaries, problems = summarize_runs(self.context.workspace)
         for problem in problems:
-            self.notify(problem, severity="warning", markup=False)
+            self.say(problem, severity="warning")
         self.push_screen(RunPicker(summaries, self.state.run_id), lambda run_id: run_id and self.switch_run(run_id))
 
     def switch_run(self, run_id: str) -> None:
@@ -216,14 +253,14 @@ class HeyPeterApp(App[None]):
         try:
             session = self.context.session(run_id)
         except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.say(str(error), severity="error")
             return
         session.actor = self.session.actor
         self.context.workspace.set_current(run_id)
         self.session = session
         self.state = session.state
         self.report_log_problems()
-        self.notify(f"now showing: {session.state.title}", markup=False, timeout=3)
+        self.say(f"now showing: {session.state.title}", timeout=3)
 
     # -- help ----------------------------------------------------------------------------------
 

@@ -163,7 +163,7 @@ class DashboardScreen(Screen[None]):
     def on_signoff_table_revoke_requested(self, message: SignoffTable.RevokeRequested) -> None:
         role = message.role
         if role not in self.app.state.signoffs:
-            self.notify(f"{role} has not signed", severity="warning", markup=False)
+            self.app.say(f"{role} has not signed", severity="warning")
             return
         self.app.push_screen(
             ReasonDialog(f"Revoke the {role} sign-off", "The revocation and its reason go into the record.", "Revoke"),
@@ -199,6 +199,6 @@ class DashboardScreen(Screen[None]):
         try:
             change = build()
         except UserError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.app.say(str(error), severity="error")
             return
         self.post_message(ChangeRequested(change))
