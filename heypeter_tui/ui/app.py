@@ -42,7 +42,9 @@ class HeyPeterApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {RunCommands}
     TITLE = "heypeter-tui"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # Below 40x12 nothing useful fits: a notice says so. Below 100 columns one pane shows at a time.
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (40, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (12, "-tall")]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -270,7 +272,7 @@ class HeyPeterApp(App[None]):
             ("Navigator", Navigator.BINDINGS),
             ("Items", ItemList.BINDINGS),
             ("Sign-offs", [*SignoffTable.BINDINGS, *SignoffTable.SIGNOFF_BINDINGS]),
-            ("Contacts", ContactsTable.BINDINGS),
+            ("Contacts", ContactsTable.CONTACT_BINDINGS),
             ("App", HeyPeterApp.BINDINGS),
         ]
         self.push_screen(HelpScreen(sections))

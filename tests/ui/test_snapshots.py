@@ -1,13 +1,21 @@
-"""The main screen as people see it, at the two sizes it is made for (an injected clock keeps them stable)."""
+"""The main screen as people see it, at the two sizes it is made for, in every built-in theme.
+
+The clock is injected, so the snapshots are stable.
+"""
 
 from __future__ import annotations
 
-PRESSES = ["1", "l", "space", "down", "space", "down", "down"]
+import pytest
+
+from heypeter_tui.ui.themes import load_themes
+
+PRESSES = ["1", "space", "down", "space", "down", "down"]
+THEMES = [theme.name for theme in load_themes(None)[0]]
 
 
-def test_main_screen_120x40(snap_compare, make_app) -> None:
-    assert snap_compare(make_app(), terminal_size=(120, 40), press=PRESSES)
-
-
-def test_main_screen_80x24(snap_compare, make_app) -> None:
-    assert snap_compare(make_app(), terminal_size=(80, 24), press=PRESSES)
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_main_screen(snap_compare, make_app, theme: str, size: tuple[int, int]) -> None:
+    app = make_app()
+    app.theme_override = theme
+    assert snap_compare(app, terminal_size=size, press=PRESSES)

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer
+from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Static
 
 from heypeter_tui.core import commands
 from heypeter_tui.core.clock import format_full, parse_iso
@@ -44,6 +44,8 @@ class DashboardScreen(Screen[None]):
     ]
 
     view: reactive[str] = reactive("", init=False)
+    pane: reactive[str] = reactive("nav")
+    """Which pane has focus: below 100 columns only that one shows."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="header"):
@@ -58,6 +60,7 @@ class DashboardScreen(Screen[None]):
                 with VerticalScroll(id=GATE):
                     yield GatePanel()
         yield Footer(compact=True)
+        yield Static("Terminal too small: heypeter-tui needs at least 40×12.", id="too-small", markup=False)
 
     def on_mount(self) -> None:
         self.view = group_view(self.app.state.checklist.groups[0])
@@ -69,6 +72,17 @@ class DashboardScreen(Screen[None]):
         group_ids = {group_view(group) for group in state.checklist.groups}
         if self.view.startswith(GROUP_PREFIX) and self.view not in group_ids:
             self.view = group_view(state.checklist.groups[0])
+
+    def watch_pane(self, pane: str) -> None:
+        self.set_class(pane == "nav", "-pane-nav")
+        self.set_class(pane == "view", "-pane-view")
+
+    def on_descendant_focus(self, event) -> None:
+        self.pane = "nav" if isinstance(event.widget, Navigator) else "view"
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, Navigator):
+            self.action_focus_view()  # enter on a row goes into it
 
     def on_view_selected(self, message: ViewSelected) -> None:
         # A key (s, c, 1..0) may have moved the navigator since this message was posted: the later wins.
@@ -89,6 +103,7 @@ class DashboardScreen(Screen[None]):
         sections = self.app.state.checklist.sections
         if number <= len(sections):
             self.view = group_view(sections[number - 1])
+            self.action_focus_view()
 
     def action_deployment_day(self) -> None:
         """The first phase; pressed again, the next one."""
@@ -96,18 +111,22 @@ class DashboardScreen(Screen[None]):
         if phases:
             following = phases.index(self.view) + 1 if self.view in phases else 0
             self.view = phases[following % len(phases)]
+            self.action_focus_view()
 
     def action_show(self, view: str) -> None:
         self.view = view
+        self.action_focus_view()
 
     # Focus moves at once (`set_focus`, not the deferred `Widget.focus`), so a key typed right
     # after `l` already goes to the pane it moved to.
     def action_focus_navigator(self) -> None:
+        self.pane = "nav"  # shown first, so that it can take focus
         self.set_focus(self.query_one(Navigator))
 
     def action_focus_view(self) -> None:
         current = self.query_one(ContentSwitcher).current
         if current:
+            self.pane = "view"
             self.set_focus(self.query_one(f"#{current}"))
 
     # -- items --------------------------------------------------------------------------------

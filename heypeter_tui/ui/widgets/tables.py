@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 
 from heypeter_tui.core.clock import format_local, parse_iso
 from heypeter_tui.core.run import RunState, is_stale
+from heypeter_tui.core.text import clean_line
 from heypeter_tui.ui.literal import literal_cell
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
@@ -88,7 +89,25 @@ class SignoffTable(RecordTable):
 
 class ContactsTable(RecordTable):
     COLUMNS = ("Role", "Name", "Phone", "Email")
-    BINDINGS = [Binding("enter", "select_cursor", "Edit", id="contact.edit")]
+    CONTACT_BINDINGS = [
+        Binding("enter", "select_cursor", "Edit", id="contact.edit"),
+        Binding("y", "copy('phone')", "Copy phone", id="contact.copy-phone"),
+        Binding("Y", "copy('email')", "Copy email", id="contact.copy-email"),
+    ]
+    BINDINGS = CONTACT_BINDINGS
+
+    def action_copy(self, field: str) -> None:
+        """Copy to the clipboard by OSC 52 (tmux passes it on with `set-clipboard on`)."""
+        role = self.selected_key
+        if role is None:
+            return
+        contact = self.app.state.contacts[role]
+        value = getattr(contact, field) or (contact.email if field == "phone" else contact.phone)
+        if not value:
+            self.app.say(f"{role} has no phone or email yet; enter edits the contact", severity="warning")
+            return
+        self.app.copy_to_clipboard(clean_line(value))
+        self.app.say(f"copied {role}: {value}", timeout=3)
 
     def show_state(self, state: RunState) -> None:
         rows = [
