@@ -71,7 +71,10 @@ class Pane:
     def __init__(self, installed: Installed, home: Path, args: tuple[str, ...], width: int, height: int) -> None:
         self.socket_dir = Path(tempfile.mkdtemp(prefix="hp-tmux-"))  # short: socket paths are limited
         config = self.socket_dir / "tmux.conf"
-        config.write_text("set -g status off\nset -g remain-on-exit on\nset -sg escape-time 10\n")
+        config.write_text(
+            "set -g status off\nset -g remain-on-exit on\nset -sg escape-time 10\n"
+            "set -g set-clipboard on\nset -g window-size latest\n"  # as the README sets a team's tmux up
+        )
         self.base = ["tmux", "-S", str(self.socket_dir / "s"), "-f", str(config)]
         env = " ".join(f"{k}={shlex.quote(v)}" for k, v in installed.env(home).items())
         self.exit_file = self.socket_dir / "exit-status"
