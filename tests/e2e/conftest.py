@@ -68,7 +68,15 @@ def home(tmp_path: Path) -> Path:
 
 
 class Pane:
-    def __init__(self, installed: Installed, home: Path, args: tuple[str, ...], width: int, height: int) -> None:
+    def __init__(
+        self,
+        installed: Installed,
+        home: Path,
+        args: tuple[str, ...],
+        width: int,
+        height: int,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.socket_dir = Path(tempfile.mkdtemp(prefix="hp-tmux-"))  # short: socket paths are limited
         config = self.socket_dir / "tmux.conf"
         config.write_text(
@@ -76,15 +84,19 @@ class Pane:
             "set -g set-clipboard on\nset -g window-size latest\n"  # as the README sets a team's tmux up
         )
         self.base = ["tmux", "-S", str(self.socket_dir / "s"), "-f", str(config)]
-        env = " ".join(f"{k}={shlex.quote(v)}" for k, v in installed.env(home).items())
+        variables = {**installed.env(home), **(env or {})}
+        env_words = " ".join(f"{k}={shlex.quote(v)}" for k, v in variables.items())
         self.exit_file = self.socket_dir / "exit-status"
-        program = f"env -i {env} {shlex.quote(str(installed.script))} {shlex.join(args)}"
+        program = f"env -i {env_words} {shlex.quote(str(installed.script))} {shlex.join(args)}"
         # The shell records the exit status: tmux 3.3 may never report it for a process that ends at once.
         self.command = f"{program}; echo $? > {shlex.quote(str(self.exit_file))}"
         self.tmux("new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height), self.command)
 
     def tmux(self, *args: str) -> str:
         return subprocess.run([*self.base, *args], check=True, capture_output=True, text=True, timeout=10).stdout
+
+    def screen_with_colours(self) -> str:
+        return self.tmux("capture-pane", "-p", "-e", "-t", "main")
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "main")  # wrapped lines joined
@@ -128,8 +140,8 @@ class Pane:
 def open_pane(installed: Installed, home: Path):
     panes: list[Pane] = []
 
-    def start(*args: str, width: int = 120, height: int = 40) -> Pane:
-        pane = Pane(installed, home, args, width, height)
+    def start(*args: str, width: int = 120, height: int = 40, env: dict[str, str] | None = None) -> Pane:
+        pane = Pane(installed, home, args, width, height, env)
         panes.append(pane)
         return pane
 

@@ -120,3 +120,35 @@ def test_a_second_client_of_another_size_attaches(open_pane) -> None:
         assert pane.wait_exit() == 0
     finally:
         subprocess.run([*outer, "kill-server"], capture_output=True, timeout=10)
+
+
+def colour_codes(screen: str) -> dict[str, set[str]]:
+    import re
+
+    return {
+        "indexed": set(re.findall(r"[34]8;5;(\d+)", screen)),
+        "rgb": set(re.findall(r"[34]8;2;([\d;]+?)m", screen)),
+        "basic": set(re.findall(r"\x1b\[(?:[\d;]*;)?((?:3|4|9|10)[0-7])m", screen)),
+    }
+
+
+GREYS = {"0", "7", "8", "15", "16", "231", *map(str, range(232, 256))}
+
+
+def test_colours_follow_the_terminal(open_pane) -> None:
+    cases = {
+        "256": {"TERM": "screen-256color"},
+        "truecolor": {"TERM": "tmux-256color", "COLORTERM": "truecolor"},
+        "16": {"TERM": "screen"},
+        "no colour": {"TERM": "screen-256color", "NO_COLOR": "1"},
+    }
+    seen = {}
+    for name, env in cases.items():
+        pane = open_pane(env=env)
+        pane.wait_for("Emergency contacts", "[ ] All features tested and approved")
+        seen[name] = colour_codes(pane.screen_with_colours())
+        pane.close()
+    assert seen["256"]["indexed"] and not seen["256"]["rgb"]
+    assert seen["truecolor"]["rgb"]
+    assert seen["16"]["basic"] and not seen["16"]["indexed"] and not seen["16"]["rgb"]
+    assert seen["no colour"]["indexed"] <= GREYS and not seen["no colour"]["rgb"]  # shades of grey: no hue
