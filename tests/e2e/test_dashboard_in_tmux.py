@@ -95,3 +95,40 @@ def test_a_run_three_hours_ahead_counts_down(open_pane, installed, home: Path) -
     t0 = json.loads(installed.run(home, "status", "--json").stdout)["t0"]
     hours, minutes = int(t0[11:13]), int(t0[14:16])
     assert f" {(hours - 2) % 24:02d}:{minutes:02d} " in due  # due at T-0 minus two hours, in local time (UTC here)
+
+
+def type_fields(pane, *values: str) -> None:
+    """A form typed ahead in one burst, as a fast typist or a paste does: each field, then enter."""
+    keys: list[str] = []
+    for value in values:
+        keys += [value, "Enter"]
+    pane.send(*keys)
+
+
+def test_every_pane_by_key_sign_and_edit_a_contact(open_pane) -> None:
+    pane = open_pane()
+    pane.wait_for("Emergency contacts")
+    firsts = ["All features tested and approved", "Production servers provisioned", "Production database created",
+              "Production environment variables set", "Application monitoring configured", "HTTPS enforced",
+              "Database backup automated", "API documentation updated", "Smoke tests on production",
+              "Support team trained"]
+    for key, first in zip("1234567890", firsts):
+        pane.send(key)
+        pane.wait_for(f"[ ] {first}")
+    for first in ["Final code review", "Enable maintenance mode", "Application loads correctly", "Disable maintenance mode"]:
+        pane.send("d")
+        pane.wait_for(f"[ ] {first}")
+    pane.send("g")
+    pane.wait_for("Standing in the way (64):")
+    pane.send("s")
+    pane.wait_for("Signature")
+    pane.send("Enter")
+    pane.wait_for("Sign off as Tech Lead", "Sign anyway")
+    type_fields(pane, "Dana Lee", "DL")
+    pane.wait_for("[x] Tech Lead", "Dana Lee")
+    pane.send("c")
+    pane.wait_for("Phone", "Email")
+    pane.send("Down", "Enter")
+    pane.wait_for("Emergency contact: DevOps")
+    type_fields(pane, "Sam Ortiz", "+1 555 0142", "sam@example.com")
+    pane.wait_for("Sam Ortiz", "+1 555 0142", "sam@example.com")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,7 +16,12 @@ from heypeter_tui.ui.literal import literal
 class FormDialog(ModalScreen[dict[str, str] | None]):
     """A titled form of labelled inputs. Enter in the last field submits; Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        # A priority binding runs as the key arrives, before later keys are handed to a widget:
+        # what is typed right after enter already goes into the next field.
+        Binding("enter", "next_or_submit", "Next", show=False, priority=True, id="dialog.next"),
+    ]
     FIELDS: tuple[tuple[str, str, str], ...] = ()
     """(key, label, placeholder) for each input."""
     REQUIRED: tuple[str, ...] = ()
@@ -40,13 +46,17 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
                 yield Button(self.SUBMIT, variant="primary", id="submit")
                 yield Button("Cancel", id="cancel")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def action_next_or_submit(self) -> None:
+        """Enter in a field moves to the next one at once. In the last field (or on a button) the key
+        goes on to the widget itself, behind what was typed into it, and submits from there."""
         inputs = list(self.query(Input))
-        position = inputs.index(event.input)
-        if position + 1 < len(inputs):
-            inputs[position + 1].focus()
-        else:
-            self.submit()
+        if self.focused in inputs and inputs.index(self.focused) + 1 < len(inputs):
+            self.set_focus(inputs[inputs.index(self.focused) + 1])
+            return
+        raise SkipAction()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "submit":
