@@ -15,16 +15,11 @@ from typing import NoReturn
 
 from heypeter_tui import __version__
 from heypeter_tui.context import Context
-from heypeter_tui.core import commands
-from heypeter_tui.core.clock import format_full, parse_iso, parse_when
+from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.loader import validate_file, validate_text
-from heypeter_tui.core.markdown import import_markdown_file
-from heypeter_tui.core.paths import ensure_private_dir
-from heypeter_tui.core.report import to_json, to_markdown
 from heypeter_tui.core.run import gate, overall_progress
-from heypeter_tui.core.runs_index import summarize_runs
-from heypeter_tui.core.text import clean_line
+
+# Each command imports what only it needs, so `status` (asked by pipelines) starts fast.
 
 PROG = "heypeter-tui"
 SCHEMA_PATH = Path(__file__).with_name("checklist.schema.json")
@@ -144,6 +139,8 @@ def cmd_dashboard(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_new(context: Context, args: argparse.Namespace) -> int:
+    from heypeter_tui.core.clock import parse_when
+
     t0 = None
     if args.t0:
         try:
@@ -156,6 +153,9 @@ def cmd_new(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_runs(context: Context, args: argparse.Namespace) -> int:
+    from heypeter_tui.core.runs_index import summarize_runs
+    from heypeter_tui.core.text import clean_line
+
     summaries, problems = summarize_runs(context.workspace)
     for problem in problems:
         print(f"{PROG}: warning: {problem}", file=sys.stderr)
@@ -206,6 +206,8 @@ def cmd_status(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_mark(context: Context, args: argparse.Namespace) -> int:
+    from heypeter_tui.core import commands
+
     session = context.current_session(args.checklist)
     key = commands.find_item(session.state, args.item)
     change = commands.set_status(session.state, key, commands.parse_status(args.status), args.reason, args.override)
@@ -218,6 +220,8 @@ def cmd_mark(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_sign(context: Context, args: argparse.Namespace) -> int:
+    from heypeter_tui.core import commands
+
     session = context.current_session(args.checklist)
     change = commands.sign(session.state, args.role, args.name, args.signature)
     session.record(change)
@@ -228,6 +232,8 @@ def cmd_sign(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(context: Context, args: argparse.Namespace) -> int:
+    from heypeter_tui.core import commands
+
     session = context.current_session(args.checklist)
     change = commands.revoke(session.state, args.role, args.reason)
     session.record(change)
@@ -236,6 +242,8 @@ def cmd_revoke(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_timer(context: Context, args: argparse.Namespace) -> int:
+    from heypeter_tui.core import commands
+
     session = context.current_session(args.checklist)
     key = commands.find_item(session.state, args.item)
     session.record(commands.timer(session.state, key, args.action))
@@ -244,6 +252,8 @@ def cmd_timer(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export(context: Context, args: argparse.Namespace) -> int:
+    from heypeter_tui.core.report import to_json, to_markdown
+
     state = context.current_session(args.checklist).state
     if args.format == "json":
         text = json.dumps(to_json(state), indent=2, ensure_ascii=False) + "\n"
@@ -258,6 +268,8 @@ def cmd_export(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_validate(context: Context, args: argparse.Namespace) -> int:
+    from heypeter_tui.core.loader import validate_file
+
     validation = validate_file(args.file)
     for problem in validation.errors:
         print(f"error: {problem}", file=sys.stderr)
@@ -274,6 +286,9 @@ def cmd_validate(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import_md(context: Context, args: argparse.Namespace) -> int:
+    from heypeter_tui.core.loader import validate_text
+    from heypeter_tui.core.markdown import import_markdown_file
+
     imported = import_markdown_file(args.file)
     text = imported.to_yaml(args.file.name)
     validation = validate_text(text, str(args.output or "<import>"))
@@ -300,6 +315,9 @@ def cmd_schema(context: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_checklists(context: Context, args: argparse.Namespace) -> int:
+    from heypeter_tui.core.loader import validate_file
+    from heypeter_tui.core.text import clean_line
+
     for path in context.available_checklists().values():
         validation = validate_file(path)
         checklist = validation.checklist
@@ -324,6 +342,8 @@ def cmd_paths(context: Context, args: argparse.Namespace) -> int:
 
 def _write_private_file(path: Path, text: str) -> None:
     """Whole or not at all: a temporary file beside it, fsync, rename. 0600: it holds contacts."""
+    from heypeter_tui.core.paths import ensure_private_dir
+
     if not path.parent.exists():
         ensure_private_dir(path.parent)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -11,7 +11,6 @@ from heypeter_tui.core.clock import Clock, system_clock
 from heypeter_tui.core.config import Config, load_config
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor
-from heypeter_tui.core.loader import load_checklist, validate_file
 from heypeter_tui.core.paths import config_dir, default_state_dir
 from heypeter_tui.core.resources import builtin_checklists
 from heypeter_tui.core.session import RunSession
@@ -61,6 +60,8 @@ class Context:
 
     def checklist_path(self, reference: str | None) -> Path:
         """A checklist by file name, by the `id` inside it, or by path."""
+        from heypeter_tui.core.loader import validate_file  # only where a checklist is chosen
+
         reference = reference or self.config.checklist
         known = self.available_checklists()
         if reference in known:
@@ -75,6 +76,8 @@ class Context:
         raise UserError(f"no checklist {reference!r}; known: {', '.join(known)} (or give a file path)")
 
     def load_checklist(self, reference: str | None) -> tuple[Checklist, bytes]:
+        from heypeter_tui.core.loader import load_checklist
+
         path = self.checklist_path(reference)
         checklist = load_checklist(path)
         return checklist, path.read_bytes()

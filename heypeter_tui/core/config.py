@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.paths import ensure_private_dir
 
@@ -32,6 +30,7 @@ def load_config(path: Path) -> Config:
         return Config()
     except (OSError, UnicodeDecodeError) as error:
         raise UserError(f"{path}: cannot read: {error}") from error
+    import yaml  # only when there is a file to read
     try:
         data = yaml.safe_load(text) or {}
     except yaml.MarkedYAMLError as error:
@@ -65,6 +64,8 @@ def save_setting(path: Path, key: str, value: str) -> None:
 
     Written whole or not at all (a temporary file, fsync, rename), 0600 in a 0700 directory.
     """
+    import yaml
+
     if key not in _KEYS or key == "keymap":
         raise ValueError(f"not a plain setting: {key}")
     try:

@@ -14,21 +14,13 @@ from heypeter_tui.core.config import Config, save_setting
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.report import describe
 from heypeter_tui.core.run import RunState
-from heypeter_tui.core.runs_index import summarize_runs
 from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.core.text import clean, clean_line
 from heypeter_tui.ui.messages import ChangeRequested
 from heypeter_tui.ui.providers import RunCommands
-from heypeter_tui.ui.screens.checklist_picker import ChecklistPicker
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
-from heypeter_tui.ui.screens.dialogs import NewRunDialog, OperatorDialog
-from heypeter_tui.ui.screens.help import HelpScreen
-from heypeter_tui.ui.screens.run_picker import RunPicker
 from heypeter_tui.ui.themes import DEFAULT_THEME, load_themes
-from heypeter_tui.ui.widgets.items import ItemList
-from heypeter_tui.ui.widgets.navigator import Navigator
-from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
 
 if TYPE_CHECKING:
     from heypeter_tui.context import Context
@@ -74,12 +66,14 @@ class HeyPeterApp(App[None]):
         self.set_reactive(HeyPeterApp.state, session.state)
         self.set_reactive(HeyPeterApp.operator, session.actor.operator)
         self.set_reactive(HeyPeterApp.now, self.clock())
+        self.choose_theme()
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen()
 
     def on_mount(self) -> None:
-        self.choose_theme()
+        self.report_theme_problems()
+        self.watch(self, "theme", self.remember_theme, init=False)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.report_log_problems()
@@ -97,18 +91,33 @@ class HeyPeterApp(App[None]):
         self.now = after
 
     def choose_theme(self) -> None:
-        """--theme, else config.yaml's, else the default; a broken or missing one says so and falls back."""
-        themes, problems = load_themes(self.context.config_dir if self.context else None)
+        """--theme, else config.yaml's, else the default. Chosen before the first frame: setting a
+        theme later re-parses every stylesheet."""
+        themes, self.theme_problems = load_themes(self.context.config_dir if self.context else None)
         for theme in themes:
             self.register_theme(theme)
-        for problem in problems:
-            self.say(f"{problem}; that theme is not available", title="Theme", severity="warning", timeout=10)
         wanted = self.theme_override or self.config.theme or DEFAULT_THEME
         if wanted not in self.available_themes:
-            self.say(f"no theme {wanted!r}; using {DEFAULT_THEME}", title="Theme", severity="warning", timeout=10)
+            self.theme_problems.append(f"no theme {wanted!r}; using {DEFAULT_THEME}")
             wanted = DEFAULT_THEME
-        self.theme = wanted
-        self.watch(self, "theme", self.remember_theme, init=False)
+        theme = self.get_theme(wanted)
+        if theme is None or theme.ansi:
+            self.theme = wanted  # through Textual's watcher, which also sets up ANSI colours
+            return
+        # Before the first frame the stylesheet is not parsed yet: set the theme and its classes
+        # without the watcher's re-parse of every stylesheet.
+        self.set_reactive(App.theme, wanted)
+        for name in [name for name in self.classes if name.startswith("-theme-")]:
+            self.remove_class(name, update=False)
+        self.add_class(f"-theme-{wanted}", "-dark-mode" if theme.dark else "-light-mode", update=False)
+        self.remove_class("-light-mode" if theme.dark else "-dark-mode", update=False)
+
+    def report_theme_problems(self) -> None:
+        for problem in self.theme_problems:
+            if problem.startswith("no theme "):
+                self.say(problem, title="Theme", severity="warning", timeout=10)
+            else:
+                self.say(f"{problem}; that theme is not available", title="Theme", severity="warning", timeout=10)
 
     def remember_theme(self, name: str) -> None:
         """A theme picked in the palette is kept in config.yaml for next time."""
@@ -175,6 +184,8 @@ class HeyPeterApp(App[None]):
     # -- operator, undo, runs ------------------------------------------------------------------
 
     def action_set_operator(self) -> None:
+        from heypeter_tui.ui.screens.dialogs import OperatorDialog
+
         def set_operator(values: dict[str, str] | None) -> None:
             if values:
                 try:
@@ -196,6 +207,8 @@ class HeyPeterApp(App[None]):
         self.say(f"undone: {describe(self.state, target)}", timeout=3)
 
     def action_new_run(self) -> None:
+        from heypeter_tui.ui.screens.dialogs import NewRunDialog
+
         if self.context is None:
             return
 
@@ -213,6 +226,9 @@ class HeyPeterApp(App[None]):
         self.push_screen(NewRunDialog(self.state.checklist.title), create)
 
     def action_new_run_from_checklist(self) -> None:
+        from heypeter_tui.ui.screens.checklist_picker import ChecklistPicker
+        from heypeter_tui.ui.screens.dialogs import NewRunDialog
+
         if self.context is None:
             return
         context = self.context
@@ -242,6 +258,9 @@ class HeyPeterApp(App[None]):
         self.push_screen(ChecklistPicker(context.checklist_files()), chosen)
 
     def action_switch_run(self) -> None:
+        from heypeter_tui.core.runs_index import summarize_runs
+        from heypeter_tui.ui.screens.run_picker import RunPicker
+
         if self.context is None:
             return
         summaries, problems = summarize_runs(self.context.workspace)
@@ -267,6 +286,11 @@ class HeyPeterApp(App[None]):
     # -- help ----------------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from heypeter_tui.ui.screens.help import HelpScreen
+        from heypeter_tui.ui.widgets.items import ItemList
+        from heypeter_tui.ui.widgets.navigator import Navigator
+        from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
+
         sections = [
             ("Dashboard", DashboardScreen.BINDINGS),
             ("Navigator", Navigator.BINDINGS),

@@ -24,12 +24,17 @@ _NUMBERS = {"luminosity_spread", "text_alpha"}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
-def load_theme(path: Path) -> Theme:
-    """Raises UserError naming the file and line on anything that is not a theme."""
+def load_theme(path: Path, trusted: bool = False) -> Theme:
+    """Raises UserError naming the file and line on anything that is not a theme.
+
+    `trusted` (the built-in files) may use libyaml's C loader, several times faster; a user's file
+    goes through the pure-Python one, whose recursion limit turns a hostile nesting into an error.
+    """
     source = str(path)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if trusted else yaml.SafeLoader
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"{path}:{mark.line + 1}" if mark else source
@@ -81,9 +86,10 @@ def theme_files(config_dir: Path | None) -> list[Path]:
 def load_themes(config_dir: Path | None) -> tuple[list[Theme], list[str]]:
     """Every theme that loads, and one line for each file that does not."""
     themes, problems = [], []
+    builtin = builtin_dir("themes")
     for path in theme_files(config_dir):
         try:
-            themes.append(load_theme(path))
+            themes.append(load_theme(path, trusted=path.parent == builtin))
         except UserError as error:
             problems.append(str(error))
     return themes, problems

@@ -16,6 +16,5 @@ THEMES = [theme.name for theme in load_themes(None)[0]]
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
 def test_main_screen(snap_compare, make_app, theme: str, size: tuple[int, int]) -> None:
-    app = make_app()
-    app.theme_override = theme
+    app = make_app(theme=theme)
     assert snap_compare(app, terminal_size=size, press=PRESSES)

@@ -14,8 +14,6 @@ from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.run import BLOCKED, NA, RunState, gate, open_readiness_items
 from heypeter_tui.ui.messages import ChangeRequested, ItemCommand, ViewSelected
-from heypeter_tui.ui.screens.dialogs import ContactDialog, NoteDialog, ReasonDialog, SignDialog, T0Dialog
-from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
 from heypeter_tui.ui.widgets.deploy_clock import DeployClock
 from heypeter_tui.ui.widgets.gate_panel import GatePanel
 from heypeter_tui.ui.widgets.header import RunHeader
@@ -44,8 +42,11 @@ class DashboardScreen(Screen[None]):
     ]
 
     view: reactive[str] = reactive("", init=False)
-    pane: reactive[str] = reactive("nav")
+    pane: reactive[str] = reactive("nav", init=False)
     """Which pane has focus: below 100 columns only that one shows."""
+
+    def __init__(self) -> None:
+        super().__init__(classes="-pane-nav")  # set before the first styling, not restyled at mount
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="header"):
@@ -132,6 +133,9 @@ class DashboardScreen(Screen[None]):
     # -- items --------------------------------------------------------------------------------
 
     def on_item_command(self, message: ItemCommand) -> None:
+        from heypeter_tui.ui.screens.dialogs import NoteDialog, ReasonDialog  # not needed for the first frame
+        from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
+
         key, state = message.key, self.app.state
         text = state.checklist.items_by_key[key][1].text
         if message.command == "toggle":
@@ -161,6 +165,8 @@ class DashboardScreen(Screen[None]):
 
     def ask_override(self, key: str, text: str) -> None:
         """Ticking a gated item while NO-GO: say so, and take a reason for the record."""
+        from heypeter_tui.ui.screens.dialogs import ReasonDialog
+
         reasons = gate(self.app.state).reasons
         listed = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
         notice = f"{text}\nThe gate says NO-GO: {listed}. Tick it anyway?"
@@ -172,6 +178,8 @@ class DashboardScreen(Screen[None]):
         )
 
     def action_set_t0(self) -> None:
+        from heypeter_tui.ui.screens.dialogs import T0Dialog
+
         state = self.app.state
         current = format_full(parse_iso(state.t0))[:16] if state.t0 else ""
         self.app.push_screen(
@@ -180,6 +188,8 @@ class DashboardScreen(Screen[None]):
         )
 
     def on_signoff_table_revoke_requested(self, message: SignoffTable.RevokeRequested) -> None:
+        from heypeter_tui.ui.screens.dialogs import ReasonDialog
+
         role = message.role
         if role not in self.app.state.signoffs:
             self.app.say(f"{role} has not signed", severity="warning")
@@ -194,6 +204,8 @@ class DashboardScreen(Screen[None]):
     # -- the record tables ---------------------------------------------------------------------
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from heypeter_tui.ui.screens.dialogs import ContactDialog, SignDialog
+
         key = event.row_key.value
         state = self.app.state
         if key is None:
