@@ -107,6 +107,7 @@ class HeyPeterApp(App[None]):
         # Before the first frame the stylesheet is not parsed yet: set the theme and its classes
         # without the watcher's re-parse of every stylesheet.
         self.set_reactive(App.theme, wanted)
+        self.stylesheet.set_variables(self.get_css_variables())
         for name in [name for name in self.classes if name.startswith("-theme-")]:
             self.remove_class(name, update=False)
         self.add_class(f"-theme-{wanted}", "-dark-mode" if theme.dark else "-light-mode", update=False)
