@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit ui e2e bench lint screenshot clean
+.PHONY: run test unit ui e2e bench lint screenshot clean compile
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Bytecode, as a wheel install would have it (PYTHONDONTWRITEBYTECODE may be set): starts stay fast.
+compile: $(STAMP)
+	$(BIN)/python -m compileall -q heypeter_tui
+
+run: compile
 	$(BIN)/heypeter-tui
 
 test: $(STAMP)

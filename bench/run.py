@@ -186,6 +186,9 @@ def main() -> int:
     if shutil.which("tmux") is None:
         print("make bench needs tmux (apt-get install tmux)", file=sys.stderr)
         return 2
+    # Installing a wheel compiles its bytecode; an editable checkout under PYTHONDONTWRITEBYTECODE never
+    # would, and every start would compile heypeter_tui from source while Textual starts compiled.
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(HERE.parent / "heypeter_tui"), str(HERE)], check=True)
     root = Path(tempfile.mkdtemp(prefix="hp-bench-homes-"))
     existing, big_home, bare_home = root / "existing", root / "big", root / "bare"
     for home in (existing, big_home, bare_home):

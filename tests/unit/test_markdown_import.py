@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from heypeter_tui.cli import main
 from heypeter_tui.core import commands
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.loader import load_checklist, validate_text
@@ -34,6 +35,20 @@ def imported_checklist(text: str, source: str = "t.md"):
     assert not validation.errors, validation.errors
     jsonschema.validate(yaml.safe_load(imported.to_yaml()), SCHEMA)
     return validation.checklist
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name)
+def test_every_corpus_file_imports_validates_and_runs(path: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "imported.yaml"
+    assert main(["import-md", str(path), "-o", str(out)]) == 0
+    assert main(["validate", str(out)]) == 0
+    state = tmp_path / "state"
+    assert main(["--state-dir", str(state), "new", "Drill", "--checklist", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["--state-dir", str(state), "export", "--format", "json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    items = sum(len(group["items"]) for group in record["sections"] + record["phases"])
+    assert items == sum(1 for line in path.read_text(encoding="utf-8").splitlines() if TASK.match(line))
 
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name)
