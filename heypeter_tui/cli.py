@@ -17,7 +17,7 @@ from heypeter_tui import __version__
 from heypeter_tui.context import Context
 from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.run import gate, overall_progress
+from heypeter_tui.core.rules import gate, overall_progress
 
 # Each command imports what only it needs, so `status` (asked by pipelines) starts fast.
 
@@ -186,7 +186,7 @@ def cmd_status(context: Context, args: argparse.Namespace) -> int:
     verdict = gate(state)
     progress = overall_progress(state)
     if args.json:
-        from heypeter_tui.core.run import summary
+        from heypeter_tui.core.rules import summary
 
         print(json.dumps(summary(state), indent=2, ensure_ascii=False))
     else:

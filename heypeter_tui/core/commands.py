@@ -12,7 +12,8 @@ from typing import Any
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.clock import parse_when, to_iso
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.run import DONE, LABELS, NEEDS_REASON, STATUSES, RunState, gate, open_readiness_items
+from heypeter_tui.core.rules import gate, open_readiness_items
+from heypeter_tui.core.run import DONE, LABELS, NEEDS_REASON, STATUSES, RunState
 from heypeter_tui.core.text import clean, clean_line
 
 _STATUS_WORDS = {"pending": "pending", "open": "pending", "done": "done", "na": "na", "n/a": "na", "blocked": "blocked"}

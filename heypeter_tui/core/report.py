@@ -12,7 +12,8 @@ from heypeter_tui.core.checklist import Group
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor, Event
-from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, gate, group_progress, is_stale, overall_progress
+from heypeter_tui.core.rules import gate, group_progress, is_stale, overall_progress
+from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
 from heypeter_tui.core.schedule import due_at, timer_remaining, windows
 from heypeter_tui.core.text import clean, clean_line
 

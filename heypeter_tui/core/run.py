@@ -1,17 +1,15 @@
-"""A run's state is a fold over its events. Progress and the Go / No-Go gate are pure functions of it."""
+"""A run's state is a fold over its events: statuses, notes, sign-offs, contacts, T-0, timers, undo."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any
 
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.checklist import (
     Checklist,
     ContactRole,
-    Group,
     checklist_from_dict,
 )
 from heypeter_tui.core.events import Actor, Event
@@ -307,94 +305,3 @@ def _contact_from_role(role: ContactRole) -> Contact:
 def fold_initial_contacts(state: RunState) -> dict[str, Contact]:
     """The contacts a run started with: the checklist's defaults, then those carried over."""
     return dict(fold([state.created]).contacts)
-
-
-# -- rules -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Progress:
-    complete: int
-    total: int
-    blocked: int = 0
-
-    @property
-    def fraction(self) -> float:
-        return self.complete / self.total if self.total else 1.0
-
-    def __str__(self) -> str:
-        return f"{self.complete}/{self.total}"
-
-
-def group_progress(state: RunState, group: Group) -> Progress:
-    statuses = [state.item(group.key(item)).status for item in group.items]
-    return Progress(
-        sum(status in COMPLETE for status in statuses), len(statuses), statuses.count(BLOCKED)
-    )
-
-
-def overall_progress(state: RunState, groups: Iterable[Group] | None = None) -> Progress:
-    parts = [group_progress(state, group) for group in (groups if groups is not None else state.checklist.groups)]
-    return Progress(sum(p.complete for p in parts), sum(p.total for p in parts), sum(p.blocked for p in parts))
-
-
-@dataclass(frozen=True)
-class Gate:
-    go: bool
-    reasons: tuple[str, ...]
-
-    @property
-    def verdict(self) -> str:
-        return "GO" if self.go else "NO-GO"
-
-
-def gate(state: RunState) -> Gate:
-    """GO only when every readiness item is done or N/A (optional ones may stay open), nothing is
-    blocked, and every sign-off role has signed since the latest readiness change."""
-    reasons: list[str] = []
-    for section in state.checklist.sections:
-        for item in section.items:
-            current = state.item(section.key(item))
-            if current.status == BLOCKED:
-                because = f": {current.reason}" if current.reason else ""
-                reasons.append(f"blocked: {section.title} / {item.text}{because}")
-            elif not current.complete and not item.optional:
-                reasons.append(f"open: {section.title} / {item.text}")
-    for group in state.checklist.phases:
-        for item in group.items:
-            current = state.item(group.key(item))
-            if current.status == BLOCKED:
-                because = f": {current.reason}" if current.reason else ""
-                reasons.append(f"blocked: {group.title} / {item.text}{because}")
-    for role in state.checklist.signoffs:
-        if role not in state.signoffs:
-            reasons.append(f"not signed: {role}")
-        elif is_stale(state, role):
-            reasons.append(f"stale: {role} signed before the latest readiness change; sign again")
-    return Gate(not reasons, tuple(reasons))
-
-
-def is_stale(state: RunState, role: str) -> bool:
-    """A signature given before the latest change to any readiness item no longer vouches for it."""
-    signature = state.signoffs.get(role)
-    return signature is not None and state.readiness_seq > signature.seq
-
-
-def open_readiness_items(state: RunState) -> int:
-    return sum(
-        not state.item(section.key(item)).complete for section in state.checklist.sections for item in section.items
-    )
-
-
-def summary(state: RunState) -> dict[str, Any]:
-    """A small dict for `status --json` and the runs table."""
-    progress = overall_progress(state)
-    verdict = gate(state)
-    return {
-        "run": state.run_id,
-        "title": state.title,
-        "checklist": state.checklist.id,
-        "t0": state.t0,
-        "progress": {"complete": progress.complete, "total": progress.total, "blocked": progress.blocked},
-        "gate": {"go": verdict.go, "verdict": verdict.verdict, "reasons": list(verdict.reasons)},
-    }

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from heypeter_tui.core.clock import format_full, parse_iso
-from heypeter_tui.core.run import RunLogError, fold, overall_progress
+from heypeter_tui.core.rules import overall_progress
+from heypeter_tui.core.run import RunLogError, fold
 from heypeter_tui.core.workspace import Workspace
 
 

@@ -11,7 +11,7 @@ from heypeter_tui.cli import main
 from heypeter_tui.core import commands
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor
-from heypeter_tui.core.run import gate
+from heypeter_tui.core.rules import gate
 from heypeter_tui.core.schedule import countdown, due_at, is_overdue, timer_label, timer_remaining, windows
 from heypeter_tui.core.session import RunSession
 

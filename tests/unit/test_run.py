@@ -10,7 +10,8 @@ from heypeter_tui.core import commands
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.loader import load_checklist
-from heypeter_tui.core.run import advance, fold, gate, group_progress, overall_progress
+from heypeter_tui.core.rules import gate, group_progress, overall_progress
+from heypeter_tui.core.run import advance, fold
 from tests.conftest import BUILTIN_CHECKLIST
 
 ALICE = Actor("alice", "alice", "bastion")

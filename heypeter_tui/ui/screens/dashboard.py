@@ -12,7 +12,8 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Stat
 from heypeter_tui.core import commands
 from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.run import BLOCKED, NA, RunState, gate, open_readiness_items
+from heypeter_tui.core.rules import gate, open_readiness_items
+from heypeter_tui.core.run import BLOCKED, NA, RunState
 from heypeter_tui.ui.messages import ChangeRequested, ItemCommand, ViewSelected
 from heypeter_tui.ui.widgets.deploy_clock import DeployClock
 from heypeter_tui.ui.widgets.gate_panel import GatePanel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from heypeter_tui.core.run import Progress
+from heypeter_tui.core.rules import Progress
 
 FILLED = "█"
 EMPTY = "░"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
-from heypeter_tui.core.run import RunState, gate, is_stale
+from heypeter_tui.core.rules import gate, is_stale
+from heypeter_tui.core.run import RunState
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 

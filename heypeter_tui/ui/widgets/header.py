@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from heypeter_tui.core.run import RunState, gate, overall_progress
+from heypeter_tui.core.rules import gate, overall_progress
+from heypeter_tui.core.run import RunState
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.widgets.bars import progress_bar
 from heypeter_tui.ui.widgets.state_view import FollowsRunState

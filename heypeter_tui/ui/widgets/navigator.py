@@ -10,7 +10,8 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from heypeter_tui.core.checklist import Group
 from heypeter_tui.core.clock import format_local
-from heypeter_tui.core.run import RunState, gate, group_progress, is_stale
+from heypeter_tui.core.rules import gate, group_progress, is_stale
+from heypeter_tui.core.run import RunState
 from heypeter_tui.core.schedule import due_at, is_overdue
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.messages import ViewSelected

@@ -10,7 +10,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from heypeter_tui.core.clock import format_local, parse_iso
-from heypeter_tui.core.run import RunState, is_stale
+from heypeter_tui.core.rules import is_stale
+from heypeter_tui.core.run import RunState
 from heypeter_tui.core.text import clean_line
 from heypeter_tui.ui.literal import literal_cell
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
