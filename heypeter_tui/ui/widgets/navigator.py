@@ -49,8 +49,8 @@ class Navigator(FollowsRunState, OptionList):
 
     def show_state(self, state: RunState) -> None:
         self.overdue = self.overdue_now()
-        if not self.size.width:
-            return  # rows are laid out to the width; the first Resize builds them
+        if not self.size.width and not self.app.size.width:
+            return
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         with self.prevent(OptionList.OptionHighlighted):  # a rebuild is not the user moving
             self.set_options(self.build_options(state))
@@ -117,7 +117,10 @@ class Navigator(FollowsRunState, OptionList):
         )
 
     def row_width(self) -> int:
-        return max(self.scrollable_content_region.width - 2, 12)  # each option is padded one cell a side
+        width = self.scrollable_content_region.width
+        if not width:  # before the first layout: what app.tcss will give (46 wide, or the whole width)
+            width = 45 if self.app.size.width >= 100 else self.app.size.width
+        return max(width - 2, 12)  # each option is padded one cell a side
 
     def index_of(self, option_id: str) -> int | None:
         try:
