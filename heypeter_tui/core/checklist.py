@@ -74,6 +74,10 @@ class Checklist:
     def items_by_key(self) -> dict[str, tuple[Group, Item]]:
         return {group.key(item): (group, item) for group in self.groups for item in group.items}
 
+    @cached_property
+    def readiness_keys(self) -> frozenset[str]:
+        return frozenset(section.key(item) for section in self.sections for item in section.items)
+
     @property
     def item_count(self) -> int:
         return len(self.items_by_key)

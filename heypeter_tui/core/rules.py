@@ -1,4 +1,7 @@
-"""The rules over a run's state: progress per group and overall, and the Go / No-Go gate. Pure functions."""
+"""The rules over a run's state: progress per group and overall, and the Go / No-Go gate. Pure functions.
+
+The screen asks about the latest state from several widgets at once: see core/memo.py.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from heypeter_tui.core.checklist import Group
+from heypeter_tui.core.memo import for_state
 from heypeter_tui.core.run import BLOCKED, COMPLETE, RunState
 
 
@@ -24,11 +28,21 @@ class Progress:
         return f"{self.complete}/{self.total}"
 
 
+def _progress_by_group(state: RunState) -> dict[str, Progress]:
+    def compute() -> dict[str, Progress]:
+        result = {}
+        for group in state.checklist.groups:
+            statuses = [state.item(group.key(item)).status for item in group.items]
+            result[group.id] = Progress(
+                sum(status in COMPLETE for status in statuses), len(statuses), statuses.count(BLOCKED)
+            )
+        return result
+
+    return for_state("progress", state, compute)
+
+
 def group_progress(state: RunState, group: Group) -> Progress:
-    statuses = [state.item(group.key(item)).status for item in group.items]
-    return Progress(
-        sum(status in COMPLETE for status in statuses), len(statuses), statuses.count(BLOCKED)
-    )
+    return _progress_by_group(state)[group.id]
 
 
 def overall_progress(state: RunState, groups: Iterable[Group] | None = None) -> Progress:
@@ -47,6 +61,10 @@ class Gate:
 
 
 def gate(state: RunState) -> Gate:
+    return for_state("gate", state, lambda: _judge(state))
+
+
+def _judge(state: RunState) -> Gate:
     """GO only when every readiness item is done or N/A (optional ones may stay open), nothing is
     blocked, and every sign-off role has signed since the latest readiness change."""
     reasons: list[str] = []

@@ -165,9 +165,7 @@ class _Folder:
         self.t0 = state.t0
         self.timers = dict(state.timers)
         self.readiness_seq = state.readiness_seq
-        self.readiness_keys = {
-            section.key(item) for section in state.checklist.sections for item in section.items
-        }
+        self.readiness_keys = state.checklist.readiness_keys
 
     def result(self) -> RunState:
         return replace(

@@ -12,6 +12,7 @@ from heypeter_tui.core.checklist import Group
 from heypeter_tui.core.clock import parse_iso
 from heypeter_tui.core.durations import format_clock
 from heypeter_tui.core.events import Actor
+from heypeter_tui.core.memo import for_state
 from heypeter_tui.core.run import DONE, RunState, Timer
 
 
@@ -85,6 +86,10 @@ class Window:
 
 def windows(state: RunState) -> list[Window]:
     """Every window the checklist names, from the items that open and close it being done."""
+    return for_state("windows", state, lambda: _windows(state))
+
+
+def _windows(state: RunState) -> list[Window]:
     found: dict[str, Window] = {}
     for group in state.checklist.groups:
         for item in group.items:
