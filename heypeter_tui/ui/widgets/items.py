@@ -40,8 +40,23 @@ class ItemList(FollowsRunState, OptionList):
     def on_mount(self) -> None:
         self.watch(self.app, "now", self.follow_clock, init=False)
 
+    shown: RunState | None = None
+    """The state the options were last drawn from."""
+
     def show_state(self, state: RunState) -> None:
-        self.rebuild()
+        """Redraw only the items whose state changed: a fold keeps unchanged items' objects."""
+        previous, group_id = self.shown, self.group_id
+        if previous is None or group_id is None or previous.checklist is not state.checklist:
+            self.rebuild()
+            return
+        group = state.checklist.group(group_id)
+        now = self.app.now
+        for item in group.items:
+            key = group.key(item)
+            if previous.item(key) is not state.item(key) or previous.timers.get(key) is not state.timers.get(key):
+                self.replace_option_prompt(key, item_prompt(item, state.item(key), now, state.timers.get(key)))
+        self.shown = state
+        self.border_subtitle = Content(due_label(state, group, now))
 
     def follow_clock(self) -> None:
         """Once a second: redraw only the items whose timer runs, and the due line."""
@@ -85,6 +100,7 @@ class ItemList(FollowsRunState, OptionList):
         )
         index = _index(group, keep) if keep else None
         self.highlighted = index if index is not None else (0 if group.items else None)
+        self.shown = state
         self.border_title = literal(group.title)
         self.border_subtitle = Content(due_label(state, group, now))
 

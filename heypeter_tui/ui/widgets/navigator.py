@@ -51,9 +51,16 @@ class Navigator(FollowsRunState, OptionList):
         self.overdue = self.overdue_now()
         if not self.size.width and not self.app.size.width:
             return
+        options = self.build_options(state)
+        current = self.options
+        if [o.id for o in current] == [o.id for o in options]:  # the same rows: redraw those that changed
+            for index, (old, new) in enumerate(zip(current, options)):
+                if not _same(old.prompt, new.prompt):
+                    self.replace_option_prompt_at_index(index, new.prompt)
+            return
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         with self.prevent(OptionList.OptionHighlighted):  # a rebuild is not the user moving
-            self.set_options(self.build_options(state))
+            self.set_options(options)
             index = self.index_of(highlighted) if highlighted else None
             self.highlighted = index if index is not None else self.first_enabled_index()
 
@@ -130,6 +137,13 @@ class Navigator(FollowsRunState, OptionList):
 
     def first_enabled_index(self) -> int | None:
         return next((i for i, option in enumerate(self.options) if not option.disabled), None)
+
+
+def _same(old: object, new: object) -> bool:
+    """Content's == compares text only; a row whose style alone changed must be redrawn too."""
+    if isinstance(old, Content) and isinstance(new, Content):
+        return old.plain == new.plain and old.spans == new.spans
+    return old == new
 
 
 def _heading(text: str) -> Option:
