@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from heypeter_tui.core.checklist import Group
+from heypeter_tui.core.checklist import Group, GroupKind
 from heypeter_tui.core.memo import for_state
 from heypeter_tui.core.run import BLOCKED, COMPLETE, RunState
 
@@ -68,20 +68,15 @@ def _judge(state: RunState) -> Gate:
     """GO only when every readiness item is done or N/A (optional ones may stay open), nothing is
     blocked, and every sign-off role has signed since the latest readiness change."""
     reasons: list[str] = []
-    for section in state.checklist.sections:
-        for item in section.items:
-            current = state.item(section.key(item))
-            if current.status == BLOCKED:
-                because = f": {current.reason}" if current.reason else ""
-                reasons.append(f"blocked: {section.title} / {item.text}{because}")
-            elif not current.complete and not item.optional:
-                reasons.append(f"open: {section.title} / {item.text}")
-    for group in state.checklist.phases:
+    for group in state.checklist.groups:  # anything blocked holds the gate; open readiness items do too
+        readiness = group.kind == GroupKind.SECTION
         for item in group.items:
             current = state.item(group.key(item))
             if current.status == BLOCKED:
                 because = f": {current.reason}" if current.reason else ""
                 reasons.append(f"blocked: {group.title} / {item.text}{because}")
+            elif readiness and not current.complete and not item.optional:
+                reasons.append(f"open: {group.title} / {item.text}")
     for role in state.checklist.signoffs:
         if role not in state.signoffs:
             reasons.append(f"not signed: {role}")
