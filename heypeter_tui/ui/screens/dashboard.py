@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, Footer, OptionList, Static
 
 from heypeter_tui.core import commands
 from heypeter_tui.core.clock import format_full, parse_iso
@@ -16,11 +18,14 @@ from heypeter_tui.core.rules import gate, open_readiness_items
 from heypeter_tui.core.run import BLOCKED, NA, RunState
 from heypeter_tui.ui.messages import ChangeRequested, ItemCommand, ViewSelected
 from heypeter_tui.ui.widgets.deploy_clock import DeployClock
-from heypeter_tui.ui.widgets.gate_panel import GatePanel
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import CONTACTS, GATE, GROUP_PREFIX, SIGNOFFS, Navigator, group_view
-from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
+
+    from heypeter_tui.ui.widgets.tables import SignoffTable
 
 SECTION_KEYS = "1234567890"
 
@@ -56,11 +61,7 @@ class DashboardScreen(Screen[None]):
         with Horizontal(id="body"):
             yield Navigator(id="nav")
             with ContentSwitcher(id="content", initial="items"):
-                yield ItemList(id="items")
-                yield SignoffTable(id=SIGNOFFS)
-                yield ContactsTable(id=CONTACTS)
-                with VerticalScroll(id=GATE):
-                    yield GatePanel()
+                yield ItemList(id="items")  # the record views are mounted when first shown
         yield Footer(compact=True)
         yield Static("Terminal too small: heypeter-tui needs at least 40×12.", id="too-small", markup=False)
 
@@ -86,7 +87,24 @@ class DashboardScreen(Screen[None]):
         if isinstance(event.option_list, Navigator):
             self.action_focus_view()  # enter on a row goes into it
 
-    def on_view_selected(self, message: ViewSelected) -> None:
+    async def mount_view(self, view: str) -> None:
+        """Sign-offs, contacts and Go / No-Go are built the first time they are shown: the first frame
+        needs only the items (and DataTable is not even imported until then)."""
+        if view.startswith(GROUP_PREFIX) or self.query(f"#{view}"):
+            return
+        from heypeter_tui.ui.widgets.gate_panel import GatePanel
+        from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
+
+        widget = {
+            SIGNOFFS: lambda: SignoffTable(id=SIGNOFFS),
+            CONTACTS: lambda: ContactsTable(id=CONTACTS),
+            GATE: lambda: VerticalScroll(GatePanel(), id=GATE),
+        }[view]()
+        widget.display = False
+        await self.query_one(ContentSwitcher).mount(widget)
+
+    async def on_view_selected(self, message: ViewSelected) -> None:
+        await self.mount_view(message.view)
         # A key (s, c, 1..0) may have moved the navigator since this message was posted: the later wins.
         if message.view == self.query_one(Navigator).highlighted_view:
             self.view = message.view
@@ -115,7 +133,8 @@ class DashboardScreen(Screen[None]):
             self.view = phases[following % len(phases)]
             self.action_focus_view()
 
-    def action_show(self, view: str) -> None:
+    async def action_show(self, view: str) -> None:
+        await self.mount_view(view)  # keys typed meanwhile wait: the binding awaits this action
         self.view = view
         self.action_focus_view()
 
