@@ -12,7 +12,7 @@ from typing import Any
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.clock import parse_when, to_iso
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.rules import gate, open_readiness_items
+from heypeter_tui.core.rules import gate, is_go, open_readiness_items
 from heypeter_tui.core.run import DONE, LABELS, NEEDS_REASON, STATUSES, RunState
 from heypeter_tui.core.text import clean, clean_line
 
@@ -59,7 +59,7 @@ def find_role(roles: tuple[str, ...] | list[str], reference: str, what: str = "s
 def needs_override(state: RunState, key: str, status: str) -> bool:
     """Ticking an item of a gated phase (During Deployment) while the gate says NO-GO."""
     group, _ = state.checklist.items_by_key[key]
-    return group.gated and status == DONE and state.item(key).status != DONE and not gate(state).go
+    return group.gated and status == DONE and state.item(key).status != DONE and not is_go(state)
 
 
 def set_status(state: RunState, key: str, status: str, reason: str = "", override: str = "") -> Change:

@@ -64,6 +64,21 @@ def gate(state: RunState) -> Gate:
     return for_state("gate", state, lambda: _judge(state))
 
 
+def is_go(state: RunState) -> bool:
+    """The verdict alone, without writing out thousands of reasons: what the header and badges need."""
+    return for_state("go", state, lambda: _nothing_in_the_way(state))
+
+
+def _nothing_in_the_way(state: RunState) -> bool:
+    for group in state.checklist.groups:
+        readiness = group.kind == GroupKind.SECTION
+        for item in group.items:
+            current = state.item(group.key(item))
+            if current.status == BLOCKED or (readiness and not current.complete and not item.optional):
+                return False
+    return all(role in state.signoffs and not is_stale(state, role) for role in state.checklist.signoffs)
+
+
 def _judge(state: RunState) -> Gate:
     """GO only when every readiness item is done or N/A (optional ones may stay open), nothing is
     blocked, and every sign-off role has signed since the latest readiness change."""

@@ -211,3 +211,24 @@ def test_markdown_export_records_timer_window_and_override_with_times(session, c
     record = to_json(session.state)
     assert record["windows"][0]["seconds"] == 20 * 60
     assert record["timers"][0]["ran_seconds"] == 31 * 60
+
+
+def test_the_quick_verdict_agrees_with_the_full_gate_at_every_step(session) -> None:
+    from heypeter_tui.core.rules import is_go
+
+    def agree() -> None:
+        assert is_go(session.state) == gate(session.state).go
+
+    agree()
+    complete_readiness_and_sign(session)
+    agree()
+    assert is_go(session.state)
+    session.record(commands.set_status(session.state, DEPLOY, "blocked", "pipeline red"))  # a phase item
+    agree()
+    session.record(commands.set_status(session.state, DEPLOY, "pending"))
+    agree()
+    session.record(commands.set_status(session.state, "testing/load-testing-completed", "na", "covered"))
+    agree()  # stale signatures
+    assert not is_go(session.state)
+    session.record(commands.set_status(session.state, "infrastructure-setup/load-balancer-configured-if-applicable", "pending"))
+    agree()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from heypeter_tui.core.rules import gate, overall_progress
+from heypeter_tui.core.rules import is_go, overall_progress
 from heypeter_tui.core.run import RunState
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.widgets.bars import progress_bar
@@ -33,8 +33,8 @@ class RunHeader(FollowsRunState, Widget):
         first = _spread(left, right, width)
 
         progress = overall_progress(state)
-        verdict = gate(state)
-        badge = Content.styled(f" {verdict.verdict} ", "bold $text on $success" if verdict.go else "bold $text on $error")
+        go = is_go(state)
+        badge = Content.styled(" GO " if go else " NO-GO ", "bold $text on $success" if go else "bold $text on $error")
         count = Content(f" {progress}")
         # What must stay when narrow: the verdict, then the count, then a short bar; the title gives way.
         title = literal(state.title, "$accent bold")

@@ -10,7 +10,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from heypeter_tui.core.checklist import Group
 from heypeter_tui.core.clock import format_local
-from heypeter_tui.core.rules import gate, group_progress, is_stale
+from heypeter_tui.core.rules import group_progress, is_go, is_stale
 from heypeter_tui.core.run import RunState
 from heypeter_tui.core.schedule import due_at, is_overdue
 from heypeter_tui.ui.literal import literal
@@ -99,8 +99,7 @@ class Navigator(FollowsRunState, OptionList):
             for group in checklist.phases:
                 options.append(Option(self.group_row(" ", group, state, width, count_width), id=group_view(group)))
         options.append(_heading("Record"))
-        verdict = gate(state)
-        badge = Content.styled("   GO", "bold $success") if verdict.go else Content.styled("NO-GO", "bold $error")
+        badge = Content.styled("   GO", "bold $success") if is_go(state) else Content.styled("NO-GO", "bold $error")
         options.append(Option(Content.assemble(_plain_row("Go / No-Go", "", width - 5), badge), id=GATE))
         signed = sum(role in state.signoffs and not is_stale(state, role) for role in checklist.signoffs)
         options.append(Option(_plain_row("Sign-offs", f"{signed}/{len(checklist.signoffs)}", width), id=SIGNOFFS))
