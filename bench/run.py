@@ -234,11 +234,14 @@ def main() -> int:
     fold_small, fold_large = interleave(3, lambda: fold_seconds(10_000), lambda: fold_seconds(100_000))
     rows.append(("folding 100,000 events vs 10,000", fold_large, fold_small, 12.0))
 
+    probe_script = (
+        "import json, sys\n"
+        "from heypeter_tui.cli import main\n"
+        "main(['status'])\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))\n"
+    )
     probe = subprocess.run(
-        [PYTHON, "-c", "import sys; from heypeter_tui.cli import main; main(['status']); "
-         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))".replace(
-             "print(", "import json; print(")],
-        env={**os.environ, **environment(small)}, capture_output=True, text=True, check=True,
+        [PYTHON, "-c", probe_script], env={**os.environ, **environment(small)}, capture_output=True, text=True, check=True
     )
     textual_loaded = json.loads(probe.stdout.strip().splitlines()[-1])
 

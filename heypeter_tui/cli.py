@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -341,19 +340,10 @@ def cmd_paths(context: Context, args: argparse.Namespace) -> int:
 
 
 def _write_private_file(path: Path, text: str) -> None:
-    """Whole or not at all: a temporary file beside it, fsync, rename. 0600: it holds contacts."""
-    from heypeter_tui.core.paths import ensure_private_dir
+    """Exports and imports are written whole or not at all, 0600: they hold contacts."""
+    from heypeter_tui.core.paths import write_private_file
 
-    if not path.parent.exists():
-        ensure_private_dir(path.parent)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
+        write_private_file(path, text.encode("utf-8"))
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise UserError(f"{path}: cannot write: {error.strerror or error}") from error

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from heypeter_tui.core.events import Actor
 from heypeter_tui.core.paths import config_dir, default_state_dir
 from heypeter_tui.core.resources import builtin_checklists
 from heypeter_tui.core.session import RunSession
-from heypeter_tui.core.workspace import Workspace
+from heypeter_tui.core.workspace import Workspace, read_header
 
 
 class Context:
@@ -87,11 +86,15 @@ class Context:
     def session(self, run_id: str) -> RunSession:
         return RunSession(self.workspace.store(run_id), self.actor, self.clock)
 
-    def create_run(self, title: str | None, checklist_ref: str | None, t0=None) -> str:
-        """A new run, made current; contacts carry over from the latest run."""
-        checklist, source = self.load_checklist(checklist_ref)
+    def create_run(
+        self, title: str | None, checklist_ref: str | None, t0=None, loaded: tuple[Checklist, bytes] | None = None
+    ) -> str:
+        """A new run, made current; contacts carry over from the latest run. `loaded` spares a second
+        parse where the caller already read the checklist."""
+        checklist, source = loaded or self.load_checklist(checklist_ref)
         now = self.clock()
-        previous = self.workspace.current_id() or next(reversed([r.id for r in self.workspace.runs()]), None)
+        runs = self.workspace.runs()
+        previous = self.workspace.current_id() or (runs[-1].id if runs else None)
         contacts = self._contacts_of(previous) if previous else None
         title = title or f"{checklist.title}, {now.astimezone():%Y-%m-%d}"
         return self.workspace.create_run(checklist, title, self.actor, now, t0, source, contacts)
@@ -101,18 +104,19 @@ class Context:
 
         A new run is created where there is none: the first launch needs no set-up.
         """
-        checklist = self.load_checklist(checklist_ref)[0] if checklist_ref is not None else None
+        loaded = self.load_checklist(checklist_ref) if checklist_ref is not None else None
         workspace = self.workspace
         with workspace.locked():
             current = workspace.current_id()
-            if checklist is None:
+            if loaded is None:
                 return self.session(current or self.create_run(None, None))
+            checklist = loaded[0]
             candidates = ([current] if current else []) + [run.id for run in reversed(workspace.runs())]
             for run_id in candidates:
-                if _checklist_id_of(workspace.store(run_id).path) == checklist.id:
+                if read_header(workspace.store(run_id).path).get("checklist") == checklist.id:
                     workspace.set_current(run_id)
                     return self.session(run_id)
-            return self.session(self.create_run(None, checklist_ref))
+            return self.session(self.create_run(None, checklist_ref, loaded=loaded))
 
     def _contacts_of(self, run_id: str) -> list[dict[str, str]] | None:
         try:
@@ -121,11 +125,3 @@ class Context:
             return None
         filled = [c for c in state.contacts.values() if c.name or c.phone or c.email]
         return [{"role": c.role, "name": c.name, "phone": c.phone, "email": c.email} for c in filled] or None
-
-
-def _checklist_id_of(path: Path) -> str | None:
-    try:
-        with open(path, "rb") as file:
-            return json.loads(file.readline()).get("checklist")
-    except (OSError, ValueError, AttributeError):
-        return None

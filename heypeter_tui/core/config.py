@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.paths import ensure_private_dir
+from heypeter_tui.core.paths import ensure_private_dir, write_private_file
 
 DEFAULT_CHECKLIST = "heypeter-production"
 _KEYS = ("operator", "theme", "keymap", "checklist")
@@ -62,7 +61,7 @@ def _optional_text(value: object) -> str | None:
 def save_setting(path: Path, key: str, value: str) -> None:
     """Set one top-level setting in config.yaml, keeping the rest of the file (comments too).
 
-    Written whole or not at all (a temporary file, fsync, rename), 0600 in a 0700 directory.
+    Written whole or not at all, 0600 in a 0700 directory.
     """
     import yaml
 
@@ -74,14 +73,9 @@ def save_setting(path: Path, key: str, value: str) -> None:
         lines = []
     rendered = f"{key}: {yaml.safe_dump(value, default_style=None).strip().removesuffix('...').strip()}"
     pattern = re.compile(rf"^{re.escape(key)}\s*:")
-    replaced = [rendered if pattern.match(line) else line for line in lines]
-    if replaced == lines:
-        replaced.append(rendered)
+    if any(pattern.match(line) for line in lines):
+        lines = [rendered if pattern.match(line) else line for line in lines]
+    else:
+        lines.append(rendered)
     ensure_private_dir(path.parent)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write("\n".join(replaced) + "\n")
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
+    write_private_file(path, ("\n".join(lines) + "\n").encode("utf-8"))

@@ -27,9 +27,6 @@ TIMER_START = "timer.start"
 TIMER_STOP = "timer.stop"
 UNDO = "undo"
 
-EVENT_TYPES = frozenset(
-    {RUN_CREATED, RUN_T0, ITEM_STATUS, ITEM_NOTE, SIGNOFF_SIGN, SIGNOFF_REVOKE, CONTACT_SET, TIMER_START, TIMER_STOP, UNDO}
-)
 _ENVELOPE = ("id", "ts", "actor", "type")
 
 

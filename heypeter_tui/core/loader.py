@@ -58,34 +58,54 @@ def load_checklist(path: Path) -> Checklist:
     return validation.checklist
 
 
-def validate_file(path: Path) -> Validation:
+def read_checklist_text(path: Path) -> str:
+    """The text of a checklist file, YAML or Markdown: at most 5 MB, not binary, UTF-8.
+
+    Raises ChecklistError naming the file (and line) otherwise.
+    """
     source = str(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return _failed(source, f"file is {size:,} bytes; a checklist may be at most {MAX_FILE_BYTES:,}")
+            raise ChecklistError([_problem(source, f"file is {size:,} bytes; a checklist may be at most {MAX_FILE_BYTES:,}")])
         data = path.read_bytes()
-    except IsADirectoryError:
-        return _failed(source, "is a directory, not a checklist file")
-    except FileNotFoundError:
-        return _failed(source, "no such file")
+    except IsADirectoryError as error:
+        raise ChecklistError([_problem(source, "is a directory, not a checklist file")]) from error
+    except FileNotFoundError as error:
+        raise ChecklistError([_problem(source, "no such file")]) from error
     except OSError as error:
-        return _failed(source, f"cannot read: {error.strerror or error}")
-    return validate_bytes(data, source)
+        raise ChecklistError([_problem(source, f"cannot read: {error.strerror or error}")]) from error
+    return decode_checklist(data, source)
+
+
+def decode_checklist(data: bytes, source: str) -> str:
+    """`data` as text, or ChecklistError: too large, binary, or not UTF-8 (naming the line)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ChecklistError([_problem(source, f"file is {len(data):,} bytes; a checklist may be at most {MAX_FILE_BYTES:,}")])
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise ChecklistError([_problem(source, "a binary file, not a checklist", line)])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        message = f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8"
+        raise ChecklistError([_problem(source, message, line)]) from error
+
+
+def validate_file(path: Path) -> Validation:
+    try:
+        text = read_checklist_text(path)
+    except ChecklistError as error:
+        return Validation(None, error.problems, ())
+    return validate_text(text, str(path))
 
 
 def validate_bytes(data: bytes, source: str) -> Validation:
-    if len(data) > MAX_FILE_BYTES:
-        return _failed(source, f"file is {len(data):,} bytes; a checklist may be at most {MAX_FILE_BYTES:,}")
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        return _failed(source, "a binary file, not a YAML checklist", line)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        byte = data[error.start]
-        return _failed(source, f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", line)
+        text = decode_checklist(data, source)
+    except ChecklistError as error:
+        return Validation(None, error.problems, ())
     return validate_text(text, source)
 
 
@@ -115,8 +135,12 @@ def validate_text(text: str, source: str) -> Validation:
     return Validation(checklist, tuple(reader.errors[:MAX_ERRORS]), tuple(reader.warnings))
 
 
+def _problem(source: str, message: str, line: int = 0, column: int = 1) -> Problem:
+    return Problem(source, line, column if line else 0, message)
+
+
 def _failed(source: str, message: str, line: int = 0, column: int = 1) -> Validation:
-    return Validation(None, (Problem(source, line, column if line else 0, message),), ())
+    return Validation(None, (_problem(source, message, line, column),), ())
 
 
 class ChecklistReader(NodeReader):

@@ -28,6 +28,7 @@ from heypeter_tui.core.checklist import SCHEMA_VERSION
 from heypeter_tui.core.durations import parse_duration
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.ids import slugify, unique
+from heypeter_tui.core.loader import read_checklist_text
 
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 TASK_LINE = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,9}[.)])\s+\[(?P<mark>[ xX\-!~/*])\](?:\s+(?P<text>.*?))?\s*$")
@@ -84,21 +85,8 @@ class Imported:
 
 
 def import_markdown_file(path: Path) -> Imported:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UserError(f"{path}: cannot read: {error.strerror or error}") from error
-    if len(raw) > 5 * 1024 * 1024:
-        raise UserError(f"{path}: file is {len(raw):,} bytes; a checklist may be at most 5,242,880")
-    if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise UserError(f"{path}:{line}: a binary file, not Markdown")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise UserError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8") from error
-    return import_markdown(text, str(path), slugify(path.stem, "checklist"))
+    """Raises UserError (a ChecklistError naming file and line) on a file that is not Markdown text."""
+    return import_markdown(read_checklist_text(path), str(path), slugify(path.stem, "checklist"))
 
 
 def import_markdown(text: str, source: str = "<markdown>", default_id: str = "checklist") -> Imported:

@@ -30,3 +30,27 @@ def ensure_private_dir(path: Path) -> Path:
     if path.stat().st_mode & 0o077:
         os.chmod(path, 0o700)
     return path
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Replace `path` whole or not at all: a temporary file beside it, fsync, rename; 0600.
+
+    A missing parent is created private (0700); an existing one is left as its owner set it.
+    Raises OSError, with the temporary file removed.
+    """
+    if not path.parent.exists():
+        ensure_private_dir(path.parent)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise

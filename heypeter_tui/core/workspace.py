@@ -18,7 +18,7 @@ from heypeter_tui.core.clock import to_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.ids import slugify
-from heypeter_tui.core.paths import ensure_private_dir
+from heypeter_tui.core.paths import ensure_private_dir, write_private_file
 from heypeter_tui.core.store import FILE_MODE, RunStore
 
 LOG_SUFFIX = ".jsonl"
@@ -69,14 +69,7 @@ class Workspace:
     def set_current(self, run_id: str) -> None:
         """Atomically: a crash leaves the old pointer or the new one, never half of one."""
         self.ensure()
-        temporary = self.state_dir / f".current.{os.getpid()}"
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        try:
-            os.write(fd, run_id.encode("utf-8") + b"\n")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, self._current_file)
+        write_private_file(self._current_file, run_id.encode("utf-8") + b"\n")
 
     def store(self, run_id: str) -> RunStore:
         return RunStore(self.runs_dir / f"{run_id}{LOG_SUFFIX}")
@@ -89,7 +82,7 @@ class Workspace:
             return reference
         matches = [run_id for run_id in ids if run_id.startswith(reference)]
         if not matches:
-            matches = [run.id for run in runs if _title_of(run.path).casefold() == reference.casefold()]
+            matches = [run.id for run in runs if str(read_header(run.path).get("title", "")).casefold() == reference.casefold()]
         if len(matches) == 1:
             return matches[0]
         if not matches:
@@ -129,10 +122,11 @@ class Workspace:
         return run_id
 
 
-def _title_of(path: Path) -> str:
-    """The title from a log's first line, without folding the whole run."""
+def read_header(path: Path) -> dict[str, object]:
+    """A log's first line (run.created) alone: title, checklist and T-0 without folding the run."""
     try:
         with open(path, "rb") as file:
-            return str(json.loads(file.readline()).get("title", ""))
-    except (OSError, ValueError, AttributeError):
-        return ""
+            header = json.loads(file.readline())
+    except (OSError, ValueError):
+        return {}
+    return header if isinstance(header, dict) else {}

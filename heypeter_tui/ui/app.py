@@ -93,7 +93,8 @@ class HeyPeterApp(App[None]):
     def choose_theme(self) -> None:
         """--theme, else config.yaml's, else the default. Chosen before the first frame: setting a
         theme later re-parses every stylesheet."""
-        themes, self.theme_problems = load_themes(self.context.config_dir if self.context else None)
+        themes, problems = load_themes(self.context.config_dir if self.context else None)
+        self.theme_problems = [f"{problem}; that theme is not available" for problem in problems]
         for theme in themes:
             self.register_theme(theme)
         wanted = self.theme_override or self.config.theme or DEFAULT_THEME
@@ -115,10 +116,7 @@ class HeyPeterApp(App[None]):
 
     def report_theme_problems(self) -> None:
         for problem in self.theme_problems:
-            if problem.startswith("no theme "):
-                self.say(problem, title="Theme", severity="warning", timeout=10)
-            else:
-                self.say(f"{problem}; that theme is not available", title="Theme", severity="warning", timeout=10)
+            self.say(problem, title="Theme", severity="warning", timeout=10)
 
     def remember_theme(self, name: str) -> None:
         """A theme picked in the palette is kept in config.yaml for next time."""

@@ -7,7 +7,6 @@ with a deadline; nothing sleeps and hopes.
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
 import subprocess
@@ -149,5 +148,3 @@ def open_pane(installed: Installed, home: Path):
     for pane in panes:
         pane.close()
 
-
-__all__ = ["Installed", "Pane", "os"]

@@ -142,11 +142,11 @@ def test_nothing_to_import_is_one_clear_error(tmp_path: Path) -> None:
         import_markdown("# Just prose\n\n- a list\n", "p.md")
     binary = tmp_path / "b.md"
     binary.write_bytes(b"- [ ] a\n\x00\x01")
-    with pytest.raises(UserError, match=r"b.md:2: a binary file"):
+    with pytest.raises(UserError, match=r"b.md:2:1: a binary file"):
         import_markdown_file(binary)
     latin = tmp_path / "l.md"
     latin.write_bytes(b"- [ ] caf\xe9\n")
-    with pytest.raises(UserError, match=r"l.md:1: not UTF-8"):
+    with pytest.raises(UserError, match=r"l.md:1:1: not UTF-8"):
         import_markdown_file(latin)
 
 

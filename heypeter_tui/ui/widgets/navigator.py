@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.content import Content
+from textual.css.scalar import Unit
 from textual.events import Resize
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -124,8 +125,10 @@ class Navigator(FollowsRunState, OptionList):
 
     def row_width(self) -> int:
         width = self.scrollable_content_region.width
-        if not width:  # before the first layout: what app.tcss will give (46 wide, or the whole width)
-            width = 45 if self.app.size.width >= 100 else self.app.size.width
+        if not width:  # before the first layout, from this widget's own styles: the rows are in the first frame
+            scalar = self.styles.width
+            outer = int(scalar.value) if scalar is not None and scalar.unit == Unit.CELLS else self.app.size.width
+            width = outer - self.styles.gutter.width
         return max(width - 2, 12)  # each option is padded one cell a side
 
     def index_of(self, option_id: str) -> int | None:
