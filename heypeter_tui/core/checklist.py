@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
 
 from heypeter_tui.core.durations import format_duration
+
+TYPE_CHECKING = False  # typing is not imported at run time: `status` starts without it
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_VERSION = 1
 
@@ -22,6 +25,8 @@ class GroupKind(StrEnum):
 
 @dataclass(frozen=True)
 class Item:
+    """An item to tick, as the checklist states it."""
+
     id: str
     text: str
     optional: bool = False
@@ -50,6 +55,8 @@ class Group:
 
 @dataclass(frozen=True)
 class ContactRole:
+    """An emergency-contact role, maybe with the checklist's own name and numbers."""
+
     role: str
     name: str = ""
     phone: str = ""
@@ -58,6 +65,8 @@ class ContactRole:
 
 @dataclass(frozen=True)
 class Checklist:
+    """A whole checklist: readiness sections, deployment-day phases, sign-off and contact roles."""
+
     id: str
     title: str
     sections: tuple[Group, ...]

@@ -27,7 +27,7 @@ def parse_iso(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-_CLOCK_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+_CLOCK_TIME = r"^\d{1,2}:\d{2}$"  # compiled on first use
 
 
 def parse_when(text: str, now: datetime) -> datetime:
@@ -40,7 +40,7 @@ def parse_when(text: str, now: datetime) -> datetime:
     try:
         if text.startswith(("+", "-")):
             return now + timedelta(seconds=parse_duration(text))
-        if _CLOCK_TIME.match(text):
+        if re.match(_CLOCK_TIME, text):
             hours, minutes = (int(part) for part in text.split(":"))
             candidate = datetime.combine(local_now.date(), time(hours, minutes), local_now.tzinfo)
             return candidate if candidate > local_now else candidate + timedelta(days=1)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.clock import parse_when, to_iso
@@ -15,6 +14,10 @@ from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.rules import gate, is_go, open_readiness_items
 from heypeter_tui.core.run import DONE, LABELS, NEEDS_REASON, STATUSES, RunState
 from heypeter_tui.core.text import clean, clean_line
+
+TYPE_CHECKING = False  # typing is not imported at run time: `status` starts without it
+if TYPE_CHECKING:
+    from typing import Any
 
 _STATUS_WORDS = {"pending": "pending", "open": "pending", "done": "done", "na": "na", "n/a": "na", "blocked": "blocked"}
 

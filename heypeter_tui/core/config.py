@@ -15,6 +15,8 @@ _KEYS = ("operator", "theme", "keymap", "checklist")
 
 @dataclass(frozen=True)
 class Config:
+    """The user's settings; every one has a default."""
+
     operator: str | None = None
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)

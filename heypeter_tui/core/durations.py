@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
-_DURATION = re.compile(r"^\s*([+-])?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
+_DURATION = (  # compiled on first use
+    r"^\s*([+-])?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$"
+)
 _UNIT_SECONDS = (86400, 3600, 60, 1)
 
 
 def parse_duration(text: str) -> int:
     """Seconds, signed. Raises ValueError with the expected form on anything else."""
-    match = _DURATION.match(text)
+    match = re.match(_DURATION, text)
     if not match or not any(match.groups()[1:]):
         raise ValueError(f"{text!r} is not a duration; expected a form like -2h, 30m, 1h30m or +15m")
     sign = -1 if match.group(1) == "-" else 1

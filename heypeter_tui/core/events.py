@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-import socket
-import uuid
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from heypeter_tui.core.clock import parse_iso, to_iso
+
+TYPE_CHECKING = False  # typing stays unimported where only commands like `status` run
+if TYPE_CHECKING:
+    from typing import Any
 
 LOG_SCHEMA = 1
 """The log format this version writes; `run.created` carries it as `schema`."""
@@ -41,7 +42,7 @@ class Actor:
     @classmethod
     def here(cls, operator: str | None = None) -> Actor:
         user = login_name()
-        return cls(operator or user, user, socket.gethostname())
+        return cls(operator or user, user, os.uname().nodename)
 
     def to_dict(self) -> dict[str, str]:
         return {"operator": self.operator, "user": self.user, "host": self.host}
@@ -52,6 +53,8 @@ class Actor:
 
 
 def login_name() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -60,6 +63,8 @@ def login_name() -> str:
 
 @dataclass(frozen=True)
 class Event:
+    """One line of a run's log: its id, time, who, type, and the type's own fields."""
+
     id: str
     ts: str
     actor: Actor
@@ -95,4 +100,6 @@ class Event:
 
 
 def new_event(event_type: str, actor: Actor, now: datetime, **data: Any) -> Event:
+    import uuid  # with its platform probing, only where an event is written
+
     return Event(uuid.uuid4().hex, to_iso(now), actor, event_type, data)

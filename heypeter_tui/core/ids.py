@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_NON_WORD = r"[^a-z0-9]+"  # compiled on first use
 MAX_ID_LENGTH = 64
 
 
 def slugify(text: str, fallback: str = "item") -> str:
     """`All tests passing (unit, e2e)` -> `all-tests-passing-unit-e2e`."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
+    slug = re.sub(_NON_WORD, "-", ascii_text.lower()).strip("-")
     if len(slug) > MAX_ID_LENGTH:
         cut = slug.rfind("-", 0, MAX_ID_LENGTH + 1)
         slug = slug[: cut if cut > 0 else MAX_ID_LENGTH].strip("-")

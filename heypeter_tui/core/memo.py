@@ -7,9 +7,12 @@ clock once a second), so one value per name, checked by identity, is all the cac
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing is not imported at run time: `status` starts without it
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 _LAST: dict[str, tuple[object, Any]] = {}
 
 

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from heypeter_tui.core.checklist import Group, GroupKind
 from heypeter_tui.core.memo import for_state
 from heypeter_tui.core.run import BLOCKED, COMPLETE, RunState
 
+TYPE_CHECKING = False  # typing is not imported at run time: `status` starts without it
+if TYPE_CHECKING:
+    from typing import Any
+
 
 @dataclass(frozen=True)
 class Progress:
+    """Items complete (done or n/a) out of all, and how many are blocked."""
+
     complete: int
     total: int
     blocked: int = 0
@@ -52,6 +57,8 @@ def overall_progress(state: RunState, groups: Iterable[Group] | None = None) -> 
 
 @dataclass(frozen=True)
 class Gate:
+    """The Go / No-Go verdict and every reason it is not GO."""
+
     go: bool
     reasons: tuple[str, ...]
 

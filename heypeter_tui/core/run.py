@@ -28,6 +28,8 @@ class RunLogError(ValueError):
 
 @dataclass(frozen=True)
 class Note:
+    """A note on an item: its text, who wrote it, and when."""
+
     text: str
     actor: Actor
     at: str
@@ -35,6 +37,8 @@ class Note:
 
 @dataclass(frozen=True)
 class ItemState:
+    """Where an item stands now, and the notes on it."""
+
     status: str = PENDING
     reason: str = ""
     actor: Actor | None = None
@@ -50,6 +54,8 @@ class ItemState:
 
 @dataclass(frozen=True)
 class Signature:
+    """A role's sign-off."""
+
     role: str
     name: str
     signature: str
@@ -74,6 +80,8 @@ class Timer:
 
 @dataclass(frozen=True)
 class Contact:
+    """Who to call for a role during this run."""
+
     role: str
     name: str = ""
     phone: str = ""
@@ -82,6 +90,8 @@ class Contact:
 
 @dataclass(frozen=True)
 class RunState:
+    """A run as its log says it is now: the fold of every event so far."""
+
     run_id: str
     title: str
     checklist: Checklist

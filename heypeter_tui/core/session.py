@@ -6,12 +6,15 @@ from dataclasses import replace
 
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.clock import Clock, system_clock
-from heypeter_tui.core.commands import Change
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor, Event, new_event
 from heypeter_tui.core.run import RunLogError, RunState, advance, fold
 from heypeter_tui.core.store import RunStore
 from heypeter_tui.core.text import clean_line
+
+TYPE_CHECKING = False  # the command builders load only where a change is made
+if TYPE_CHECKING:
+    from heypeter_tui.core.commands import Change
 
 
 class RunSession:
@@ -45,6 +48,8 @@ class RunSession:
 
     def undo_change(self) -> Change:
         """An `undo` of the latest change made here that is not undone yet (by anyone)."""
+        from heypeter_tui.core.commands import Change
+
         for event_id in reversed(self.own_changes):
             if event_id not in self.state.undone:
                 return Change(ev.UNDO, {"target": event_id})

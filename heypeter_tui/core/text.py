@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-_ESCAPE_SEQUENCES = re.compile(
+# Compiled on first use (re caches them): most text is printable and never needs them.
+_ESCAPE_SEQUENCES = (
     r"""
       \x1b\[[0-?]*[ -/]*[@-~]?              # CSI ... final byte (or cut short)
     | \x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC ... BEL or ST
@@ -17,11 +18,10 @@ _ESCAPE_SEQUENCES = re.compile(
     | \x1b[ -/]*[0-~]?                      # other ESC sequences, or a lone ESC
     | \x9b[0-?]*[ -/]*[@-~]?                # 8-bit CSI
     | [\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c)?  # 8-bit OSC / DCS / SOS / PM / APC
-    """,
-    re.VERBOSE,
+    """
 )
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+_LINE_BREAKS = r"\s*[\r\n]+\s*"
 
 
 def clean(text: str) -> str:
@@ -29,11 +29,11 @@ def clean(text: str) -> str:
     if text.isprintable():
         return text
     text = text.replace("\r\n", "\n")
-    return _CONTROLS.sub("", _ESCAPE_SEQUENCES.sub("", text))
+    return re.sub(_CONTROLS, "", re.sub(_ESCAPE_SEQUENCES, "", text, flags=re.VERBOSE))
 
 
 def clean_line(text: str) -> str:
     """Like `clean`, for one-line places (titles, names): line breaks become spaces."""
     if text.isprintable():
         return text
-    return clean(_LINE_BREAKS.sub(" ", text)).replace("\t", " ")
+    return clean(re.sub(_LINE_BREAKS, " ", text)).replace("\t", " ")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -26,6 +25,8 @@ LOG_SUFFIX = ".jsonl"
 
 @dataclass(frozen=True)
 class RunRef:
+    """A run's id and the path of its log."""
+
     id: str
     path: Path
 
@@ -106,6 +107,8 @@ class Workspace:
         while (self.runs_dir / f"{run_id}{LOG_SUFFIX}").exists():
             n += 1
             run_id = f"{base}-{n}"
+        import hashlib  # OpenSSL's load is only worth it when a run is created
+
         data = {
             "schema": ev.LOG_SCHEMA,
             "run": run_id,

@@ -141,3 +141,36 @@ def test_version_and_paths(capsys, state_dir: Path) -> None:
     run(state_dir, "paths")
     out = capsys.readouterr().out
     assert f"state\t{state_dir}" in out
+
+
+def test_help_lists_every_command_and_a_command_help_its_own_options(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listing = capsys.readouterr().out
+    for command in ("new", "runs", "open", "status", "mark", "sign", "revoke", "timer", "export", "validate",
+                    "import-md", "schema", "checklists", "paths"):
+        assert f"\n    {command} " in listing
+    with pytest.raises(SystemExit):
+        main(["--operator", "alice", "mark", "--help"])
+    assert "usage: heypeter-tui mark [-h]" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("--operator", "status", "status", "--gate"),  # an option's value that is also a command's name
+        ("--op=status", "status", "--gate"),
+        ("--op", "status", "status", "--gate"),  # abbreviated, as argparse allows
+        ("status", "--operator", "status", "--gate"),
+    ],
+)
+def test_the_command_is_found_around_common_options(state_dir: Path, capsys, words) -> None:
+    assert main(["--state-dir", str(state_dir), *words]) == 1
+    assert "verdict: NO-GO" in capsys.readouterr().out
+
+
+def test_an_unknown_command_names_the_known_ones(capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["stauts"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and "invalid choice: 'stauts'" in err and "'status'" in err and "'paths'" in err

@@ -1,135 +1,26 @@
-"""The command line: the dashboard, and commands for scripts and pipelines.
-
-Exit codes: 0 success, 1 a NO-GO gate, 2 bad input or usage (one line on stderr, no traceback).
-Only the dashboard imports the UI, so every other command starts without loading Textual.
-"""
+"""What each command does. Each imports what only it needs, so `status` (asked by pipelines) starts fast."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
 
-from heypeter_tui import __version__
 from heypeter_tui.context import Context
 from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.rules import gate, overall_progress
 
-# Each command imports what only it needs, so `status` (asked by pipelines) starts fast.
+TYPE_CHECKING = False  # typing and argparse's types are not needed at run time
+if TYPE_CHECKING:
+    from argparse import Namespace
 
 PROG = "heypeter-tui"
-SCHEMA_PATH = Path(__file__).with_name("checklist.schema.json")
+SCHEMA_PATH = Path(__file__).parent.parent / "checklist.schema.json"
 GATE_REASONS_SHOWN = 10
-COMMON_OPTIONS = ("state_dir", "operator", "checklist", "theme")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {PROG} --help)\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    # The common options are accepted before or after the command; SUPPRESS keeps a command's
-    # parser from resetting what was given before it.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS, help="keep runs here instead of the user state dir")
-    common.add_argument("--operator", default=argparse.SUPPRESS, help="who is acting (default: config.yaml's operator, else the login name)")
-    common.add_argument("--checklist", default=argparse.SUPPRESS, help="checklist id or path (dashboard: open its latest run)")
-    common.add_argument("--theme", default=argparse.SUPPRESS, help="the dashboard's theme this time (the palette's choice is kept)")
-    parser = _Parser(prog=PROG, description="Run a production deployment from its checklist.", parents=[common])
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.set_defaults(handler=cmd_dashboard)
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    _add = sub.add_parser
-
-    def add_parser(name: str, **kwargs: object) -> argparse.ArgumentParser:
-        return _add(name, parents=[common], **kwargs)
-
-    sub.add_parser = add_parser  # type: ignore[method-assign]
-
-    new = sub.add_parser("new", help="start a new run and make it current")
-    new.add_argument("title")
-    new.add_argument("--t0", help="target time: 14:00, '2026-12-03 14:00', +2h or ISO 8601")
-    new.set_defaults(handler=cmd_new)
-
-    sub.add_parser("runs", help="list runs").set_defaults(handler=cmd_runs)
-    open_ = sub.add_parser("open", help="make a run current")
-    open_.add_argument("run", help="run id, a unique prefix of it, or its title")
-    open_.set_defaults(handler=cmd_open)
-
-    status = sub.add_parser("status", help="progress and the Go / No-Go verdict of the current run")
-    status.add_argument("--json", action="store_true", help="as JSON")
-    status.add_argument("--gate", action="store_true", help="exit 0 on GO, 1 on NO-GO")
-    status.set_defaults(handler=cmd_status)
-
-    mark = sub.add_parser("mark", help="set an item's state (for scripts and pipelines)")
-    mark.add_argument("item", help="item key (section/item), item id, or its exact text")
-    mark.add_argument("status", help="done, pending, na or blocked")
-    mark.add_argument("--reason", default="", help="required for na and blocked")
-    mark.add_argument("--note", help="also add this note")
-    mark.add_argument("--override", default="", help="why a gated item is ticked while the gate says NO-GO")
-    mark.set_defaults(handler=cmd_mark)
-
-    sign = sub.add_parser("sign", help="sign off for a role")
-    sign.add_argument("role")
-    sign.add_argument("--name", required=True)
-    sign.add_argument("--signature", default="")
-    sign.set_defaults(handler=cmd_sign)
-
-    revoke = sub.add_parser("revoke", help="revoke a role's sign-off")
-    revoke.add_argument("role")
-    revoke.add_argument("--reason", required=True)
-    revoke.set_defaults(handler=cmd_revoke)
-
-    timer = sub.add_parser("timer", help="start or stop an item's timer")
-    timer.add_argument("item", help="item key, id, or exact text")
-    timer.add_argument("action", choices=("start", "stop"))
-    timer.set_defaults(handler=cmd_timer)
-
-    export = sub.add_parser("export", help="the run's full record")
-    export.add_argument("--format", choices=("md", "json"), default="md")
-    export.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
-    export.set_defaults(handler=cmd_export)
-
-    validate = sub.add_parser("validate", help="check a checklist file")
-    validate.add_argument("file", type=Path)
-    validate.set_defaults(handler=cmd_validate)
-
-    importer = sub.add_parser("import-md", help="a Markdown checklist to schema-1 YAML")
-    importer.add_argument("file", type=Path)
-    importer.add_argument("-o", "--output", type=Path, help="write the YAML here instead of standard output")
-    importer.set_defaults(handler=cmd_import_md)
-
-    sub.add_parser("schema", help="print the JSON Schema of the checklist format").set_defaults(handler=cmd_schema)
-    sub.add_parser("checklists", help="list the checklists available by id").set_defaults(handler=cmd_checklists)
-    sub.add_parser("paths", help="where config and runs live").set_defaults(handler=cmd_paths)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    for name in COMMON_OPTIONS:  # SUPPRESS leaves them unset where not given
-        setattr(args, name, getattr(args, name, None))
-    context = Context(state_dir=args.state_dir, operator=args.operator)
-    try:
-        return args.handler(context, args)
-    except UserError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
-
-
-# -- commands --------------------------------------------------------------------------------------
-
-
-def cmd_dashboard(context: Context, args: argparse.Namespace) -> int:
+def cmd_dashboard(context: Context, args: Namespace) -> int:
     session = context.current_session(args.checklist)
     from heypeter_tui.ui.app import HeyPeterApp  # only the dashboard pays for Textual
 
@@ -137,7 +28,7 @@ def cmd_dashboard(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_new(context: Context, args: argparse.Namespace) -> int:
+def cmd_new(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.clock import parse_when
 
     t0 = None
@@ -151,7 +42,7 @@ def cmd_new(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_runs(context: Context, args: argparse.Namespace) -> int:
+def cmd_runs(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.runs_index import summarize_runs
     from heypeter_tui.core.text import clean_line
 
@@ -172,14 +63,14 @@ def cmd_runs(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_open(context: Context, args: argparse.Namespace) -> int:
+def cmd_open(context: Context, args: Namespace) -> int:
     run_id = context.workspace.resolve(args.run)
     context.workspace.set_current(run_id)
     print(f"current run: {run_id}")
     return 0
 
 
-def cmd_status(context: Context, args: argparse.Namespace) -> int:
+def cmd_status(context: Context, args: Namespace) -> int:
     session = context.current_session(args.checklist)
     state = session.state
     verdict = gate(state)
@@ -204,7 +95,7 @@ def cmd_status(context: Context, args: argparse.Namespace) -> int:
     return (0 if verdict.go else 1) if args.gate else 0
 
 
-def cmd_mark(context: Context, args: argparse.Namespace) -> int:
+def cmd_mark(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
     session = context.current_session(args.checklist)
@@ -218,7 +109,7 @@ def cmd_mark(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sign(context: Context, args: argparse.Namespace) -> int:
+def cmd_sign(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
     session = context.current_session(args.checklist)
@@ -230,7 +121,7 @@ def cmd_sign(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_revoke(context: Context, args: argparse.Namespace) -> int:
+def cmd_revoke(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
     session = context.current_session(args.checklist)
@@ -240,7 +131,7 @@ def cmd_revoke(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_timer(context: Context, args: argparse.Namespace) -> int:
+def cmd_timer(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
     session = context.current_session(args.checklist)
@@ -250,7 +141,7 @@ def cmd_timer(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(context: Context, args: argparse.Namespace) -> int:
+def cmd_export(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.report import to_json, to_markdown
 
     state = context.current_session(args.checklist).state
@@ -266,7 +157,7 @@ def cmd_export(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_validate(context: Context, args: argparse.Namespace) -> int:
+def cmd_validate(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.loader import validate_file
 
     validation = validate_file(args.file)
@@ -284,7 +175,7 @@ def cmd_validate(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import_md(context: Context, args: argparse.Namespace) -> int:
+def cmd_import_md(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.loader import validate_text
     from heypeter_tui.core.markdown import import_markdown_file
 
@@ -308,12 +199,12 @@ def cmd_import_md(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_schema(context: Context, args: argparse.Namespace) -> int:
+def cmd_schema(context: Context, args: Namespace) -> int:
     sys.stdout.write(SCHEMA_PATH.read_text(encoding="utf-8"))
     return 0
 
 
-def cmd_checklists(context: Context, args: argparse.Namespace) -> int:
+def cmd_checklists(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.loader import validate_file
     from heypeter_tui.core.text import clean_line
 
@@ -327,7 +218,7 @@ def cmd_checklists(context: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_paths(context: Context, args: argparse.Namespace) -> int:
+def cmd_paths(context: Context, args: Namespace) -> int:
     current = context.workspace.current_id()
     print(f"config\t{context.config_dir / 'config.yaml'}")
     print(f"checklists\t{context.config_dir / 'checklists'}")

@@ -1,0 +1,140 @@
+"""The command line's grammar: common options, and one sub-parser per command.
+
+Only the sub-parser of the command being run is built (each costs argparse a round of gettext
+look-ups); `--help` and anything unrecognised get the whole parser, so nothing is lost but time.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from heypeter_tui import __version__
+from heypeter_tui.cli import commands as cmd
+
+TYPE_CHECKING = False  # typing is not imported at run time: `status` starts without it
+if TYPE_CHECKING:
+    from typing import NoReturn
+
+PROG = cmd.PROG
+COMMON_OPTIONS = ("state_dir", "operator", "checklist", "theme")
+_VALUE_OPTIONS = ("--state-dir", "--operator", "--checklist", "--theme")
+
+Arguments = Callable[[argparse.ArgumentParser], None]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {PROG} --help)\n")
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _new(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("title")
+    parser.add_argument("--t0", help="target time: 14:00, '2026-12-03 14:00', +2h or ISO 8601")
+
+
+def _open(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("run", help="run id, a unique prefix of it, or its title")
+
+
+def _status(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="as JSON")
+    parser.add_argument("--gate", action="store_true", help="exit 0 on GO, 1 on NO-GO")
+
+
+def _mark(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("item", help="item key (section/item), item id, or its exact text")
+    parser.add_argument("status", help="done, pending, na or blocked")
+    parser.add_argument("--reason", default="", help="required for na and blocked")
+    parser.add_argument("--note", help="also add this note")
+    parser.add_argument("--override", default="", help="why a gated item is ticked while the gate says NO-GO")
+
+
+def _sign(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("role")
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--signature", default="")
+
+
+def _revoke(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("role")
+    parser.add_argument("--reason", required=True)
+
+
+def _timer(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("item", help="item key, id, or exact text")
+    parser.add_argument("action", choices=("start", "stop"))
+
+
+def _export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("md", "json"), default="md")
+    parser.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+
+
+def _validate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path)
+
+
+def _import_md(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path)
+    parser.add_argument("-o", "--output", type=Path, help="write the YAML here instead of standard output")
+
+
+COMMANDS: dict[str, tuple[str, Arguments, Callable[..., int]]] = {
+    "new": ("start a new run and make it current", _new, cmd.cmd_new),
+    "runs": ("list runs", _no_arguments, cmd.cmd_runs),
+    "open": ("make a run current", _open, cmd.cmd_open),
+    "status": ("progress and the Go / No-Go verdict of the current run", _status, cmd.cmd_status),
+    "mark": ("set an item's state (for scripts and pipelines)", _mark, cmd.cmd_mark),
+    "sign": ("sign off for a role", _sign, cmd.cmd_sign),
+    "revoke": ("revoke a role's sign-off", _revoke, cmd.cmd_revoke),
+    "timer": ("start or stop an item's timer", _timer, cmd.cmd_timer),
+    "export": ("the run's full record", _export, cmd.cmd_export),
+    "validate": ("check a checklist file", _validate, cmd.cmd_validate),
+    "import-md": ("a Markdown checklist to schema-1 YAML", _import_md, cmd.cmd_import_md),
+    "schema": ("print the JSON Schema of the checklist format", _no_arguments, cmd.cmd_schema),
+    "checklists": ("list the checklists available by id", _no_arguments, cmd.cmd_checklists),
+    "paths": ("where config and runs live", _no_arguments, cmd.cmd_paths),
+}
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The command word in `argv`, skipping the common options and their values (also when
+    abbreviated, as argparse allows); None where there is none or it is not a command."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--":
+            break
+        if token.startswith("-"):
+            if "=" not in token and any(option.startswith(token) for option in _VALUE_OPTIONS if len(token) > 2):
+                next(tokens, None)
+            continue
+        return token if token in COMMANDS else None
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`: with only its command's sub-parser where it names one."""
+    # The common options are accepted before or after the command; SUPPRESS keeps a command's
+    # parser from resetting what was given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS, help="keep runs here instead of the user state dir")
+    common.add_argument("--operator", default=argparse.SUPPRESS, help="who is acting (default: config.yaml's operator, else the login name)")
+    common.add_argument("--checklist", default=argparse.SUPPRESS, help="checklist id or path (dashboard: open its latest run)")
+    common.add_argument("--theme", default=argparse.SUPPRESS, help="the dashboard's theme this time (the palette's choice is kept)")
+    parser = _Parser(prog=PROG, description="Run a production deployment from its checklist.", parents=[common])
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.set_defaults(handler=cmd.cmd_dashboard)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    wanted = command_in(argv) if argv is not None else None
+    for name, (summary, arguments, handler) in COMMANDS.items():
+        if wanted is None or name == wanted:
+            command = sub.add_parser(name, help=summary, parents=[common])
+            arguments(command)
+            command.set_defaults(handler=handler)
+    return parser
