@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from heypeter_tui.core.clock import parse_iso, to_iso
 
@@ -29,6 +30,7 @@ TIMER_STOP = "timer.stop"
 UNDO = "undo"
 
 _ENVELOPE = ("id", "ts", "actor", "type")
+_ENVELOPE_KEYS = frozenset(_ENVELOPE)
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,13 @@ class Actor:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Actor:
-        return cls(str(data.get("operator", "?")), str(data.get("user", "?")), str(data.get("host", "?")))
+        return _actor(str(data.get("operator", "?")), str(data.get("user", "?")), str(data.get("host", "?")))
+
+
+@lru_cache(maxsize=256)
+def _actor(operator: str, user: str, host: str) -> Actor:
+    """One Actor per person and place: a log of thousands of events holds a handful of them."""
+    return Actor(operator, user, host)
 
 
 def login_name() -> str:
@@ -86,17 +94,17 @@ class Event:
 
     @classmethod
     def from_dict(cls, raw: Any) -> Event:
-        """Raises ValueError on anything that is not a well-formed event."""
+        """Raises ValueError on anything that is not a well-formed event. Takes `raw` over: its
+        fields but the envelope become the event's data."""
         if not isinstance(raw, dict):
             raise ValueError("not a JSON object")
-        missing = [key for key in _ENVELOPE if key not in raw]
-        if missing:
-            raise ValueError(f"missing {', '.join(missing)}")
-        if not isinstance(raw["actor"], dict) or not isinstance(raw["type"], str):
+        if not raw.keys() >= _ENVELOPE_KEYS:
+            raise ValueError(f"missing {', '.join(key for key in _ENVELOPE if key not in raw)}")
+        actor, kind, ts = raw.pop("actor"), raw.pop("type"), str(raw.pop("ts"))
+        if not isinstance(actor, dict) or not isinstance(kind, str):
             raise ValueError("malformed actor or type")
-        parse_iso(str(raw["ts"]))
-        data = {key: value for key, value in raw.items() if key not in _ENVELOPE}
-        return cls(str(raw["id"]), str(raw["ts"]), Actor.from_dict(raw["actor"]), raw["type"], data)
+        parse_iso(ts)
+        return cls(str(raw.pop("id")), ts, Actor.from_dict(actor), kind, raw)
 
 
 def new_event(event_type: str, actor: Actor, now: datetime, **data: Any) -> Event:

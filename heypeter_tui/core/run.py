@@ -198,24 +198,20 @@ class _Folder:
                 self.undone.add(target)
                 self._replay_subject_of(target)
             return
-        if event.type == ev.ITEM_STATUS and event.get("item") in self.readiness_keys:
+        if event.type == ev.ITEM_STATUS and event.data.get("item") in self.readiness_keys:
             self.readiness_seq = len(self.events) - 1
         self._apply(event)
 
     def _apply(self, event: Event) -> None:
-        kind = event.type
+        kind, data = event.type, event.data
         if kind == ev.ITEM_STATUS:
-            key = str(event.get("item", ""))
-            status = event.get("status")
+            key = str(data.get("item", ""))
+            status = data.get("status")
             if key in self.state.checklist.items_by_key and status in STATUSES:
-                current = self.items.get(key, _PENDING_ITEM)
-                self.items[key] = replace(
-                    current,
-                    status=status,
-                    reason=str(event.get("reason") or ""),
-                    actor=event.actor,
-                    at=event.ts,
-                    override=str(event.get("override") or ""),
+                notes = self.items.get(key, _PENDING_ITEM).notes
+                reason, override = data.get("reason"), data.get("override")
+                self.items[key] = ItemState(  # not dataclasses.replace: this runs once per event
+                    status, str(reason) if reason else "", event.actor, event.ts, notes, str(override) if override else ""
                 )
         elif kind == ev.ITEM_NOTE:
             key = str(event.get("item", ""))

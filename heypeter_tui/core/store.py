@@ -72,7 +72,7 @@ class RunStore:
             if not raw.strip():
                 continue
             try:
-                events.append(Event.from_dict(json.loads(raw)))
+                events.append(Event.from_dict(json.loads(raw.decode("utf-8"))))  # str: no encoding sniffing
             except (ValueError, UnicodeDecodeError) as error:
                 self.problems.append(f"{self.path}:{self._line}: not a valid event ({error}); skipped")
         torn = chunk[consumed:]
