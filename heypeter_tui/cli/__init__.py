@@ -6,16 +6,29 @@ Only the dashboard imports the UI, so every other command starts without loading
 
 from __future__ import annotations
 
+import gc
 import sys
-
-from heypeter_tui.cli.commands import PROG
-from heypeter_tui.cli.parser import COMMON_OPTIONS, build_parser
-from heypeter_tui.context import Context
-from heypeter_tui.core.errors import UserError
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    # What a command builds (modules, the run, the checklist) lives until it ends, so the cyclic
+    # collector would only walk it to find nothing: it is off while a command starts, and the
+    # dashboard turns it back on, with all of that frozen out of its reach, before the first frame.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(sys.argv[1:] if argv is None else argv)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(argv: list[str]) -> int:
+    from heypeter_tui.cli.commands import PROG
+    from heypeter_tui.cli.parser import COMMON_OPTIONS, build_parser
+    from heypeter_tui.context import Context
+    from heypeter_tui.core.errors import UserError
+
     args = build_parser(argv).parse_args(argv)
     for name in COMMON_OPTIONS:  # SUPPRESS leaves them unset where not given
         setattr(args, name, getattr(args, name, None))
