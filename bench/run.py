@@ -50,8 +50,21 @@ class Tmux:
         window = self.run("new-window", "-d", "-P", "-F", "#{window_id}", "-t", "bench", command).strip()
         return window, started
 
-    def screen(self, window: str) -> str:
-        return self.run("capture-pane", "-p", "-t", window)
+    def screen(self, window: str, colours: bool = False) -> str:
+        return self.run("capture-pane", "-p", *(["-e"] if colours else []), "-t", window)
+
+    def settle(self, window: str, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until the pane (colours included: focus moves show only in colour) has stopped changing
+        for `quiet` seconds, so what is timed next is one key on an idle app, not the tail of its start."""
+        deadline = time.perf_counter() + timeout
+        last, since = self.screen(window, colours=True), time.perf_counter()
+        while time.perf_counter() < deadline:
+            time.sleep(0.02)
+            screen = self.screen(window, colours=True)
+            if screen != last:
+                last, since = screen, time.perf_counter()
+            elif time.perf_counter() - since >= quiet:
+                return
 
     def wait(self, window: str, marks: tuple[str, ...], timeout: float = 60.0) -> float:
         deadline = time.perf_counter() + timeout
@@ -117,6 +130,7 @@ def start_frame(tmux: Tmux, argv: list[str], home: Path, marks: tuple[str, ...],
         if keys:
             into, text = keys
             tmux.run("send-keys", "-t", window, into)
+            tmux.settle(window)
             screen = tmux.screen(window)
             expected = f"[ ] {text}" if f"[x] {text}" in screen else f"[x] {text}"
             pressed = time.perf_counter()
