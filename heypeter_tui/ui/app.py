@@ -42,10 +42,12 @@ class HeyPeterApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
     ]
 
-    state: reactive[RunState] = reactive(None, always_update=True, init=False)  # type: ignore[arg-type]
+    # repaint=False: a reactive on the App otherwise repaints the whole screen each time it is set (the
+    # clock, once a second). The widgets that show these watch them and redraw what they own.
+    state: reactive[RunState] = reactive(None, always_update=True, init=False, repaint=False)  # type: ignore[arg-type]
     """The run as the log says now. Widgets watch it; only `record` and the log poll set it."""
-    operator: reactive[str] = reactive("", init=False)
-    now: reactive[datetime] = reactive(None, init=False)  # type: ignore[arg-type]
+    operator: reactive[str] = reactive("", init=False, repaint=False)
+    now: reactive[datetime] = reactive(None, init=False, repaint=False)  # type: ignore[arg-type]
     """The clock, once a second: the countdown, timers and due phases follow it."""
 
     def __init__(

@@ -15,7 +15,7 @@ FIRST = "code-readiness/all-features-tested-and-approved"
 
 
 def plain_prompts(items: ItemList) -> list[str]:
-    return [option.prompt.plain for option in items.options]
+    return [option.prompt.plain for option in items.rows]
 
 
 async def test_every_section_and_phase_is_one_key_away(make_app) -> None:
@@ -27,7 +27,7 @@ async def test_every_section_and_phase_is_one_key_away(make_app) -> None:
             await pilot.press(key)
             assert items.group_id == sections[number - 1].id
             assert Content.from_markup(items.border_title).plain == sections[number - 1].title
-            assert len(items.options) == len(sections[number - 1].items)
+            assert len(items.rows) == len(sections[number - 1].items)
         for phase in app.state.checklist.phases:
             await pilot.press("d")
             assert items.group_id == phase.id
@@ -57,8 +57,8 @@ async def test_space_ticks_and_unticks_with_who_and_when(make_app) -> None:
         await pilot.press("1", "l", "space")
         assert app.state.item(FIRST).status == "done"
         items = app.query_one(ItemList)
-        assert plain_prompts(items)[0] == "[x] All features tested and approved\n    done · alice · 09:30"
-        assert "1/6" in app.query_one(Navigator).options[1].prompt.plain
+        assert plain_prompts(items)[0] == "[x] All features tested and approved  done · alice · 09:30"
+        assert "1/6" in app.query_one(Navigator).rows[1].prompt.plain
         await pilot.press("space")
         assert app.state.item(FIRST).status == "pending"
         assert plain_prompts(items)[0] == "[ ] All features tested and approved"
@@ -141,7 +141,7 @@ async def test_at_120x40_the_whole_navigator_shows_at_once(make_app) -> None:
         await pilot.pause()
         navigator = app.query_one(Navigator)
         assert navigator.max_scroll_y == 0
-        labels = [option.prompt.plain for option in navigator.options]
+        labels = [option.prompt.plain for option in navigator.rows]
         assert len(labels) == 3 + 10 + 4 + 3
         assert labels[-3].strip().startswith("Go / No-Go") and labels[-3].endswith("NO-GO")
         assert labels[-2].strip().startswith("Sign-offs") and labels[-1].strip() == "Emergency contacts"
@@ -152,7 +152,7 @@ async def test_at_80x24_everything_is_reachable(make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         navigator = app.query_one(Navigator)
         await pilot.press("end")
-        assert navigator.highlighted_option.id == "contacts"
+        assert navigator.highlighted_row.id == "contacts"
         assert app.query_one(ContentSwitcher).current == "contacts"
         region = navigator.content_region
         assert navigator.scroll_offset.y <= navigator.highlighted <= navigator.scroll_offset.y + region.height

@@ -19,11 +19,11 @@ def clock_text(app) -> str:
 
 
 def nav_row(app, title: str) -> str:
-    return next(o.prompt.plain for o in app.query_one(Navigator).options if title in o.prompt.plain)
+    return next(o.prompt.plain for o in app.query_one(Navigator).rows if title in o.prompt.plain)
 
 
 def prompts(app) -> list[str]:
-    return [option.prompt.plain for option in app.query_one(ItemList).options]
+    return [option.prompt.plain for option in app.query_one(ItemList).rows]
 
 
 async def test_countdown_and_pre_deployment_due_two_hours_before(make_app, context, clock) -> None:

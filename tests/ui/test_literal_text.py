@@ -33,7 +33,7 @@ async def test_hostile_checklist_is_shown_literally(make_app, tmp_path: Path) ->
     path.write_text(HOSTILE)
     app = make_app(str(path))
     async with app.run_test(size=(120, 40)) as pilot:
-        prompts = [option.prompt.plain for option in app.query_one(ItemList).options]
+        prompts = [option.prompt.plain for option in app.query_one(ItemList).rows]
         assert prompts == [
             "[ ] [red]x[/]",
             "[ ] [@click=app.quit]click me[/]",
@@ -41,7 +41,7 @@ async def test_hostile_checklist_is_shown_literally(make_app, tmp_path: Path) ->
             "[ ] osc  end",
             "[ ] csi  end",
         ]
-        assert "[red]Red[/red] section" in app.query_one(Navigator).options[1].prompt.plain
+        assert "[red]Red[/red] section" in app.query_one(Navigator).rows[1].prompt.plain
         header = app.query_one(RunHeader).render().plain
         assert "[@click=app.quit]Quit[/] · [b]Bold[/b] checklist" in header
         await pilot.press("l", "down")

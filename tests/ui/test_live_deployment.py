@@ -25,7 +25,7 @@ async def palette_settled(app, pilot) -> None:
 
 
 def prompts(app) -> list[str]:
-    return [option.prompt.plain for option in app.query_one(ItemList).options]
+    return [option.prompt.plain for option in app.query_one(ItemList).rows]
 
 
 async def test_x_marks_na_with_a_required_reason(make_app) -> None:
@@ -38,9 +38,9 @@ async def test_x_marks_na_with_a_required_reason(make_app) -> None:
         await pilot.press(*"single app node", "enter")
         assert (app.state.item(LB).status, app.state.item(LB).reason) == ("na", "single app node")
         assert prompts(app)[4] == (
-            "[-] Load balancer configured (if applicable) (optional)\n    N/A · alice · 09:30  single app node"
+            "[-] Load balancer configured (if applicable) (optional)  N/A · alice · 09:30  single app node"
         )
-        assert "1/6" in app.query_one(Navigator).options[2].prompt.plain  # N/A counts as complete
+        assert "1/6" in app.query_one(Navigator).rows[2].prompt.plain  # N/A counts as complete
 
 
 async def test_b_blocks_and_the_navigator_marks_the_section(make_app) -> None:
@@ -48,8 +48,8 @@ async def test_b_blocks_and_the_navigator_marks_the_section(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1", "l", "b", *"QA still testing", "enter")
         assert app.state.item(FIRST).status == "blocked"
-        assert prompts(app)[0].startswith("[!] All features tested and approved\n    blocked · alice · 09:30  QA still testing")
-        row = app.query_one(Navigator).options[1].prompt.plain
+        assert prompts(app)[0].startswith("[!] All features tested and approved  blocked · alice · 09:30  QA still testing")
+        row = app.query_one(Navigator).rows[1].prompt.plain
         assert row.startswith(" 1!Code Readiness")
         await pilot.press("escape")  # nothing open: harmless
 
@@ -166,4 +166,4 @@ async def test_new_run_from_a_users_own_checklist(make_app, tmp_path) -> None:
         assert titles == ["Production Deployment Checklist", "Team release"]
         await pilot.press("down", "enter", *"Team drill", "enter", "enter")
         assert (app.state.checklist.id, app.state.title) == ("team", "Team drill")
-        assert [o.prompt.plain for o in app.query_one(ItemList).options] == ["[ ] a", "[ ] b"]
+        assert [o.prompt.plain for o in app.query_one(ItemList).rows] == ["[ ] a", "[ ] b"]

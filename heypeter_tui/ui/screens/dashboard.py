@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, OptionList, Static
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from heypeter_tui.core import commands
 from heypeter_tui.core.clock import format_full, parse_iso
@@ -21,6 +21,7 @@ from heypeter_tui.ui.widgets.deploy_clock import DeployClock
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import CONTACTS, GATE, GROUP_PREFIX, SIGNOFFS, Navigator, group_view
+from heypeter_tui.ui.widgets.row_list import RowList
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
@@ -47,8 +48,9 @@ class DashboardScreen(Screen[None]):
         Binding("l,right", "focus_view", "Into the view", show=False, id="pane.right"),
     ]
 
-    view: reactive[str] = reactive("", init=False)
-    pane: reactive[str] = reactive("nav", init=False)
+    # repaint=False: what they change (the shown view, the pane classes) redraws itself
+    view: reactive[str] = reactive("", init=False, repaint=False)
+    pane: reactive[str] = reactive("nav", init=False, repaint=False)
     """Which pane has focus: below 100 columns only that one shows."""
 
     def __init__(self) -> None:
@@ -83,8 +85,8 @@ class DashboardScreen(Screen[None]):
     def on_descendant_focus(self, event) -> None:
         self.pane = "nav" if isinstance(event.widget, Navigator) else "view"
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if isinstance(event.option_list, Navigator):
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
+        if isinstance(event.row_list, Navigator):
             self.action_focus_view()  # enter on a row goes into it
 
     async def mount_view(self, view: str) -> None:

@@ -1,6 +1,6 @@
 """The items of one section or phase: state symbol, text, and who changed it when.
 
-An OptionList (the line API), so a group of thousands of items scrolls as fast as one of six.
+A RowList (the line API), so a group of thousands of items scrolls, and ticks, as fast as one of six.
 """
 
 from __future__ import annotations
@@ -8,8 +8,6 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from heypeter_tui.core.checklist import Group, Item
 from heypeter_tui.core.clock import format_local, parse_iso
@@ -18,12 +16,13 @@ from heypeter_tui.core.run import BLOCKED, DONE, LABELS, NA, PENDING, SYMBOLS, I
 from heypeter_tui.core.schedule import due_at, is_overdue, timer_label, timer_remaining
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.messages import ItemCommand
+from heypeter_tui.ui.widgets.row_list import Row, RowList
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
 STATUS_STYLES = {PENDING: "bold", DONE: "bold $success", NA: "$text-muted", BLOCKED: "bold $error"}
 
 
-class ItemList(FollowsRunState, OptionList):
+class ItemList(FollowsRunState, RowList):
     BINDINGS = [
         Binding("space", "command('toggle')", "Done/undo", id="item.toggle"),
         Binding("x", "command('na')", "N/A", id="item.na"),
@@ -35,7 +34,7 @@ class ItemList(FollowsRunState, OptionList):
         Binding("k", "cursor_up", "Up", show=False, id="items.up"),
     ]
 
-    group_id: reactive[str | None] = reactive(None)
+    group_id: reactive[str | None] = reactive(None, repaint=False)  # a new group is a rebuild
 
     def on_mount(self) -> None:
         self.watch(self.app, "now", self.follow_clock, init=False)
@@ -51,12 +50,12 @@ class ItemList(FollowsRunState, OptionList):
             return
         group = state.checklist.group(group_id)
         now = self.app.now
-        for item in group.items:
+        for index, item in enumerate(group.items):
             key = group.key(item)
             if previous.item(key) is not state.item(key) or previous.timers.get(key) is not state.timers.get(key):
-                self.replace_option_prompt(key, item_prompt(item, state.item(key), now, state.timers.get(key)))
+                self.replace_row(index, item_prompt(item, state.item(key), now, state.timers.get(key)))
         self.shown = state
-        self.border_subtitle = Content(due_label(state, group, now))
+        self.show_due(due_label(state, group, now))
 
     def follow_clock(self) -> None:
         """Once a second: redraw only the items whose timer runs, and the due line."""
@@ -64,20 +63,24 @@ class ItemList(FollowsRunState, OptionList):
             return
         state, now = self.app.state, self.app.now
         group = state.checklist.group(self.group_id)
-        for item in group.items:
+        for index, item in enumerate(group.items):
             key = group.key(item)
             timer = state.timers.get(key)
             if timer is not None and timer.stopped_at is None:
-                self.replace_option_prompt(key, item_prompt(item, state.item(key), now, timer))
-        self.border_subtitle = Content(due_label(state, group, now))
+                self.replace_row(index, item_prompt(item, state.item(key), now, timer))
+        self.show_due(due_label(state, group, now))
 
     def watch_group_id(self) -> None:
         self.rebuild(keep_highlight=False)
 
+    def show_due(self, label: str) -> None:
+        if str(self.border_subtitle or "") != label:  # setting it, even unchanged, redraws the whole list
+            self.border_subtitle = Content(label)
+
     @property
     def highlighted_key(self) -> str | None:
-        option = self.highlighted_option
-        return option.id if option else None
+        row = self.highlighted_row
+        return row.id if row else None
 
     def action_command(self, command: str) -> None:
         key = self.highlighted_key
@@ -94,18 +97,19 @@ class ItemList(FollowsRunState, OptionList):
             return  # another run's checklist: the screen is about to choose a group of this one
         keep = self.highlighted_key if keep_highlight else None
         now = self.app.now
-        self.set_options(
-            Option(item_prompt(item, state.item(group.key(item)), now, state.timers.get(group.key(item))), id=group.key(item))
+        self.set_rows(
+            Row(item_prompt(item, state.item(group.key(item)), now, state.timers.get(group.key(item))), group.key(item))
             for item in group.items
         )
         index = _index(group, keep) if keep else None
         self.highlighted = index if index is not None else (0 if group.items else None)
         self.shown = state
         self.border_title = literal(group.title)
-        self.border_subtitle = Content(due_label(state, group, now))
+        self.show_due(due_label(state, group, now))
 
 
 def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None) -> Content:
+    """One line an item (wrapped only where the pane is too narrow): ticking it never moves the rows below."""
     parts: list[Content | str | tuple[str, str]] = [
         (SYMBOLS[current.status], STATUS_STYLES[current.status]),
         " ",
@@ -118,18 +122,18 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None)
         parts.append((f"  ✎ {count} note{'s' if count > 1 else ''}", "$accent"))
     if current.status != PENDING and current.actor and current.at:
         detail = f"{LABELS[current.status]} · {current.actor.operator} · {format_local(parse_iso(current.at), now)}"
-        parts += ["\n    ", (detail, "$text-muted")]
+        parts += ["  ", (detail, "$text-muted")]
         if current.reason:
             parts += [("  ", ""), literal(current.reason, "$text-muted italic")]
         if current.override:
-            parts += ["\n    ", ("override while NO-GO: ", "$warning"), literal(current.override, "$warning italic")]
+            parts += ["  ", ("override while NO-GO: ", "$warning"), literal(current.override, "$warning italic")]
     if item.timer and current.status != DONE:
         if timer is None:
             line, style = f"{format_duration(item.timer)} timer: t starts it", "$text-muted"
         else:
             line = timer_label(timer, now)
             style = "bold reverse $warning" if timer.stopped_at is None and timer_remaining(timer, now) <= 0 else "$accent"
-        parts += ["\n    ", (line, style)]
+        parts += ["  ", (line, style)]
     return Content.assemble(*parts)
 
 

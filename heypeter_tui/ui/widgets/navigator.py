@@ -6,8 +6,6 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.css.scalar import Unit
 from textual.events import Resize
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from heypeter_tui.core.checklist import Group
 from heypeter_tui.core.clock import format_local
@@ -17,6 +15,7 @@ from heypeter_tui.core.schedule import due_at, is_overdue
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.messages import ViewSelected
 from heypeter_tui.ui.widgets.bars import progress_bar
+from heypeter_tui.ui.widgets.row_list import Row, RowList
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
 SIGNOFFS = "signoffs"
@@ -29,7 +28,7 @@ def group_view(group: Group) -> str:
     return GROUP_PREFIX + group.id
 
 
-class Navigator(FollowsRunState, OptionList):
+class Navigator(FollowsRunState, RowList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="nav.down"),
         Binding("k", "cursor_up", "Up", show=False, id="nav.up"),
@@ -52,60 +51,61 @@ class Navigator(FollowsRunState, OptionList):
         self.overdue = self.overdue_now()
         if not self.size.width and not self.app.size.width:
             return
-        options = self.build_options(state)
-        current = self.options
-        if [o.id for o in current] == [o.id for o in options]:  # the same rows: redraw those that changed
-            for index, (old, new) in enumerate(zip(current, options)):
+        rows = self.build_rows(state)
+        current = self.rows
+        if [row.id for row in current] == [row.id for row in rows]:  # the same rows: redraw those that changed
+            for index, (old, new) in enumerate(zip(current, rows)):
                 if not _same(old.prompt, new.prompt):
-                    self.replace_option_prompt_at_index(index, new.prompt)
+                    self.replace_row(index, new.prompt)
             return
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
-        with self.prevent(OptionList.OptionHighlighted):  # a rebuild is not the user moving
-            self.set_options(options)
+        highlighted = self.highlighted_view
+        with self.prevent(RowList.Highlighted):  # a rebuild is not the user moving
+            self.set_rows(rows)
             index = self.index_of(highlighted) if highlighted else None
             self.highlighted = index if index is not None else self.first_enabled_index()
 
     def on_resize(self, event: Resize) -> None:
-        self.show_state(self.app.state)
+        self.show_state(self.app.state)  # rows are laid out to the width (RowList re-measures them)
 
     def select_view(self, view: str) -> None:
         """Follow a view chosen elsewhere (a key), without announcing it back."""
         index = self.index_of(view)
         if index is not None:
-            with self.prevent(OptionList.OptionHighlighted):
+            with self.prevent(RowList.Highlighted):
                 self.highlighted = index
 
     @property
     def highlighted_view(self) -> str | None:
-        return self.highlighted_option.id if self.highlighted_option else None
+        row = self.highlighted_row
+        return row.id if row else None
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
         event.stop()
-        if event.option.id and event.option_index == self.highlighted:
-            self.post_message(ViewSelected(event.option.id))
+        if event.row.id and event.index == self.highlighted:
+            self.post_message(ViewSelected(event.row.id))
 
     # -- rows --------------------------------------------------------------------------------
 
-    def build_options(self, state: RunState) -> list[Option]:
+    def build_rows(self, state: RunState) -> list[Row]:
         width = self.row_width()
         checklist = state.checklist
         largest = max((len(group.items) for group in checklist.groups), default=0)
         count_width = len(f"{largest}/{largest}") + 1
-        options = [_heading("Readiness")]
+        rows = [_heading("Readiness")]
         for number, group in enumerate(checklist.sections, start=1):
             label = str(number % 10) if number <= 10 else " "  # keys 1..9, 0 reach the first ten
-            options.append(Option(self.group_row(label, group, state, width, count_width), id=group_view(group)))
+            rows.append(Row(self.group_row(label, group, state, width, count_width), group_view(group)))
         if checklist.phases:
-            options.append(_heading("Deployment day"))
+            rows.append(_heading("Deployment day"))
             for group in checklist.phases:
-                options.append(Option(self.group_row(" ", group, state, width, count_width), id=group_view(group)))
-        options.append(_heading("Record"))
+                rows.append(Row(self.group_row(" ", group, state, width, count_width), group_view(group)))
+        rows.append(_heading("Record"))
         badge = Content.styled("   GO", "bold $success") if is_go(state) else Content.styled("NO-GO", "bold $error")
-        options.append(Option(Content.assemble(_plain_row("Go / No-Go", "", width - 5), badge), id=GATE))
+        rows.append(Row(Content.assemble(_plain_row("Go / No-Go", "", width - 5), badge), GATE))
         signed = sum(role in state.signoffs and not is_stale(state, role) for role in checklist.signoffs)
-        options.append(Option(_plain_row("Sign-offs", f"{signed}/{len(checklist.signoffs)}", width), id=SIGNOFFS))
-        options.append(Option(_plain_row("Emergency contacts", "", width), id=CONTACTS))
-        return options
+        rows.append(Row(_plain_row("Sign-offs", f"{signed}/{len(checklist.signoffs)}", width), SIGNOFFS))
+        rows.append(Row(_plain_row("Emergency contacts", "", width), CONTACTS))
+        return rows
 
     def group_row(self, label: str, group: Group, state: RunState, width: int, count_width: int) -> Content:
         progress = group_progress(state, group)
@@ -129,16 +129,10 @@ class Navigator(FollowsRunState, OptionList):
             scalar = self.styles.width
             outer = int(scalar.value) if scalar is not None and scalar.unit == Unit.CELLS else self.app.size.width
             width = outer - self.styles.gutter.width
-        return max(width - 2, 12)  # each option is padded one cell a side
-
-    def index_of(self, option_id: str) -> int | None:
-        try:
-            return self.get_option_index(option_id)
-        except OptionDoesNotExist:
-            return None
+        return max(width - 2, 12)  # a cell clear of the border either side
 
     def first_enabled_index(self) -> int | None:
-        return next((i for i, option in enumerate(self.options) if not option.disabled), None)
+        return next((i for i, row in enumerate(self.rows) if not row.disabled), None)
 
 
 def _same(old: object, new: object) -> bool:
@@ -148,8 +142,8 @@ def _same(old: object, new: object) -> bool:
     return old == new
 
 
-def _heading(text: str) -> Option:
-    return Option(Content.styled(text.upper(), "bold $secondary"), disabled=True)
+def _heading(text: str) -> Row:
+    return Row(Content.styled(text.upper(), "bold $secondary"), disabled=True)
 
 
 def _plain_row(title: str, count: str, width: int) -> Content:
