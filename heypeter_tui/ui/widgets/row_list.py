@@ -115,10 +115,6 @@ class RowList(ScrollView, can_focus=True):
         return next((index for index, row in enumerate(self.rows) if row.id == row_id), None)
 
     @property
-    def row_count(self) -> int:
-        return len(self.rows)
-
-    @property
     def highlighted_row(self) -> Row | None:
         return self.rows[self.highlighted] if self.highlighted is not None else None
 
