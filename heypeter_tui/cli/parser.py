@@ -18,8 +18,14 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
 PROG = cmd.PROG
-COMMON_OPTIONS = ("state_dir", "operator", "checklist", "theme")
-_VALUE_OPTIONS = ("--state-dir", "--operator", "--checklist", "--theme")
+_COMMON: dict[str, dict[str, object]] = {
+    "--state-dir": {"type": Path, "help": "keep runs here instead of the user state dir"},
+    "--operator": {"help": "who is acting (default: config.yaml's operator, else the login name)"},
+    "--checklist": {"help": "checklist id or path (dashboard: open its latest run)"},
+    "--theme": {"help": "the dashboard's theme this time (the palette's choice is kept)"},
+}
+"""Accepted before or after the command; each takes a value."""
+COMMON_OPTIONS = tuple(flag[2:].replace("-", "_") for flag in _COMMON)
 
 Arguments = Callable[[argparse.ArgumentParser], None]
 
@@ -111,7 +117,8 @@ def command_in(argv: list[str]) -> str | None:
         if token == "--":
             break
         if token.startswith("-"):
-            if "=" not in token and any(option.startswith(token) for option in _VALUE_OPTIONS if len(token) > 2):
+            takes_value = token.startswith("--") and len(token) > 2 and "=" not in token
+            if takes_value and any(flag.startswith(token) for flag in _COMMON):
                 next(tokens, None)
             continue
         return token if token in COMMANDS else None
@@ -123,10 +130,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     # The common options are accepted before or after the command; SUPPRESS keeps a command's
     # parser from resetting what was given before it.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--state-dir", type=Path, default=argparse.SUPPRESS, help="keep runs here instead of the user state dir")
-    common.add_argument("--operator", default=argparse.SUPPRESS, help="who is acting (default: config.yaml's operator, else the login name)")
-    common.add_argument("--checklist", default=argparse.SUPPRESS, help="checklist id or path (dashboard: open its latest run)")
-    common.add_argument("--theme", default=argparse.SUPPRESS, help="the dashboard's theme this time (the palette's choice is kept)")
+    for flag, options in _COMMON.items():
+        common.add_argument(flag, default=argparse.SUPPRESS, **options)  # type: ignore[arg-type]
     parser = _Parser(prog=PROG, description="Run a production deployment from its checklist.", parents=[common])
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.set_defaults(handler=cmd.cmd_dashboard)

@@ -129,7 +129,7 @@ class Navigator(FollowsRunState, RowList):
             scalar = self.styles.width
             outer = int(scalar.value) if scalar is not None and scalar.unit == Unit.CELLS else self.app.size.width
             width = outer - self.styles.gutter.width
-        return max(width - 2, 12)  # a cell clear of the border either side
+        return max(width - 2, 12)  # rows end two cells short of the border
 
     def first_enabled_index(self) -> int | None:
         return next((i for i, row in enumerate(self.rows) if not row.disabled), None)

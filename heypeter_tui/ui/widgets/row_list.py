@@ -94,7 +94,7 @@ class RowList(ScrollView, can_focus=True):
         self.rows = list(rows)
         self._rendered.clear()
         self._measure()
-        self.highlighted = self._validate(self.highlighted)
+        self.highlighted = self.validate_highlighted(self.highlighted)  # the rows may be fewer now
         self.refresh()
 
     def replace_row(self, index: int, prompt: Content) -> None:
@@ -182,13 +182,10 @@ class RowList(ScrollView, can_focus=True):
 
     # -- the highlight -------------------------------------------------------------------------
 
-    def _validate(self, index: int | None) -> int | None:
+    def validate_highlighted(self, index: int | None) -> int | None:
         if index is None or not self.rows:
             return None
         return min(max(index, 0), len(self.rows) - 1)
-
-    def validate_highlighted(self, index: int | None) -> int | None:
-        return self._validate(index)
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
         for index in (old, new):
