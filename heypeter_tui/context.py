@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -23,11 +24,14 @@ class Context:
         operator: str | None = None,
         clock: Clock = system_clock,
         config_path: Path | None = None,
+        run: str | None = None,
     ) -> None:
         self._state_dir = state_dir
         self._operator = operator
         self._config_path = config_path
         self.clock = clock
+        self.run = run
+        """The run pinned by `--run` or HEYPETER_TUI_RUN: every command acts on it, whatever is current."""
 
     @cached_property
     def config_dir(self) -> Path:
@@ -75,23 +79,32 @@ class Context:
         raise UserError(f"no checklist {reference!r}; known: {', '.join(known)} (or give a file path)")
 
     def load_checklist(self, reference: str | None) -> tuple[Checklist, bytes]:
-        from heypeter_tui.core.loader import load_checklist
+        """The checklist and the bytes it was read from, read once (a run records their digest)."""
+        from heypeter_tui.core.loader import load_checklist_source
 
-        path = self.checklist_path(reference)
-        checklist = load_checklist(path)
-        return checklist, path.read_bytes()
+        return load_checklist_source(self.checklist_path(reference))
 
     # -- runs --------------------------------------------------------------------------------
 
-    def session(self, run_id: str) -> RunSession:
-        return RunSession(self.workspace.store(run_id), self.actor, self.clock)
+    def session(self, run_id: str, writer: bool = True) -> RunSession:
+        """A run by id. A writer (the dashboard, `mark`) sets torn lines aside; a reader writes nothing."""
+        return RunSession(self.workspace.store(run_id, writer), self.actor, self.clock)
 
     def create_run(
         self, title: str | None, checklist_ref: str | None, t0=None, loaded: tuple[Checklist, bytes] | None = None
     ) -> str:
         """A new run, made current; contacts carry over from the latest run. `loaded` spares a second
         parse where the caller already read the checklist."""
-        checklist, source = loaded or self.load_checklist(checklist_ref)
+        from heypeter_tui.core.text import MAX_TITLE, check_length, clean_line
+
+        loaded = loaded or self.load_checklist(checklist_ref)
+        title = check_length(clean_line(title or "").strip(), MAX_TITLE, "a run's title")
+        with self.workspace.locked():  # six `new` at once make six runs, not an error
+            return self._create_locked(title, loaded, t0)
+
+    def _create_locked(self, title: str, loaded: tuple[Checklist, bytes], t0=None) -> str:
+        """Under the workspace lock (flock is not re-entrant: a second lock here would wait for ever)."""
+        checklist, source = loaded
         now = self.clock()
         runs = self.workspace.runs()
         previous = self.workspace.current_id() or (runs[-1].id if runs else None)
@@ -100,28 +113,73 @@ class Context:
         return self.workspace.create_run(checklist, title, self.actor, now, t0, source, contacts)
 
     def current_session(self, checklist_ref: str | None = None) -> RunSession:
-        """The current run; with `checklist_ref`, the latest run of that checklist.
-
-        A new run is created where there is none: the first launch needs no set-up.
-        """
+        """The dashboard's run: the pinned one (`--run`), else with `checklist_ref` the latest run of that
+        checklist, else the current one. Where there is none yet, one is created: the first launch
+        needs no set-up. A current run whose log is gone is an error, never a new run."""
+        if self.run is not None:
+            return self.session(self.workspace.resolve(self.run))
         loaded = self.load_checklist(checklist_ref) if checklist_ref is not None else None
         workspace = self.workspace
         with workspace.locked():
-            current = workspace.current_id()
             if loaded is None:
-                return self.session(current or self.create_run(None, None))
-            checklist = loaded[0]
-            candidates = ([current] if current else []) + [run.id for run in reversed(workspace.runs())]
-            for run_id in candidates:
-                if read_header(workspace.store(run_id).path).get("checklist") == checklist.id:
+                run_id = self._current_run(required=False)
+                if run_id is None:
+                    runs = workspace.runs()
+                    run_id = runs[-1].id if runs else self._create_locked("", self.load_checklist(None))
                     workspace.set_current(run_id)
-                    return self.session(run_id)
-            return self.session(self.create_run(None, checklist_ref, loaded=loaded))
+                return self.session(run_id)
+            run_id = self._latest_of(loaded[0].id)
+            if run_id is not None:
+                workspace.set_current(run_id)
+                return self.session(run_id)
+            return self.session(self._create_locked("", loaded))
+
+    def existing_session(self, checklist_ref: str | None = None, writer: bool = False) -> RunSession:
+        """What a command acts on: the pinned run, else the latest run of `checklist_ref`, else the current
+        run. Never creates one, moves `current`, or (as a reader) writes anything."""
+        if self.run is not None:
+            return self.session(self.workspace.resolve(self.run), writer)
+        if checklist_ref is not None:
+            checklist, _ = self.load_checklist(checklist_ref)
+            run_id = self._latest_of(checklist.id)
+            if run_id is None:
+                raise UserError(f"no run of checklist {checklist.id!r} yet; `heypeter-tui new TITLE --checklist "
+                                f"{checklist.id}` starts one")
+            return self.session(run_id, writer)
+        run_id = self._current_run(required=True)
+        assert run_id is not None
+        return self.session(run_id, writer)
+
+    def _current_run(self, required: bool) -> str | None:
+        """The run `current` names. Its log gone is an error: a change must never land in another run."""
+        pointer = self.workspace.current_pointer()
+        if pointer is not None:
+            path = self.workspace.log_path(pointer)
+            if not os.path.lexists(path):
+                raise UserError(
+                    f"the current run {pointer} has no log ({path} is missing); `heypeter-tui runs` lists the runs "
+                    "and `heypeter-tui open RUN` picks one"
+                )
+            return pointer
+        if required:
+            if self.workspace.runs():
+                raise UserError("no current run; `heypeter-tui open RUN` picks one, or --run RUN names it")
+            raise UserError("no runs yet; `heypeter-tui new TITLE` starts one (the dashboard does on first launch)")
+        return None
+
+    def _latest_of(self, checklist_id: str) -> str | None:
+        workspace = self.workspace
+        current = workspace.current_id()
+        candidates = ([current] if current else []) + [run.id for run in reversed(workspace.runs())]
+        for run_id in candidates:
+            if read_header(workspace.store(run_id).path).get("checklist") == checklist_id:
+                return run_id
+        return None
 
     def _contacts_of(self, run_id: str) -> list[dict[str, str]] | None:
         try:
-            state = self.session(run_id).state
-        except UserError:
+            state = self.session(run_id, writer=False).state
+        except (UserError, OSError):
             return None
         filled = [c for c in state.contacts.values() if c.name or c.phone or c.email]
         return [{"role": c.role, "name": c.name, "phone": c.phone, "email": c.email} for c in filled] or None

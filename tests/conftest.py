@@ -58,6 +58,18 @@ def context(state_dir: Path, tmp_path: Path, clock: FakeClock):
     return Context(state_dir=state_dir, operator="alice", clock=clock, config_path=tmp_path / "config" / "config.yaml")
 
 
+MINIMAL_TEMPLATE = {"schema": 1, "id": "demo", "title": "Demo", "sections": [
+    {"id": "a", "title": "A", "items": [{"id": "b", "text": "B"}, {"id": "c", "text": "C"}]}]}
+
+
+def created_event(actor, now, **extra):
+    """A valid run.created of a small checklist (section `a`, items `a/b` and `a/c`)."""
+    from heypeter_tui.core.events import new_event
+
+    fields = {"schema": 1, "run": "run-1", "title": "t", "checklist": "demo", "template": MINIMAL_TEMPLATE, **extra}
+    return new_event("run.created", actor, now, **fields)
+
+
 def seed_task_lines(path: Path = SEED) -> list[str]:
     """The text of every `- [ ]` line of the seed, in order."""
     prefix = "- [ ] "

@@ -2,12 +2,42 @@
 
 Exit codes: 0 success, 1 a NO-GO gate, 2 bad input or usage (one line on stderr, no traceback).
 Only the dashboard imports the UI, so every other command starts without loading Textual.
+Everything the CLI prints goes through one cleaning stream: titles, item texts, operators and paths
+come from files and people, and none of them may reach the terminal as an escape sequence.
 """
 
 from __future__ import annotations
 
 import gc
+import io
+import os
 import sys
+
+RUN_VARIABLE = "HEYPETER_TUI_RUN"
+
+
+class CleanStream(io.TextIOBase):
+    """Standard output or error with every escape sequence and control (but newline and tab) removed."""
+
+    def __init__(self, stream) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        from heypeter_tui.core.text import clean
+
+        self.stream.write(clean(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self.stream, "encoding", "utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,29 +46,59 @@ def main(argv: list[str] | None = None) -> int:
     # dashboard turns it back on, with all of that frozen out of its reach, before the first frame.
     collecting = gc.isenabled()
     gc.disable()
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(sys.stdout), CleanStream(sys.stderr)
     try:
         return _run(sys.argv[1:] if argv is None else argv)
     finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # `heypeter-tui export | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), streams[0].fileno())
+        except (OSError, ValueError):
+            pass
+        sys.stdout, sys.stderr = streams
         if collecting:
             gc.enable()
 
 
 def _run(argv: list[str]) -> int:
     from heypeter_tui.cli.commands import PROG
-    from heypeter_tui.cli.parser import COMMON_OPTIONS, build_parser
-    from heypeter_tui.context import Context
     from heypeter_tui.core.errors import UserError
 
-    args = build_parser(argv).parse_args(argv)
-    for name in COMMON_OPTIONS:  # SUPPRESS leaves them unset where not given
-        setattr(args, name, getattr(args, name, None))
-    context = Context(state_dir=args.state_dir, operator=args.operator)
     try:
+        from heypeter_tui.cli.parser import COMMON_OPTIONS, build_parser
+        from heypeter_tui.context import Context
+
+        args = build_parser(argv).parse_args(argv)
+        for name in COMMON_OPTIONS:  # SUPPRESS leaves them unset where not given
+            setattr(args, name, getattr(args, name, None))
+        run = args.run if args.run is not None else os.environ.get(RUN_VARIABLE) or None
+        context = Context(state_dir=args.state_dir, operator=args.operator, run=run)
         return args.handler(context, args)
     except UserError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return 2
+        _fail(f"{PROG}: {error}")
+    except OSError as error:
+        from heypeter_tui.core.paths import describe_os_error
+
+        if isinstance(error, BrokenPipeError):
+            return 0
+        _fail(f"{PROG}: {describe_os_error(error)}")
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
+    except RecursionError:
+        _fail(f"{PROG}: input nested too deeply; refused")
+    except MemoryError:
+        _fail(f"{PROG}: out of memory (an input far too large?); nothing was written")
+    except Exception as error:  # a bug of ours: still one line, never a traceback (HEYPETER_TUI_DEBUG shows it)
+        if os.environ.get("HEYPETER_TUI_DEBUG"):
+            raise
+        _fail(f"{PROG}: internal error ({type(error).__name__}: {str(error)[:200]}); please report it")
+    return 2
+
+
+def _fail(message: str) -> None:
+    """One line on stderr, however many lines the message had."""
+    from heypeter_tui.core.text import clean_line
+
+    print(clean_line(message), file=sys.stderr)

@@ -70,21 +70,21 @@ def cmd_runs(context: Context, args: Namespace) -> int:
 
 
 def cmd_open(context: Context, args: Namespace) -> int:
-    run_id = context.workspace.resolve(args.run)
+    run_id = context.workspace.resolve(args.reference)
     context.workspace.set_current(run_id)
     print(f"current run: {run_id}")
     return 0
 
 
 def cmd_status(context: Context, args: Namespace) -> int:
-    session = context.current_session(args.checklist)
+    session = context.existing_session(args.checklist)
     state = session.state
     verdict = gate(state)
     progress = overall_progress(state)
     if args.json:
         from heypeter_tui.core.rules import summary
 
-        print(json.dumps(summary(state), indent=2, ensure_ascii=False))
+        print(json_text(summary(state)))
     else:
         print(f"{state.title} ({state.run_id})")
         print(f"checklist: {state.checklist.title} [{state.checklist.id}]")
@@ -96,21 +96,33 @@ def cmd_status(context: Context, args: Namespace) -> int:
             print(f"  - {reason}")
         if len(verdict.reasons) > GATE_REASONS_SHOWN:
             print(f"  … and {len(verdict.reasons) - GATE_REASONS_SHOWN} more")
+    _warn_problems(session)
+    return (0 if verdict.go else 1) if args.gate else 0
+
+
+def _warn_problems(session) -> None:
+    """Lines of the log that are not part of the run: said on stderr, so a pipeline's log shows them."""
     for problem in session.problems:
         print(f"{PROG}: warning: {problem}", file=sys.stderr)
-    return (0 if verdict.go else 1) if args.gate else 0
+
+
+def json_text(data: object) -> str:
+    """JSON whose text cannot act on a terminal: controls, C1, bidi overrides and line separators are
+    written as \\u escapes (valid JSON, and the same data once parsed)."""
+    import re
+
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return re.sub(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]", lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def cmd_mark(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
-    session = context.current_session(args.checklist)
+    session = context.existing_session(args.checklist, writer=True)
     key = commands.find_item(session.state, args.item)
     change = commands.set_status(session.state, key, commands.parse_status(args.status), args.reason, args.override)
     note = commands.add_note(session.state, key, args.note) if args.note is not None else None
-    session.record(change)
-    if note:
-        session.record(note)
+    session.record(change, note) if note else session.record(change)  # with its note: all or nothing
     print(f"{key}: {session.state.item(key).status}")
     return 0
 
@@ -118,7 +130,7 @@ def cmd_mark(context: Context, args: Namespace) -> int:
 def cmd_sign(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
-    session = context.current_session(args.checklist)
+    session = context.existing_session(args.checklist, writer=True)
     change = commands.sign(session.state, args.role, args.name, args.signature)
     session.record(change)
     open_items = change.data["open_items"]
@@ -130,7 +142,7 @@ def cmd_sign(context: Context, args: Namespace) -> int:
 def cmd_revoke(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
-    session = context.current_session(args.checklist)
+    session = context.existing_session(args.checklist, writer=True)
     change = commands.revoke(session.state, args.role, args.reason)
     session.record(change)
     print(f"{change.data['role']} sign-off revoked")
@@ -140,7 +152,7 @@ def cmd_revoke(context: Context, args: Namespace) -> int:
 def cmd_timer(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
-    session = context.current_session(args.checklist)
+    session = context.existing_session(args.checklist, writer=True)
     key = commands.find_item(session.state, args.item)
     session.record(commands.timer(session.state, key, args.action))
     print(f"{key}: timer {'started' if args.action == 'start' else 'stopped'}")
@@ -150,17 +162,23 @@ def cmd_timer(context: Context, args: Namespace) -> int:
 def cmd_export(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.report import to_json, to_markdown
 
-    state = context.current_session(args.checklist).state
+    session = context.existing_session(args.checklist)
+    state, integrity = session.state, session.integrity()
     if args.format == "json":
-        text = json.dumps(to_json(state), indent=2, ensure_ascii=False) + "\n"
+        text = json_text(to_json(state, integrity)) + "\n"
     else:
-        text = to_markdown(state)
-    if args.output is None:
+        text = to_markdown(state, integrity)
+    _warn_problems(session)
+    if _is_stdout(args.output):
         sys.stdout.write(text)
     else:
         _write_private_file(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)
     return 0
+
+
+def _is_stdout(output: Path | None) -> bool:
+    return output is None or str(output) == "-"
 
 
 def cmd_validate(context: Context, args: Namespace) -> int:
@@ -196,7 +214,7 @@ def cmd_import_md(context: Context, args: Namespace) -> int:
         f"{len(checklist.phases)} phases, {checklist.item_count} items, {len(checklist.signoffs)} sign-off roles, "
         f"{len(checklist.contacts)} contact roles"
     )
-    if args.output is None:
+    if _is_stdout(args.output):
         sys.stdout.write(text)
     else:
         _write_private_file(args.output, text)
@@ -238,9 +256,10 @@ def cmd_paths(context: Context, args: Namespace) -> int:
 
 def _write_private_file(path: Path, text: str) -> None:
     """Exports and imports are written whole or not at all, 0600: they hold contacts."""
-    from heypeter_tui.core.paths import write_private_file
+    from heypeter_tui.core.paths import describe_os_error, write_private_file
 
     try:
         write_private_file(path, text.encode("utf-8"))
     except OSError as error:
-        raise UserError(f"{path}: cannot write: {error.strerror or error}") from error
+        error.filename = None
+        raise UserError(f"{path}: cannot write: {describe_os_error(error)}") from error

@@ -22,6 +22,8 @@ _COMMON: dict[str, dict[str, object]] = {
     "--state-dir": {"type": Path, "help": "keep runs here instead of the user state dir"},
     "--operator": {"help": "who is acting (default: config.yaml's operator, else the login name)"},
     "--checklist": {"help": "checklist id or path (dashboard: open its latest run)"},
+    "--run": {"help": "the run to act on: its id, a unique prefix of it, or its title "
+              "(default: $HEYPETER_TUI_RUN, else the current run)"},
     "--theme": {"help": "the dashboard's theme this time (the palette's choice is kept)"},
 }
 """Accepted before or after the command; each takes a value."""
@@ -45,7 +47,7 @@ def _new(parser: argparse.ArgumentParser) -> None:
 
 
 def _open(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("run", help="run id, a unique prefix of it, or its title")
+    parser.add_argument("reference", metavar="RUN", help="run id, a unique prefix of it, or its title")
 
 
 def _status(parser: argparse.ArgumentParser) -> None:
@@ -79,7 +81,7 @@ def _timer(parser: argparse.ArgumentParser) -> None:
 
 def _export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("md", "json"), default="md")
-    parser.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    parser.add_argument("-o", "--output", type=Path, help="write to this file ('-': standard output)")
 
 
 def _validate(parser: argparse.ArgumentParser) -> None:
@@ -88,7 +90,7 @@ def _validate(parser: argparse.ArgumentParser) -> None:
 
 def _import_md(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path)
-    parser.add_argument("-o", "--output", type=Path, help="write the YAML here instead of standard output")
+    parser.add_argument("-o", "--output", type=Path, help="write the YAML here ('-': standard output)")
 
 
 COMMANDS: dict[str, tuple[str, Arguments, Callable[..., int]]] = {

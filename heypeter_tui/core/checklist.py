@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from typing import Any
 
 SCHEMA_VERSION = 1
+MAX_ID = 128
+MAX_TEXT = 4000
+"""An item's text, a title or a role: a checklist is read by people, not used as a data store."""
+MAX_DUE_SECONDS = 366 * 86400
+MAX_TIMER_SECONDS = 31 * 86400
 
 
 class GroupKind(StrEnum):
@@ -142,36 +147,94 @@ def _item_to_dict(item: Item) -> dict[str, Any]:
     return data
 
 
-def checklist_from_dict(data: dict[str, Any]) -> Checklist:
-    """The full form `to_dict` wrote (into a run's log) back into a Checklist.
+def checklist_from_dict(data: object) -> Checklist:
+    """The full form `to_dict` wrote (into a run's log) back into a Checklist, checked as strictly as
+    the loader checks a file: any writer may have put anything in a log.
 
-    Raises KeyError, TypeError or ValueError on a damaged record; the store names the line.
+    Raises ValueError naming what is wrong; the fold turns it into "not a readable run".
     """
     from heypeter_tui.core.durations import parse_duration
 
-    def group(raw: dict[str, Any], kind: GroupKind) -> Group:
-        due = raw.get("due")
-        items = tuple(
-            Item(
-                str(entry["id"]),
-                str(entry["text"]),
-                bool(entry.get("optional", False)),
-                entry.get("opens"),
-                entry.get("closes"),
-                parse_duration(entry["timer"]) if entry.get("timer") else None,
-            )
-            for entry in raw["items"]
-        )
-        return Group(
-            str(raw["id"]), str(raw["title"]), kind, items, parse_duration(due) if due else None, bool(raw.get("gated"))
+    def text(raw: object, what: str, limit: int = MAX_TEXT) -> str:
+        if not isinstance(raw, str) or not raw.strip() or len(raw) > limit:
+            raise ValueError(f"{what} must be text of 1 to {limit:,} characters")
+        return raw
+
+    def identifier(raw: object, what: str) -> str:
+        value = text(raw, what, MAX_ID)
+        if not is_identifier(value):
+            raise ValueError(f"{what} {value[:40]!r} is not an id")
+        return value
+
+    def mapping(raw: object, what: str) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            raise ValueError(f"{what} must be a mapping")
+        return raw
+
+    def listing(raw: object, what: str) -> list[Any]:
+        if not isinstance(raw, list):
+            raise ValueError(f"{what} must be a list")
+        return raw
+
+    def seconds(raw: object, what: str, low: int, high: int) -> int:
+        value = parse_duration(text(raw, what, 40))
+        if not low <= value <= high:
+            raise ValueError(f"{what} {raw!r} is out of range")
+        return value
+
+    def item(raw: object) -> Item:
+        entry = mapping(raw, "an item")
+        return Item(
+            identifier(entry.get("id"), "item id"),
+            text(entry.get("text"), "item text"),
+            entry.get("optional", False) is True,
+            identifier(entry["opens"], "opens") if entry.get("opens") is not None else None,
+            identifier(entry["closes"], "closes") if entry.get("closes") is not None else None,
+            seconds(entry["timer"], "timer", 1, MAX_TIMER_SECONDS) if entry.get("timer") is not None else None,
         )
 
+    def group(raw: object, kind: GroupKind) -> Group:
+        entry = mapping(raw, f"a {kind.value}")
+        due = entry.get("due")
+        items = tuple(item(each) for each in listing(entry.get("items"), "items"))
+        if len({each.id for each in items}) != len(items):
+            raise ValueError(f"{kind.value} {entry.get('id')!r} holds an item id twice")
+        return Group(
+            identifier(entry.get("id"), f"{kind.value} id"),
+            text(entry.get("title"), f"{kind.value} title"),
+            kind,
+            items,
+            seconds(due, "due", -MAX_DUE_SECONDS, MAX_DUE_SECONDS) if due is not None else None,
+            entry.get("gated", False) is True,
+        )
+
+    def contact(raw: object) -> ContactRole:
+        entry = mapping(raw, "a contact")
+        fields = {key: entry.get(key) or "" for key in ("name", "phone", "email")}
+        return ContactRole(text(entry.get("role"), "contact role"), **{k: text(v, k) if v else "" for k, v in fields.items()})
+
+    data = mapping(data, "the checklist")
+    sections = tuple(group(raw, GroupKind.SECTION) for raw in listing(data.get("sections"), "sections"))
+    phases = tuple(group(raw, GroupKind.PHASE) for raw in listing(data.get("phases", []), "phases"))
+    if not sections:
+        raise ValueError("a checklist needs at least one section")
+    if len({each.id for each in sections + phases}) != len(sections + phases):
+        raise ValueError("a group id is used twice")
+    product = data.get("product")
     return Checklist(
-        id=str(data["id"]),
-        title=str(data["title"]),
-        product=str(data.get("product", "")),
-        sections=tuple(group(raw, GroupKind.SECTION) for raw in data["sections"]),
-        phases=tuple(group(raw, GroupKind.PHASE) for raw in data.get("phases", ())),
-        signoffs=tuple(str(role) for role in data.get("signoffs", ())),
-        contacts=tuple(ContactRole(**{k: str(v) for k, v in raw.items()}) for raw in data.get("contacts", ())),
+        id=identifier(data.get("id"), "checklist id"),
+        title=text(data.get("title"), "checklist title"),
+        product=text(product, "product") if product else "",
+        sections=sections,
+        phases=phases,
+        signoffs=tuple(text(role, "sign-off role") for role in listing(data.get("signoffs", []), "signoffs")),
+        contacts=tuple(contact(raw) for raw in listing(data.get("contacts", []), "contacts")),
     )
+
+
+
+def is_identifier(value: str) -> bool:
+    """Letters, digits, `.`, `_` and `-`, starting with a letter or digit: safe in a key, a path, a comment."""
+    import re
+
+    return len(value) <= MAX_ID and re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", value) is not None

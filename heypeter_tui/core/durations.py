@@ -8,6 +8,8 @@ _DURATION = (  # compiled on first use
     r"^\s*([+-])?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$"
 )
 _UNIT_SECONDS = (86400, 3600, 60, 1)
+MAX_SECONDS = 100 * 366 * 86400
+"""A century: any longer span is a typo, and bounding it keeps every date sum far from overflow."""
 
 
 def parse_duration(text: str) -> int:
@@ -16,7 +18,13 @@ def parse_duration(text: str) -> int:
     if not match or not any(match.groups()[1:]):
         raise ValueError(f"{text!r} is not a duration; expected a form like -2h, 30m, 1h30m or +15m")
     sign = -1 if match.group(1) == "-" else 1
-    return sign * sum(int(value) * unit for value, unit in zip(match.groups()[1:], _UNIT_SECONDS) if value)
+    digits = [value for value in match.groups()[1:] if value]
+    if any(len(value) > 12 for value in digits):
+        raise ValueError(f"{text[:40]!r} is too long a duration")
+    seconds = sum(int(value) * unit for value, unit in zip(match.groups()[1:], _UNIT_SECONDS) if value)
+    if seconds > MAX_SECONDS:
+        raise ValueError(f"{text[:40]!r} is too long a duration; at most 100 years")
+    return sign * seconds
 
 
 def format_duration(seconds: int, signed: bool = False) -> str:

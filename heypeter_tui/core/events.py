@@ -10,6 +10,8 @@ from datetime import datetime
 from functools import lru_cache
 
 from heypeter_tui.core.clock import parse_iso, to_iso
+from heypeter_tui.core.text import MAX_OPERATOR, check_length, clean_line
+from heypeter_tui.core.validate import check_event
 
 TYPE_CHECKING = False  # typing stays unimported where only commands like `status` run
 if TYPE_CHECKING:
@@ -29,9 +31,6 @@ TIMER_START = "timer.start"
 TIMER_STOP = "timer.stop"
 UNDO = "undo"
 
-_ENVELOPE = ("id", "ts", "actor", "type")
-_ENVELOPE_KEYS = frozenset(_ENVELOPE)
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -43,15 +42,18 @@ class Actor:
 
     @classmethod
     def here(cls, operator: str | None = None) -> Actor:
-        user = login_name()
-        return cls(operator or user, user, os.uname().nodename)
+        """Who acts from this process. The operator (a flag, the config) is cleaned and checked here,
+        where it enters: it is written into every event."""
+        user = clean_line(login_name())[:MAX_OPERATOR] or "unknown"
+        name = check_length(clean_line(operator or "").strip(), MAX_OPERATOR, "the operator's name")
+        return cls(name or user, user, clean_line(os.uname().nodename)[:MAX_OPERATOR])
 
     def to_dict(self) -> dict[str, str]:
         return {"operator": self.operator, "user": self.user, "host": self.host}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Actor:
-        return _actor(str(data.get("operator", "?")), str(data.get("user", "?")), str(data.get("host", "?")))
+        return _actor(str(data.get("operator") or "?"), str(data.get("user") or "?"), str(data.get("host") or "?"))
 
 
 @lru_cache(maxsize=256)
@@ -90,21 +92,22 @@ class Event:
         return {"id": self.id, "ts": self.ts, "actor": self.actor.to_dict(), "type": self.type, **self.data}
 
     def to_line(self) -> bytes:
-        return (json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        """One line of UTF-8 JSON. No NaN or Infinity (which no reader need accept); a lone
+        surrogate, which UTF-8 cannot hold, is written as its JSON escape."""
+        data = self.to_dict()
+        try:
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            return (text + "\n").encode("utf-8")
+        except UnicodeEncodeError:
+            return (json.dumps(data, separators=(",", ":"), allow_nan=False) + "\n").encode("ascii")
 
     @classmethod
     def from_dict(cls, raw: Any) -> Event:
-        """Raises ValueError on anything that is not a well-formed event. Takes `raw` over: its
-        fields but the envelope become the event's data."""
-        if not isinstance(raw, dict):
-            raise ValueError("not a JSON object")
-        if not raw.keys() >= _ENVELOPE_KEYS:
-            raise ValueError(f"missing {', '.join(key for key in _ENVELOPE if key not in raw)}")
-        actor, kind, ts = raw.pop("actor"), raw.pop("type"), str(raw.pop("ts"))
-        if not isinstance(actor, dict) or not isinstance(kind, str):
-            raise ValueError("malformed actor or type")
-        parse_iso(ts)
-        return cls(str(raw.pop("id")), ts, Actor.from_dict(actor), kind, raw)
+        """Raises ValueError (InvalidEvent) on anything that is not a valid event of its type (see
+        core/validate.py). Takes `raw` over: its fields but the envelope become the event's data."""
+        check_event(raw)
+        actor, kind, ts = raw.pop("actor"), raw.pop("type"), raw.pop("ts")
+        return cls(raw.pop("id"), ts, Actor.from_dict(actor), kind, raw)
 
 
 def new_event(event_type: str, actor: Actor, now: datetime, **data: Any) -> Event:

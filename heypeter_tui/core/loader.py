@@ -14,6 +14,9 @@ from pathlib import Path
 import yaml
 
 from heypeter_tui.core.checklist import (
+    MAX_DUE_SECONDS,
+    MAX_TEXT,
+    MAX_TIMER_SECONDS,
     SCHEMA_VERSION,
     Checklist,
     ContactRole,
@@ -52,10 +55,36 @@ class Validation:
 
 
 def load_checklist(path: Path) -> Checklist:
-    validation = validate_file(path)
+    return load_checklist_source(path)[0]
+
+
+def load_checklist_source(path: Path) -> tuple[Checklist, bytes]:
+    """The checklist in `path` and the very bytes it was read from (a run records their digest)."""
+    try:
+        data = read_checklist_bytes(path)
+    except ChecklistError:
+        raise
+    validation = validate_bytes(data, str(path))
     if validation.errors or validation.checklist is None:
         raise ChecklistError(list(validation.errors))
-    return validation.checklist
+    return validation.checklist, data
+
+
+def read_checklist_bytes(path: Path) -> bytes:
+    """A checklist file's bytes: a regular file of at most 5 MB (a FIFO or /dev/zero is refused, and
+    the limit is found by reading, not by stat). Raises ChecklistError naming the file."""
+    from heypeter_tui.core.paths import ReadRefused, describe_os_error, read_limited
+
+    source = str(path)
+    try:
+        return read_limited(path, MAX_FILE_BYTES)
+    except ReadRefused as error:
+        raise ChecklistError([_problem(source, f"{error} (a checklist is a file of at most 5 MB)")]) from error
+    except FileNotFoundError as error:
+        raise ChecklistError([_problem(source, "no such file")]) from error
+    except OSError as error:
+        error.filename = None
+        raise ChecklistError([_problem(source, f"cannot read: {describe_os_error(error)}")]) from error
 
 
 def read_checklist_text(path: Path) -> str:
@@ -63,19 +92,7 @@ def read_checklist_text(path: Path) -> str:
 
     Raises ChecklistError naming the file (and line) otherwise.
     """
-    source = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ChecklistError([_problem(source, f"file is {size:,} bytes; a checklist may be at most {MAX_FILE_BYTES:,}")])
-        data = path.read_bytes()
-    except IsADirectoryError as error:
-        raise ChecklistError([_problem(source, "is a directory, not a checklist file")]) from error
-    except FileNotFoundError as error:
-        raise ChecklistError([_problem(source, "no such file")]) from error
-    except OSError as error:
-        raise ChecklistError([_problem(source, f"cannot read: {error.strerror or error}")]) from error
-    return decode_checklist(data, source)
+    return decode_checklist(read_checklist_bytes(path), str(path))
 
 
 def decode_checklist(data: bytes, source: str) -> str:
@@ -146,6 +163,10 @@ def _failed(source: str, message: str, line: int = 0, column: int = 1) -> Valida
 class ChecklistReader(NodeReader):
     """Schema 1: the top level, groups, items, sign-off roles and contact roles."""
 
+    def __init__(self, source: str) -> None:
+        super().__init__(source)
+        self.max_text = MAX_TEXT
+
     def checklist(self, root: yaml.Node) -> Checklist | None:
         top = self.mapping(
             root,
@@ -211,7 +232,11 @@ class ChecklistReader(NodeReader):
             return None
         title = self.text(fields["title"], f"{what}: title") if "title" in fields else None
         explicit = self.identifier(fields["id"], f"{what}: id") if "id" in fields else None
-        due = self.duration(fields["due"], f"{what}: due", "-2h or 30m") if "due" in fields else None
+        due = (
+            self.duration(fields["due"], f"{what}: due", "-2h or 30m", -MAX_DUE_SECONDS, MAX_DUE_SECONDS)
+            if "due" in fields
+            else None
+        )
         items = self.items(fields["items"], what) if "items" in fields else ()
         gated = self.boolean(fields["gated"], f"{what}: gated") if "gated" in fields else False
         if title is None:
@@ -252,9 +277,11 @@ class ChecklistReader(NodeReader):
         optional = self.boolean(fields["optional"], f"{what}: optional") if "optional" in fields else False
         opens = self.identifier(fields["opens"], f"{what}: opens") if "opens" in fields else None
         closes = self.identifier(fields["closes"], f"{what}: closes") if "closes" in fields else None
-        timer = self.duration(fields["timer"], f"{what}: timer", "30m or 1h") if "timer" in fields else None
-        if timer is not None and timer <= 0:
-            self.error(fields["timer"], f"{what}: timer must be longer than zero")
+        timer = (
+            self.duration(fields["timer"], f"{what}: timer", "30m or 1h", 1, MAX_TIMER_SECONDS)
+            if "timer" in fields
+            else None
+        )
         if text is None:
             return None
         item = Item(explicit or slugify(text), text, bool(optional), opens, closes, timer)

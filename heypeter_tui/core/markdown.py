@@ -37,7 +37,8 @@ _SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)\s*$")
 _BOLD_INTRO = re.compile(r"^\s*(\*\*|__)(?P<title>.+?)\1\s*(?P<rest>\([^)]*\))?\s*:?\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(?P<text>.*)$")
-_ATTRIBUTES = re.compile(r"\s*<!--\s*(?P<body>.*?)\s*-->\s*")
+_ATTRIBUTES = re.compile(r"\s*(?<!\\)<!--\s*(?P<body>.*?)\s*-->\s*")  # `\<!--` is text, not a comment
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PRODUCT = re.compile(r"^\s*(?:[-*+]\s+)?\*\*Product:?\*\*:?\s*(?P<product>.+?)\s*$", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
 _OFFSET = re.compile(
@@ -304,7 +305,13 @@ def _split_attributes(text: str) -> tuple[str, dict[str, str]]:
                 attributes[key.strip().lower()] = value.strip()
         return " "
 
-    return _ATTRIBUTES.sub(take, text).strip(), attributes
+    return unescape(_ATTRIBUTES.sub(take, text).strip()), attributes
+
+
+def unescape(text: str) -> str:
+    """CommonMark's backslash escapes read as the characters they stand for: `\\*` is `*`. The
+    record escapes what people typed (core/report.py), so it imports back word for word."""
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
 def _duration_or_none(text: str) -> int | None:
@@ -333,7 +340,8 @@ def repair(text: str) -> str:
 
 
 def _cells(line: str) -> list[str]:
-    return [repair(cell.strip().strip("*_ ").strip()) for cell in line.strip().strip("|").split("|")]
+    cells = re.split(r"(?<!\\)\|", line.strip().strip("|"))  # `\|` is a pipe inside a cell
+    return [unescape(repair(cell.strip().strip("*_ ").strip())) for cell in cells]
 
 
 def _read_table_row(

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import yaml
 
-from heypeter_tui.core.durations import parse_duration
+from heypeter_tui.core.durations import format_duration, parse_duration
 
 MAX_NODES = 500_000
 MAX_ERRORS = 20
+MAX_CHARACTERS = 16 * 1024 * 1024
+"""Text read from one file, aliases expanded: a 5 MB file cannot stand for gigabytes."""
 
 YAML_TAG = "tag:yaml.org,2002:"
 PLAIN_TAGS = {YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
@@ -46,6 +48,9 @@ class NodeReader:
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.visited = 0
+        self.characters = 0
+        self.max_text: int | None = None
+        """The longest text a value may hold (None: no limit of its own)."""
         self.derived_ids: list[yaml.Node] = []
 
     # -- reporting ---------------------------------------------------------------------------
@@ -119,11 +124,18 @@ class NodeReader:
         if not value:
             self.error(node, f"{what} is empty")
             return None
+        self.characters += len(value)
+        if self.characters > MAX_CHARACTERS:
+            self.error(node, f"more than {MAX_CHARACTERS:,} characters of text (aliases expanding?); refused")
+            raise TooManyProblems
+        if self.max_text is not None and len(value) > self.max_text:
+            self.error(node, f"{what} is {len(value):,} characters; at most {self.max_text:,} are allowed")
+            return None
         return value
 
     def identifier(self, node: yaml.Node, what: str) -> str | None:
         value = self.text(node, what)
-        if value is not None and not _ID.match(value):
+        if value is not None and (len(value) > 128 or not _ID.match(value)):
             self.error(node, f"{what} {value!r} may hold only letters, digits, '-', '_' and '.'")
             return None
         return value
@@ -134,15 +146,19 @@ class NodeReader:
         self.error(node, f"{what} must be true or false, not {describe(node)}")
         return None
 
-    def duration(self, node: yaml.Node, what: str, example: str) -> int | None:
+    def duration(self, node: yaml.Node, what: str, example: str, low: int, high: int) -> int | None:
         value = self.text(node, what)
         if value is None:
             return None
         try:
-            return parse_duration(value)
+            seconds = parse_duration(value)
         except ValueError:
-            self.error(node, f"{what} {value!r} is not a duration; expected a form like {example}")
+            self.error(node, f"{what} {value[:40]!r} is not a duration; expected a form like {example}")
             return None
+        if not low <= seconds <= high:
+            self.error(node, f"{what} {value!r} is out of range: from {format_duration(low)} to {format_duration(high)}")
+            return None
+        return seconds
 
 
 
@@ -153,4 +169,4 @@ def describe(node: yaml.Node) -> str:
         return "a list"
     if node.tag == YAML_TAG + "null":
         return "nothing"
-    return f"{node.value!r}"
+    return f"{node.value[:60]!r}"

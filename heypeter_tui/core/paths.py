@@ -1,13 +1,27 @@
-"""Where files live: platformdirs locations (XDG on Linux), created private (0700)."""
+"""Where files live, and the one way files are written and read.
+
+- `write_private_file` is the only writer of whole files (exports, imports, config, the current-run
+  pointer, torn-line side files): an exclusive, no-follow temporary file beside the target, 0600,
+  fsync, rename, fsync the folder. A FIFO, a device or `/dev/stdout` is written into, never replaced;
+  a read-only target, a symbolic link to a regular file and a directory are refused.
+- `read_limited` is the only reader of files people hand us (checklists, config, themes): regular
+  files only (a FIFO would hang, `/dev/zero` never ends), and never more than the limit, by reading.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
 
+from heypeter_tui.core.errors import UserError
+
 APP_NAME = "heypeter-tui"
+FILE_MODE = 0o600
+DIR_MODE = 0o700
 
 
 def config_dir() -> Path:
@@ -23,34 +37,166 @@ def default_state_dir() -> Path:
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and missing parents) readable by its owner alone.
 
-    Contacts hold names and phone numbers, so a directory that exists with wider rights is
-    narrowed too.
+    Contacts hold names and phone numbers, so a directory of ours that exists with wider rights is
+    narrowed too. Raises UserError where `path` is not a directory.
     """
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, 0o700)
+    try:
+        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as error:
+        raise UserError(f"{path}: not a directory") from error
+    info = path.stat()
+    if not stat.S_ISDIR(info.st_mode):
+        raise UserError(f"{path}: not a directory")
+    if info.st_mode & 0o077 and info.st_uid == os.geteuid():
+        os.chmod(path, DIR_MODE)
     return path
 
 
-def write_private_file(path: Path, data: bytes) -> None:
-    """Replace `path` whole or not at all: a temporary file beside it, fsync, rename; 0600.
+def describe_os_error(error: OSError) -> str:
+    """An OSError as a person can act on it: `disk full`, `read-only file system`…"""
+    known = {
+        errno.ENOSPC: "disk full: free some space and try again",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EROFS: "read-only file system",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+        errno.ENOENT: "no such file or directory",
+        errno.ENOTDIR: "a part of the path is not a directory",
+        errno.EISDIR: "is a directory",
+        errno.ELOOP: "is a symbolic link (refused)",
+        errno.ENXIO: "no process is reading it (or it is a socket)",
+        errno.EIO: "input/output error",
+    }
+    message = known.get(error.errno or 0) or error.strerror or str(error)
+    where = error.filename
+    return f"{where}: {message}" if where else message
 
-    A missing parent is created private (0700); an existing one is left as its owner set it.
-    Raises OSError, with the temporary file removed.
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Put `data` at `path` whole or not at all, 0600; or stream it into a FIFO or device there.
+
+    Raises UserError for a target that must not be replaced, OSError (temporary file removed)
+    where the system refuses.
     """
-    if not path.parent.exists():
-        ensure_private_dir(path.parent)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            target = os.stat(path)
+        except FileNotFoundError:
+            raise UserError(f"{path}: a symbolic link to nothing; refused") from None
+        if stat.S_ISREG(target.st_mode):
+            raise UserError(
+                f"{path}: a symbolic link to {os.path.realpath(path)}; refused (a planted link must not redirect "
+                "the record): give the file's own path"
+            )
+        info = target
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise UserError(f"{path}: is a directory")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        _write_into(path, data)  # a FIFO, a terminal, /dev/null: written to, never replaced
+        return
+    if info is not None and (not info.st_mode & 0o222 or not os.access(path, os.W_OK)):
+        raise UserError(f"{path}: read-only; not replaced (make it writable or choose another file)")
+    parent = path.parent
+    if not parent.exists():
+        ensure_private_dir(parent)
+    fd, temporary = _exclusive_temporary(path)
+    try:
+        try:
+            os.fchmod(fd, FILE_MODE)
+            write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+        os.rename(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
         raise
+    fsync_dir(parent)
+
+
+def _exclusive_temporary(path: Path) -> tuple[int, Path]:
+    """A new file beside `path`, created by us alone: a random name, O_EXCL, never through a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(100):
+        temporary = path.with_name(f".{path.name[:100]}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(temporary, flags, FILE_MODE), temporary
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, "could not create a temporary file", str(path.parent))
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):  # replaced by a regular file since we looked
+            raise UserError(f"{path}: changed while being written; refused")
+        write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """All of `data`, however many writes it takes; a write that makes no progress is a full disk."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, "short write: is the disk full?")
+        view = view[written:]
+
+
+def fsync_dir(path: Path) -> None:
+    """A rename or a new file survives a crash only once its folder is synced too."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.EROFS):  # some file systems cannot sync a folder
+            raise
+    finally:
+        os.close(fd)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+class ReadRefused(Exception):
+    """A file we will not read: not a regular file, or larger than its limit. `str()` says which."""
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    Raises ReadRefused (a FIFO, a device, too large: found by reading, not by stat, which a
+    growing file or /proc would fool) or OSError.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)  # a FIFO opens, not hangs
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ReadRefused("is a directory")
+        if not stat.S_ISREG(mode):
+            raise ReadRefused("not a regular file (a FIFO, device or socket); refused")
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise ReadRefused(f"larger than {limit:,} bytes; refused")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

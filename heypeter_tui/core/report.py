@@ -6,6 +6,7 @@ the checklist it came from and imports back into one.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from heypeter_tui.core.checklist import Group
@@ -15,6 +16,7 @@ from heypeter_tui.core.events import Actor, Event
 from heypeter_tui.core.rules import gate, group_progress, is_stale, overall_progress
 from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
 from heypeter_tui.core.schedule import due_at, timer_remaining, windows
+from heypeter_tui.core.session import Integrity
 from heypeter_tui.core.text import clean, clean_line
 
 FORMAT = "heypeter-tui.run/1"
@@ -27,7 +29,7 @@ def participants(state: RunState) -> list[Actor]:
     return list(seen)
 
 
-def to_json(state: RunState) -> dict[str, Any]:
+def to_json(state: RunState, integrity: Integrity | None = None) -> dict[str, Any]:
     verdict = gate(state)
     progress = overall_progress(state)
     checklist = state.checklist
@@ -59,8 +61,38 @@ def to_json(state: RunState) -> dict[str, Any]:
         "gate": {"go": verdict.go, "verdict": verdict.verdict, "reasons": list(verdict.reasons)},
         "timers": [_timer_json(state, timer) for timer in state.timers.values()],
         "windows": [_window_json(state, window) for window in windows(state)],
+        "integrity": _integrity_json(state, integrity),
         "events": [event.to_dict() for event in state.events],
     }
+
+
+def _integrity_json(state: RunState, integrity: Integrity | None) -> dict[str, Any]:
+    integrity = integrity or Integrity(len(state.events))
+    return {
+        "whole": integrity.whole,
+        "events": integrity.events,
+        "skipped_lines": list(integrity.skipped_lines),
+        "set_aside_lines": list(integrity.set_aside_lines),
+        "unapplied_events": integrity.unapplied,
+    }
+
+
+def integrity_line(integrity: Integrity) -> str:
+    """`83 events read; 2 lines skipped (12, 40); 1 line set aside (58)`: how whole the log was."""
+    parts = [_count(integrity.events, "event") + " read"]
+    for lines, what in ((integrity.skipped_lines, "skipped"), (integrity.set_aside_lines, "set aside")):
+        if lines:
+            shown = ", ".join(map(str, lines[:20])) + (", …" if len(lines) > 20 else "")
+            parts.append(f"{_count(len(lines), 'line')} {what} ({shown})")
+    if integrity.unapplied:
+        parts.append(f"{_count(integrity.unapplied, 'event')} not applied")
+    if integrity.whole:
+        parts.append("every line of the log is part of this record")
+    return "; ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _timer_json(state: RunState, timer) -> dict[str, Any]:
@@ -133,7 +165,9 @@ def _signoff_json(state: RunState, role: str) -> dict[str, Any]:
 # -- Markdown ---------------------------------------------------------------------------------------
 
 
-def to_markdown(state: RunState) -> str:
+def to_markdown(state: RunState, integrity: Integrity | None = None) -> str:
+    """The record for people. Every text from a checklist, a log or a person is escaped (`_line`):
+    none can start a line, a task, a heading or a table cell, open a link or hide as HTML."""
     checklist = state.checklist
     verdict = gate(state)
     progress = overall_progress(state)
@@ -148,6 +182,7 @@ def to_markdown(state: RunState) -> str:
         ("Participants", ", ".join(_who(actor) for actor in participants(state))),
         ("Progress", f"{progress} complete, {progress.blocked} blocked"),
         ("Verdict", verdict.verdict),
+        ("Integrity", integrity_line(integrity or Integrity(len(state.events)))),
     ]
     lines += [f"- **{name}:** {_line(value)}" for name, value in facts if value]
     if not verdict.go:
@@ -193,12 +228,13 @@ def _group_markdown(state: RunState, group: Group) -> list[str]:
         lines.append(f"- {SYMBOLS[current.status]} {_line(item.text)} <!-- {_item_attributes(item)} -->")
         if current.status != "pending" and current.actor and current.at:
             reason = f": {_line(current.reason)}" if current.reason else ""
-            lines.append(f"  - {LABELS[current.status]}{reason}, by {_who(current.actor)}, {_when(current.at)}")
+            lines.append(f"  - {LABELS[current.status]}{reason}, by {_line(_who(current.actor))}, {_when(current.at)}")
         if current.override:
             lines.append(f"  - override while NO-GO: {_line(current.override)}")
         for note in current.notes:
-            text = clean(note.text).replace("\n", "\n    ")
-            lines.append(f"  - Note by {_who(note.actor)}, {_when(note.at)}: {text}")
+            first, *rest = clean(note.text).split("\n")
+            lines.append(f"  - Note by {_line(_who(note.actor))}, {_when(note.at)}: {_line(first)}")
+            lines += [f"    {_block_line(line)}" for line in rest]
     lines.append("")
     return lines
 
@@ -287,8 +323,27 @@ def _when(ts: str) -> str:
 
 
 def _line(text: object) -> str:
-    return clean_line(str(text))
+    """User text inside a line of Markdown: one line, every character that would be markup escaped."""
+    return escape_markdown(clean_line(str(text)))
+
+
+def _block_line(text: str) -> str:
+    """A further line of a note: also nothing that would open a block (a list, heading, quote, rule)."""
+    text = _line(text.strip())
+    if re.match(r"[-+#=]|\d{1,9}[.)]", text):
+        at = re.match(r"\d*", text).end()  # type: ignore[union-attr]
+        text = f"{text[:at]}\\{text[at:]}"
+    return text
+
+
+_MARKDOWN_SPECIAL = r"([\\`*_\[\]<>|~])|&(?=#?\w+;)"
+
+
+def escape_markdown(text: str) -> str:
+    """CommonMark's backslash escape on each character that means something inline (and `&` before an
+    entity): the text renders as typed, and the importer (core/markdown.py) reads it back the same."""
+    return re.sub(_MARKDOWN_SPECIAL, lambda m: "\\" + m[0], text)
 
 
 def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(_line(cell).replace("|", "\\|") for cell in cells) + " |"
+    return "| " + " | ".join(_line(cell) for cell in cells) + " |"

@@ -128,20 +128,22 @@ _PENDING_ITEM = ItemState()
 # -- the fold --------------------------------------------------------------------------------------
 
 
-def fold(events: Iterable[Event]) -> RunState:
-    """The state of a run from its whole log. The first event must be `run.created`."""
+def fold(events: Iterable[Event], problems: list[str] | None = None) -> RunState:
+    """The state of a run from its whole log. The first event must be `run.created`.
+
+    An event the fold cannot apply is skipped and said in `problems`: no one event stops a load."""
     iterator = iter(events)
     created = next(iterator, None)
     if created is None or created.type != ev.RUN_CREATED:
         raise RunLogError("the log does not start with run.created")
     try:
         checklist = checklist_from_dict(created.get("template"))
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise RunLogError(f"run.created carries no readable checklist ({error})") from error
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
+        raise RunLogError(f"run.created carries no readable checklist ({str(error)[:200]})") from error
     contacts = {role.role: _contact_from_role(role) for role in checklist.contacts}
     for raw in created.get("contacts") or ():
         if isinstance(raw, dict) and raw.get("role"):
-            contacts[str(raw["role"])] = Contact(**{k: str(raw.get(k, "")) for k in ("role", "name", "phone", "email")})
+            contacts[str(raw["role"])] = Contact(**{k: str(raw.get(k) or "") for k in ("role", "name", "phone", "email")})
     state = RunState(
         run_id=str(created.get("run", "")),
         title=str(created.get("title", "")),
@@ -151,14 +153,18 @@ def fold(events: Iterable[Event]) -> RunState:
         contacts=contacts,
         events=(created,),
     )
-    return advance(state, iterator)
+    return advance(state, iterator, problems)
 
 
-def advance(state: RunState, new_events: Iterable[Event]) -> RunState:
+def advance(state: RunState, new_events: Iterable[Event], problems: list[str] | None = None) -> RunState:
     """`state` with more events folded in: what tailing the log does."""
     folder = _Folder(state)
     for event in new_events:
-        folder.apply(event)
+        try:
+            folder.apply(event)
+        except Exception as error:  # the validator should have caught it; a run still loads
+            if problems is not None:
+                problems.append(f"event {event.id[:40]} ({event.type[:40]}) could not be applied ({error!r:.120}); skipped")
     return folder.result()
 
 

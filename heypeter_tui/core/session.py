@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.clock import Clock, system_clock
@@ -10,7 +10,8 @@ from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor, Event, new_event
 from heypeter_tui.core.run import RunLogError, RunState, advance, fold
 from heypeter_tui.core.store import RunStore
-from heypeter_tui.core.text import clean_line
+from heypeter_tui.core.paths import describe_os_error
+from heypeter_tui.core.text import MAX_OPERATOR, check_length, clean_line
 
 TYPE_CHECKING = False  # the command builders load only where a change is made
 if TYPE_CHECKING:
@@ -22,29 +23,44 @@ class RunSession:
         self.store = store
         self.actor = actor
         self.clock = clock
-        try:
-            self.state: RunState = fold(store.load())
-        except RunLogError as error:
-            raise UserError(f"{store.path}: not a readable run: {error}") from error
-        except OSError as error:
-            raise UserError(f"{store.path}: cannot read: {error.strerror or error}") from error
+        self.fold_problems: list[str] = []
+        self.state: RunState = self._load()
         self.own_changes: list[str] = []
         """Ids of the changes made through this session, oldest first: what undo walks back."""
 
+    def _load(self) -> RunState:
+        self.fold_problems = []
+        try:
+            return fold(self.store.load(), self.fold_problems)
+        except RunLogError as error:
+            raise UserError(f"{self.store.path}: not a readable run: {error}") from error
+        except OSError as error:
+            raise UserError(f"{self.store.path}: cannot read: {describe_os_error(error)}") from error
+
     @property
     def problems(self) -> list[str]:
-        return self.store.problems
+        """Every line of the log that did not become part of the run, naming file and line."""
+        return [str(problem) for problem in self.store.problems] + [
+            f"{self.store.path}: {problem}" for problem in self.fold_problems
+        ]
 
-    def record(self, change: Change) -> Event:
-        """Append durably, then fold in everything new in the log, ours included."""
+    def integrity(self) -> Integrity:
+        """What the record says of how whole the log was: events read, lines skipped or set aside."""
+        skipped = tuple(p.line for p in self.store.problems if not p.set_aside)
+        set_aside = tuple(p.line for p in self.store.problems if p.set_aside)
+        return Integrity(len(self.state.events), skipped, set_aside, len(self.fold_problems))
+
+    def record(self, *changes: Change) -> Event:
+        """Append durably (several changes all or none), then fold in everything new in the log,
+        ours included. Returns the last event written."""
         if self.state.read_only:
             raise UserError(self.state.read_only)
-        event = new_event(change.type, self.actor, self.clock(), **change.data)
-        self.store.append(event)
-        if event.type != ev.UNDO:
-            self.own_changes.append(event.id)
+        now = self.clock()
+        events = [new_event(change.type, self.actor, now, **change.data) for change in changes]
+        self.store.append(*events)
+        self.own_changes += [event.id for event in events if event.type != ev.UNDO]
         self.refresh()
-        return event
+        return events[-1]
 
     def undo_change(self) -> Change:
         """An `undo` of the latest change made here that is not undone yet (by anyone)."""
@@ -57,14 +73,35 @@ class RunSession:
 
     def set_operator(self, name: str) -> None:
         """Who is at the keyboard now; every event from here on records it."""
-        name = clean_line(name).strip()
+        name = check_length(clean_line(name).strip(), MAX_OPERATOR, "the operator's name")
         if not name:
             raise UserError("the operator needs a name")
         self.actor = replace(self.actor, operator=name)
 
     def refresh(self) -> list[Event]:
-        """Fold in what others appended since the last read; returns those events."""
+        """Fold in what others appended since the last read; returns those events. Where the log
+        shrank or was replaced (`store.restarted`), the run is folded again from its first event."""
         new = self.store.read_new()
-        if new:
-            self.state = advance(self.state, new)
+        if self.store.restarted:
+            self.fold_problems = []
+            try:
+                self.state = fold(new, self.fold_problems)
+            except RunLogError as error:
+                raise UserError(f"{self.store.path}: replaced by something that is not a readable run: {error}") from error
+        elif new:
+            self.state = advance(self.state, new, self.fold_problems)
         return new
+
+
+@dataclass(frozen=True)
+class Integrity:
+    """How whole a run's log was when read: the record states it."""
+
+    events: int
+    skipped_lines: tuple[int, ...] = ()
+    set_aside_lines: tuple[int, ...] = ()
+    unapplied: int = 0
+
+    @property
+    def whole(self) -> bool:
+        return not (self.skipped_lines or self.set_aside_lines or self.unapplied)

@@ -1,69 +1,160 @@
 """A run's append-only event log: durable, recoverable, shared, private.
 
-- One event is one `write()` of one line to a file opened O_APPEND, under an exclusive `flock`,
-  then `fsync`; the caller shows a change only after `append` returns.
-- A torn last line (a writer killed mid-write) is set aside in a side file and never glued to
-  the next event: the next append starts with a newline. A line that does not parse is reported
-  by file and line and skipped. The log itself is never rewritten.
+- A change is one `write()` of its line(s) to the log opened O_APPEND, under an exclusive `flock`,
+  then `fsync`; the caller shows it only after `append` returns. A change of several events (a mark
+  with its note) is one write: if the disk fills halfway, the bytes this call wrote are cut off
+  again under the lock (no reader can have seen them), so the log holds all of it or none.
+- The log is opened without following links and refused unless it is a regular file of this user
+  that nobody else may write: a planted link or a log others can write is never used.
 - Readers take a shared lock, so they never see half a line from a live writer; `read_new` tails
-  the file from where the last read stopped.
+  the file from where the last read stopped, and starts again from the top when the file shrank,
+  was replaced, or no longer holds the bytes it last ended on (a backup restored over it).
+- Every line is checked (core/validate.py); one that is not a valid event is skipped and reported
+  by file and line. A torn last line (a writer killed mid-write) is set aside by a writer in a side
+  file named by the line's byte offset, and never glued to the next event: the next append starts
+  with a newline. Readers never write; the log itself is never rewritten.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 
+from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Event
+from heypeter_tui.core.paths import FILE_MODE, describe_os_error, fsync_dir, write_all, write_private_file
+from heypeter_tui.core.validate import MAX_FIRST_LINE_BYTES, MAX_LINE_BYTES
 
-FILE_MODE = 0o600
+_TAIL = 64
+"""Bytes remembered from the end of what was read, to notice a log rewritten in place."""
+
+
+class LogRefused(UserError):
+    """A log that must not be used: a link, not a regular file, not ours, writable by others."""
+
+
+@dataclass(frozen=True)
+class LogProblem:
+    """A line of a log that did not become an event: skipped, or set aside (torn)."""
+
+    path: Path
+    line: int
+    message: str
+    set_aside: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
 
 
 class RunStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, writer: bool = False) -> None:
         self.path = path
-        self.problems: list[str] = []
+        self.writer = writer
+        """Only a writer sets torn lines aside: reading never writes."""
+        self.problems: list[LogProblem] = []
         """Lines skipped or set aside so far, each naming file and line."""
+        self.events_read = 0
+        self.restarted = False
+        """The last `read_new` found the log shrunk or replaced and read it again from the top."""
         self._offset = 0
         self._line = 0
+        self._identity: tuple[int, int] | None = None
+        self._tail = b""
 
     @classmethod
     def create(cls, path: Path, first: Event) -> RunStore:
-        """A new log holding `first`; fails if the file already exists."""
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, FILE_MODE)
+        """A new log holding `first`; fails if anything already exists at `path`."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
         try:
-            _write_all(fd, first.to_line())
+            write_all(fd, first.to_line())
             os.fsync(fd)
-        finally:
+        except OSError:
             os.close(fd)
-        _fsync_dir(path.parent)
-        return cls(path)
+            os.unlink(path)  # a log without its first event is no run
+            raise
+        os.close(fd)
+        fsync_dir(path.parent)
+        return cls(path, writer=True)
 
-    def append(self, event: Event) -> None:
-        """Durably add one event. Returns only once it is on disk."""
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
+    # -- opening -------------------------------------------------------------------------------
+
+    def _open(self, flags: int) -> int:
+        try:
+            fd = os.open(self.path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise LogRefused(f"{self.path}: the run's log is a symbolic link; refused") from error
+            if error.errno == errno.ENOENT:
+                raise LogRefused(f"{self.path}: the run's log is missing") from error
+            raise
+        try:
+            check_log(self.path, os.fstat(fd))
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def append(self, *events: Event) -> None:
+        """Durably add `events`, all or none. Returns only once they are on disk."""
+        data = b"".join(event.to_line() for event in events)
+        fd = self._open(os.O_RDWR | os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            line = event.to_line()
             size = os.fstat(fd).st_size
             if size and os.pread(fd, 1, size - 1) != b"\n":
-                line = b"\n" + line  # a torn line before us stays a line of its own
-            _write_all(fd, line)
-            os.fsync(fd)
+                data = b"\n" + data  # a torn line before us stays a line of its own
+            try:
+                write_all(fd, data)
+                os.fsync(fd)
+            except OSError:
+                os.ftruncate(fd, size)  # ours alone, unseen (readers wait for our lock): none of it
+                os.fsync(fd)
+                raise
         finally:
             os.close(fd)
+
+    # -- reading -------------------------------------------------------------------------------
 
     def load(self) -> list[Event]:
         """Every event from the start."""
-        self._offset = self._line = 0
-        self.problems = []
+        self._reset()
         return self.read_new()
 
+    def _reset(self) -> None:
+        self._offset = self._line = self.events_read = 0
+        self._identity, self._tail = None, b""
+        self.problems = []
+
     def read_new(self) -> list[Event]:
-        """Events appended since the last read (by anyone), in log order."""
-        chunk = self._read_from_offset()
+        """Events appended since the last read (by anyone), in log order; all of them again, with
+        `restarted` set, where the log was truncated or replaced since."""
+        self.restarted = False
+        fd = self._open(os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            info = os.fstat(fd)
+            if self._identity is not None and self._changed_underneath(fd, info):
+                self._reset()
+                self.restarted = True
+            self._identity = (info.st_dev, info.st_ino)
+            chunk = os.pread(fd, max(info.st_size - self._offset, 0), self._offset) if info.st_size > self._offset else b""
+        finally:
+            os.close(fd)
+        return self._parse(chunk)
+
+    def _changed_underneath(self, fd: int, info: os.stat_result) -> bool:
+        if (info.st_dev, info.st_ino) != self._identity or info.st_size < self._offset:
+            return True
+        return bool(self._tail) and os.pread(fd, len(self._tail), self._offset - len(self._tail)) != self._tail
+
+    def _parse(self, chunk: bytes) -> list[Event]:
         events: list[Event] = []
         consumed = 0
         for raw in chunk.split(b"\n")[:-1]:
@@ -71,48 +162,67 @@ class RunStore:
             self._line += 1
             if not raw.strip():
                 continue
-            try:
-                events.append(Event.from_dict(json.loads(raw.decode("utf-8"))))  # str: no encoding sniffing
-            except (ValueError, UnicodeDecodeError) as error:
-                self.problems.append(f"{self.path}:{self._line}: not a valid event ({error}); skipped")
+            event = self._event(raw)
+            if event is not None:
+                events.append(event)
         torn = chunk[consumed:]
         if torn:
-            # Read under a shared lock, so no writer is mid-line: these bytes are a torn write.
-            self._set_aside(torn, self._line + 1)
+            # Read under a shared lock, so no writer of ours is mid-line: these bytes are a torn write.
+            self._torn(torn, self._offset + consumed, self._line + 1)
             consumed += len(torn)
+            self._line += 1
         self._offset += consumed
+        if consumed:
+            self._tail = chunk[max(consumed - _TAIL, 0) : consumed]
+        self.events_read += len(events)
         return events
 
-    def _read_from_offset(self) -> bytes:
-        with open(self.path, "rb") as file:
-            fcntl.flock(file.fileno(), fcntl.LOCK_SH)
-            file.seek(self._offset)
-            return file.read()
-
-    def _set_aside(self, torn: bytes, line: int) -> None:
-        side = self.path.with_name(f"{self.path.name}.torn-{self._offset + len(torn)}")
+    def _event(self, raw: bytes) -> Event | None:
+        limit = MAX_FIRST_LINE_BYTES if self._line == 1 else MAX_LINE_BYTES
+        if len(raw) > limit:
+            self._problem(f"a line of {len(raw):,} bytes (at most {limit:,}); skipped")
+            return None
         try:
-            fd = os.open(side, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-        except FileExistsError:
-            pass
-        else:
-            try:
-                _write_all(fd, torn)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        self.problems.append(f"{self.path}:{line}: incomplete last line (a write was cut off); set aside in {side.name}")
+            return Event.from_dict(json.loads(raw.decode("utf-8"), parse_constant=_no_constants))
+        except UnicodeDecodeError:
+            self._problem("not UTF-8; skipped")
+        except RecursionError:
+            self._problem("not a valid event (nested too deeply); skipped")
+        except ValueError as error:
+            self._problem(f"not a valid event ({str(error)[:200]}); skipped")
+        return None
+
+    def _problem(self, message: str, line: int | None = None, set_aside: bool = False) -> None:
+        self.problems.append(LogProblem(self.path, line or self._line, message, set_aside))
+
+    def _torn(self, torn: bytes, offset: int, line: int) -> None:
+        message = f"incomplete last line at byte {offset} (a write was cut off)"
+        if not self.writer:
+            self._problem(f"{message}; skipped (only a writer sets it aside)", line)
+            return
+        side = self.path.with_name(f"{self.path.name}.torn-{offset}")
+        try:
+            if not os.path.lexists(side):
+                write_private_file(side, torn)
+        except (OSError, UserError) as error:
+            detail = describe_os_error(error) if isinstance(error, OSError) else str(error)
+            self._problem(f"{message}; skipped, and could not be set aside ({detail})", line)
+            return
+        self._problem(f"{message}; set aside in {side.name}", line, set_aside=True)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    written = os.write(fd, data)
-    if written != len(data):
-        raise OSError(f"short write ({written} of {len(data)} bytes): is the disk full?")
+def check_log(path: Path, info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise LogRefused(f"{path}: the run's log is not a regular file; refused")
+    if info.st_uid != os.geteuid():
+        raise LogRefused(f"{path}: the run's log belongs to another user (uid {info.st_uid}); refused")
+    if info.st_mode & 0o022:
+        raise LogRefused(
+            f"{path}: the run's log may be written by others (mode {stat.S_IMODE(info.st_mode):04o}); refused: "
+            f"`chmod 600 {path}` if that was a mistake"
+        )
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _no_constants(name: str) -> object:
+    raise ValueError(f"{name} is not a number a log may hold")
+

@@ -1,8 +1,14 @@
 """Text from files and people is data: strip everything a terminal would act on.
 
-Removed: whole escape sequences (CSI, OSC such as clipboard writes, DCS/SOS/PM/APC, two-byte
-ESC sequences, and their 8-bit C1 forms), then any remaining C0 control (but newline and tab),
-DEL and C1 control. What is left is printable text, shown literally by the UI.
+Removed: whole escape sequences (CSI, OSC such as clipboard writes and titles, DCS/SOS/PM/APC,
+two-byte ESC sequences, and their 8-bit C1 forms), then any remaining C0 control (but newline and
+tab), DEL and C1 control, and the bidirectional overrides and isolates that make text read in
+another order than it is stored (Trojan Source). A lone surrogate (JSON can carry one) becomes
+U+FFFD, so the text can always be encoded. What is left is printable text, shown literally.
+
+The rule is applied where text leaves the program (widgets, everything the CLI prints, the
+Markdown record) and where it enters (flags, config, dialogs), but never relied on at entry:
+any writer may put anything in a log.
 """
 
 from __future__ import annotations
@@ -20,15 +26,16 @@ _ESCAPE_SEQUENCES = (
     | [\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c)?  # 8-bit OSC / DCS / SOS / PM / APC
     """
 )
-_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-_LINE_BREAKS = r"\s*[\r\n]+\s*"
+_CONTROLS = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+_SURROGATES = r"[\ud800-\udfff]"
+_LINE_BREAKS = r"\s*(?:\r\n|[\r\n\u2028\u2029\x85])+\s*"
 
 
 def clean(text: str) -> str:
     """Text safe to show: no escape sequences, no controls but newline and tab."""
     if text.isprintable():
         return text
-    text = text.replace("\r\n", "\n")
+    text = re.sub(_SURROGATES, "\ufffd", text.replace("\r\n", "\n").replace("\u2028", "\n").replace("\u2029", "\n"))
     return re.sub(_CONTROLS, "", re.sub(_ESCAPE_SEQUENCES, "", text, flags=re.VERBOSE))
 
 
@@ -37,3 +44,28 @@ def clean_line(text: str) -> str:
     if text.isprintable():
         return text
     return clean(re.sub(_LINE_BREAKS, " ", text)).replace("\t", " ")
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with `…`, where a place shows only so much."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def check_length(text: str, limit: int, what: str) -> str:
+    """`text` if it is at most `limit` characters; else UserError saying so (at entry: flags, dialogs)."""
+    if len(text) > limit:
+        from heypeter_tui.core.errors import UserError
+
+        raise UserError(f"{what} is {len(text):,} characters; at most {limit:,} are allowed")
+    return text
+
+
+# Limits on what people type, checked where it enters (flags, config, dialogs). The log's reader
+# is more generous (see core/validate.py): a longer value written elsewhere is shown cut short.
+MAX_OPERATOR = 80
+MAX_NAME = 120
+MAX_SIGNATURE = 1000
+MAX_REASON = 2000
+MAX_NOTE = 64 * 1024
+MAX_CONTACT_FIELD = 254
+MAX_TITLE = 200

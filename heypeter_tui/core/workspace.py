@@ -17,8 +17,10 @@ from heypeter_tui.core.clock import to_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.ids import slugify
-from heypeter_tui.core.paths import ensure_private_dir, write_private_file
-from heypeter_tui.core.store import FILE_MODE, RunStore
+from heypeter_tui.core.paths import FILE_MODE, ReadRefused, ensure_private_dir, read_limited, write_private_file
+from heypeter_tui.core.store import RunStore, check_log
+from heypeter_tui.core.text import clean_line
+from heypeter_tui.core.validate import MAX_FIRST_LINE_BYTES
 
 LOG_SUFFIX = ".jsonl"
 
@@ -44,10 +46,11 @@ class Workspace:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Held while choosing or creating the current run, so two dashboards started at the same
-        moment on an empty state dir share one first run instead of making two."""
+        """Held while choosing or creating a run, so two dashboards started at the same moment on an
+        empty state dir share one first run, and six `new` at once make six runs. Writers only:
+        reading a run takes no workspace lock (the state dir may be read-only)."""
         self.ensure()
-        fd = os.open(self.state_dir / "lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+        fd = os.open(self.state_dir / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
@@ -58,25 +61,51 @@ class Workspace:
         """Every run, oldest first (ids begin with their creation time)."""
         if not self.runs_dir.is_dir():
             return []
-        return [RunRef(path.name[: -len(LOG_SUFFIX)], path) for path in sorted(self.runs_dir.glob(f"*{LOG_SUFFIX}"))]
+        paths = sorted(self.runs_dir.glob(f"*{LOG_SUFFIX}"))
+        return [RunRef(path.stem, path) for path in paths if is_run_id(path.stem)]
+
+    def current_pointer(self) -> str | None:
+        """The run id `current` names (whether or not its log is still there); None where there is
+        no pointer. A pointer that is not a run id (`../..`) is refused, never followed."""
+        try:
+            data = read_limited(self._current_file, 4096)
+        except FileNotFoundError:
+            return None
+        except (OSError, ReadRefused) as error:
+            raise UserError(f"{self._current_file}: cannot read the current-run pointer: {error}") from error
+        run_id = data.decode("utf-8", "replace").strip()
+        if not run_id:
+            return None
+        if not is_run_id(run_id):
+            raise UserError(f"{self._current_file}: does not name a run ({clean_line(run_id)[:60]!r}); "
+                            "`heypeter-tui open RUN` sets it")
+        return run_id
 
     def current_id(self) -> str | None:
+        """The current run, where its log is there."""
         try:
-            run_id = self._current_file.read_text(encoding="utf-8").strip()
-        except (FileNotFoundError, UnicodeDecodeError):
+            run_id = self.current_pointer()
+        except UserError:
             return None
-        return run_id if run_id and (self.runs_dir / f"{run_id}{LOG_SUFFIX}").is_file() else None
+        return run_id if run_id and self.log_path(run_id).is_file() else None
 
     def set_current(self, run_id: str) -> None:
         """Atomically: a crash leaves the old pointer or the new one, never half of one."""
         self.ensure()
-        write_private_file(self._current_file, run_id.encode("utf-8") + b"\n")
+        write_private_file(self._current_file, self.log_path(run_id).stem.encode("utf-8") + b"\n")
 
-    def store(self, run_id: str) -> RunStore:
-        return RunStore(self.runs_dir / f"{run_id}{LOG_SUFFIX}")
+    def log_path(self, run_id: str) -> Path:
+        if not is_run_id(run_id):
+            raise UserError(f"{clean_line(run_id)[:60]!r} is not a run id")
+        return self.runs_dir / f"{run_id}{LOG_SUFFIX}"
+
+    def store(self, run_id: str, writer: bool = False) -> RunStore:
+        return RunStore(self.log_path(run_id), writer=writer)
 
     def resolve(self, reference: str) -> str:
         """A run by its id, a unique prefix of it, or its exact title."""
+        if not reference.strip():
+            raise UserError("no run named: give its id, a unique prefix of it, or its title")
         runs = self.runs()
         ids = [run.id for run in runs]
         if reference in ids:
@@ -87,8 +116,8 @@ class Workspace:
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise UserError(f"no run {reference!r}; `heypeter-tui runs` lists them")
-        raise UserError(f"{reference!r} names {len(matches)} runs ({', '.join(matches[:5])}); give more of the id")
+            raise UserError(f"no run {clean_line(reference)[:80]!r}; `heypeter-tui runs` lists them")
+        raise UserError(f"{clean_line(reference)[:80]!r} names {len(matches)} runs ({', '.join(matches[:5])}); give more of the id")
 
     def create_run(
         self,
@@ -102,16 +131,12 @@ class Workspace:
     ) -> str:
         """Write a new run's first event (the checklist whole inside it) and make it current."""
         self.ensure()
-        base = f"{now.astimezone():%Y%m%d-%H%M%S}-{slugify(title, 'run')[:40].rstrip('-')}"
-        run_id, n = base, 1
-        while (self.runs_dir / f"{run_id}{LOG_SUFFIX}").exists():
-            n += 1
-            run_id = f"{base}-{n}"
+        local = now.astimezone()
+        base = f"{local.year:04d}{local:%m%d-%H%M%S}-{slugify(title, 'run')[:40].rstrip('-')}"
         import hashlib  # OpenSSL's load is only worth it when a run is created
 
         data = {
             "schema": ev.LOG_SCHEMA,
-            "run": run_id,
             "title": title,
             "checklist": checklist.id,
             "checklist_sha256": hashlib.sha256(source).hexdigest() if source is not None else None,
@@ -120,16 +145,41 @@ class Workspace:
         }
         if contacts:
             data["contacts"] = contacts
-        RunStore.create(self.runs_dir / f"{run_id}{LOG_SUFFIX}", new_event(ev.RUN_CREATED, actor, now, **data))
-        self.set_current(run_id)
-        return run_id
+        for n in range(1, 1000):
+            run_id = base if n == 1 else f"{base}-{n}"
+            data["run"] = run_id
+            try:  # O_EXCL: another process may take a name between a look and a create
+                RunStore.create(self.log_path(run_id), new_event(ev.RUN_CREATED, actor, now, **data))
+            except FileExistsError:
+                continue
+            self.set_current(run_id)
+            return run_id
+        raise UserError(f"too many runs named {base!r} in {self.runs_dir}")
 
 
 def read_header(path: Path) -> dict[str, object]:
-    """A log's first line (run.created) alone: title, checklist and T-0 without folding the run."""
+    """A log's first line (run.created) alone: title, checklist and T-0 without folding the run.
+    Empty where the log is refused (a link, not ours), unreadable, or its first line is not an event."""
     try:
-        with open(path, "rb") as file:
-            header = json.loads(file.readline())
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
         return {}
+    try:
+        check_log(path, os.fstat(fd))
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            header = json.loads(file.readline(MAX_FIRST_LINE_BYTES))
+    except (OSError, ValueError, RecursionError, UserError):
+        return {}
+    finally:
+        os.close(fd)
     return header if isinstance(header, dict) else {}
+
+
+_RUN_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+
+
+def is_run_id(text: str) -> bool:
+    """What a run id may be: a file name in runs/, never a path (`..`, `/`)."""
+    import re
+
+    return re.match(_RUN_ID, text) is not None and ".." not in text

@@ -18,7 +18,14 @@ def run(state_dir: Path, *args: str) -> int:
     return main(["--state-dir", str(state_dir), "--operator", "ci-bot", *args])
 
 
-def test_export_json_on_an_empty_state_dir_lists_the_whole_checklist(state_dir: Path, capsys) -> None:
+@pytest.fixture
+def a_run(state_dir: Path, capsys) -> None:
+    """A run to act on: commands never make one of their own (a pipeline must not mark a new run)."""
+    assert run(state_dir, "new", "Release 2.4.0") == 0
+    capsys.readouterr()
+
+
+def test_export_json_of_a_new_run_lists_the_whole_checklist(state_dir: Path, capsys, a_run) -> None:
     assert run(state_dir, "export", "--format", "json") == 0
     record = json.loads(capsys.readouterr().out)
     items = [item for group in record["sections"] + record["phases"] for item in group["items"]]
@@ -29,14 +36,14 @@ def test_export_json_on_an_empty_state_dir_lists_the_whole_checklist(state_dir: 
     assert record["gate"]["go"] is False and record["run"]["title"]
 
 
-def test_state_dir_is_private(state_dir: Path) -> None:
+def test_state_dir_is_private(state_dir: Path, a_run) -> None:
     assert run(state_dir, "status") == 0
     for path in [state_dir, *state_dir.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode & 0o077 == 0, f"{path} is {oct(mode)}"
 
 
-def test_mark_shows_in_status_and_export(state_dir: Path, capsys) -> None:
+def test_mark_shows_in_status_and_export(state_dir: Path, capsys, a_run) -> None:
     assert run(state_dir, "mark", "Deploy application code", "done", "--note", "pipeline #812") == 2
     assert "the gate says NO-GO (64 reasons)" in capsys.readouterr().err  # During Deployment is gated
     assert run(state_dir, "mark", "Deploy application code", "done", "--note", "pipeline #812",
@@ -49,7 +56,7 @@ def test_mark_shows_in_status_and_export(state_dir: Path, capsys) -> None:
     assert item["override"] == "hotfix approved by CTO"
 
 
-def test_status_gate_exit_codes(state_dir: Path, capsys) -> None:
+def test_status_gate_exit_codes(state_dir: Path, capsys, a_run) -> None:
     assert run(state_dir, "status", "--gate") == 1
     out = capsys.readouterr().out
     assert "verdict: NO-GO" in out and "… and " in out  # the first ten reasons and a count
@@ -68,7 +75,7 @@ def test_status_gate_exit_codes(state_dir: Path, capsys) -> None:
         (("--checklist", "nope", "status"), "no checklist 'nope'"),
     ],
 )
-def test_mistakes_exit_2_with_one_line(state_dir: Path, capsys, args, message) -> None:
+def test_mistakes_exit_2_with_one_line(state_dir: Path, capsys, args, message, a_run) -> None:
     assert run(state_dir, *args) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("heypeter-tui: ") and message in err
@@ -101,7 +108,7 @@ def test_contacts_carry_over_to_a_new_run(state_dir: Path, capsys) -> None:
     assert context.current_session().state.contacts["DevOps"].name == "Bob"
 
 
-def test_export_to_a_file_is_whole_and_private(state_dir: Path, tmp_path: Path) -> None:
+def test_export_to_a_file_is_whole_and_private(state_dir: Path, tmp_path: Path, a_run) -> None:
     target = tmp_path / "out" / "record.md"
     assert run(state_dir, "export", "-o", str(target)) == 0
     text = target.read_text()
@@ -164,7 +171,7 @@ def test_help_lists_every_command_and_a_command_help_its_own_options(capsys) -> 
         ("status", "--operator", "status", "--gate"),
     ],
 )
-def test_the_command_is_found_around_common_options(state_dir: Path, capsys, words) -> None:
+def test_the_command_is_found_around_common_options(state_dir: Path, capsys, words, a_run) -> None:
     assert main(["--state-dir", str(state_dir), *words]) == 1
     assert "verdict: NO-GO" in capsys.readouterr().out
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.store import RunStore
+from tests.conftest import created_event
 
 WRITER = r"""
 import sys
@@ -20,10 +21,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.store import RunStore
+from tests.conftest import created_event
 store = RunStore(Path(sys.argv[1]))
 actor = Actor("w", "w", "h")
 for n in range(100000):
-    event = new_event("item.note", actor, datetime.now(timezone.utc), item="a/b", text="x" * (n % 700))
+    event = new_event("item.note", actor, datetime.now(timezone.utc), item="a/b", text="x" * (1 + n % 700))
     store.append(event)
     print(event.id, flush=True)  # acknowledged only once append returned
 """
@@ -31,7 +33,7 @@ for n in range(100000):
 
 def test_sigkilled_writers_lose_no_acknowledged_change(tmp_path: Path) -> None:
     path = tmp_path / "run.jsonl"
-    RunStore.create(path, new_event("run.created", Actor("a", "a", "h"), datetime.now(timezone.utc)))
+    RunStore.create(path, created_event(Actor("a", "a", "h"), datetime.now(timezone.utc)))
     acknowledged: list[str] = []
     rng = random.Random(7)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
@@ -47,4 +49,4 @@ def test_sigkilled_writers_lose_no_acknowledged_change(tmp_path: Path) -> None:
     ids = {event.id for event in reader.load()}
     assert len(acknowledged) > 12
     assert set(acknowledged) <= ids
-    assert all("incomplete last line" in p or "not a valid event" in p for p in reader.problems)
+    assert all("incomplete last line" in str(p) or "not a valid event" in str(p) for p in reader.problems)

@@ -146,6 +146,7 @@ def test_status_gate_exit_codes_through_a_deployment(state_dir: Path, capsys) ->
     def cli(*args: str) -> None:
         assert main(["--state-dir", str(state_dir), *args]) == 0, capsys.readouterr().err
 
+    cli("new", "Release")
     assert gate_code() == 1  # a fresh run
     from heypeter_tui.context import Context
 
@@ -173,6 +174,7 @@ def test_status_gate_exit_codes_through_a_deployment(state_dir: Path, capsys) ->
 
 
 def test_cli_timer(state_dir: Path, capsys) -> None:
+    assert main(["--state-dir", str(state_dir), "new", "Release"]) == 0
     assert main(["--state-dir", str(state_dir), "timer", "Monitor for 30 minutes", "start"]) == 0
     assert main(["--state-dir", str(state_dir), "timer", "Monitor for 30 minutes", "start"]) == 2
     assert "already running" in capsys.readouterr().err
@@ -207,7 +209,7 @@ def test_markdown_export_records_timer_window_and_override_with_times(session, c
         "  - override while NO-GO: CTO approved on the bridge"
     ).replace("root@vm", f"{session.actor.user}@{session.actor.host}") in markdown
     assert "| 2026-12-03 09:35:00 UTC | alice (" in markdown
-    assert "Enable maintenance mode: done [override while NO-GO: CTO approved on the bridge] |" in markdown
+    assert "Enable maintenance mode: done \\[override while NO-GO: CTO approved on the bridge\\] |" in markdown
     record = to_json(session.state)
     assert record["windows"][0]["seconds"] == 20 * 60
     assert record["timers"][0]["ran_seconds"] == 31 * 60

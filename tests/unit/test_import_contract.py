@@ -39,6 +39,8 @@ def test_non_ui_commands_do_not_load_textual(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from heypeter_tui.cli import main\n"
+        f"main(['--state-dir', {str(tmp_path)!r}, 'new', 'R'])\n"
+        "for name in [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]: del sys.modules[name]\n"
         f"code = main(['--state-dir', {str(tmp_path)!r}, 'status'])\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
     )

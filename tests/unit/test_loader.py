@@ -75,7 +75,7 @@ def test_minimal_is_valid_and_scalars_stay_text() -> None:
         (MINIMAL.replace("schema: 1", "schema: 2"), "f.yaml:1:9: schema 2 is not supported"),
         (MINIMAL + "      - First thing\n", "f.yaml:8:9: section 'One': item id 'first-thing' is used twice (first on line 7)"),
         (MINIMAL.replace("  - title: One\n", "  - title: One\n    due: soon\n"), "f.yaml:6:10: section 'One': due 'soon' is not a duration"),
-        (MINIMAL + "      - text: Wait\n        timer: 0m\n", "timer must be longer than zero"),
+        (MINIMAL + "      - text: Wait\n        timer: 0m\n", "timer '0m' is out of range: from 1s to 31d"),
         (MINIMAL + "      - text: X\n        optional: maybe\n", "optional must be true or false"),
         (MINIMAL + "      - {id: 'a b', text: X}\n", "may hold only letters, digits"),
         (MINIMAL + "  - title: One\n    items: [x]\n", "section id 'one' is used twice (first on line 5)"),

@@ -79,6 +79,7 @@ def test_import_md_writes_yaml_that_validates(tmp_path: Path, capsys) -> None:
     assert main(["import-md", str(source), "-o", str(out)]) == 0
     assert "task lines ->" in capsys.readouterr().err
     assert main(["validate", str(out)]) == 0
+    assert main(["--state-dir", str(tmp_path / "s"), "--checklist", str(out), "new", "R"]) == 0
     assert main(["--state-dir", str(tmp_path / "s"), "--checklist", str(out), "status"]) == 0
 
 

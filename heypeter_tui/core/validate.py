@@ -1,0 +1,186 @@
+"""The event validator: every line read from a log is checked before the fold sees it.
+
+A log is append-only and shared: a pipeline, another user's script or a damaged disk may have put
+anything in it. A line that is not a well-formed event of its type (types, ranges, lengths, depth)
+is skipped with a warning naming file and line; nothing in one line can stop a run from loading.
+The limits are wider than what people may type (core/text.py), so anything this program accepted
+is always read back; a longer value written elsewhere is shown cut short.
+"""
+
+from __future__ import annotations
+
+import math
+
+from heypeter_tui.core.clock import parse_timestamp
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+MAX_LINE_BYTES = 1024 * 1024
+"""An event's line; a note of 64 KiB fits many times over."""
+MAX_FIRST_LINE_BYTES = 128 * 1024 * 1024
+"""`run.created` carries the whole checklist (a 5 MB file, aliases expanded, stays below this)."""
+MAX_DEPTH = 32
+MAX_ACTOR_FIELD = 256
+MAX_ID = 128
+MAX_COUNT = 10_000_000
+
+STATUSES = frozenset({"pending", "done", "na", "blocked"})
+
+
+class InvalidEvent(ValueError):
+    """A line that is not a valid event; `str()` says why, in a few words."""
+
+
+def check_depth(value: Any) -> None:
+    """No container nested deeper than MAX_DEPTH, and no number that is not finite (1e400, NaN)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict):
+            children = current.values()
+        elif isinstance(current, list):
+            children = current
+        elif isinstance(current, float) and not math.isfinite(current):
+            raise InvalidEvent("a number that is not finite")
+        else:
+            continue
+        if depth >= MAX_DEPTH:
+            raise InvalidEvent(f"nested more than {MAX_DEPTH} deep")
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _text(data: dict[str, Any], key: str, required: bool = True, limit: int | None = None) -> None:
+    value = data.get(key)
+    if value is None and not required:
+        return
+    if not isinstance(value, str) or (required and not value):
+        raise InvalidEvent(f"{key} must be {'non-empty ' if required else ''}text")
+    if limit is not None and len(value) > limit:
+        raise InvalidEvent(f"{key} is longer than {limit:,} characters")
+
+
+def _count(data: dict[str, Any], key: str) -> None:
+    value = data.get(key)
+    if value is None:
+        return
+    if type(value) is not int or not 0 <= value <= MAX_COUNT:
+        raise InvalidEvent(f"{key} must be a whole number from 0 to {MAX_COUNT:,}")
+
+
+def _time_or_none(data: dict[str, Any], key: str) -> None:
+    if data.get(key) is not None:
+        try:
+            parse_timestamp(data[key])
+        except ValueError as error:
+            raise InvalidEvent(f"{key}: {error}") from None
+
+
+def _run_created(data: dict[str, Any]) -> None:
+    schema = data.get("schema", 1)
+    if type(schema) is not int or schema < 1:
+        raise InvalidEvent("schema must be a whole number")
+    _text(data, "run", limit=MAX_ID)
+    _text(data, "title", required=False, limit=4000)
+    _text(data, "checklist", required=False, limit=MAX_ID)
+    _text(data, "checklist_sha256", required=False, limit=64)
+    _time_or_none(data, "t0")
+    if not isinstance(data.get("template"), dict):
+        raise InvalidEvent("template must be the checklist")
+    contacts = data.get("contacts")
+    if contacts is not None:
+        if not isinstance(contacts, list):
+            raise InvalidEvent("contacts must be a list")
+        for contact in contacts:
+            if not isinstance(contact, dict):
+                raise InvalidEvent("a contact must be a mapping")
+            _text(contact, "role", limit=4000)
+            for key in ("name", "phone", "email"):
+                _text(contact, key, required=False, limit=4000)
+
+
+def _item_status(data: dict[str, Any]) -> None:
+    _text(data, "item", limit=2 * MAX_ID + 1)
+    if data.get("status") not in STATUSES:
+        raise InvalidEvent(f"status must be one of: {', '.join(sorted(STATUSES))}")
+    _text(data, "reason", required=False)
+    _text(data, "override", required=False)
+
+
+def _item_note(data: dict[str, Any]) -> None:
+    _text(data, "item", limit=2 * MAX_ID + 1)
+    _text(data, "text")
+
+
+def _signoff_sign(data: dict[str, Any]) -> None:
+    _text(data, "role", limit=4000)
+    _text(data, "name")
+    _text(data, "signature", required=False)
+    _count(data, "open_items")
+
+
+def _signoff_revoke(data: dict[str, Any]) -> None:
+    _text(data, "role", limit=4000)
+    _text(data, "reason", required=False)
+
+
+def _contact_set(data: dict[str, Any]) -> None:
+    _text(data, "role", limit=4000)
+    for key in ("name", "phone", "email"):
+        _text(data, key, required=False)
+
+
+def _run_t0(data: dict[str, Any]) -> None:
+    if "t0" not in data:
+        raise InvalidEvent("missing t0")
+    _time_or_none(data, "t0")
+
+
+def _timer(data: dict[str, Any]) -> None:
+    _text(data, "item", limit=2 * MAX_ID + 1)
+    _count(data, "seconds")
+
+
+def _undo(data: dict[str, Any]) -> None:
+    _text(data, "target", limit=MAX_ID)
+
+
+FIELD_CHECKS = {
+    "run.created": _run_created,
+    "run.t0": _run_t0,
+    "item.status": _item_status,
+    "item.note": _item_note,
+    "signoff.sign": _signoff_sign,
+    "signoff.revoke": _signoff_revoke,
+    "contact.set": _contact_set,
+    "timer.start": _timer,
+    "timer.stop": _timer,
+    "undo": _undo,
+}
+"""Each known type's own fields. A type this version does not know is kept (a newer version may
+write it) once its envelope is valid; the fold leaves it alone."""
+
+
+def check_event(raw: Any) -> None:
+    """Raises InvalidEvent unless `raw` (a decoded JSON line) is a valid event."""
+    if not isinstance(raw, dict):
+        raise InvalidEvent("not a JSON object")
+    missing = [key for key in ("id", "ts", "actor", "type") if key not in raw]
+    if missing:
+        raise InvalidEvent(f"missing {', '.join(missing)}")
+    check_depth(raw)
+    _text(raw, "id", limit=MAX_ID)
+    _text(raw, "type", limit=64)
+    try:
+        parse_timestamp(raw["ts"])
+    except ValueError as error:
+        raise InvalidEvent(f"ts: {error}") from None
+    actor = raw["actor"]
+    if not isinstance(actor, dict):
+        raise InvalidEvent("actor must be a mapping")
+    for key in ("operator", "user", "host"):
+        _text(actor, key, required=False, limit=MAX_ACTOR_FIELD)
+    check = FIELD_CHECKS.get(raw["type"])
+    if check is not None:
+        check(raw)
