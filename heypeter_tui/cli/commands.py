@@ -119,6 +119,7 @@ def cmd_mark(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
     session = context.existing_session(args.checklist, writer=True)
+    _warn_problems(session)
     key = commands.find_item(session.state, args.item)
     change = commands.set_status(session.state, key, commands.parse_status(args.status), args.reason, args.override)
     note = commands.add_note(session.state, key, args.note) if args.note is not None else None
@@ -131,6 +132,7 @@ def cmd_sign(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
     session = context.existing_session(args.checklist, writer=True)
+    _warn_problems(session)
     change = commands.sign(session.state, args.role, args.name, args.signature)
     session.record(change)
     open_items = change.data["open_items"]
@@ -143,6 +145,7 @@ def cmd_revoke(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
     session = context.existing_session(args.checklist, writer=True)
+    _warn_problems(session)
     change = commands.revoke(session.state, args.role, args.reason)
     session.record(change)
     print(f"{change.data['role']} sign-off revoked")
@@ -153,6 +156,7 @@ def cmd_timer(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
     session = context.existing_session(args.checklist, writer=True)
+    _warn_problems(session)
     key = commands.find_item(session.state, args.item)
     session.record(commands.timer(session.state, key, args.action))
     print(f"{key}: timer {'started' if args.action == 'start' else 'stopped'}")

@@ -13,7 +13,16 @@ from heypeter_tui.core.clock import parse_when, to_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.rules import gate, is_go, open_readiness_items
 from heypeter_tui.core.run import DONE, LABELS, NEEDS_REASON, STATUSES, RunState
-from heypeter_tui.core.text import clean, clean_line
+from heypeter_tui.core.text import (
+    MAX_CONTACT_FIELD,
+    MAX_NAME,
+    MAX_NOTE,
+    MAX_REASON,
+    MAX_SIGNATURE,
+    check_length,
+    clean,
+    clean_line,
+)
 
 TYPE_CHECKING = False  # typing is not imported at run time: `status` starts without it
 if TYPE_CHECKING:
@@ -33,7 +42,7 @@ class Change:
 def parse_status(word: str) -> str:
     status = _STATUS_WORDS.get(word.strip().lower())
     if status is None:
-        raise UserError(f"unknown status {word!r}; use one of: {', '.join(STATUSES)}")
+        raise UserError(f"unknown status {word[:40]!r}; use one of: {', '.join(STATUSES)}")
     return status
 
 
@@ -47,8 +56,8 @@ def find_item(state: RunState, reference: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise UserError(f"no item {reference!r} in checklist {state.checklist.id!r}")
-    raise UserError(f"{reference!r} matches {len(matches)} items; use one of: {', '.join(matches)}")
+        raise UserError(f"no item {reference[:200]!r} in checklist {state.checklist.id!r}")
+    raise UserError(f"{reference[:200]!r} matches {len(matches)} items; use one of: {', '.join(matches[:10])}")
 
 
 def find_role(roles: tuple[str, ...] | list[str], reference: str, what: str = "sign-off role") -> str:
@@ -56,7 +65,7 @@ def find_role(roles: tuple[str, ...] | list[str], reference: str, what: str = "s
     for role in roles:
         if role.casefold() == wanted or role.casefold().replace(" ", "-") == wanted:
             return role
-    raise UserError(f"no {what} {reference!r}; the roles are: {', '.join(roles)}")
+    raise UserError(f"no {what} {reference[:200]!r}; the roles are: {', '.join(roles)}")
 
 
 def needs_override(state: RunState, key: str, status: str) -> bool:
@@ -68,14 +77,14 @@ def needs_override(state: RunState, key: str, status: str) -> bool:
 def set_status(state: RunState, key: str, status: str, reason: str = "", override: str = "") -> Change:
     if key not in state.checklist.items_by_key:
         raise UserError(f"no item {key!r}")
-    reason = clean(reason).strip()
+    reason = check_length(clean(reason).strip(), MAX_REASON, "the reason")
     if status in NEEDS_REASON and not reason:
         raise UserError(f"marking an item {LABELS[status]} needs a reason")
     data: dict[str, Any] = {"item": key, "status": status}
     if reason and status in NEEDS_REASON:
         data["reason"] = reason
     if needs_override(state, key, status):
-        override = clean(override).strip()
+        override = check_length(clean(override).strip(), MAX_REASON, "the override reason")
         if not override:
             group, item = state.checklist.items_by_key[key]
             count = len(gate(state).reasons)
@@ -126,7 +135,7 @@ def timer(state: RunState, key: str, action: str) -> Change:
 def add_note(state: RunState, key: str, text: str) -> Change:
     if key not in state.checklist.items_by_key:
         raise UserError(f"no item {key!r}")
-    text = clean(text).strip()
+    text = check_length(clean(text).strip(), MAX_NOTE, "the note")
     if not text:
         raise UserError("a note needs some text")
     return Change(ev.ITEM_NOTE, {"item": key, "text": text})
@@ -134,15 +143,16 @@ def add_note(state: RunState, key: str, text: str) -> Change:
 
 def sign(state: RunState, role: str, name: str, signature: str = "") -> Change:
     role = find_role(state.checklist.signoffs, role)
-    name = clean_line(name).strip()
+    name = check_length(clean_line(name).strip(), MAX_NAME, "the name")
     if not name:
         raise UserError(f"signing as {role} needs a name")
+    signature = check_length(clean_line(signature).strip(), MAX_SIGNATURE, "the signature")
     return Change(
         ev.SIGNOFF_SIGN,
         {
             "role": role,
             "name": name,
-            "signature": clean_line(signature).strip() or name,
+            "signature": signature or name,
             "open_items": open_readiness_items(state),
         },
     )
@@ -152,7 +162,7 @@ def revoke(state: RunState, role: str, reason: str) -> Change:
     role = find_role(state.checklist.signoffs, role)
     if role not in state.signoffs:
         raise UserError(f"{role} has not signed")
-    reason = clean(reason).strip()
+    reason = check_length(clean(reason).strip(), MAX_REASON, "the reason")
     if not reason:
         raise UserError("revoking a sign-off needs a reason")
     return Change(ev.SIGNOFF_REVOKE, {"role": role, "reason": reason})
@@ -161,4 +171,5 @@ def revoke(state: RunState, role: str, reason: str) -> Change:
 def set_contact(state: RunState, role: str, name: str, phone: str, email: str) -> Change:
     role = find_role(list(state.contacts), role, "contact role")
     fields = {"name": name, "phone": phone, "email": email}
-    return Change(ev.CONTACT_SET, {"role": role, **{k: clean_line(v).strip() for k, v in fields.items()}})
+    cleaned = {k: check_length(clean_line(v).strip(), MAX_CONTACT_FIELD, f"the {k}") for k, v in fields.items()}
+    return Change(ev.CONTACT_SET, {"role": role, **cleaned})

@@ -23,36 +23,70 @@ class Config:
     checklist: str = DEFAULT_CHECKLIST
 
 
+MAX_CONFIG_BYTES = 64 * 1024
+
+
 def load_config(path: Path) -> Config:
-    """The settings in `path`, or the defaults where it does not exist."""
+    """The settings in `path`, or the defaults where it does not exist.
+
+    Read as the checklist loader reads: at most 64 KB of a regular file, composed to YAML nodes
+    (no object is ever built from a tag), with nesting and alias expansion bounded; every mistake
+    is one line naming the file and line.
+    """
+    import yaml  # only when there is a file to read
+
+    from heypeter_tui.core.nodes import NodeReader, TooManyProblems
+    from heypeter_tui.core.paths import ReadRefused, describe_os_error, read_limited
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Config()
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"{path}: cannot read: {error}") from error
-    import yaml  # only when there is a file to read
+    except ReadRefused as error:
+        raise UserError(f"{path}: {error}") from error
+    except OSError as error:
+        error.filename = None
+        raise UserError(f"{path}: cannot read: {describe_os_error(error)}") from error
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path}: not UTF-8 text") from error
     try:
-        data = yaml.safe_load(text) or {}
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise UserError(f"{where}: YAML syntax: {error.problem}") from error
     except yaml.YAMLError as error:
         raise UserError(f"{path}: YAML syntax: {error}") from error
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a mapping of settings ({', '.join(_KEYS)})")
-    unknown = sorted(set(map(str, data)) - set(_KEYS))
-    if unknown:
-        raise UserError(f"{path}: unknown setting {unknown[0]!r}; expected one of: {', '.join(_KEYS)}")
-    keymap = data.get("keymap") or {}
-    if not isinstance(keymap, dict):
-        raise UserError(f"{path}: keymap must map binding ids to keys")
+    except RecursionError as error:
+        raise UserError(f"{path}: nested too deeply to be settings") from error
+    if root is None:
+        return Config()
+    reader = NodeReader(str(path))
+    reader.max_text = 1000
+    values: dict[str, object] = {}
+    try:
+        fields = reader.mapping(root, "settings", _KEYS) or {}
+        for key in ("operator", "theme", "checklist"):
+            if key in fields:
+                values[key] = reader.text(fields[key], key)
+        if "keymap" in fields:
+            node = fields["keymap"]
+            names = tuple(k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)) if isinstance(
+                node, yaml.MappingNode) else ()
+            keymap = reader.mapping(node, "keymap", names) or {}
+            values["keymap"] = {name: reader.text(value, f"keymap {name}") for name, value in keymap.items()}
+    except (TooManyProblems, RecursionError):
+        pass
+    if reader.errors:
+        problem = reader.errors[0]
+        message = problem.message.replace("settings: unknown key", "unknown setting")
+        raise UserError(f"{problem.source}:{problem.line}:{problem.column}: {message}")
+    keymap = {str(k): str(v) for k, v in (values.get("keymap") or {}).items() if v is not None}  # type: ignore[union-attr]
     return Config(
-        operator=_optional_text(data.get("operator")),
-        theme=_optional_text(data.get("theme")),
-        keymap={str(k): str(v) for k, v in keymap.items()},
-        checklist=_optional_text(data.get("checklist")) or DEFAULT_CHECKLIST,
+        operator=_optional_text(values.get("operator")),
+        theme=_optional_text(values.get("theme")),
+        keymap=keymap,
+        checklist=_optional_text(values.get("checklist")) or DEFAULT_CHECKLIST,
     )
 
 

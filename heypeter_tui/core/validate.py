@@ -102,7 +102,8 @@ def _run_created(data: dict[str, Any]) -> None:
 
 def _item_status(data: dict[str, Any]) -> None:
     _text(data, "item", limit=2 * MAX_ID + 1)
-    if data.get("status") not in STATUSES:
+    status = data.get("status")
+    if not isinstance(status, str) or status not in STATUSES:  # a list is not even hashable
         raise InvalidEvent(f"status must be one of: {', '.join(sorted(STATUSES))}")
     _text(data, "reason", required=False)
     _text(data, "override", required=False)

@@ -40,6 +40,7 @@ class Workspace:
         self._current_file = state_dir / "current"
 
     def ensure(self) -> Workspace:
+        self.check()
         ensure_private_dir(self.state_dir)
         ensure_private_dir(self.runs_dir)
         return self
@@ -57,8 +58,14 @@ class Workspace:
         finally:
             os.close(fd)
 
+    def check(self) -> None:
+        """A state dir that exists must be a directory: said plainly, before anything looks inside."""
+        if self.state_dir.exists() and not self.state_dir.is_dir():
+            raise UserError(f"{self.state_dir}: the state dir is not a directory")
+
     def runs(self) -> list[RunRef]:
         """Every run, oldest first (ids begin with their creation time)."""
+        self.check()
         if not self.runs_dir.is_dir():
             return []
         paths = sorted(self.runs_dir.glob(f"*{LOG_SUFFIX}"))
@@ -67,6 +74,7 @@ class Workspace:
     def current_pointer(self) -> str | None:
         """The run id `current` names (whether or not its log is still there); None where there is
         no pointer. A pointer that is not a run id (`../..`) is refused, never followed."""
+        self.check()
         try:
             data = read_limited(self._current_file, 4096)
         except FileNotFoundError:

@@ -27,7 +27,7 @@ class ItemDetailScreen(ModalScreen[None]):
         group, item = self.state.checklist.items_by_key[self.key]
         current = self.state.item(self.key)
         with VerticalScroll(classes="dialog detail"):
-            yield Static(literal(f"{SYMBOLS[current.status]} {item.text}", "bold"), classes="dialog-title")
+            yield Static(literal(f"{SYMBOLS[current.status]} {item.text}", "bold", limit=4000), classes="dialog-title")
             facts = [f"{group.title} · {LABELS[current.status]}"]
             if item.optional:
                 facts.append("optional")

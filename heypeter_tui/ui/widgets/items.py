@@ -121,12 +121,14 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None)
         count = len(current.notes)
         parts.append((f"  ✎ {count} note{'s' if count > 1 else ''}", "$accent"))
     if current.status != PENDING and current.actor and current.at:
-        detail = f"{LABELS[current.status]} · {current.actor.operator} · {format_local(parse_iso(current.at), now)}"
-        parts += ["  ", (detail, "$text-muted")]
+        # The operator came from a log any writer may append to: literal, like every text from outside.
+        when = format_local(parse_iso(current.at), now)
+        parts += ["  ", (f"{LABELS[current.status]} · ", "$text-muted"), literal(current.actor.operator, "$text-muted", 80)]
+        parts += [(f" · {when}", "$text-muted")]
         if current.reason:
-            parts += [("  ", ""), literal(current.reason, "$text-muted italic")]
+            parts += [("  ", ""), literal(current.reason, "$text-muted italic", 200)]
         if current.override:
-            parts += ["  ", ("override while NO-GO: ", "$warning"), literal(current.override, "$warning italic")]
+            parts += ["  ", ("override while NO-GO: ", "$warning"), literal(current.override, "$warning italic", 200)]
     if item.timer and current.status != DONE:
         if timer is None:
             line, style = f"{format_duration(item.timer)} timer: t starts it", "$text-muted"

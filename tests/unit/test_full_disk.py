@@ -1,0 +1,92 @@
+"""A full disk and a read-only file system, on a real tmpfs: one line, nothing half-written, reading works."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from heypeter_tui.cli import main
+
+FIRST = "code-readiness/all-features-tested-and-approved"
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs of its own; skipped (with the reason) where this process may not mount one."""
+    mount_point = tmp_path / "tmpfs"
+    mount_point.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mount_point)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {result.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+def fill(directory: Path) -> None:
+    """Write until the file system says it is full."""
+    with open(directory / "filler", "wb") as file:
+        try:
+            while True:
+                file.write(b"\0" * 65536)
+                file.flush()
+        except OSError as error:
+            assert error.errno == errno.ENOSPC
+
+
+def cli(state: Path, *args: str) -> int:
+    return main(["--state-dir", str(state), "--operator", "ci", *args])
+
+
+def test_a_full_disk_loses_nothing_and_writes_nothing_half(tmpfs: Path, capsys) -> None:
+    state = tmpfs / "state"
+    assert cli(state, "new", "Release") == 0
+    log = next((state / "runs").glob("*.jsonl"))
+    fill(tmpfs)
+    before = log.read_bytes()
+    capsys.readouterr()
+    assert cli(state, "mark", FIRST, "done", "--note", "x" * 60000) == 2  # status and note: all or nothing
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "disk full" in err
+    assert log.read_bytes() == before
+    assert cli(state, "status") == 0 and cli(state, "export") == 0  # reading needs no space
+    assert "# Production Deployment Checklist" in capsys.readouterr().out
+    assert cli(state, "export", "-o", str(tmpfs / "record.md")) == 2
+    assert "disk full" in capsys.readouterr().err and not [p for p in tmpfs.iterdir() if p.name.startswith(".rec")]
+
+
+def test_a_torn_line_on_a_full_disk_is_not_set_aside_as_an_empty_file(tmpfs: Path, capsys) -> None:
+    state = tmpfs / "state"
+    assert cli(state, "new", "Release") == 0
+    log = next((state / "runs").glob("*.jsonl"))
+    with open(log, "ab") as file:
+        file.write(b'{"id":"torn","ts":"20')
+    fill(tmpfs)
+    capsys.readouterr()
+    assert cli(state, "mark", FIRST, "done", "--note", "x" * 60000) == 2  # a writer tries to set the line aside
+    err = capsys.readouterr().err
+    assert not list((state / "runs").glob("*.torn-*")) and not list((state / "runs").glob(".*"))
+    assert ":2: incomplete last line at byte" in err and "could not be set aside (disk full" in err
+
+
+def test_a_read_only_state_dir_can_be_read(tmpfs: Path, capsys) -> None:
+    state = tmpfs / "state"
+    assert cli(state, "new", "Release") == 0
+    assert cli(state, "mark", FIRST, "done") == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    capsys.readouterr()
+    assert cli(state, "status") == 0
+    assert "1/83 complete" in capsys.readouterr().out
+    assert cli(state, "export", "--format", "json") == 0 and cli(state, "runs") == 0
+    capsys.readouterr()
+    assert cli(state, "mark", "Final code review", "done") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "read-only file system" in err
+    assert os.statvfs(tmpfs).f_flag & os.ST_RDONLY

@@ -1,0 +1,162 @@
+"""The one safe-write helper and the bounded reader, attacked the ways the issue lists."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from heypeter_tui.cli import main
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.paths import ReadRefused, read_limited, write_private_file
+from tests.conftest import REPO
+
+
+def test_a_new_file_is_whole_and_private_and_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "deep" / "record.md"
+    write_private_file(target, b"hello")
+    assert target.read_bytes() == b"hello"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
+    assert os.listdir(target.parent) == ["record.md"]
+
+
+def test_an_existing_wide_file_is_replaced_by_a_private_one(tmp_path: Path) -> None:
+    target = tmp_path / "record.md"
+    target.write_text("old")
+    target.chmod(0o644)
+    write_private_file(target, b"new")
+    assert target.read_bytes() == b"new" and stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_symlinks_planted_at_every_predictable_name_redirect_nothing(tmp_path: Path) -> None:
+    """The old helper wrote through `.NAME.PID.tmp`; a link there sent the record into the victim."""
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    victim.chmod(0o644)
+    target = tmp_path / "record.md"
+    for pid in range(max(os.getpid() - 50, 1), os.getpid() + 50):
+        (tmp_path / f".record.md.{pid}.tmp").symlink_to(victim)
+    write_private_file(target, b"record with contacts")
+    assert victim.read_text() == "precious" and stat.S_IMODE(victim.stat().st_mode) == 0o644
+    assert target.read_bytes() == b"record with contacts" and not target.is_symlink()
+
+
+def test_a_link_at_the_target_is_refused_and_its_file_untouched(tmp_path: Path) -> None:
+    victim = tmp_path / "authorized_keys"
+    victim.write_text("ssh-ed25519 AAAA")
+    link = tmp_path / "record.md"
+    link.symlink_to(victim)
+    with pytest.raises(UserError, match="symbolic link"):
+        write_private_file(link, b"record")
+    assert victim.read_text() == "ssh-ed25519 AAAA" and link.is_symlink()
+    dangling = tmp_path / "dangling.md"
+    dangling.symlink_to(tmp_path / "nowhere")
+    with pytest.raises(UserError, match="symbolic link to nothing"):
+        write_private_file(dangling, b"record")
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_read_only_target_is_refused_even_for_root(tmp_path: Path) -> None:
+    target = tmp_path / "record.md"
+    target.write_text("signed copy")
+    target.chmod(0o444)
+    with pytest.raises(UserError, match="read-only"):
+        write_private_file(target, b"new")
+    assert target.read_text() == "signed copy"
+
+
+def test_a_directory_target_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="is a directory"):
+        write_private_file(tmp_path, b"x")
+
+
+def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_private_file(fifo, b"streamed record")
+    reader.join(timeout=10)
+    assert received == [b"streamed record"]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_dev_null_stays_a_device(tmp_path: Path) -> None:
+    write_private_file(Path("/dev/null"), b"nothing")
+    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+    assert not [name for name in os.listdir("/dev") if name.startswith(".null.")]
+
+
+def test_export_to_dev_stdout_and_dash_go_to_standard_output(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    state = str(tmp_path / "state")
+    base = [sys.executable, "-m", "heypeter_tui", "--state-dir", state]
+    subprocess.run([*base, "new", "R"], check=True, capture_output=True, env=env)
+    for output in ("/dev/stdout", "-"):
+        result = subprocess.run([*base, "export", "-o", output], capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("# Production Deployment Checklist")
+    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+
+
+def test_export_over_a_planted_link_exits_2_with_one_line(tmp_path: Path, capsys) -> None:
+    state = tmp_path / "state"
+    assert main(["--state-dir", str(state), "new", "R"]) == 0
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    (tmp_path / "record.md").symlink_to(victim)
+    capsys.readouterr()
+    assert main(["--state-dir", str(state), "export", "-o", str(tmp_path / "record.md")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "symbolic link" in err and victim.read_text() == "precious"
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def test_reading_refuses_a_fifo_at_once_instead_of_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "checklist.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(ReadRefused, match="not a regular file"):
+        read_limited(fifo, 100)
+
+
+def test_reading_stops_at_the_limit_by_reading(tmp_path: Path) -> None:
+    with pytest.raises(ReadRefused):
+        read_limited(Path("/dev/zero"), 1000)  # stat says 0 bytes; it never ends
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 1001)
+    with pytest.raises(ReadRefused, match="larger than 1,000 bytes"):
+        read_limited(big, 1000)
+    assert read_limited(big, 1001) == b"x" * 1001
+
+
+@pytest.mark.parametrize("command", ["import-md", "validate"])
+def test_import_and_validate_of_endless_or_blocking_inputs_exit_2(tmp_path: Path, command: str) -> None:
+    fifo = tmp_path / "fifo.md"
+    os.mkfifo(fifo)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for source in ("/dev/zero", str(fifo)):
+        result = subprocess.run([sys.executable, "-m", "heypeter_tui", command, source],
+                                capture_output=True, text=True, env=env, timeout=30)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert "not a regular file" in result.stderr
+
+
+def test_new_with_a_fifo_checklist_exits_2_and_creates_nothing(tmp_path: Path) -> None:
+    fifo = tmp_path / "c.yaml"
+    os.mkfifo(fifo)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    state = tmp_path / "state"
+    result = subprocess.run([sys.executable, "-m", "heypeter_tui", "--state-dir", str(state), "new", "R",
+                             "--checklist", str(fifo)], capture_output=True, text=True, env=env, timeout=30)
+    assert result.returncode == 2 and "not a regular file" in result.stderr
+    assert not list(state.glob("runs/*.jsonl"))
