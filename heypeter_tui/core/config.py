@@ -103,10 +103,14 @@ def save_setting(path: Path, key: str, value: str) -> None:
 
     if key not in _KEYS or key == "keymap":
         raise ValueError(f"not a plain setting: {key}")
+    from heypeter_tui.core.paths import ReadRefused, read_limited
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8").splitlines()
     except FileNotFoundError:
         lines = []
+    except (ReadRefused, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: not rewritten: {error}") from error
     rendered = f"{key}: {yaml.safe_dump(value, default_style=None).strip().removesuffix('...').strip()}"
     pattern = re.compile(rf"^{re.escape(key)}\s*:")
     if any(pattern.match(line) for line in lines):

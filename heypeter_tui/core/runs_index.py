@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from heypeter_tui.core.clock import format_full, parse_iso
+from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.rules import overall_progress
 from heypeter_tui.core.run import RunLogError, fold
 from heypeter_tui.core.workspace import Workspace
@@ -31,6 +32,9 @@ def summarize_runs(workspace: Workspace) -> tuple[list[RunSummary], list[str]]:
             state = fold(workspace.store(run.id).load())
         except (RunLogError, OSError) as error:
             problems.append(f"{run.path}: not a readable run: {error}")
+            continue
+        except UserError as error:  # refused: a link, not ours, writable by others
+            problems.append(str(error))
             continue
         summaries.append(
             RunSummary(
