@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -116,10 +117,8 @@ def write_private_file(path: Path, data: bytes) -> None:
             os.close(fd)
         os.rename(temporary, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-        except FileNotFoundError:
-            pass
         raise
     fsync_dir(parent)
 

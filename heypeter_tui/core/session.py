@@ -8,9 +8,9 @@ from heypeter_tui.core import events as ev
 from heypeter_tui.core.clock import Clock, system_clock
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor, Event, new_event
+from heypeter_tui.core.paths import describe_os_error
 from heypeter_tui.core.run import RunLogError, RunState, advance, fold
 from heypeter_tui.core.store import RunStore
-from heypeter_tui.core.paths import describe_os_error
 from heypeter_tui.core.text import MAX_OPERATOR, check_length, clean_line
 
 TYPE_CHECKING = False  # the command builders load only where a change is made

@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from heypeter_tui.core.events import Actor, new_event
+from heypeter_tui.core.events import Actor
 from heypeter_tui.core.store import RunStore
 from tests.conftest import created_event
 

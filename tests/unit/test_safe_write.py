@@ -160,3 +160,15 @@ def test_new_with_a_fifo_checklist_exits_2_and_creates_nothing(tmp_path: Path) -
                              "--checklist", str(fifo)], capture_output=True, text=True, env=env, timeout=30)
     assert result.returncode == 2 and "not a regular file" in result.stderr
     assert not list(state.glob("runs/*.jsonl"))
+
+
+def test_checklists_lists_a_fifo_among_the_users_own_as_invalid_without_hanging(tmp_path: Path) -> None:
+    own = tmp_path / "config" / "heypeter-tui" / "checklists"
+    own.mkdir(parents=True)
+    os.mkfifo(own / "stuck.yaml")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    result = subprocess.run([sys.executable, "-m", "heypeter_tui", "checklists"], capture_output=True, text=True,
+                            env=env, timeout=30)
+    assert result.returncode == 0
+    assert "stuck\t(invalid: " in result.stdout and "not a regular file" in result.stdout
+    assert "heypeter-production\t" in result.stdout
