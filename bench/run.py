@@ -208,7 +208,7 @@ def main() -> int:
     existing, big_home, bare_home = root / "existing", root / "big", root / "bare"
     for home in (existing, big_home, bare_home):
         home.mkdir()
-    cli(existing, "status")  # creates the run: later starts resume it
+    cli(existing, "new", "Bench")  # the run later starts resume (commands other than new never create one)
     big_file = big_checklist(root / "big.yaml")
     cli(big_home, "new", "Big", "--checklist", str(big_file))
     first_launch_homes = iter(root / f"first-{n}" for n in range(RUNS))

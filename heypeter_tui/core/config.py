@@ -33,9 +33,6 @@ def load_config(path: Path) -> Config:
     (no object is ever built from a tag), with nesting and alias expansion bounded; every mistake
     is one line naming the file and line.
     """
-    import yaml  # only when there is a file to read
-
-    from heypeter_tui.core.nodes import NodeReader, TooManyProblems
     from heypeter_tui.core.paths import ReadRefused, describe_os_error, read_limited
 
     try:
@@ -49,6 +46,10 @@ def load_config(path: Path) -> Config:
         raise UserError(f"{path}: cannot read: {describe_os_error(error)}") from error
     except UnicodeDecodeError as error:
         raise UserError(f"{path}: not UTF-8 text") from error
+    import yaml  # only when there is a file to read
+
+    from heypeter_tui.core.nodes import NodeReader, TooManyProblems
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
