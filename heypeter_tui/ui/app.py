@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.reactive import reactive
+from textual.screen import Screen
+from textual.theme import Theme
 
 from heypeter_tui.core.clock import Clock, parse_when
 from heypeter_tui.core.config import Config, save_setting
@@ -25,6 +32,10 @@ from heypeter_tui.ui.themes import DEFAULT_THEME, load_themes
 if TYPE_CHECKING:
     from heypeter_tui.context import Context
 
+MINIMUM_SIZE = Size(40, 12)
+"""Below it nothing useful fits (the -tiny and -short breakpoints): the "too small" notice covers everything."""
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""End the dashboard as `q` does, the terminal restored, rather than die in the alternate screen."""
 LOG_POLL_SECONDS = 0.5
 """How often the log is checked for others' changes: a change shows elsewhere within a second."""
 NOTIFY_EACH_UP_TO = 3
@@ -49,6 +60,13 @@ class HeyPeterApp(App[None]):
     operator: reactive[str] = reactive("", init=False, repaint=False)
     now: reactive[datetime] = reactive(None, init=False, repaint=False)  # type: ignore[arg-type]
     """The clock, once a second: the countdown, timers and due phases follow it."""
+
+    minding_size = False
+    """Set at mount: before it there is no screen stack to put the "too small" notice on."""
+    notices: tuple[Screen[None], ...] = ()
+    """The "too small" notices on the screen stack (one, unless a screen was pushed over it meanwhile)."""
+    picked_theme: str | None = None
+    """A theme set after mount (the palette), kept once Textual has applied it."""
 
     def __init__(
         self,
@@ -75,7 +93,14 @@ class HeyPeterApp(App[None]):
 
     def on_mount(self) -> None:
         self.report_theme_problems()
-        self.watch(self, "theme", self.remember_theme, init=False)
+        self.watch(self, "theme", self.pick_theme, init=False)
+        self.theme_changed_signal.subscribe(self, self.remember_theme, immediate=True)
+        self.minding_size = True
+        self.fit_notice(self.size)
+        # Whatever opens or closes over the notice (a message in flight as the terminal shrank), the notice
+        # is judged again: it goes over what opened, and goes once it surfaces in a terminal that fits.
+        self.screen_change_signal.subscribe(self, lambda _: self.fit_notice(self.size))
+        self.handle_ending_signals()
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.report_log_problems()
@@ -91,6 +116,52 @@ class HeyPeterApp(App[None]):
                 self.bell()
                 self.say(f"{text}: time's up; tick it when done", title="Timer", severity="warning", timeout=30)
         self.now = after
+
+    # -- too small, and signals ----------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The terminal's own size, as it arrives: Resize does not bubble, so no widget's reaches here.
+        self.fit_notice(event.size)
+
+    def fit_notice(self, size: Size) -> None:
+        """Below 40x12 the notice goes over every screen; once the terminal fits it goes, and what was
+        underneath (the dashboard, a dialog) is back as it was left."""
+        if not self.minding_size:
+            return
+        self.notices = tuple(notice for notice in self.notices if notice in self.screen_stack)
+        if size.width < MINIMUM_SIZE.width or size.height < MINIMUM_SIZE.height:
+            if not self.notice_up:
+                from heypeter_tui.ui.screens.too_small import TooSmallScreen
+
+                notice = TooSmallScreen(MINIMUM_SIZE)
+                self.notices += (notice,)
+                self.push_screen(notice)
+        elif self.notice_up:
+            self.notices = tuple(notice for notice in self.notices if notice is not self.screen)
+            self.pop_screen()
+
+    @property
+    def notice_up(self) -> bool:
+        """The notice is what shows: keys and clicks reach it alone."""
+        stack = self.screen_stack
+        return bool(stack) and stack[-1] in self.notices
+
+    def handle_ending_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in ENDING_SIGNALS:
+            # Not on the main thread, or no such signal here: its default action stays.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.exit)  # exit status 0, as `q` leaves it
+
+    def on_unmount(self) -> None:
+        self.minding_size = False  # the screens are gone
+        # The signal handlers belong to this app's life: a test's event loop may outlive it.
+        loop = asyncio.get_running_loop()
+        for number in ENDING_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(number)
+
+    # -- themes --------------------------------------------------------------------------------
 
     def choose_theme(self) -> None:
         """--theme, else config.yaml's, else the default. Chosen before the first frame: setting a
@@ -120,9 +191,16 @@ class HeyPeterApp(App[None]):
         for problem in self.theme_problems:
             self.say(problem, title="Theme", severity="warning", timeout=10)
 
-    def remember_theme(self, name: str) -> None:
-        """A theme picked in the palette is kept in config.yaml for next time."""
-        if self.context is None:
+    def pick_theme(self, name: str) -> None:
+        self.picked_theme = name
+
+    def remember_theme(self, theme: Theme) -> None:
+        """A theme picked in the palette is kept in config.yaml for next time: only once Textual has applied
+        it (its signal comes after the stylesheet took the theme), and only a registered one, so that
+        config.yaml never names a theme that would not load. --theme, set before mount, is not kept."""
+        name = theme.name
+        applied = name == self.picked_theme == self.theme  # a later pick is kept when that one is applied
+        if self.context is None or not applied or self.get_theme(name) is not theme:
             return
         try:
             save_setting(self.context.config_dir / "config.yaml", "theme", name)
@@ -137,6 +215,8 @@ class HeyPeterApp(App[None]):
     })
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.notice_up:
+            return action == "quit"  # under the "too small" notice only quitting works
         return action in self.ALLOWED_ACTIONS
 
     def say(self, message: str, **options) -> None:

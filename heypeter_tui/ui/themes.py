@@ -1,16 +1,25 @@
 """themes/*.yaml -> textual.theme.Theme: the built-in ones, and the user's own from the config dir.
 
-A theme file is Theme's own fields in YAML. A mistake names the file and line; the app then falls
-back to the default theme with a notification, never a crash.
+A theme file is Theme's own fields in YAML. A mistake names the file and the line of the bad value;
+the app then falls back to the default theme with a notification, never a crash.
+
+A user's theme is proven before it is offered: every colour parses, every variable is one CSS value
+(no `;`, `{`, `}` or line break that could end a declaration and start rules of its own), numbers
+are finite and in range, and then the app's whole stylesheet is parsed with the theme's variables,
+as Textual will parse it when the theme is applied. The built-in themes are trusted and skip this:
+they are tested, and they must stay fast to load.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
 import re
 from pathlib import Path
 
 import yaml
+from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from heypeter_tui.core.errors import UserError
@@ -21,7 +30,13 @@ DEFAULT_THEME = "heypeter"
 _FIELDS = tuple(field.name for field in dataclasses.fields(Theme))
 _BOOLEANS = {"dark", "ansi"}
 _NUMBERS = {"luminosity_spread", "text_alpha"}
+_COLOURS = ("primary", "secondary", "warning", "error", "success", "accent", "foreground", "background", "surface",
+            "panel", "boost")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
+_BREAKS_OUT = re.compile(r"[;{}\r\n]")
+"""What would end a declaration and let a value write rules of its own."""
+_APP_CSS = Path(__file__).parent / "app.tcss"
 
 
 def load_theme(path: Path, trusted: bool = False) -> Theme:
@@ -46,27 +61,144 @@ def load_theme(path: Path, trusted: bool = False) -> Theme:
     reader = NodeReader(source)
     fields = reader.mapping(root, "theme", _FIELDS, ("name", "primary")) or {}
     values: dict[str, object] = {}
+    variable_nodes: dict[str, yaml.Node] = {}
     for key, node in fields.items():
         if key in _BOOLEANS:
             values[key] = reader.boolean(node, key)
         elif key in _NUMBERS:
-            if node.tag in (YAML_TAG + "float", YAML_TAG + "int"):
-                values[key] = float(node.value)
-            else:
-                reader.error(node, f"{key} must be a number")
+            values[key] = _number(reader, node, key)
         elif key == "variables":
-            variables = reader.mapping(node, "variables", tuple(_variable_names(node))) or {}
-            values[key] = {name: reader.text(value, f"variable {name}") for name, value in variables.items()}
+            variable_nodes = reader.mapping(node, "variables", tuple(_variable_names(node))) or {}
+            values[key] = {name: _variable(reader, value, name) for name, value in variable_nodes.items()}
         else:
             values[key] = reader.text(node, key)
+            if key in _COLOURS and values[key] is not None and not trusted:
+                _colour(reader, node, key, str(values[key]))
     if reader.errors:
         raise UserError(str(reader.errors[0]))
     if not _NAME.match(str(values["name"])):
         raise UserError(f"{path}: theme name {values['name']!r} may hold only letters, digits, '-', '_' and '.'")
     try:
-        return Theme(**values)  # type: ignore[arg-type]
+        theme = Theme(**values)  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:
         raise UserError(f"{path}: not a usable theme: {error}") from error
+    if not trusted:
+        _prove(theme, path, root, variable_nodes)
+    return theme
+
+
+def _number(reader: NodeReader, node: yaml.Node, key: str) -> float | None:
+    if node.tag in (YAML_TAG + "float", YAML_TAG + "int"):
+        # YAML's own reading: `.nan`, `.inf` and `1_000` are numbers too, and then refused below
+        number = float(yaml.constructor.SafeConstructor().construct_object(node))
+        if math.isfinite(number) and 0 <= number <= 1:
+            return number
+    reader.error(node, f"{key} must be a number from 0 to 1, not {node.value[:40]!r}")
+    return None
+
+
+def _colour(reader: NodeReader, node: yaml.Node, key: str, value: str) -> None:
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        expected = "expected a form like '#5AA9E6', 'rgb(90,169,230)' or 'red'"
+        reader.error(node, f"{key} {value[:40]!r} is not a colour; {expected}")
+
+
+def _variable(reader: NodeReader, node: yaml.Node, name: str) -> str | None:
+    value = reader.text(node, f"variable {name}")
+    if not _VARIABLE.match(name):
+        reader.error(node, f"variable name {name[:40]!r} may hold only letters, digits, '-' and '_'")
+    elif value is not None and _BREAKS_OUT.search(value):
+        reader.error(node, f"variable {name}: {value[:40]!r} holds ';', '{{', '}}' or a line break; one CSS value only")
+    return value
+
+
+def _prove(theme: Theme, path: Path, root: yaml.Node, variable_nodes: dict[str, yaml.Node]) -> None:
+    """Parse the app's stylesheet with the theme's variables; name the line of the value it refuses."""
+    _stylesheet_sources()  # outside the `try`: a fault of the app's own CSS is not the theme's
+    try:
+        check_stylesheet(theme)
+    except Exception as error:  # whatever Textual raises for it would have crashed the app
+        culprit = _culprit(theme, error)
+        node = variable_nodes.get(culprit, root) if culprit else root
+        what = f"variable {culprit} {theme.variables[culprit][:40]!r}" if culprit else "the theme"
+        where = f"{path}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+        raise UserError(f"{where}: {what} breaks the app's stylesheet: {_reason(error)}") from None
+
+
+def _culprit(theme: Theme, error: Exception) -> str | None:
+    """The theme's variable that the stylesheet refused: the one the error names, else the first that fails alone."""
+    from textual.css.stylesheet import StylesheetParseError
+
+    if isinstance(error, StylesheetParseError):
+        for rule in error.errors.rules:
+            for token, _ in rule.errors:
+                if token.referenced_by is not None and token.referenced_by.name in theme.variables:
+                    return token.referenced_by.name
+    for name, value in theme.variables.items():
+        try:
+            check_stylesheet(dataclasses.replace(theme, variables={name: value}))
+        except Exception:
+            return name
+    return None
+
+
+def _reason(error: Exception) -> str:
+    from rich.text import Text
+    from textual.css.stylesheet import StylesheetParseError
+
+    if isinstance(error, StylesheetParseError):
+        for rule in error.errors.rules:
+            for _, message in rule.errors:
+                return Text.from_markup(str(message)).plain
+    return str(error) or type(error).__name__
+
+
+def check_stylesheet(theme: Theme) -> None:
+    """Raises what Textual would raise applying `theme`: its colour system, then every CSS source the app
+    may load parsed with its variables, combined as App.get_css_variables does (the app adds no defaults)."""
+    from textual.css.stylesheet import Stylesheet
+
+    variables = {**theme.to_color_system().generate(), **theme.variables}
+    stylesheet = Stylesheet(variables=variables)
+    for location, css, is_default in _stylesheet_sources():
+        stylesheet.add_source(css, read_from=location, is_default_css=is_default)
+    stylesheet.parse()
+
+
+@functools.cache
+def _stylesheet_sources() -> tuple[tuple[tuple[str, str], str, bool], ...]:
+    """app.tcss and the CSS of every widget and screen the app may show, including those it imports only
+    when first needed (a dialog, the sign-off table): all of heypeter_tui.ui is imported first. Only a user's
+    theme needs this, so a start with the built-in themes alone never pays for it."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import heypeter_tui.ui
+
+    for module in pkgutil.walk_packages(heypeter_tui.ui.__path__, "heypeter_tui.ui."):
+        importlib.import_module(module.name)
+    sources = [((str(_APP_CSS), ""), _APP_CSS.read_text(encoding="utf-8"), False)]
+    pending, seen = [DOMNode], set()
+    while pending:
+        cls = pending.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                pending.append(sub)
+    for cls in sorted(seen, key=lambda cls: (cls.__module__, cls.__qualname__)):
+        if cls.__module__.partition(".")[0] not in ("textual", "heypeter_tui"):
+            continue  # a class of some other program in this process is not ours to judge
+        for attribute in ("DEFAULT_CSS", "CSS"):
+            css = cls.__dict__.get(attribute)
+            if isinstance(css, str) and css.strip():
+                location = (inspect.getfile(cls), f"{cls.__qualname__}.{attribute}")
+                sources.append((location, css, attribute == "DEFAULT_CSS"))
+    return tuple(sources)
 
 
 def _variable_names(node: yaml.Node) -> list[str]:
