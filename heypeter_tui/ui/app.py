@@ -19,11 +19,12 @@ from textual.theme import Theme
 from heypeter_tui.core.clock import Clock, parse_when
 from heypeter_tui.core.config import Config, save_setting
 from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.paths import describe_os_error
 from heypeter_tui.core.report import describe
 from heypeter_tui.core.run import RunState
 from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.session import RunSession
-from heypeter_tui.core.text import clean, clean_line
+from heypeter_tui.core.text import clean, clean_line, shorten
 from heypeter_tui.ui.messages import ChangeRequested
 from heypeter_tui.ui.providers import RunCommands
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
@@ -39,6 +40,7 @@ ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 LOG_POLL_SECONDS = 0.5
 """How often the log is checked for others' changes: a change shows elsewhere within a second."""
 NOTIFY_EACH_UP_TO = 3
+PROBLEMS_SAID = 5
 
 
 class HeyPeterApp(App[None]):
@@ -204,8 +206,10 @@ class HeyPeterApp(App[None]):
             return
         try:
             save_setting(self.context.config_dir / "config.yaml", "theme", name)
-        except OSError as error:
+        except UserError as error:  # a config.yaml that is a link, read-only, or not text: left as it is
             self.say(f"theme not saved: {error}", severity="warning")
+        except OSError as error:
+            self.say(f"theme not saved: {describe_os_error(error)}", severity="warning")
 
     # Actions a binding or the palette may run on the app; nothing else runs, whatever a text says.
     ALLOWED_ACTIONS = frozenset({
@@ -220,15 +224,28 @@ class HeyPeterApp(App[None]):
         return action in self.ALLOWED_ACTIONS
 
     def say(self, message: str, **options) -> None:
-        """A notification of text that may come from files or people: cleaned, never markup."""
+        """A notification of text that may come from files or people: cleaned, cut short, never markup."""
         title = options.pop("title", "")
-        self.notify(clean(message), title=clean_line(title), markup=False, **options)
+        self.notify(clean(shorten(message, 600)), title=clean_line(shorten(title, 80)), markup=False, **options)
+
+    problems_shown = 0
+    """How many of the session's log problems have been said: those found while following are said too."""
 
     def report_log_problems(self) -> None:
-        for problem in self.session.problems:
-            self.say(problem, title="Run log", severity="warning", timeout=10)
+        self.problems_shown = 0
+        self.report_new_problems()
         if self.state.read_only:
             self.say(self.state.read_only, title="Read-only", severity="warning", timeout=15)
+
+    def report_new_problems(self) -> None:
+        problems = self.session.problems[self.problems_shown :]
+        for problem in problems[:PROBLEMS_SAID]:
+            self.say(problem, title="Run log", severity="warning", timeout=10)
+        if len(problems) > PROBLEMS_SAID:
+            more = len(problems) - PROBLEMS_SAID
+            self.say(f"and {more} more lines not read; `heypeter-tui status` lists them", title="Run log",
+                     severity="warning", timeout=10)
+        self.problems_shown += len(problems)
 
     # -- changes -------------------------------------------------------------------------------
 
@@ -242,16 +259,37 @@ class HeyPeterApp(App[None]):
         except UserError as error:
             self.say(str(error), severity="error")
         except OSError as error:
-            self.say(f"not saved: {error}", title="Run log", severity="error", timeout=15)
+            self.say(f"not saved: {describe_os_error(error)}", title="Run log", severity="error", timeout=15)
         self.state = self.session.state
 
+    log_trouble = ""
+    """The last reason the log could not be followed, said once (not every half second)."""
+    known_current: str | None = None
+    """The state dir's current run as last seen: a change made elsewhere is said, never followed silently."""
+    current_seen = False
+
     def follow_log(self) -> None:
-        """Fold in what other dashboards and `heypeter-tui mark` appended, and say who did what."""
+        """Fold in what other dashboards and `heypeter-tui mark` appended, and say who did what. A log
+        replaced or cut short is read again from the top, and said; so is every bad line found."""
         try:
             new = self.session.refresh()
-        except OSError as error:
-            self.say(f"cannot read the run log: {error}", severity="error")
+        except (OSError, UserError) as error:
+            trouble = describe_os_error(error) if isinstance(error, OSError) else str(error)
+            if trouble != self.log_trouble:
+                self.log_trouble = trouble
+                self.say(f"cannot read the run log: {trouble}", title="Run log", severity="error", timeout=30)
             return
+        if self.log_trouble:
+            self.log_trouble = ""
+            self.say("the run log can be read again", title="Run log", timeout=5)
+        self.notice_current_elsewhere()
+        if self.session.store.restarted:
+            self.state = self.session.state
+            self.say("the run's log was replaced or cut short: read again from its first line; what is shown "
+                     "is what it holds now", title="Run log", severity="warning", timeout=20)
+            self.report_log_problems()
+            return
+        self.report_new_problems()
         if not new:
             return
         self.state = self.session.state
@@ -302,6 +340,9 @@ class HeyPeterApp(App[None]):
             except (UserError, ValueError) as error:
                 self.say(str(error), severity="error")
                 return
+            except OSError as error:
+                self.say(f"no new run: {describe_os_error(error)}", severity="error")
+                return
             self.switch_run(run_id)
 
         self.push_screen(NewRunDialog(self.state.checklist.title), create)
@@ -332,6 +373,9 @@ class HeyPeterApp(App[None]):
                 except (UserError, ValueError) as error:
                     self.say(str(error), severity="error")
                     return
+                except OSError as error:
+                    self.say(f"no new run: {describe_os_error(error)}", severity="error")
+                    return
                 self.switch_run(run_id)
 
             self.push_screen(NewRunDialog(checklist.title), create)
@@ -358,11 +402,35 @@ class HeyPeterApp(App[None]):
             self.say(str(error), severity="error")
             return
         session.actor = self.session.actor
-        self.context.workspace.set_current(run_id)
+        try:
+            self.context.workspace.set_current(run_id)
+        except (UserError, OSError) as error:  # shown all the same: only `current` could not move
+            trouble = describe_os_error(error) if isinstance(error, OSError) else str(error)
+            self.say(f"the current run is unchanged ({trouble})", severity="warning")
+        self.current_seen, self.known_current = True, run_id
         self.session = session
         self.state = session.state
         self.report_log_problems()
-        self.say(f"now showing: {session.state.title}", timeout=3)
+        self.say(f"now showing: {session.state.title} ({run_id})", timeout=3)
+
+    def notice_current_elsewhere(self) -> None:
+        """Someone's `new`, `open` or "Switch run…" moved the current run: this dashboard stays on its own
+        run (it never changes under the people using it) and says so."""
+        if self.context is None:
+            return
+        current = self.context.workspace.current_id()
+        if not self.current_seen:
+            self.current_seen, self.known_current = True, current
+            return
+        if current == self.known_current:
+            return
+        self.known_current = current
+        if current and current != self.state.run_id:
+            from heypeter_tui.core.workspace import read_header
+
+            title = str(read_header(self.context.workspace.log_path(current)).get("title") or current)
+            self.say(f"the current run is now {title!r} ({current}), changed elsewhere; this dashboard stays on "
+                     f"{self.state.title!r}: Switch run… (ctrl+p) to follow", title="Current run", timeout=20)
 
     # -- help ----------------------------------------------------------------------------------
 

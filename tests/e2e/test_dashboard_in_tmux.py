@@ -59,6 +59,7 @@ def test_installed_wheel_carries_the_checklist(installed, home: Path) -> None:
     listed = installed.run(home, "checklists")
     assert listed.returncode == 0
     assert str(installed.site / "heypeter_tui" / "data" / "checklists" / "heypeter-production.yaml") in listed.stdout
+    assert installed.run(home, "new", "Release").returncode == 0
     exported = installed.run(home, "export", "--format", "json")
     record = json.loads(exported.stdout)
     assert sum(len(group["items"]) for group in record["sections"] + record["phases"]) == 83
