@@ -14,10 +14,9 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.theme import Theme
 
 from heypeter_tui.core.clock import Clock, parse_when
-from heypeter_tui.core.config import Config, save_setting
+from heypeter_tui.core.config import Config
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.paths import describe_os_error
 from heypeter_tui.core.report import describe
@@ -25,10 +24,11 @@ from heypeter_tui.core.run import RunState
 from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.core.text import clean, clean_line, shorten
+from heypeter_tui.ui.following import FollowsTheLog
 from heypeter_tui.ui.messages import ChangeRequested
 from heypeter_tui.ui.providers import RunCommands
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
-from heypeter_tui.ui.themes import DEFAULT_THEME, load_themes
+from heypeter_tui.ui.themes import ThemeChoice
 
 if TYPE_CHECKING:
     from heypeter_tui.context import Context
@@ -39,11 +39,9 @@ ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 """End the dashboard as `q` does, the terminal restored, rather than die in the alternate screen."""
 LOG_POLL_SECONDS = 0.5
 """How often the log is checked for others' changes: a change shows elsewhere within a second."""
-NOTIFY_EACH_UP_TO = 3
-PROBLEMS_SAID = 5
 
 
-class HeyPeterApp(App[None]):
+class HeyPeterApp(FollowsTheLog, ThemeChoice, App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {RunCommands}
     TITLE = "heypeter-tui"
@@ -67,8 +65,6 @@ class HeyPeterApp(App[None]):
     """Set at mount: before it there is no screen stack to put the "too small" notice on."""
     notices: tuple[Screen[None], ...] = ()
     """The "too small" notices on the screen stack (one, unless a screen was pushed over it meanwhile)."""
-    picked_theme: str | None = None
-    """A theme set after mount (the palette), kept once Textual has applied it."""
 
     def __init__(
         self,
@@ -163,54 +159,6 @@ class HeyPeterApp(App[None]):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(number)
 
-    # -- themes --------------------------------------------------------------------------------
-
-    def choose_theme(self) -> None:
-        """--theme, else config.yaml's, else the default. Chosen before the first frame: setting a
-        theme later re-parses every stylesheet."""
-        themes, problems = load_themes(self.context.config_dir if self.context else None)
-        self.theme_problems = [f"{problem}; that theme is not available" for problem in problems]
-        for theme in themes:
-            self.register_theme(theme)
-        wanted = self.theme_override or self.config.theme or DEFAULT_THEME
-        if wanted not in self.available_themes:
-            self.theme_problems.append(f"no theme {wanted!r}; using {DEFAULT_THEME}")
-            wanted = DEFAULT_THEME
-        theme = self.get_theme(wanted)
-        if theme is None or theme.ansi:
-            self.theme = wanted  # through Textual's watcher, which also sets up ANSI colours
-            return
-        # Before the first frame the stylesheet is not parsed yet: set the theme and its classes
-        # without the watcher's re-parse of every stylesheet.
-        self.set_reactive(App.theme, wanted)
-        self.stylesheet.set_variables(self.get_css_variables())
-        for name in [name for name in self.classes if name.startswith("-theme-")]:
-            self.remove_class(name, update=False)
-        self.add_class(f"-theme-{wanted}", "-dark-mode" if theme.dark else "-light-mode", update=False)
-        self.remove_class("-light-mode" if theme.dark else "-dark-mode", update=False)
-
-    def report_theme_problems(self) -> None:
-        for problem in self.theme_problems:
-            self.say(problem, title="Theme", severity="warning", timeout=10)
-
-    def pick_theme(self, name: str) -> None:
-        self.picked_theme = name
-
-    def remember_theme(self, theme: Theme) -> None:
-        """A theme picked in the palette is kept in config.yaml for next time: only once Textual has applied
-        it (its signal comes after the stylesheet took the theme), and only a registered one, so that
-        config.yaml never names a theme that would not load. --theme, set before mount, is not kept."""
-        name = theme.name
-        applied = name == self.picked_theme == self.theme  # a later pick is kept when that one is applied
-        if self.context is None or not applied or self.get_theme(name) is not theme:
-            return
-        try:
-            save_setting(self.context.config_dir / "config.yaml", "theme", name)
-        except UserError as error:  # a config.yaml that is a link, read-only, or not text: left as it is
-            self.say(f"theme not saved: {error}", severity="warning")
-        except OSError as error:
-            self.say(f"theme not saved: {describe_os_error(error)}", severity="warning")
-
     # Actions a binding or the palette may run on the app; nothing else runs, whatever a text says.
     ALLOWED_ACTIONS = frozenset({
         "quit", "help", "undo", "set_operator", "new_run", "new_run_from_checklist", "switch_run",
@@ -228,25 +176,6 @@ class HeyPeterApp(App[None]):
         title = options.pop("title", "")
         self.notify(clean(shorten(message, 600)), title=clean_line(shorten(title, 80)), markup=False, **options)
 
-    problems_shown = 0
-    """How many of the session's log problems have been said: those found while following are said too."""
-
-    def report_log_problems(self) -> None:
-        self.problems_shown = 0
-        self.report_new_problems()
-        if self.state.read_only:
-            self.say(self.state.read_only, title="Read-only", severity="warning", timeout=15)
-
-    def report_new_problems(self) -> None:
-        problems = self.session.problems[self.problems_shown :]
-        for problem in problems[:PROBLEMS_SAID]:
-            self.say(problem, title="Run log", severity="warning", timeout=10)
-        if len(problems) > PROBLEMS_SAID:
-            more = len(problems) - PROBLEMS_SAID
-            self.say(f"and {more} more lines not read; `heypeter-tui status` lists them", title="Run log",
-                     severity="warning", timeout=10)
-        self.problems_shown += len(problems)
-
     # -- changes -------------------------------------------------------------------------------
 
     def on_change_requested(self, message: ChangeRequested) -> None:
@@ -261,44 +190,6 @@ class HeyPeterApp(App[None]):
         except OSError as error:
             self.say(f"not saved: {describe_os_error(error)}", title="Run log", severity="error", timeout=15)
         self.state = self.session.state
-
-    log_trouble = ""
-    """The last reason the log could not be followed, said once (not every half second)."""
-    known_current: str | None = None
-    """The state dir's current run as last seen: a change made elsewhere is said, never followed silently."""
-    current_seen = False
-
-    def follow_log(self) -> None:
-        """Fold in what other dashboards and `heypeter-tui mark` appended, and say who did what. A log
-        replaced or cut short is read again from the top, and said; so is every bad line found."""
-        try:
-            new = self.session.refresh()
-        except (OSError, UserError) as error:
-            trouble = describe_os_error(error) if isinstance(error, OSError) else str(error)
-            if trouble != self.log_trouble:
-                self.log_trouble = trouble
-                self.say(f"cannot read the run log: {trouble}", title="Run log", severity="error", timeout=30)
-            return
-        if self.log_trouble:
-            self.log_trouble = ""
-            self.say("the run log can be read again", title="Run log", timeout=5)
-        self.notice_current_elsewhere()
-        if self.session.store.restarted:
-            self.state = self.session.state
-            self.say("the run's log was replaced or cut short: read again from its first line; what is shown "
-                     "is what it holds now", title="Run log", severity="warning", timeout=20)
-            self.report_log_problems()
-            return
-        self.report_new_problems()
-        if not new:
-            return
-        self.state = self.session.state
-        if len(new) <= NOTIFY_EACH_UP_TO:
-            for event in new:
-                self.say(describe(self.state, event), title=event.actor.operator, timeout=4)
-        else:
-            who = sorted({event.actor.operator for event in new})
-            self.say(f"{len(new)} changes by {', '.join(who)}", timeout=4)
 
     # -- operator, undo, runs ------------------------------------------------------------------
 
@@ -412,25 +303,6 @@ class HeyPeterApp(App[None]):
         self.state = session.state
         self.report_log_problems()
         self.say(f"now showing: {session.state.title} ({run_id})", timeout=3)
-
-    def notice_current_elsewhere(self) -> None:
-        """Someone's `new`, `open` or "Switch run…" moved the current run: this dashboard stays on its own
-        run (it never changes under the people using it) and says so."""
-        if self.context is None:
-            return
-        current = self.context.workspace.current_id()
-        if not self.current_seen:
-            self.current_seen, self.known_current = True, current
-            return
-        if current == self.known_current:
-            return
-        self.known_current = current
-        if current and current != self.state.run_id:
-            from heypeter_tui.core.workspace import read_header
-
-            title = str(read_header(self.context.workspace.log_path(current)).get("title") or current)
-            self.say(f"the current run is now {title!r} ({current}), changed elsewhere; this dashboard stays on "
-                     f"{self.state.title!r}: Switch run… (ctrl+p) to follow", title="Current run", timeout=20)
 
     # -- help ----------------------------------------------------------------------------------
 

@@ -17,16 +17,24 @@ import functools
 import math
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
+from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from heypeter_tui.core.config import Config, save_setting
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.nodes import YAML_TAG, NodeReader
+from heypeter_tui.core.paths import ReadRefused, describe_os_error, read_limited
 from heypeter_tui.core.resources import builtin_dir
 
+if TYPE_CHECKING:
+    from heypeter_tui.context import Context
+
 DEFAULT_THEME = "heypeter"
+MAX_THEME_BYTES = 64 * 1024
 _FIELDS = tuple(field.name for field in dataclasses.fields(Theme))
 _BOOLEANS = {"dark", "ansi"}
 _NUMBERS = {"luminosity_spread", "text_alpha"}
@@ -48,13 +56,13 @@ def load_theme(path: Path, trusted: bool = False) -> Theme:
     source = str(path)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if trusted else yaml.SafeLoader
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, MAX_THEME_BYTES).decode("utf-8")  # a FIFO in themes/ must not hang the start
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"{path}:{mark.line + 1}" if mark else source
         raise UserError(f"{where}: YAML syntax: {error.problem}") from error
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as error:
+    except (OSError, ReadRefused, UnicodeDecodeError, yaml.YAMLError, RecursionError) as error:
         raise UserError(f"{path}: cannot read theme: {error}") from error
     if root is None:
         raise UserError(f"{path}: empty theme file")
@@ -225,3 +233,59 @@ def load_themes(config_dir: Path | None) -> tuple[list[Theme], list[str]]:
         except UserError as error:
             problems.append(str(error))
     return themes, problems
+
+
+class ThemeChoice:
+    """Mixin for the app: which theme it starts with, and keeping the one picked in the palette."""
+
+    context: Context | None
+    config: Config
+    theme_override: str | None
+    picked_theme: str | None = None
+    """A theme set after mount (the palette), kept once Textual has applied it."""
+
+    def choose_theme(self) -> None:
+        """--theme, else config.yaml's, else the default. Chosen before the first frame: setting a
+        theme later re-parses every stylesheet."""
+        themes, problems = load_themes(self.context.config_dir if self.context else None)
+        self.theme_problems = [f"{problem}; that theme is not available" for problem in problems]
+        for theme in themes:
+            self.register_theme(theme)
+        wanted = self.theme_override or self.config.theme or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            self.theme_problems.append(f"no theme {wanted!r}; using {DEFAULT_THEME}")
+            wanted = DEFAULT_THEME
+        theme = self.get_theme(wanted)
+        if theme is None or theme.ansi:
+            self.theme = wanted  # through Textual's watcher, which also sets up ANSI colours
+            return
+        # Before the first frame the stylesheet is not parsed yet: set the theme and its classes
+        # without the watcher's re-parse of every stylesheet.
+        self.set_reactive(App.theme, wanted)
+        self.stylesheet.set_variables(self.get_css_variables())
+        for name in [name for name in self.classes if name.startswith("-theme-")]:
+            self.remove_class(name, update=False)
+        self.add_class(f"-theme-{wanted}", "-dark-mode" if theme.dark else "-light-mode", update=False)
+        self.remove_class("-light-mode" if theme.dark else "-dark-mode", update=False)
+
+    def report_theme_problems(self) -> None:
+        for problem in self.theme_problems:
+            self.say(problem, title="Theme", severity="warning", timeout=10)
+
+    def pick_theme(self, name: str) -> None:
+        self.picked_theme = name
+
+    def remember_theme(self, theme: Theme) -> None:
+        """A theme picked in the palette is kept in config.yaml for next time: only once Textual has applied
+        it (its signal comes after the stylesheet took the theme), and only a registered one, so that
+        config.yaml never names a theme that would not load. --theme, set before mount, is not kept."""
+        name = theme.name
+        applied = name == self.picked_theme == self.theme  # a later pick is kept when that one is applied
+        if self.context is None or not applied or self.get_theme(name) is not theme:
+            return
+        try:
+            save_setting(self.context.config_dir / "config.yaml", "theme", name)
+        except UserError as error:  # a config.yaml that is a link, read-only, or not text: left as it is
+            self.say(f"theme not saved: {error}", severity="warning")
+        except OSError as error:
+            self.say(f"theme not saved: {describe_os_error(error)}", severity="warning")

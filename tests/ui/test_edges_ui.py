@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -198,6 +199,17 @@ async def test_a_broken_user_theme_is_skipped_with_its_line_and_never_crashes(
         before = len(app.state.events)
         await pilot.press("9", "space")  # the dashboard works
         assert len(app.state.events) == before + 1
+
+
+async def test_a_fifo_among_the_themes_is_skipped_and_the_dashboard_starts(make_app, tmp_path: Path, monkeypatch) -> None:
+    path = user_theme(tmp_path, "name: fine\nprimary: '#FF00FF'\n", "stuck")
+    path.unlink()
+    os.mkfifo(path)  # reading it would wait for ever for a writer
+    app = make_app()
+    said = notes(app, monkeypatch)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.is_running and any(str(path) in m and "not a regular file" in m for m in said), said
 
 
 async def test_the_palette_offers_only_themes_that_loaded_and_config_keeps_only_those(
