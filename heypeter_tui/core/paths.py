@@ -107,7 +107,11 @@ def write_private_file(path: Path, data: bytes) -> None:
     parent = path.parent
     if not parent.exists():
         ensure_private_dir(parent)
-    fd, temporary = _exclusive_temporary(path)
+    try:
+        fd, temporary = _exclusive_temporary(path)
+    except OSError as error:
+        error.filename = str(path)  # the message names the file the person asked for, not our temporary one
+        raise
     try:
         try:
             os.fchmod(fd, FILE_MODE)
@@ -116,9 +120,11 @@ def write_private_file(path: Path, data: bytes) -> None:
         finally:
             os.close(fd)
         os.rename(temporary, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(error, OSError):
+            error.filename = str(path)
         raise
     fsync_dir(parent)
 

@@ -205,8 +205,10 @@ class RunStore:
             if not os.path.lexists(side):
                 write_private_file(side, torn)
         except (OSError, UserError) as error:
+            if isinstance(error, OSError):
+                error.filename = None
             detail = describe_os_error(error) if isinstance(error, OSError) else str(error)
-            self._problem(f"{message}; skipped, and could not be set aside ({detail})", line)
+            self._problem(f"{message}; skipped, and could not be set aside in {side.name} ({detail})", line)
             return
         self._problem(f"{message}; set aside in {side.name}", line, set_aside=True)
 

@@ -160,7 +160,11 @@ class Workspace:
                 RunStore.create(self.log_path(run_id), new_event(ev.RUN_CREATED, actor, now, **data))
             except FileExistsError:
                 continue
-            self.set_current(run_id)
+            try:
+                self.set_current(run_id)
+            except BaseException:  # a run that could not be made current was never announced: not left behind
+                self.log_path(run_id).unlink(missing_ok=True)
+                raise
             return run_id
         raise UserError(f"too many runs named {base!r} in {self.runs_dir}")
 

@@ -73,7 +73,7 @@ def test_a_torn_line_on_a_full_disk_is_not_set_aside_as_an_empty_file(tmpfs: Pat
     assert cli(state, "mark", FIRST, "done", "--note", "x" * 60000) == 2  # a writer tries to set the line aside
     err = capsys.readouterr().err
     assert not list((state / "runs").glob("*.torn-*")) and not list((state / "runs").glob(".*"))
-    assert ":2: incomplete last line at byte" in err and "could not be set aside (disk full" in err
+    assert ":2: incomplete last line at byte" in err and "could not be set aside in " in err and "(disk full" in err
 
 
 def test_a_read_only_state_dir_can_be_read(tmpfs: Path, capsys) -> None:
@@ -90,3 +90,21 @@ def test_a_read_only_state_dir_can_be_read(tmpfs: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "read-only file system" in err
     assert os.statvfs(tmpfs).f_flag & os.ST_RDONLY
+
+
+def test_a_run_that_cannot_be_made_current_is_not_left_behind(tmp_path: Path, capsys) -> None:
+    """Out of inodes: the log fits, the new `current` pointer does not. No half-made run stays."""
+    mount_point = tmp_path / "inodes"
+    mount_point.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,nr_inodes=5", "tmpfs", str(mount_point)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {result.stderr.strip()}")
+    try:
+        state = mount_point / "state"
+        assert cli(state, "new", "Release") == 2
+        err = capsys.readouterr().err
+        assert err == f"heypeter-tui: {state / 'current'}: disk full: free some space and try again\n"
+        assert list((state / "runs").iterdir()) == []
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
