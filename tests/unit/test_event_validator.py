@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -11,9 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from heypeter_tui.cli import main
+from heypeter_tui.core.checklist import MAX_DUE_SECONDS, MAX_TIMER_SECONDS
+from heypeter_tui.core.clock import T0_RANGE, parse_timestamp, parse_when, to_iso
 from heypeter_tui.core.events import Actor
 from heypeter_tui.core.run import fold
 from heypeter_tui.core.store import RunStore
+from heypeter_tui.core.validate import check_event
 from tests.conftest import created_event
 
 ACTOR = Actor("alice", "alice", "host")
@@ -109,3 +112,24 @@ def test_a_run_bricked_by_its_first_line_spares_every_other_run(tmp_path: Path, 
     assert main(["--state-dir", str(state_dir), "status"]) == 0
     assert main(["--state-dir", str(state_dir), "--run", "20260101-000000-bad", "status"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(8999, 12, 30),
+                        timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=14)),
+                                                   timezone(timedelta(hours=-12, minutes=-30))])),
+)
+def test_every_time_the_log_accepts_is_written_in_a_form_it_reads_back(moment: datetime) -> None:
+    text = to_iso(moment)
+    assert parse_timestamp(text) == moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+    check_event({**ENVELOPE, "type": "run.t0", "t0": text, "ts": text})
+    furthest = parse_timestamp(text) + timedelta(seconds=MAX_DUE_SECONDS + MAX_TIMER_SECONDS)
+    assert to_iso(furthest)  # a due time or timer past any accepted T-0 never overflows
+
+
+@settings(max_examples=200, deadline=None)
+@given(offset=st.integers(min_value=-T0_RANGE.days * 86400, max_value=T0_RANGE.days * 86400))
+def test_every_t0_accepted_at_entry_is_readable_in_the_log(offset: int) -> None:
+    moment = parse_when(f"{'+' if offset >= 0 else '-'}{abs(offset)}s", NOW)
+    check_event({**ENVELOPE, "type": "run.t0", "t0": to_iso(moment)})
