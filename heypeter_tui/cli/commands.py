@@ -182,7 +182,8 @@ def cmd_export(context: Context, args: Namespace) -> int:
 
 
 def _is_stdout(output: Path | None) -> bool:
-    return output is None or str(output) == "-"
+    """`-`, no -o at all, or /dev/stdout by name (which, with stdout sent to a file, is a link to that file)."""
+    return output is None or str(output) in ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
 
 
 def cmd_validate(context: Context, args: Namespace) -> int:
@@ -263,7 +264,7 @@ def _write_private_file(path: Path, text: str) -> None:
     from heypeter_tui.core.paths import describe_os_error, write_private_file
 
     try:
-        write_private_file(path, text.encode("utf-8"))
+        write_private_file(path, text.encode("utf-8"), stream=True)
     except OSError as error:
         error.filename = None
         raise UserError(f"{path}: cannot write: {describe_os_error(error)}") from error

@@ -41,8 +41,15 @@ def ensure_private_dir(path: Path) -> Path:
     Contacts hold names and phone numbers, so a directory of ours that exists with wider rights is
     narrowed too. Raises UserError where `path` is not a directory.
     """
+    missing = []
+    for level in (path, *path.parents):
+        if level.exists() or level.is_symlink():
+            break
+        missing.append(level)
     try:
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        for level in reversed(missing):  # each missing level 0700, not only the last (mkdir's parents=)
+            level.mkdir(mode=DIR_MODE, exist_ok=True)
+        path.mkdir(mode=DIR_MODE, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as error:
         raise UserError(f"{path}: not a directory") from error
     info = path.stat()
@@ -76,8 +83,10 @@ def describe_os_error(error: OSError) -> str:
 # -- writing -------------------------------------------------------------------------------------
 
 
-def write_private_file(path: Path, data: bytes) -> None:
-    """Put `data` at `path` whole or not at all, 0600; or stream it into a FIFO or device there.
+def write_private_file(path: Path, data: bytes, stream: bool = False) -> None:
+    """Put `data` at `path` whole or not at all, 0600. With `stream` (an output a person named: `-o`), a
+    FIFO, a terminal or a device there is written into instead; the program's own files (the pointer,
+    config, side files) are never written through anything but a regular file.
 
     Raises UserError for a target that must not be replaced, OSError (temporary file removed)
     where the system refuses.
@@ -86,6 +95,11 @@ def write_private_file(path: Path, data: bytes) -> None:
         info = os.lstat(path)
     except FileNotFoundError:
         info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise UserError(f"{path}: is a directory")
+    if info is not None and not stream and not stat.S_ISREG(info.st_mode):
+        kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+        raise UserError(f"{path}: {kind}; refused (remove it, and this file is made anew)")
     if info is not None and stat.S_ISLNK(info.st_mode):
         try:
             target = os.stat(path)
@@ -103,6 +117,8 @@ def write_private_file(path: Path, data: bytes) -> None:
         _write_into(path, data)  # a FIFO, a terminal, /dev/null: written to, never replaced
         return
     if info is not None and (not info.st_mode & 0o222 or not os.access(path, os.W_OK)):
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            raise OSError(errno.EROFS, "read-only file system", str(path))
         raise UserError(f"{path}: read-only; not replaced (make it writable or choose another file)")
     parent = path.parent
     if not parent.exists():
@@ -180,13 +196,19 @@ class ReadRefused(Exception):
     """A file we will not read: not a regular file, or larger than its limit. `str()` says which."""
 
 
-def read_limited(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes.
+def read_limited(path: Path, limit: int, follow: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; with `follow=False`, never through a link.
 
     Raises ReadRefused (a FIFO, a device, too large: found by reading, not by stat, which a
     growing file or /proc would fool) or OSError.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)  # a FIFO opens, not hangs
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)  # O_NONBLOCK: a FIFO opens at once instead of waiting for a writer
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow:
+            raise ReadRefused("a symbolic link; refused") from error
+        raise
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):

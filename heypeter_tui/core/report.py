@@ -14,7 +14,7 @@ from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor, Event
 from heypeter_tui.core.rules import gate, group_progress, is_stale, overall_progress
-from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
+from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, event_positions
 from heypeter_tui.core.schedule import due_at, timer_remaining, windows
 from heypeter_tui.core.session import Integrity
 from heypeter_tui.core.text import clean, clean_line
@@ -304,9 +304,13 @@ def describe(state: RunState, event: Event) -> str:
         return f"timer started: {item_text()}"
     if kind == "timer.stop":
         return f"timer stopped: {item_text()}"
-    if kind == "undo":
-        target = next((e for e in state.events if e.id == event.get("target")), None)
-        return f"undid: {describe(state, target)}" if target else "undid a change"
+    if kind == "undo":  # never recursive: an undo of an undo (or of itself, or of a later line) changes nothing
+        positions = event_positions(state)
+        target_at, own_at = positions.get(str(event.get("target"))), positions.get(event.id)
+        target = state.events[target_at] if target_at is not None else None
+        if target is None or own_at is None or target_at >= own_at or target.type == "undo":
+            return "undid nothing (no earlier change of that id)"
+        return f"undid: {describe(state, target)}"
     return kind
 
 

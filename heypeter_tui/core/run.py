@@ -169,7 +169,12 @@ def advance(state: RunState, new_events: Iterable[Event], problems: list[str] | 
 
 
 class _Folder:
-    """Applies events to mutable copies, then freezes them once: one pass over the log."""
+    """Applies events to mutable copies, then freezes them once: one pass over the log.
+
+    An undo does not replay anything at once: it marks its target's subject (an item, a role, a
+    contact, T-0, a timer) dirty, and `result` rebuilds every dirty subject in one pass over the log
+    from the events that still count. However many undos a log holds, a fold stays linear.
+    """
 
     def __init__(self, state: RunState) -> None:
         self.state = state
@@ -182,8 +187,13 @@ class _Folder:
         self.timers = dict(state.timers)
         self.readiness_seq = state.readiness_seq
         self.readiness_keys = state.checklist.readiness_keys
+        self.dirty: set[tuple[str, str]] = set()
+        self._positions: dict[str, int] | None = None
+        """Event id -> position in the log, built on the first undo of a batch."""
 
     def result(self) -> RunState:
+        if self.dirty:
+            self._rebuild()
         return replace(
             self.state,
             t0=self.t0,
@@ -197,18 +207,62 @@ class _Folder:
         )
 
     def apply(self, event: Event) -> None:
+        position = len(self.events)
         self.events.append(event)
+        if self._positions is not None:
+            self._positions.setdefault(event.id, position)
         if event.type == ev.UNDO:
-            target = str(event.get("target", ""))
-            if target and target not in self.undone:
-                self.undone.add(target)
-                self._replay_subject_of(target)
+            self._undo(str(event.get("target", "")), position)
             return
         if event.type == ev.ITEM_STATUS and event.data.get("item") in self.readiness_keys:
-            self.readiness_seq = len(self.events) - 1
-        self._apply(event)
+            self.readiness_seq = position
+        subject = _subject(event)
+        if subject in self.dirty:
+            return  # its subject is rebuilt from the whole log at the end: applying now would count it twice
+        self._apply(event, position)
 
-    def _apply(self, event: Event) -> None:
+    def _undo(self, target_id: str, position: int) -> None:
+        """Only an earlier event can be undone, once; an undo of an undo (or of nothing) does nothing."""
+        if self._positions is None:
+            self._positions = {}
+            for index, event in enumerate(self.events):
+                self._positions.setdefault(event.id, index)
+        index = self._positions.get(target_id)
+        if index is None or index >= position or target_id in self.undone:
+            return
+        target = self.events[index]
+        subject = _subject(target)
+        if subject is None:
+            return
+        self.undone.add(target_id)
+        if target.type == ev.ITEM_STATUS and subject[1] in self.readiness_keys:
+            self.readiness_seq = position  # undoing a readiness change is one too
+        self.dirty.add(subject)
+
+    def _rebuild(self) -> None:
+        """Every dirty subject as its events that still count make it, in log order."""
+        initial = None
+        for kind, name in self.dirty:
+            if kind == "item":
+                self.items.pop(name, None)
+            elif kind == "timer":
+                self.timers.pop(name, None)
+            elif kind == "signoff":
+                self.signoffs.pop(name, None)
+            elif kind == "contact":
+                initial = initial if initial is not None else fold_initial_contacts(self.state)
+                if name in initial:
+                    self.contacts[name] = initial[name]
+                else:
+                    self.contacts.pop(name, None)
+            elif kind == "t0":
+                self.t0 = self.state.created.get("t0")
+        for position, event in enumerate(self.events):
+            if event.type != ev.UNDO and event.id not in self.undone and _subject(event) in self.dirty:
+                self._apply(event, position)
+        self.dirty.clear()
+
+    def _apply(self, event: Event, position: int) -> None:
         kind, data = event.type, event.data
         if kind == ev.ITEM_STATUS:
             key = str(data.get("item", ""))
@@ -235,7 +289,7 @@ class _Folder:
                     event.ts,
                     event.actor,
                     int(event.get("open_items", 0) or 0),
-                    len(self.events) - 1,
+                    position,
                 )
         elif kind == ev.SIGNOFF_REVOKE:
             self.signoffs.pop(str(event.get("role", "")), None)
@@ -256,33 +310,18 @@ class _Folder:
             if key in self.timers and self.timers[key].stopped_at is None:
                 self.timers[key] = replace(self.timers[key], stopped_at=event.ts)
 
-    def _replay_subject_of(self, target_id: str) -> None:
-        """Recompute the one thing the undone event changed from its remaining history."""
-        target = next((e for e in self.events if e.id == target_id), None)
-        if target is None:
-            return
-        subject = _subject(target)
-        if subject is None:
-            return
-        if target.type == ev.ITEM_STATUS and subject[1] in self.readiness_keys:
-            self.readiness_seq = len(self.events) - 1  # undoing a readiness change is one too
-        if target.type in (ev.ITEM_STATUS, ev.ITEM_NOTE):
-            self.items.pop(subject[1], None)
-        elif target.type in (ev.TIMER_START, ev.TIMER_STOP):
-            self.timers.pop(subject[1], None)
-        elif target.type in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE):
-            self.signoffs.pop(subject[1], None)
-        elif target.type == ev.CONTACT_SET:
-            initial = fold_initial_contacts(self.state)
-            if subject[1] in initial:
-                self.contacts[subject[1]] = initial[subject[1]]
-            else:
-                self.contacts.pop(subject[1], None)
-        elif target.type == ev.RUN_T0:
-            self.t0 = self.state.created.get("t0")
-        for event in self.events:
-            if event.id not in self.undone and event.type != ev.UNDO and _subject(event) == subject:
-                self._apply(event)
+
+def event_positions(state: RunState) -> dict[str, int]:
+    """Event id -> its first position in the log, computed once per state (a timeline asks for each undo)."""
+    from heypeter_tui.core.memo import for_state
+
+    def compute() -> dict[str, int]:
+        positions: dict[str, int] = {}
+        for index, event in enumerate(state.events):
+            positions.setdefault(event.id, index)
+        return positions
+
+    return for_state("positions", state, compute)
 
 
 def item_history(state: RunState, key: str) -> list[tuple[Event, bool]]:

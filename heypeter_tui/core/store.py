@@ -202,6 +202,8 @@ class RunStore:
             return
         side = self.path.with_name(f"{self.path.name}.torn-{offset}")
         try:
+            if os.path.lexists(side) and not _holds(side, torn):  # set aside by an earlier writer, or not
+                raise UserError(f"something else is already at {side.name}")
             if not os.path.lexists(side):
                 write_private_file(side, torn)
         except (OSError, UserError) as error:
@@ -228,3 +230,12 @@ def check_log(path: Path, info: os.stat_result) -> None:
 def _no_constants(name: str) -> object:
     raise ValueError(f"{name} is not a number a log may hold")
 
+
+def _holds(path: Path, data: bytes) -> bool:
+    """A regular file (not a link) holding exactly `data`."""
+    from heypeter_tui.core.paths import ReadRefused, read_limited
+
+    try:
+        return read_limited(path, len(data), follow=False) == data
+    except (OSError, ReadRefused):
+        return False

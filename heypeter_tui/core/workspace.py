@@ -76,7 +76,7 @@ class Workspace:
         no pointer. A pointer that is not a run id (`../..`) is refused, never followed."""
         self.check()
         try:
-            data = read_limited(self._current_file, 4096)
+            data = read_limited(self._current_file, 4096, follow=False)
         except FileNotFoundError:
             return None
         except (OSError, ReadRefused) as error:

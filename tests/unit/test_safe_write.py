@@ -52,13 +52,14 @@ def test_a_link_at_the_target_is_refused_and_its_file_untouched(tmp_path: Path) 
     victim.write_text("ssh-ed25519 AAAA")
     link = tmp_path / "record.md"
     link.symlink_to(victim)
-    with pytest.raises(UserError, match="symbolic link"):
-        write_private_file(link, b"record")
+    for stream in (True, False):
+        with pytest.raises(UserError, match="symbolic link"):
+            write_private_file(link, b"record", stream=stream)
     assert victim.read_text() == "ssh-ed25519 AAAA" and link.is_symlink()
     dangling = tmp_path / "dangling.md"
     dangling.symlink_to(tmp_path / "nowhere")
     with pytest.raises(UserError, match="symbolic link to nothing"):
-        write_private_file(dangling, b"record")
+        write_private_file(dangling, b"record", stream=True)
     assert not (tmp_path / "nowhere").exists()
 
 
@@ -69,6 +70,41 @@ def test_a_read_only_target_is_refused_even_for_root(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="read-only"):
         write_private_file(target, b"new")
     assert target.read_text() == "signed copy"
+
+
+def test_the_programs_own_files_are_never_written_through_a_link_a_fifo_or_a_device(tmp_path: Path) -> None:
+    """`current` planted as a link to a device, or as a FIFO (which hung `new` holding the lock)."""
+    device = tmp_path / "current"
+    device.symlink_to("/dev/null")
+    with pytest.raises(UserError, match="a symbolic link; refused"):
+        write_private_file(device, b"run-id\n")
+    fifo = tmp_path / "config.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(UserError, match="not a regular file; refused"):
+        write_private_file(fifo, b"theme: x\n")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode) and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_new_with_a_planted_current_pointer_makes_nothing(tmp_path: Path, capsys) -> None:
+    state = tmp_path / "state"
+    assert main(["--state-dir", str(state), "new", "Base"]) == 0
+    (state / "current").unlink()
+    os.mkfifo(state / "current")
+    capsys.readouterr()
+    assert main(["--state-dir", str(state), "new", "Second"]) == 2  # at once: no writer is waited for
+    assert "not a regular file; refused" in capsys.readouterr().err
+    assert len(list((state / "runs").glob("*.jsonl"))) == 1
+    (state / "current").unlink()
+    (state / "current").symlink_to(next((state / "runs").glob("*.jsonl")).stem)
+    assert main(["--state-dir", str(state), "status"]) == 2  # readers never follow it either
+    assert "a symbolic link; refused" in capsys.readouterr().err
+
+
+def test_missing_parents_of_an_export_are_all_private(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "c" / "record.md"
+    write_private_file(target, b"x", stream=True)
+    for level in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
+        assert stat.S_IMODE(level.stat().st_mode) == 0o700, level
 
 
 def test_a_directory_target_is_refused(tmp_path: Path) -> None:
@@ -82,14 +118,14 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
     reader.start()
-    write_private_file(fifo, b"streamed record")
+    write_private_file(fifo, b"streamed record", stream=True)
     reader.join(timeout=10)
     assert received == [b"streamed record"]
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
 def test_dev_null_stays_a_device(tmp_path: Path) -> None:
-    write_private_file(Path("/dev/null"), b"nothing")
+    write_private_file(Path("/dev/null"), b"nothing", stream=True)
     assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
     assert not [name for name in os.listdir("/dev") if name.startswith(".null.")]
 
@@ -103,6 +139,9 @@ def test_export_to_dev_stdout_and_dash_go_to_standard_output(tmp_path: Path) -> 
         result = subprocess.run([*base, "export", "-o", output], capture_output=True, text=True, env=env)
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("# Production Deployment Checklist")
+        with open(tmp_path / "out.md", "w") as redirected:  # `-o /dev/stdout > out.md`: a link to a file then
+            result = subprocess.run([*base, "export", "-o", output], stdout=redirected, env=env)
+        assert result.returncode == 0 and (tmp_path / "out.md").read_text().startswith("# Production")
     assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
 
 
