@@ -156,7 +156,9 @@ def interleave(runs: int, *measures: Callable[[], object]) -> list[list[object]]
     return results
 
 
-def fold_seconds(count: int) -> float:
+def fold_seconds(count: int, undo: bool = False) -> float:
+    """The best of five folds of `count` status changes (with `undo`, each then undone, newest first:
+    what made the old fold quadratic)."""
     from heypeter_tui.core.events import Actor, new_event
     from heypeter_tui.core.loader import load_checklist
     from heypeter_tui.core.resources import builtin_checklists
@@ -169,10 +171,25 @@ def fold_seconds(count: int) -> float:
     events = [new_event("run.created", actor, now, run="r", title="t", checklist=checklist.id, template=checklist.to_dict())]
     for n in range(count):
         events.append(new_event("item.status", actor, now, item=keys[n % len(keys)], status="done" if n % 2 else "pending"))
+    if undo:
+        events += [new_event("undo", actor, now, target=event.id) for event in reversed(events[1:])]
     best = float("inf")
     for _ in range(5):
         started = time.perf_counter()
         fold(events)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def import_seconds(lines: int) -> float:
+    """The best of three imports of a Markdown list of `lines` equal tasks (each id numbered: -2, -3…)."""
+    from heypeter_tui.core.markdown import import_markdown
+
+    text = "# Same\n## Steps\n" + "- [ ] the same step\n" * lines
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        import_markdown(text)
         best = min(best, time.perf_counter() - started)
     return best
 
@@ -248,6 +265,11 @@ def main() -> int:
     rows.append(("status vs importing yaml, json, platformdirs", status_small, baseline, 1.5))
     fold_small, fold_large = interleave(3, lambda: fold_seconds(10_000), lambda: fold_seconds(100_000))
     rows.append(("folding 100,000 events vs 10,000", fold_large, fold_small, 12.0))
+    # Linear is 10x; the collector's passes over twice as many objects add noise. Quadratic, as it was, is 100x.
+    undo_small, undo_large = interleave(5, lambda: fold_seconds(2_000, undo=True), lambda: fold_seconds(20_000, undo=True))
+    rows.append(("folding 20,000 changes undone vs 2,000", undo_large, undo_small, 15.0))
+    import_small, import_large = interleave(3, lambda: import_seconds(2_000), lambda: import_seconds(20_000))
+    rows.append(("import-md, 20,000 equal task lines vs 2,000", import_large, import_small, 12.0))
 
     probe_script = (
         "import json, sys\n"

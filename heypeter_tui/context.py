@@ -16,6 +16,8 @@ from heypeter_tui.core.resources import builtin_checklists
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.core.workspace import Workspace, read_header
 
+READER = Actor("reader", "reader", "-")
+
 
 class Context:
     def __init__(
@@ -88,7 +90,8 @@ class Context:
 
     def session(self, run_id: str, writer: bool = True) -> RunSession:
         """A run by id. A writer (the dashboard, `mark`) sets torn lines aside; a reader writes nothing."""
-        return RunSession(self.workspace.store(run_id, writer), self.actor, self.clock)
+        actor = self.actor if writer else READER  # a reader records nothing: a bad operator setting does not stop it
+        return RunSession(self.workspace.store(run_id, writer), actor, self.clock)
 
     def create_run(
         self, title: str | None, checklist_ref: str | None, t0=None, loaded: tuple[Checklist, bytes] | None = None

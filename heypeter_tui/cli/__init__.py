@@ -26,8 +26,13 @@ class CleanStream(io.TextIOBase):
     def write(self, text: str) -> int:
         from heypeter_tui.core.text import clean
 
-        self.stream.write(clean(text))
-        return len(text)
+        written, text = len(text), clean(text)
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:  # a terminal that is not UTF-8 (PYTHONIOENCODING=latin-1): `?` for the rest
+            encoding = self.encoding or "ascii"
+            self.stream.write(text.encode(encoding, "replace").decode(encoding))
+        return written
 
     def flush(self) -> None:
         self.stream.flush()
@@ -70,6 +75,7 @@ def _run(argv: list[str]) -> int:
         from heypeter_tui.cli.parser import COMMON_OPTIONS, build_parser
         from heypeter_tui.context import Context
 
+        argv = _values_that_look_like_options(argv)
         args = build_parser(argv).parse_args(argv)
         for name in COMMON_OPTIONS:  # SUPPRESS leaves them unset where not given
             setattr(args, name, getattr(args, name, None))
@@ -95,6 +101,18 @@ def _run(argv: list[str]) -> int:
             raise
         _fail(f"{PROG}: internal error ({type(error).__name__}: {str(error)[:200]}); please report it")
     return 2
+
+
+def _values_that_look_like_options(argv: list[str]) -> list[str]:
+    """`--t0 -2h`: argparse takes `-2h` for an option; joined as `--t0=-2h` it is the value it is."""
+    joined, tokens = [], iter(argv)
+    for token in tokens:
+        if token == "--t0":
+            value = next(tokens, None)
+            joined.append(token if value is None else f"{token}={value}")
+        else:
+            joined.append(token)
+    return joined
 
 
 def _fail(message: str) -> None:

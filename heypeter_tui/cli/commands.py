@@ -177,8 +177,14 @@ def cmd_export(context: Context, args: Namespace) -> int:
         sys.stdout.write(text)
     else:
         _write_private_file(args.output, text)
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(f"wrote {_shown(args.output)}", file=sys.stderr)
     return 0
+
+
+def _shown(path: Path) -> str:
+    """A path as typed, or quoted with its escapes visible where it holds what the terminal would act on."""
+    text = str(path)
+    return text if text.isprintable() else ascii(text)
 
 
 def _is_stdout(output: Path | None) -> bool:
@@ -223,7 +229,7 @@ def cmd_import_md(context: Context, args: Namespace) -> int:
         sys.stdout.write(text)
     else:
         _write_private_file(args.output, text)
-        summary += f"; wrote {args.output}"
+        summary += f"; wrote {_shown(args.output)}"
     print(summary, file=sys.stderr)
     return 0
 

@@ -34,7 +34,9 @@ Arguments = Callable[[argparse.ArgumentParser], None]
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {PROG} --help)\n")
+        from heypeter_tui.core.text import clean_line
+
+        self.exit(2, clean_line(f"{self.prog}: {message} (see {PROG} --help)") + "\n")  # one line, whatever was typed
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:

@@ -27,8 +27,9 @@ import yaml
 from heypeter_tui.core.checklist import SCHEMA_VERSION
 from heypeter_tui.core.durations import parse_duration
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.ids import slugify, unique
+from heypeter_tui.core.ids import Names, slugify
 from heypeter_tui.core.loader import read_checklist_text
+from heypeter_tui.core.text import clean_line
 
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 TASK_LINE = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,9}[.)])\s+\[(?P<mark>[ xX\-!~/*])\](?:\s+(?P<text>.*?))?\s*$")
@@ -187,13 +188,13 @@ def _assemble(
     signoff_roles: list[str],
     contacts: list[dict[str, str]],
 ) -> dict[str, Any]:
-    taken_groups: set[str] = set()
+    taken_groups = Names()
     sections: list[dict[str, Any]] = []
     phases: list[dict[str, Any]] = []
     for group in groups:
         if not group.items:
             continue
-        group_id = unique(group.attributes.get("id") or slugify(group.title, "group"), taken_groups)
+        group_id = taken_groups.unique(group.attributes.get("id") or slugify(group.title, "group"))
         entry: dict[str, Any] = {}
         if group_id != slugify(group.title, "group"):
             entry["id"] = group_id
@@ -204,7 +205,7 @@ def _assemble(
         if "gated" in group.attributes:
             entry["gated"] = True
             is_phase = True
-        taken_items: set[str] = set()
+        taken_items = Names()
         entry["items"] = [_item_entry(item, taken_items) for item in group.items]
         (phases if is_phase else sections).append(entry)
     if not sections:  # a list of deployment-day steps only: they are what must be done
@@ -231,11 +232,11 @@ def _assemble(
     return data
 
 
-def _item_entry(item: dict[str, Any], taken: set[str]) -> str | dict[str, Any]:
+def _item_entry(item: dict[str, Any], taken: Names) -> str | dict[str, Any]:
     text: str = item["text"]
     attributes: dict[str, str] = item["attributes"]
     derived = slugify(text)
-    item_id = unique(attributes.get("id") or derived, taken)
+    item_id = taken.unique(attributes.get("id") or derived)
     entry: dict[str, Any] = {}
     if item_id != derived:
         entry["id"] = item_id
@@ -267,6 +268,8 @@ def _title_and_due(text: str) -> tuple[str, int | None]:
     text = _LEADING_NUMBER.sub("", text.strip())
     match = _OFFSET.search(text)
     if not match:
+        return _tidy(text), None
+    if len(match.group("amount")) > 6:  # T-<5,000 digits> hours is no offset
         return _tidy(text), None
     amount = int(match.group("amount"))
     unit = (match.group("unit") or "h").lower()
@@ -322,7 +325,12 @@ def _duration_or_none(text: str) -> int | None:
 
 
 def repair(text: str) -> str:
-    """Undo UTF-8 read as cp1252 (`âœ“` -> `✓`); text that is not such mojibake is left alone."""
+    """Undo UTF-8 read as cp1252 (`âœ“` -> `✓`); text that is not such mojibake is left alone. Cleaned
+    too, as all text entering the program is: escape sequences, controls and bidi overrides go."""
+    return clean_line(_repair(text))
+
+
+def _repair(text: str) -> str:
 
     def fix(match: re.Match[str]) -> str:
         chunk = match.group(0)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import yaml
 
 from heypeter_tui.core.durations import format_duration, parse_duration
+from heypeter_tui.core.text import clean_line
 
 MAX_NODES = 500_000
 MAX_ERRORS = 20
@@ -120,9 +121,10 @@ class NodeReader:
         if not isinstance(node, yaml.ScalarNode):
             self.error(node, f"{what} must be text, not {describe(node)}")
             return None
-        value = node.value.strip()
+        value = clean_line(node.value).strip()  # text enters cleaned: escape sequences and controls go here
         if not value:
-            self.error(node, f"{what} is empty")
+            self.error(node, f"{what} is empty" + (" (once escape sequences and controls are removed)"
+                                                  if node.value.strip() else ""))
             return None
         self.characters += len(value)
         if self.characters > MAX_CHARACTERS:

@@ -7,6 +7,7 @@ the checklist it came from and imports back into one.
 from __future__ import annotations
 
 import re
+from datetime import timezone
 from typing import Any
 
 from heypeter_tui.core.checklist import Group
@@ -320,8 +321,8 @@ def _who(actor: Actor) -> str:
 
 
 def _when(ts: str) -> str:
-    try:
-        return parse_iso(ts).strftime("%Y-%m-%d %H:%M:%S UTC")
+    try:  # a time written with another offset (+14:00) is still shown in UTC, as labelled
+        return parse_iso(ts).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     except ValueError:
         return ts
 

@@ -28,14 +28,16 @@ def summarize_runs(workspace: Workspace) -> tuple[list[RunSummary], list[str]]:
     summaries: list[RunSummary] = []
     problems: list[str] = []
     for run in reversed(workspace.runs()):
+        store = workspace.store(run.id)
         try:
-            state = fold(workspace.store(run.id).load())
+            state = fold(store.load())
         except (RunLogError, OSError) as error:
             problems.append(f"{run.path}: not a readable run: {error}")
             continue
         except UserError as error:  # refused: a link, not ours, writable by others
             problems.append(str(error))
             continue
+        problems += [str(problem) for problem in store.problems]  # lines skipped: said, as status says them
         summaries.append(
             RunSummary(
                 id=run.id,

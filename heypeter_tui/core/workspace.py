@@ -68,7 +68,7 @@ class Workspace:
         self.check()
         if not self.runs_dir.is_dir():
             return []
-        paths = sorted(self.runs_dir.glob(f"*{LOG_SUFFIX}"))
+        paths = sorted(self.runs_dir.glob(f"*{LOG_SUFFIX}"), key=lambda path: _natural(path.stem))
         return [RunRef(path.stem, path) for path in paths if is_run_id(path.stem)]
 
     def current_pointer(self) -> str | None:
@@ -185,6 +185,13 @@ def read_header(path: Path) -> dict[str, object]:
     finally:
         os.close(fd)
     return header if isinstance(header, dict) else {}
+
+
+def _natural(run_id: str) -> list[object]:
+    """`…-release-2` before `…-release-10`: runs made in one second keep the order they were made in."""
+    import re
+
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", run_id)]
 
 
 _RUN_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"

@@ -1,7 +1,7 @@
 import pytest
 
 from heypeter_tui.core.durations import format_clock, format_duration, parse_duration
-from heypeter_tui.core.ids import slugify, unique
+from heypeter_tui.core.ids import Names, slugify
 
 
 @pytest.mark.parametrize(
@@ -29,5 +29,6 @@ def test_slugify() -> None:
     assert slugify("🚀 Déploiement — Étape 1") == "deploiement-etape-1"
     assert slugify("🚀✓") == "item"
     assert len(slugify("word " * 40)) <= 64
-    taken: set[str] = set()
-    assert [unique("a", taken) for _ in range(3)] == ["a", "a-2", "a-3"]
+    names = Names()
+    assert [names.unique("a") for _ in range(3)] == ["a", "a-2", "a-3"]
+    assert names.unique("a-2") == "a-2-2" and names.unique("b") == "b"  # a name taken by numbering stays taken
