@@ -117,8 +117,9 @@ def _variable(reader: NodeReader, node: yaml.Node, name: str) -> str | None:
     value = reader.text(node, f"variable {name}")
     if not _VARIABLE.match(name):
         reader.error(node, f"variable name {name[:40]!r} may hold only letters, digits, '-' and '_'")
-    elif value is not None and _BREAKS_OUT.search(value):
-        reader.error(node, f"variable {name}: {value[:40]!r} holds ';', '{{', '}}' or a line break; one CSS value only")
+    elif value is not None and _BREAKS_OUT.search(node.value):  # as written: reading folds line breaks
+        reader.error(node, f"variable {name}: {node.value[:40]!r} holds ';', '{{', '}}' or a line break; "
+                     "one CSS value only")
     return value
 
 
