@@ -25,6 +25,9 @@ def cmd_dashboard(context: Context, args: Namespace) -> int:
     session = context.current_session(args.checklist)
     from heypeter_tui.ui.app import HeyPeterApp  # only the dashboard pays for Textual
 
+    from heypeter_tui.ui.terminal import tolerate_malformed_input
+
+    tolerate_malformed_input()
     app = HeyPeterApp(session, context.config, context=context, theme=args.theme)
     # Textual's modules, the run and the checklist live as long as the app: frozen, the collector
     # never walks them again. Unfrozen, a full collection of them landed in the first frame (20 ms).
@@ -86,14 +89,18 @@ def cmd_status(context: Context, args: Namespace) -> int:
 
         print(json_text(summary(state)))
     else:
-        print(f"{state.title} ({state.run_id})")
-        print(f"checklist: {state.checklist.title} [{state.checklist.id}]")
+        # One line each: a title or reason holding a line break must not print a line of its own
+        # (`verdict: GO` under a NO-GO). The stream removes escapes; clean_line folds the breaks.
+        from heypeter_tui.core.text import clean_line
+
+        print(f"{clean_line(state.title)} ({state.run_id})")
+        print(f"checklist: {clean_line(state.checklist.title)} [{state.checklist.id}]")
         if state.t0:
             print(f"T-0: {format_full(parse_iso(state.t0))}")
         print(f"progress: {progress} complete, {progress.blocked} blocked")
         print(f"verdict: {verdict.verdict}")
         for reason in verdict.reasons[:GATE_REASONS_SHOWN]:
-            print(f"  - {reason}")
+            print(f"  - {clean_line(reason)}")
         if len(verdict.reasons) > GATE_REASONS_SHOWN:
             print(f"  … and {len(verdict.reasons) - GATE_REASONS_SHOWN} more")
     _warn_problems(session)

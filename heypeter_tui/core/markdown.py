@@ -31,6 +31,7 @@ from heypeter_tui.core.ids import Names, slugify
 from heypeter_tui.core.loader import read_checklist_text
 from heypeter_tui.core.text import clean_line
 
+MAX_TASK_LINES = 100_000
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 TASK_LINE = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,9}[.)])\s+\[(?P<mark>[ xX\-!~/*])\](?:\s+(?P<text>.*?))?\s*$")
 _ATX = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:\s+(?P<text>.*?))?(?:\s+#+)?\s*$")
@@ -121,6 +122,9 @@ def import_markdown(text: str, source: str = "<markdown>", default_id: str = "ch
         task = TASK_LINE.match(line)
         if task:
             task_lines += 1
+            if task_lines > MAX_TASK_LINES:  # refused while reading, before gigabytes of YAML are built
+                raise UserError(f"{source}:{number}: more than {MAX_TASK_LINES:,} task lines; a checklist is read "
+                                "by people")
             body, attributes = _split_attributes(repair(task.group("text") or ""))
             if not body:
                 raise UserError(f"{source}:{number}: a task line with no text")

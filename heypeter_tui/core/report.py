@@ -220,7 +220,7 @@ def to_markdown(state: RunState, integrity: Integrity | None = None) -> str:
 def _group_markdown(state: RunState, group: Group) -> list[str]:
     """A group as a task list. Attribute comments carry ids and flags so the record imports back;
     who, when and why go on sub-bullets, never onto the item's own line."""
-    due = f" (T{format_duration(group.due, signed=True)})" if group.due is not None else ""
+    due = f" ({_offset(group.due)})" if group.due is not None else ""
     attributes = [f"id: {group.id}"] + (["gated"] if group.gated else [])
     heading = f"### {_line(group.title)}{due} <!-- {'; '.join(attributes)} -->"
     lines = [heading, "", f"{group_progress(state, group)} complete", ""]
@@ -238,6 +238,11 @@ def _group_markdown(state: RunState, group: Group) -> list[str]:
             lines += [f"    {_block_line(line)}" for line in rest]
     lines.append("")
     return lines
+
+
+def _offset(seconds: int) -> str:
+    """`T-2h`, `T+30m`, and `T-0` at T-0 itself (`T0m` read as no offset, and imported back as a title)."""
+    return f"T{format_duration(seconds, signed=True)}" if seconds else "T-0"
 
 
 def _item_attributes(item) -> str:
@@ -260,7 +265,7 @@ def _clock_markdown(state: RunState) -> list[str]:
     for group in state.checklist.groups:
         moment = due_at(state, group)
         if moment is not None:
-            rows.append(_row([f"{group.title} due", _when(to_iso(moment)), f"T{format_duration(group.due or 0, signed=True)}"]))
+            rows.append(_row([f"{group.title} due", _when(to_iso(moment)), _offset(group.due or 0)]))
     items = state.checklist.items_by_key
     for timer in state.timers.values():
         text = items[timer.key][1].text
@@ -285,7 +290,7 @@ def describe(state: RunState, event: Event) -> str:
         return entry[1].text if entry else str(event.get("item", "?"))
 
     if kind == "run.created":
-        return f"created run {event.get('title', '')!r} from checklist {event.get('checklist', '')}"
+        return f"created run '{event.get('title', '')}' from checklist {event.get('checklist', '')}"
     if kind == "item.status":
         reason = f" ({event.get('reason')})" if event.get("reason") else ""
         override = f" [override while NO-GO: {event.get('override')}]" if event.get("override") else ""

@@ -163,7 +163,9 @@ class RunStore:
             if not raw.strip():
                 continue
             event = self._event(raw)
-            if event is not None:
+            if event is not None and event.type == "run.created" and (events or self.events_read):
+                self._problem("a second run.created: a run is created once; skipped")
+            elif event is not None:
                 events.append(event)
         torn = chunk[consumed:]
         if torn:

@@ -53,3 +53,15 @@ def test_a_log_restored_under_an_open_dashboard_is_shown_as_it_is_now(open_pane,
     pane.wait_for("[x] Code review completed for all changes")  # and it follows the new file from there
     pane.send("q")
     assert pane.wait_exit() == 0
+
+
+def test_a_byte_that_is_not_utf8_does_not_end_the_dashboard(open_pane) -> None:
+    """A Latin-1 terminal or an 8-bit Meta key: Textual's strict decoder used to kill the app with a traceback."""
+    pane = open_pane(width=120, height=40)
+    pane.wait_for("[ ] All features tested and approved")
+    pane.tmux("send-keys", "-t", "main", "-H", "9b", "ff", "e9", "41")
+    pane.send("1", "l", "Space")  # and it still takes keys
+    pane.wait_for("[x] All features tested and approved")
+    pane.send("q")
+    assert pane.wait_exit() == 0
+    assert "Traceback" not in pane.screen()

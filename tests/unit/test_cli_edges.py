@@ -112,3 +112,54 @@ def test_repeated_names_are_numbered_in_order_and_never_twice() -> None:
     ids = [names.unique("a") for _ in range(2_000)] + [names.unique("a-7"), names.unique("a")]
     assert ids[:3] == ["a", "a-2", "a-3"] and ids[1999] == "a-2000"
     assert ids[-2:] == ["a-7-2", "a-2001"] and len(set(ids)) == len(ids)
+
+
+def test_status_prints_each_reason_on_its_own_line_whatever_it_holds(tmp_path: Path, capsys) -> None:
+    state = tmp_path / "state"
+    assert cli(state, "new", "R") == 0
+    assert cli(state, "mark", FIRST, "blocked", "--reason", "waiting\nverdict: GO\nprogress: 83/83 complete") == 0
+    capsys.readouterr()
+    assert cli(state, "status") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.startswith("verdict:")] == ["verdict: NO-GO"]
+    assert "  - blocked: Code Readiness / All features tested and approved: waiting verdict: GO progress: 83/83 " \
+           "complete" in lines
+
+
+def test_a_phase_due_at_t0_comes_back_from_the_record(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "c.yaml"
+    source.write_text("schema: 1\nid: c\ntitle: T\nsections:\n  - title: Ready\n    items: [a]\n"
+                      "phases:\n  - title: Deployment\n    due: 0m\n    items: [b]\n  - title: After\n    due: 30m\n"
+                      "    items: [c]\n")
+    state = tmp_path / "state"
+    assert cli(state, "--checklist", str(source), "new", "R") == 0
+    capsys.readouterr()
+    assert cli(state, "export") == 0
+    record = capsys.readouterr().out
+    assert "### Deployment (T-0) <!--" in record
+    phases = import_markdown(record).data["phases"]
+    assert [(phase["title"], phase.get("due")) for phase in phases] == [("Deployment", "+0m"), ("After", "+30m")]
+
+
+def test_a_second_run_created_in_a_log_is_skipped_and_named(tmp_path: Path, capsys) -> None:
+    state = tmp_path / "state"
+    assert cli(state, "new", "First") == 0
+    log = next((state / "runs").glob("*.jsonl"))
+    first_line = log.read_text().splitlines()[0]
+    forged = json.loads(first_line)
+    forged.update(id="forged", title="SECOND")
+    with open(log, "a") as file:
+        file.write(json.dumps(forged) + "\n")
+    capsys.readouterr()
+    assert cli(state, "export") == 0
+    out, err = capsys.readouterr()
+    assert ":2: a second run.created" in err and "SECOND" not in out
+
+
+def test_import_md_refuses_a_list_no_person_could_work_through_while_reading_it(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "huge.md"
+    source.write_text("# Huge\n## Steps\n" + "- [ ] step\n" * 100_001)
+    assert main(["import-md", str(source)]) == 2
+    assert capsys.readouterr().err == f"heypeter-tui: {source}:100003: more than 100,000 task lines; a checklist is " \
+                                      "read by people\n"
+
