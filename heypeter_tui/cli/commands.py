@@ -24,7 +24,6 @@ GATE_REASONS_SHOWN = 10
 def cmd_dashboard(context: Context, args: Namespace) -> int:
     session = context.current_session(args.checklist)
     from heypeter_tui.ui.app import HeyPeterApp  # only the dashboard pays for Textual
-
     from heypeter_tui.ui.terminal import tolerate_malformed_input
 
     tolerate_malformed_input()
