@@ -123,8 +123,7 @@ def import_markdown(text: str, source: str = "<markdown>", default_id: str = "ch
         if task:
             task_lines += 1
             if task_lines > MAX_TASK_LINES:  # refused while reading, before gigabytes of YAML are built
-                raise UserError(f"{source}:{number}: more than {MAX_TASK_LINES:,} task lines; a checklist is read "
-                                "by people")
+                raise UserError(f"{source}:{number}: more than {MAX_TASK_LINES:,} task lines; a checklist is read by people")
             body, attributes = _split_attributes(repair(task.group("text") or ""))
             if not body:
                 raise UserError(f"{source}:{number}: a task line with no text")
@@ -331,10 +330,6 @@ def _duration_or_none(text: str) -> int | None:
 def repair(text: str) -> str:
     """Undo UTF-8 read as cp1252 (`âœ“` -> `✓`); text that is not such mojibake is left alone. Cleaned
     too, as all text entering the program is: escape sequences, controls and bidi overrides go."""
-    return clean_line(_repair(text))
-
-
-def _repair(text: str) -> str:
 
     def fix(match: re.Match[str]) -> str:
         chunk = match.group(0)
@@ -345,7 +340,7 @@ def _repair(text: str) -> str:
                 continue
         return chunk
 
-    return _MOJIBAKE.sub(fix, text) if not text.isascii() else text
+    return clean_line(_MOJIBAKE.sub(fix, text) if not text.isascii() else text)
 
 
 # -- sign-offs and contacts ---------------------------------------------------------------------
