@@ -173,10 +173,15 @@ def fold_seconds(count: int, undo: bool = False) -> float:
         events.append(new_event("item.status", actor, now, item=keys[n % len(keys)], status="done" if n % 2 else "pending"))
     if undo:
         events += [new_event("undo", actor, now, target=event.id) for event in reversed(events[1:])]
+    return best_of(5, lambda: fold(events))
+
+
+def best_of(times: int, work: Callable[[], object]) -> float:
+    """The fastest of `times` runs of `work`, in seconds."""
     best = float("inf")
-    for _ in range(5):
+    for _ in range(times):
         started = time.perf_counter()
-        fold(events)
+        work()
         best = min(best, time.perf_counter() - started)
     return best
 
@@ -186,12 +191,7 @@ def import_seconds(lines: int) -> float:
     from heypeter_tui.core.markdown import import_markdown
 
     text = "# Same\n## Steps\n" + "- [ ] the same step\n" * lines
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        import_markdown(text)
-        best = min(best, time.perf_counter() - started)
-    return best
+    return best_of(3, lambda: import_markdown(text))
 
 
 def run_with_events(home: Path, count: int) -> None:

@@ -6,6 +6,7 @@ import errno
 import os
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,11 @@ from heypeter_tui.cli import main
 FIRST = "code-readiness/all-features-tested-and-approved"
 
 
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 2 MB tmpfs of its own; skipped (with the reason) where this process may not mount one."""
-    mount_point = tmp_path / "tmpfs"
+@contextmanager
+def mounted_tmpfs(mount_point: Path, options: str) -> Iterator[Path]:
+    """A tmpfs of its own; skipped (with the reason) where this process may not mount one."""
     mount_point.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mount_point)],
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount_point)],
                             capture_output=True, text=True)
     if result.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here (needs root): {result.stderr.strip()}")
@@ -28,6 +28,12 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
         yield mount_point
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    with mounted_tmpfs(tmp_path / "tmpfs", "size=2m,mode=0700") as mount_point:
+        yield mount_point
 
 
 def fill(directory: Path) -> None:
@@ -94,17 +100,9 @@ def test_a_read_only_state_dir_can_be_read(tmpfs: Path, capsys) -> None:
 
 def test_a_run_that_cannot_be_made_current_is_not_left_behind(tmp_path: Path, capsys) -> None:
     """Out of inodes: the log fits, the new `current` pointer does not. No half-made run stays."""
-    mount_point = tmp_path / "inodes"
-    mount_point.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,nr_inodes=5", "tmpfs", str(mount_point)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {result.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "inodes", "size=2m,nr_inodes=5") as mount_point:
         state = mount_point / "state"
         assert cli(state, "new", "Release") == 2
         err = capsys.readouterr().err
         assert err == f"heypeter-tui: {state / 'current'}: disk full: free some space and try again\n"
         assert list((state / "runs").iterdir()) == []
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
