@@ -14,9 +14,11 @@ time.tzset()
 
 REPO = Path(__file__).resolve().parent.parent
 BUILTIN_CHECKLIST = REPO / "checklists" / "heypeter-production.yaml"
-SEED = Path(__file__).resolve().parent / "data" / "heypeter-seed.md"
+DATA = Path(__file__).resolve().parent / "data"
+SEED = DATA / "heypeter-seed.md"
+CORPUS = DATA / "corpus"
+"""Copies of ../shared's checklists (tests/data/SOURCES.md): the suite is the same with or without it."""
 SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
 
 
 class FakeClock:
@@ -74,3 +76,14 @@ def seed_task_lines(path: Path = SEED) -> list[str]:
     """The text of every `- [ ]` line of the seed, in order."""
     prefix = "- [ ] "
     return [line[len(prefix):].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(prefix)]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI=true a skipped test is a failure: a required component (tmux, root for a tmpfs) that is missing
+    must not let the run pass having tested less. Each skip says why in the summary (`-rs`)."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if os.environ.get("CI") == "true" and skipped and exitstatus == 0:
+        for report in skipped:
+            reporter.write_line(f"CI=true: skipped is not passed: {report.nodeid}: {report.longrepr}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

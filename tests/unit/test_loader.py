@@ -12,7 +12,7 @@ from heypeter_tui.core.loader import (
     validate_bytes,
     validate_text,
 )
-from tests.conftest import BUILTIN_CHECKLIST, SEED, SHARED, seed_task_lines
+from tests.conftest import BUILTIN_CHECKLIST, seed_task_lines
 
 MINIMAL = "schema: 1\nid: demo\ntitle: Demo\nsections:\n  - title: One\n    items:\n      - First thing\n"
 
@@ -42,10 +42,6 @@ def test_seed_parity_every_task_line_is_an_item_word_for_word() -> None:
     assert "â" not in titles and "✓" not in titles  # the seed's mis-decoded ✓ is not carried over
 
 
-def test_seed_copy_is_the_shared_seed() -> None:
-    shared_seed = SHARED / "seeds" / "000_3edb5223885490ee.txt"
-    if shared_seed.exists():  # beside a checkout of the project; the copy keeps the test self-contained
-        assert shared_seed.read_bytes() == SEED.read_bytes()
 
 
 def test_builtin_annotations() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -17,7 +18,7 @@ from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.loader import load_checklist, validate_text
 from heypeter_tui.core.markdown import import_markdown, import_markdown_file, repair
 from heypeter_tui.core.report import to_markdown
-from tests.conftest import BUILTIN_CHECKLIST, CORPUS, REPO, SEED
+from tests.conftest import BUILTIN_CHECKLIST, CORPUS, REPO, SEED, SHARED
 
 SCHEMA = json.loads((REPO / "heypeter_tui" / "checklist.schema.json").read_text())
 # Counted independently of the importer: a list marker, a box, the text.
@@ -25,8 +26,7 @@ TASK = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+\[[ xX]\]\s+(.*?)\s*$")
 
 
 def corpus_files() -> list[Path]:
-    files = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
-    return [SEED, *(path for path in files if path.name != "SOURCES.md")]
+    return [SEED, *sorted(CORPUS.glob("*.md"))]
 
 
 def imported_checklist(text: str, source: str = "t.md"):
@@ -66,11 +66,18 @@ def test_every_task_line_is_exactly_one_item_word_for_word(path: Path) -> None:
     jsonschema.validate(yaml.safe_load(imported.to_yaml()), SCHEMA)
 
 
-def test_the_corpus_is_all_there() -> None:
-    names = {path.name for path in corpus_files()}
-    if CORPUS.is_dir():  # beside a checkout of the project
-        assert {"netsuite-deployment-checklist.md", "universal-production-checklist.md",
-                "deployment-lifecycle-checklists.md"} <= names
+def test_the_corpus_is_all_there_and_unchanged() -> None:
+    """Each copy holds the bytes its digest in tests/data/SOURCES.md names; beside a checkout, so does ../shared."""
+    digests = dict(re.findall(r"\| `([^`]+)` \|[^|]*\| `([0-9a-f]{64})` \|", (SEED.parent / "SOURCES.md").read_text()))
+    assert set(digests) == {"heypeter-seed.md", "corpus/netsuite-deployment-checklist.md",
+                            "corpus/universal-production-checklist.md", "corpus/deployment-lifecycle-checklists.md"}
+    shared = {"heypeter-seed.md": SHARED / "seeds" / "000_3edb5223885490ee.txt"}
+    for name, digest in digests.items():
+        assert hashlib.sha256((SEED.parent / name).read_bytes()).hexdigest() == digest, name
+        original = shared.get(name, SHARED / name)
+        if original.exists():
+            assert hashlib.sha256(original.read_bytes()).hexdigest() == digest, f"{original} changed: copy it again"
+    assert [path.name for path in corpus_files()][1:] == sorted(Path(name).name for name in digests if "/" in name)
 
 
 def test_the_seed_imports_as_the_builtin_checklist_does() -> None:
