@@ -122,8 +122,10 @@ async def test_gate_panel_sign_anyway_stale_and_revoke(make_app) -> None:
         assert app.state.events[-1].get("reason") == "wrong person"
 
 
-async def test_capital_t_sets_t0(make_app, clock) -> None:
+async def test_capital_t_sets_t0(make_app, clock, monkeypatch) -> None:
     app = make_app()
+    said: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_: said.append(message))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("T")
         assert isinstance(app.screen, T0Dialog)
@@ -132,3 +134,7 @@ async def test_capital_t_sets_t0(make_app, clock) -> None:
         assert clock_text(app).startswith("T-02:00:00")
         await pilot.press("T", *["backspace"] * 20, *"soon", "enter")
         assert app.state.t0 == "2026-12-03T11:30:00.000Z"  # refused with a message, nothing changed
+        assert said == ["'soon' is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"]
+        await pilot.press("T", *["backspace"] * 20, *"+999999999999h", "enter")  # overflowed: the app died
+        assert app.is_running and app.state.t0 == "2026-12-03T11:30:00.000Z"
+        assert said[-1] == "'+999999999999h' is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from heypeter_tui.cli import main
-from tests.conftest import seed_task_lines
+from tests.conftest import BUILTIN_CHECKLIST, seed_task_lines
 
 
 def run(state_dir: Path, *args: str) -> int:
@@ -118,7 +118,7 @@ def test_export_to_a_file_is_whole_and_private(state_dir: Path, tmp_path: Path, 
 
 
 def test_validate(capsys, tmp_path: Path) -> None:
-    assert main(["validate", "checklists/heypeter-production.yaml"]) == 0
+    assert main(["validate", str(BUILTIN_CHECKLIST)]) == 0  # not a path relative to where pytest was started
     assert "10 sections, 4 phases, 83 items" in capsys.readouterr().out
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema: 1\nid: x\ntitle: T\nsections:\n  - titel: S\n")

@@ -107,6 +107,7 @@ def test_events_for_unknown_items_are_kept_but_change_nothing(state) -> None:
 
 def test_find_item_by_key_id_or_text(state) -> None:
     assert commands.find_item(state, FIRST) == FIRST
+    assert commands.find_item(state, "deploy-application-code") == "during-deployment/deploy-application-code"  # by id
     assert commands.find_item(state, "deploy application code") == "during-deployment/deploy-application-code"
     with pytest.raises(UserError, match="no item"):
         commands.find_item(state, "nothing like this")

@@ -34,6 +34,8 @@ def test_every_event_type_folds(context, clock) -> None:
     ]
     state = advance(state, events)
     assert state.t0 == "2026-12-03T14:00:00.000Z"
+    timer = state.timers["final-steps/monitor-for-30-minutes"]  # started, then stopped: it keeps its start and stop
+    assert (timer.seconds, timer.started_at, timer.stopped_at) == (1800, events[1].ts, events[2].ts)
     assert "QA Lead" not in state.signoffs
     assert state.contacts["DevOps"].name == "Bob"
     assert state.item(FIRST).notes[0].text == "hello"
