@@ -316,7 +316,7 @@ class HeyPeterApp(FollowsTheLog, ThemeChoice, App[None]):
             ("Dashboard", DashboardScreen.BINDINGS),
             ("Navigator", Navigator.BINDINGS),
             ("Items", ItemList.BINDINGS),
-            ("Sign-offs", [*SignoffTable.BINDINGS, *SignoffTable.SIGNOFF_BINDINGS]),
+            ("Sign-offs", SignoffTable.SIGNOFF_BINDINGS),
             ("Contacts", ContactsTable.CONTACT_BINDINGS),
             ("App", HeyPeterApp.BINDINGS),
         ]
