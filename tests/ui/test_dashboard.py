@@ -79,7 +79,10 @@ async def test_sign_off_through_the_dialog(make_app) -> None:
 async def test_a_sign_dialog_cancelled_records_nothing(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("s", "l", "enter", *"Someone", "escape")
+        await pilot.press("s", "l", "enter", *"Someone")
+        assert isinstance(app.screen, SignDialog)  # it opened, and holds what was typed
+        assert app.screen.query_one("#field-name", Input).value == "Someone"
+        await pilot.press("escape")
         assert not isinstance(app.screen, SignDialog)
         assert app.state.signoffs == {}
         assert len(app.state.events) == 1

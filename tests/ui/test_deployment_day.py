@@ -95,8 +95,10 @@ async def test_the_maintenance_window_and_an_override(make_app, clock) -> None:
 async def test_a_declined_override_records_nothing(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("d", "d", "l", "space", "escape")
-        assert len(app.state.events) == 1
+        await pilot.press("d", "d", "l", "space")
+        assert isinstance(app.screen, ReasonDialog) and "Override the gate" in str(app.screen.dialog_title)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReasonDialog) and len(app.state.events) == 1
 
 
 async def test_gate_panel_sign_anyway_stale_and_revoke(make_app) -> None:
