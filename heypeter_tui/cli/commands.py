@@ -106,6 +106,13 @@ def cmd_status(context: Context, args: Namespace) -> int:
     return (0 if verdict.go else 1) if args.gate else 0
 
 
+def _writing(context: Context, args: Namespace):
+    """The run a change goes into, its damaged lines said first (a writer also sets torn ones aside)."""
+    session = context.existing_session(args.checklist, writer=True)
+    _warn_problems(session)
+    return session
+
+
 def _warn_problems(session) -> None:
     """Lines of the log that are not part of the run: said on stderr, so a pipeline's log shows them."""
     for problem in session.problems:
@@ -124,12 +131,11 @@ def json_text(data: object) -> str:
 def cmd_mark(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
-    session = context.existing_session(args.checklist, writer=True)
-    _warn_problems(session)
+    session = _writing(context, args)
     key = commands.find_item(session.state, args.item)
     change = commands.set_status(session.state, key, commands.parse_status(args.status), args.reason, args.override)
     note = commands.add_note(session.state, key, args.note) if args.note is not None else None
-    session.record(change, note) if note else session.record(change)  # with its note: all or nothing
+    session.record(change, *([note] if note else []))  # with its note: all or nothing
     print(f"{key}: {session.state.item(key).status}")
     return 0
 
@@ -137,8 +143,7 @@ def cmd_mark(context: Context, args: Namespace) -> int:
 def cmd_sign(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
-    session = context.existing_session(args.checklist, writer=True)
-    _warn_problems(session)
+    session = _writing(context, args)
     change = commands.sign(session.state, args.role, args.name, args.signature)
     session.record(change)
     open_items = change.data["open_items"]
@@ -150,8 +155,7 @@ def cmd_sign(context: Context, args: Namespace) -> int:
 def cmd_revoke(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
-    session = context.existing_session(args.checklist, writer=True)
-    _warn_problems(session)
+    session = _writing(context, args)
     change = commands.revoke(session.state, args.role, args.reason)
     session.record(change)
     print(f"{change.data['role']} sign-off revoked")
@@ -161,8 +165,7 @@ def cmd_revoke(context: Context, args: Namespace) -> int:
 def cmd_timer(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
 
-    session = context.existing_session(args.checklist, writer=True)
-    _warn_problems(session)
+    session = _writing(context, args)
     key = commands.find_item(session.state, args.item)
     session.record(commands.timer(session.state, key, args.action))
     print(f"{key}: timer {'started' if args.action == 'start' else 'stopped'}")

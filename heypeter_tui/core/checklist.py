@@ -10,13 +10,13 @@ from enum import StrEnum
 from functools import cached_property
 
 from heypeter_tui.core.durations import format_duration
+from heypeter_tui.core.ids import MAX_ID, is_identifier
 
 TYPE_CHECKING = False  # typing is not imported at run time: `status` starts without it
 if TYPE_CHECKING:
     from typing import Any
 
 SCHEMA_VERSION = 1
-MAX_ID = 128
 MAX_TEXT = 4000
 """An item's text, a title or a role: a checklist is read by people, not used as a data store."""
 MAX_DUE_SECONDS = 366 * 86400
@@ -231,10 +231,3 @@ def checklist_from_dict(data: object) -> Checklist:
         contacts=tuple(contact(raw) for raw in listing(data.get("contacts", []), "contacts")),
     )
 
-
-
-def is_identifier(value: str) -> bool:
-    """Letters, digits, `.`, `_` and `-`, starting with a letter or digit: safe in a key, a path, a comment."""
-    import re
-
-    return len(value) <= MAX_ID and re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", value) is not None

@@ -6,7 +6,16 @@ import re
 import unicodedata
 
 _NON_WORD = r"[^a-z0-9]+"  # compiled on first use
+_IDENTIFIER = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 MAX_ID_LENGTH = 64
+"""A derived id's length."""
+MAX_ID = 128
+"""Any id's length: a checklist's, a group's, an item's, a run's, an event's."""
+
+
+def is_identifier(text: str) -> bool:
+    """Letters, digits, `.`, `_` and `-`, starting with a letter or digit: safe in a key, a path, a comment."""
+    return len(text) <= MAX_ID and re.match(_IDENTIFIER, text) is not None
 
 
 def slugify(text: str, fallback: str = "item") -> str:
@@ -26,9 +35,6 @@ class Names:
     def __init__(self) -> None:
         self.taken: set[str] = set()
         self.next: dict[str, int] = {}
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.taken
 
     def unique(self, base: str) -> str:
         """`base`, or `base-2`, `base-3`… whichever is not taken yet; now taken."""

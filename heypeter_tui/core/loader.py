@@ -60,10 +60,7 @@ def load_checklist(path: Path) -> Checklist:
 
 def load_checklist_source(path: Path) -> tuple[Checklist, bytes]:
     """The checklist in `path` and the very bytes it was read from (a run records their digest)."""
-    try:
-        data = read_checklist_bytes(path)
-    except ChecklistError:
-        raise
+    data = read_checklist_bytes(path)
     validation = validate_bytes(data, str(path))
     if validation.errors or validation.checklist is None:
         raise ChecklistError(list(validation.errors))

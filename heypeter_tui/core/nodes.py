@@ -6,12 +6,12 @@ Nothing here knows the checklist format; it knows YAML's shapes, tags and positi
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
 import yaml
 
 from heypeter_tui.core.durations import format_duration, parse_duration
+from heypeter_tui.core.ids import is_identifier
 from heypeter_tui.core.text import clean_line
 
 MAX_NODES = 500_000
@@ -21,7 +21,6 @@ MAX_CHARACTERS = 16 * 1024 * 1024
 
 YAML_TAG = "tag:yaml.org,2002:"
 PLAIN_TAGS = {YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass(frozen=True)
@@ -137,7 +136,7 @@ class NodeReader:
 
     def identifier(self, node: yaml.Node, what: str) -> str | None:
         value = self.text(node, what)
-        if value is not None and (len(value) > 128 or not _ID.match(value)):
+        if value is not None and not is_identifier(value):
             self.error(node, f"{what} {value!r} may hold only letters, digits, '-', '_' and '.'")
             return None
         return value

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from heypeter_tui.core.clock import parse_timestamp
+from heypeter_tui.core.ids import MAX_ID
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ MAX_FIRST_LINE_BYTES = 128 * 1024 * 1024
 """`run.created` carries the whole checklist (a 5 MB file, aliases expanded, stays below this)."""
 MAX_DEPTH = 32
 MAX_ACTOR_FIELD = 256
-MAX_ID = 128
 MAX_COUNT = 10_000_000
 
 STATUSES = frozenset({"pending", "done", "na", "blocked"})

@@ -16,7 +16,7 @@ from heypeter_tui.core.checklist import Checklist
 from heypeter_tui.core.clock import to_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor, new_event
-from heypeter_tui.core.ids import slugify
+from heypeter_tui.core.ids import is_identifier, slugify
 from heypeter_tui.core.paths import FILE_MODE, ReadRefused, ensure_private_dir, read_limited, write_private_file
 from heypeter_tui.core.store import RunStore, check_log
 from heypeter_tui.core.text import clean_line
@@ -194,11 +194,6 @@ def _natural(run_id: str) -> list[object]:
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", run_id)]
 
 
-_RUN_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
-
-
 def is_run_id(text: str) -> bool:
     """What a run id may be: a file name in runs/, never a path (`..`, `/`)."""
-    import re
-
-    return re.match(_RUN_ID, text) is not None and ".." not in text
+    return is_identifier(text) and ".." not in text
