@@ -155,7 +155,7 @@ def import_markdown(text: str, source: str = "<markdown>", default_id: str = "ch
             continue
         product_line = _PRODUCT.match(line)
         if product_line and not groups:
-            product = repair(product_line.group("product"))
+            product = unescape(repair(product_line.group("product")))
             continue
         if line.lstrip().startswith("|") and section_kind:
             _read_table_row(line, section_kind, signoff_roles, contacts, lines, number - 1)
