@@ -1,0 +1,109 @@
+"""The record, word for word: one run that uses every feature a record shows, exported as Markdown and JSON
+and compared with the files in tests/data/golden. The record goes into change tickets; any change to it is
+a change people see, so it shows here as a diff. After a deliberate change, `UPDATE_GOLDEN=1 make unit`
+rewrites the files (refused under CI), and the diff is reviewed with the commit."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from heypeter_tui.core import commands
+from heypeter_tui.core.events import Actor, new_event
+from heypeter_tui.core.loader import load_checklist_source
+from heypeter_tui.core.report import to_json, to_markdown
+from heypeter_tui.core.session import RunSession
+from heypeter_tui.core.workspace import Workspace
+from tests.conftest import DATA
+
+GOLDEN = DATA / "golden"
+DANA = Actor("dana", "dana", "bastion")
+SAM = Actor("sam", "ops", "jump-2")
+
+
+@pytest.fixture
+def fixed_ids(monkeypatch) -> None:
+    counter = itertools.count(1)
+    monkeypatch.setattr(uuid, "uuid4", lambda: SimpleNamespace(hex=f"e{next(counter):03d}"))
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        assert os.environ.get("CI") != "true", "UPDATE_GOLDEN under CI would make this test pass whatever it read"
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"the record differs from {path}"
+
+
+def a_whole_run(tmp_path: Path, clock) -> RunSession:
+    """A deployment told through every kind of event, a damaged line and a torn last line included."""
+    workspace = Workspace(tmp_path / "state")
+    checklist, source = load_checklist_source(GOLDEN / "checklist.yaml")
+    run_id = workspace.create_run(checklist, "Release 2.4.0 | *hotfix*", DANA, clock(), source=source)
+    dana = RunSession(workspace.store(run_id, writer=True), DANA, clock)
+    sam = RunSession(workspace.store(run_id, writer=True), SAM, clock)
+
+    def step(session: RunSession, change) -> None:
+        clock.advance(minutes=1)
+        session.refresh()
+        session.record(change(session.state))
+
+    step(dana, lambda s: commands.set_t0("+3h", clock()))
+    step(dana, lambda s: commands.set_status(s, "code/tested", "done"))
+    step(dana, lambda s: commands.add_note(s, "code/tested", "green on staging\n- not a list\n2. not ordered\n# no heading\n"
+                                                            "> no quote | no cell <b>"))
+    step(sam, lambda s: commands.set_status(s, "code/lb", "na", "single node"))
+    step(sam, lambda s: commands.set_status(s, "code/docs", "blocked", "waiting for <legal> & [review]"))
+    step(dana, lambda s: commands.sign(s, "Tech Lead", "Dana Lee", "DL"))
+    step(sam, lambda s: commands.set_status(s, "code/docs", "done"))  # Tech Lead's signature is now stale
+    step(dana, lambda s: commands.set_status(s, "security/scan", "done"))
+    step(sam, lambda s: commands.sign(s, "QA Lead", "Sam Quinn"))
+    step(sam, lambda s: commands.sign(s, "Ops", "Sam Quinn", "SQ"))
+    step(dana, lambda s: commands.revoke(s, "Ops", "signed for the wrong team"))
+    step(dana, lambda s: commands.set_contact(s, "DBA", "Ann", "", "ann@example.com"))
+    step(dana, lambda s: commands.set_contact(s, "DevOps", "", "", ""))
+    step(sam, lambda s: commands.set_status(s, "pre/backup", "done"))
+    step(sam, lambda s: commands.set_status(s, "during/on", "done", override="CTO approved the window"))
+    step(sam, lambda s: commands.set_status(s, "during/deploy", "done", override="hotfix"))
+    clock.advance(minutes=1)
+    sam.record(sam.undo_change())
+    step(sam, lambda s: commands.set_status(s, "during/off", "done", override="rolled back"))
+    step(dana, lambda s: commands.toggle_timer(s, "after/watch"))
+    clock.advance(minutes=9)
+    step(dana, lambda s: commands.toggle_timer(s, "after/watch"))
+    step(dana, lambda s: commands.toggle_timer(s, "after/soak"))
+    clock.advance(minutes=1)
+    dana.store.append(new_event("undo", DANA, clock(), target="e999"), new_event("some.future.type", DANA, clock()))
+    with open(dana.store.path, "ab") as log:
+        log.write(b'{"id": "damaged", "type": 5}\n')
+    clock.advance(minutes=1)
+    dana.record(commands.set_status(dana.state, "after/watch", "done"))
+    with open(dana.store.path, "ab") as log:
+        log.write(b'{"id": "torn", "ts": "2026-')
+    return RunSession(workspace.store(run_id), DANA, clock)
+
+
+def test_the_markdown_and_json_records_of_a_whole_run_are_word_for_word(tmp_path: Path, clock, fixed_ids) -> None:
+    session = a_whole_run(tmp_path, clock)
+    integrity = session.integrity()
+    assert not integrity.whole
+    check_golden("record.md", to_markdown(session.state, integrity))
+    check_golden("record.json", json.dumps(to_json(session.state, integrity), indent=2, ensure_ascii=False) + "\n")
+
+
+def test_a_whole_record_has_every_line_counted(tmp_path: Path, clock, fixed_ids) -> None:
+    workspace = Workspace(tmp_path / "state")
+    checklist, source = load_checklist_source(GOLDEN / "checklist.yaml")
+    run_id = workspace.create_run(checklist, "Quiet", DANA, clock(), clock() + timedelta(hours=1), source)
+    session = RunSession(workspace.store(run_id, writer=True), DANA, clock)
+    markdown = to_markdown(session.state, session.integrity())
+    assert "- **Integrity:** 1 event read; every line of the log is part of this record\n" in markdown
+    assert "Standing in the way:\n\n- open: Code & \\<review\\> / All \\`features\\` tested\n" in markdown
+    assert "| T-0 | 2026-12-03 10:30:00 UTC |  |\n| Pre-Deployment due | 2026-12-03 08:30:00 UTC | T-2h |" in markdown
