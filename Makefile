@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit ui e2e bench lint screenshot clean compile
+.PHONY: run test unit ui e2e bench lint screenshot clean compile mutate bugs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,17 @@ e2e: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# Mutation testing of the core against the unit tests (about an hour on two cores; see tests/MUTANTS.md).
+# mutmut keeps its results in mutants/: a second run re-tests only what changed.
+mutate: $(STAMP)
+	$(BIN)/mutmut run --max-children $(shell nproc)
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/python tests/mutation_score.py
+
+# Each bug a skeptic once slipped past the suite, put back one at a time: every one must fail a test.
+bugs: $(STAMP)
+	$(BIN)/python tests/reintroduce.py
+
 # ruff is a developer's tool, not a test dependency: installed here on first use.
 lint: $(STAMP)
 	$(BIN)/python -m ruff --version >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet ruff
@@ -44,4 +55,4 @@ screenshot: $(STAMP)
 	TZ=UTC $(BIN)/python docs/make_screenshot.py docs/screenshot.svg
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache
+	rm -rf $(VENV) dist build .pytest_cache mutants

@@ -1,0 +1,135 @@
+"""Reintroduces, one at a time, each bug a skeptic once slipped past the suite, and runs the suite on it.
+
+`make bugs` runs it: every bug must turn at least one test red. A copy of the source tree gets the bug
+(one exact text replacement, so a bug that no longer applies is said, not silently skipped) and pytest
+runs the unit and Pilot tests on that copy (`-x`: the first failure is enough), the test file named as its guard first. Usage:
+
+    python tests/reintroduce.py [NAME_SUBSTRING ...]
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SKIP = shutil.ignore_patterns(".venv", ".git", "mutants", "__pycache__", ".pytest_cache", ".hypothesis", "dist", "build")
+
+# name, file, the code as it is, the code with the bug, the test file meant to catch it
+BUGS: list[tuple[str, str, str, str, str]] = [
+    ("append without fsync", "heypeter_tui/core/store.py",
+     "                write_all(fd, data)\n                os.fsync(fd)\n",
+     "                write_all(fd, data)\n",
+     "tests/unit/test_store_seams.py"),
+    ("append without flock", "heypeter_tui/core/store.py",
+     "            fcntl.flock(fd, fcntl.LOCK_EX)\n            size = os.fstat(fd).st_size\n",
+     "            size = os.fstat(fd).st_size\n",
+     "tests/unit/test_store_seams.py"),
+    ("reader without its shared lock", "heypeter_tui/core/store.py",
+     "            fcntl.flock(fd, fcntl.LOCK_SH)\n", "",
+     "tests/unit/test_store_seams.py"),
+    ("Go/No-Go panel renders markup", "heypeter_tui/ui/widgets/gate_panel.py",
+     'Content.assemble("  • ", literal(reason))', 'Content.assemble("  • ", Content.from_markup(reason))',
+     "tests/ui/test_every_view_literal.py"),
+    ("item history renders markup", "heypeter_tui/ui/screens/item_detail.py",
+     "what = literal_block(describe(self.state, event))", "what = Content.from_markup(describe(self.state, event))",
+     "tests/ui/test_every_view_literal.py"),
+    ("a deployment-day tick makes sign-offs stale", "heypeter_tui/core/run.py",
+     'if event.type == ev.ITEM_STATUS and event.data.get("item") in self.readiness_keys:',
+     "if event.type == ev.ITEM_STATUS:",
+     "tests/unit/test_promised_rules.py"),
+    ("undo of T-0 clears it", "heypeter_tui/core/run.py",
+     '                self.t0 = self.state.created.get("t0")\n', "                self.t0 = None\n",
+     "tests/unit/test_promised_rules.py"),
+    ("a stopped timer keeps counting", "heypeter_tui/core/run.py",
+     "replace(self.timers[key], stopped_at=event.ts)", "self.timers[key]",
+     "tests/unit/test_run_log_rules.py"),
+    ("revoke without a reason", "heypeter_tui/core/commands.py",
+     '    if not reason:\n        raise UserError("revoking a sign-off needs a reason")\n', "",
+     "tests/unit/test_promised_rules.py"),
+    ("an empty note accepted", "heypeter_tui/core/commands.py",
+     '    if not text:\n        raise UserError("a note needs some text")\n', "",
+     "tests/unit/test_promised_rules.py"),
+    ("a wide state dir left wide", "heypeter_tui/core/paths.py",
+     "    if info.st_mode & 0o077 and info.st_uid == os.geteuid():\n        os.chmod(path, DIR_MODE)\n", "",
+     "tests/unit/test_promised_rules.py"),
+    ("--checklist X always starts a new run", "heypeter_tui/context.py",
+     "            run_id = self._latest_of(loaded[0].id)\n            if run_id is not None:",
+     "            run_id = None\n            if run_id is not None:",
+     "tests/unit/test_promised_rules.py"),
+    ("the first-run choice without the workspace lock", "heypeter_tui/context.py",
+     "        with workspace.locked():\n            if loaded is None:", "        if True:\n            if loaded is None:",
+     "tests/unit/test_promised_rules.py"),
+    ("a past HH:MM not moved to tomorrow", "heypeter_tui/core/clock.py",
+     "moment = candidate if candidate > local_now else candidate + timedelta(days=1)", "moment = candidate",
+     "tests/unit/test_promised_rules.py"),
+    ("an ambiguous run prefix resolves to the first match", "heypeter_tui/core/workspace.py",
+     "        if len(matches) == 1:\n            return matches[0]\n        if not matches:",
+     "        if matches:\n            return matches[0]\n        if not matches:",
+     "tests/unit/test_promised_rules.py"),
+    ("the stale flag dropped from the JSON record", "heypeter_tui/core/report.py",
+     '        "stale": is_stale(state, role),\n', "",
+     "tests/unit/test_promised_rules.py"),
+    ("the stale flag dropped from the Markdown record", "heypeter_tui/core/report.py",
+     '                cells[3] += " (stale: signed before the latest readiness change)"\n', "                pass\n",
+     "tests/unit/test_promised_rules.py"),
+    ("events accepted without their envelope", "heypeter_tui/core/validate.py",
+     "    if not raw.keys() >= _ENVELOPE:", "    if False:",
+     "tests/unit/test_promised_rules.py"),
+    ("unknown status values accepted", "heypeter_tui/core/validate.py",
+     "if not isinstance(status, str) or status not in STATUSES:", "if not isinstance(status, str):",
+     "tests/unit/test_event_validator.py"),
+    ("unknown status values folded in", "heypeter_tui/core/run.py",
+     "if key in self.state.checklist.items_by_key and status in STATUSES:",
+     "if key in self.state.checklist.items_by_key and status:",
+     "tests/unit/test_promised_rules.py"),
+    ("the YAML node cap removed", "heypeter_tui/core/nodes.py",
+     "        if self.visited > MAX_NODES:", "        if False:",
+     "tests/unit/test_promised_rules.py"),
+]
+
+
+def pytest(tree: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *paths]
+    return subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True)
+
+
+def reintroduce(file: str, old: str, new: str, guard: str, scratch: Path) -> tuple[str, str]:
+    tree = scratch / "tree"
+    shutil.rmtree(tree, ignore_errors=True)
+    shutil.copytree(REPO, tree, ignore=SKIP)
+    target = tree / file
+    text = target.read_text()
+    if text.count(old) != 1:
+        return "STALE", f"the code to break is no longer in {file} (found {text.count(old)} times): update this bug"
+    target.write_text(text.replace(old, new))
+    result = pytest(tree, guard)  # the test meant to catch it first: quick; then, if it did not, all of them
+    if result.returncode == 0:
+        result = pytest(tree, "tests/unit", "tests/ui")
+    failed = [line for line in result.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    if result.returncode == 0:
+        return "MISSED", "every test passed"
+    return "caught", failed[0] if failed else result.stdout.strip().splitlines()[-1]
+
+
+def main(wanted: list[str]) -> int:
+    chosen = [bug for bug in BUGS if not wanted or any(w in bug[0] for w in wanted)]
+    missed = 0
+    with tempfile.TemporaryDirectory(prefix="heypeter-bugs-") as scratch:
+        for name, file, old, new, guard in chosen:
+            started = time.monotonic()
+            verdict, detail = reintroduce(file, old, new, guard, Path(scratch))
+            missed += verdict != "caught"
+            print(f"{verdict:7} {name} ({time.monotonic() - started:.0f} s): {detail}", flush=True)
+    print(f"{len(chosen) - missed} of {len(chosen)} bugs caught")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
