@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -76,6 +77,19 @@ def seed_task_lines(path: Path = SEED) -> list[str]:
     """The text of every `- [ ]` line of the seed, in order."""
     prefix = "- [ ] "
     return [line[len(prefix):].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(prefix)]
+
+
+@pytest.fixture(autouse=True)
+def system_left_whole() -> Iterator[None]:
+    """Under `make mutate` a mutant of the safe writer runs as whoever runs the tests, root on CI: stop
+    the whole run, loudly, the moment /dev is not as it was (tests use their own device nodes)."""
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        yield
+        return
+    before = (os.stat("/dev").st_mode, os.lstat("/dev/null").st_mode)
+    yield
+    if (os.stat("/dev").st_mode, os.lstat("/dev/null").st_mode) != before:
+        pytest.exit(f"a mutant changed /dev or /dev/null ({os.environ['MUTANT_UNDER_TEST']}): repair them", 3)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from heypeter_tui.core.loader import load_checklist
@@ -73,16 +75,16 @@ def test_two_dashboards_and_a_pipeline_see_each_others_changes(open_pane, instal
 
     first.send("1", "l", "Space")
     first.wait_for("[x] All features tested and approved")
-    second.wait_for("[x] All features tested and approved", "1/83", timeout=2.0)
+    second.wait_for("[x] All features tested and approved", "1/83")
 
     second.send("1", "l", "Down", "Space")
     second.wait_for("[x] Code review completed for all changes")
-    first.wait_for("[x] Code review completed for all changes", "2/83", timeout=2.0)
+    first.wait_for("[x] Code review completed for all changes", "2/83")
 
     marked = installed.run(home, "--operator", "pipeline", "mark", "Final code review", "done")
     assert marked.returncode == 0, marked.stderr
-    first.wait_for("3/83", timeout=2.0)
-    second.wait_for("3/83", timeout=2.0)
+    first.wait_for("3/83")
+    second.wait_for("3/83")
     runs = list((home / "state" / "heypeter-tui" / "runs").glob("*.jsonl"))
     assert len(runs) == 1  # both dashboards hold the same run
 
@@ -90,10 +92,20 @@ def test_two_dashboards_and_a_pipeline_see_each_others_changes(open_pane, instal
 def test_a_run_three_hours_ahead_counts_down(open_pane, installed, home: Path) -> None:
     created = installed.run(home, "new", "Release 2.4.0", "--t0", "+3h")
     assert created.returncode == 0, created.stderr
-    pane = open_pane()
-    screen = pane.wait_for("T-02:59:", "Release 2.4.0", "Pre-Deployment")
-    due = next(line for line in screen.splitlines() if "Pre-Deployment" in line)
     t0 = json.loads(installed.run(home, "status", "--json").stdout)["t0"]
+    pane = open_pane()
+    screen = pane.wait_for("Release 2.4.0", "Pre-Deployment", "T-0")
+    before = datetime.now(timezone.utc)
+    screen = pane.wait_for("Release 2.4.0", "Pre-Deployment", "T-0")  # a second look: the clock has drawn since
+    after = datetime.now(timezone.utc)
+    shown = re.search(r"T-(\d\d):(\d\d):(\d\d)", screen)
+    assert shown, screen
+    left = timedelta(hours=int(shown[1]), minutes=int(shown[2]), seconds=int(shown[3]))
+    moment = datetime.fromisoformat(t0.replace("Z", "+00:00"))
+    # What the pane showed lies between T-0 less the time after the look and T-0 less the time before it:
+    # the real clock, bracketed by our own readings of it, with a second for the once-a-second redraw.
+    assert moment - after - timedelta(seconds=2) <= left <= moment - before + timedelta(seconds=1)
+    due = next(line for line in screen.splitlines() if "Pre-Deployment" in line)
     hours, minutes = int(t0[11:13]), int(t0[14:16])
     assert f" {(hours - 2) % 24:02d}:{minutes:02d} " in due  # due at T-0 minus two hours, in local time (UTC here)
 

@@ -72,17 +72,32 @@ def test_a_read_only_target_is_refused_even_for_root(tmp_path: Path) -> None:
     assert target.read_text() == "signed copy"
 
 
-def test_the_programs_own_files_are_never_written_through_a_link_a_fifo_or_a_device(tmp_path: Path) -> None:
+@pytest.fixture
+def null_device(tmp_path: Path) -> Path:
+    """A device that swallows what is written to it. Our own /dev/null where we may make one (root): a
+    mutant of the safe writer (`make mutate`) that renames over its target must not take the system's."""
+    node = tmp_path / "devices" / "null"
+    node.parent.mkdir()
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        return Path("/dev/null")  # not root: the system's, which we could not replace anyway
+    return node
+
+
+def test_the_programs_own_files_are_never_written_through_a_link_a_fifo_or_a_device(
+    tmp_path: Path, null_device: Path
+) -> None:
     """`current` planted as a link to a device, or as a FIFO (which hung `new` holding the lock)."""
     device = tmp_path / "current"
-    device.symlink_to("/dev/null")
+    device.symlink_to(null_device)
     with pytest.raises(UserError, match="a symbolic link; refused"):
         write_private_file(device, b"run-id\n")
     fifo = tmp_path / "config.yaml"
     os.mkfifo(fifo)
     with pytest.raises(UserError, match="not a regular file; refused"):
         write_private_file(fifo, b"theme: x\n")
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode) and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert stat.S_ISCHR(os.stat(null_device).st_mode) and stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
 def test_new_with_a_planted_current_pointer_makes_nothing(tmp_path: Path, capsys) -> None:
@@ -124,10 +139,10 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-def test_dev_null_stays_a_device(tmp_path: Path) -> None:
-    write_private_file(Path("/dev/null"), b"nothing", stream=True)
-    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
-    assert not [name for name in os.listdir("/dev") if name.startswith(".null.")]
+def test_dev_null_stays_a_device(null_device: Path) -> None:
+    write_private_file(null_device, b"nothing", stream=True)
+    assert stat.S_ISCHR(os.lstat(null_device).st_mode)
+    assert not [name for name in os.listdir(null_device.parent) if name.startswith(".null.")]
 
 
 def test_export_to_dev_stdout_and_dash_go_to_standard_output(tmp_path: Path) -> None:
