@@ -292,3 +292,27 @@ def test_a_log_written_by_anyone_cannot_reach_the_terminal_through_the_cli(tmp_p
         for forbidden in (b"\x1b", b"\x07", "\u202e".encode(), "\x9b".encode(), "\x9d".encode(), "\u2066".encode()):
             assert forbidden not in output, (command, forbidden)
     shutil.rmtree(tmp_path / "s")
+
+
+def test_a_second_writer_finds_the_torn_line_already_set_aside_or_something_else_there(tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    RunStore.create(path, created_event(ACTOR, NOW))
+    offset = path.stat().st_size
+    with open(path, "ab") as file:
+        file.write(b'{"id":"torn"')
+    RunStore(path, writer=True).load()
+    side = tmp_path / f"run.jsonl.torn-{offset}"
+    again = RunStore(path, writer=True)
+    again.load()  # the same bytes already there: said as set aside, nothing written twice
+    assert [str(p).endswith(f"set aside in {side.name}") for p in again.problems] == [True]
+    side.write_bytes(b"something else")
+    other = RunStore(path, writer=True)
+    other.load()
+    assert str(other.problems[0]).endswith(f"could not be set aside in {side.name} (something else is already at "
+                                           f"{side.name})")
+    assert side.read_bytes() == b"something else"  # never overwritten
+    side.unlink()
+    side.symlink_to(tmp_path / "elsewhere")
+    linked = RunStore(path, writer=True)
+    linked.load()
+    assert "could not be set aside" in str(linked.problems[0]) and not (tmp_path / "elsewhere").exists()
