@@ -18,8 +18,9 @@ import pytest
 from heypeter_tui.core import commands
 from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.loader import load_checklist_source
-from heypeter_tui.core.report import to_json, to_markdown
-from heypeter_tui.core.session import RunSession
+from heypeter_tui.core.report import integrity_line, to_json, to_markdown
+from heypeter_tui.core.rules import summary
+from heypeter_tui.core.session import Integrity, RunSession
 from heypeter_tui.core.workspace import Workspace
 from tests.conftest import DATA
 
@@ -107,3 +108,24 @@ def test_a_whole_record_has_every_line_counted(tmp_path: Path, clock, fixed_ids)
     assert "- **Integrity:** 1 event read; every line of the log is part of this record\n" in markdown
     assert "Standing in the way:\n\n- open: Code & \\<review\\> / All \\`features\\` tested\n" in markdown
     assert "| T-0 | 2026-12-03 10:30:00 UTC |  |\n| Pre-Deployment due | 2026-12-03 08:30:00 UTC | T-2h |" in markdown
+
+
+@pytest.mark.parametrize(
+    ("integrity", "said"),
+    [
+        (Integrity(1), "1 event read; every line of the log is part of this record"),
+        (Integrity(1_234, (7,)), "1,234 events read; 1 line skipped (7)"),
+        (Integrity(2, (), (3, 9)), "2 events read; 2 lines set aside (3, 9)"),
+        (Integrity(2, (), (), 1), "2 events read; 1 event not applied"),
+        (Integrity(0, tuple(range(1, 23)), (40,), 3), "0 events read; 22 lines skipped (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, "
+         "11, 12, 13, 14, 15, 16, 17, 18, 19, 20, …); 1 line set aside (40); 3 events not applied"),
+        (Integrity(5, tuple(range(1, 21))), "5 events read; 20 lines skipped (" + ", ".join(map(str, range(1, 21))) + ")"),
+    ],
+)
+def test_the_integrity_line_counts_what_was_read_skipped_set_aside_and_not_applied(integrity, said: str) -> None:
+    assert integrity_line(integrity) == said
+
+
+def test_the_summary_of_a_whole_run_is_word_for_word(tmp_path: Path, clock, fixed_ids) -> None:
+    """What `status --json` and the runs table show."""
+    check_golden("summary.json", json.dumps(summary(a_whole_run(tmp_path, clock).state), indent=2) + "\n")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import errno
+import os
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from heypeter_tui.core import commands
 from heypeter_tui.core.clock import format_local
+from heypeter_tui.core.paths import describe_os_error
 from heypeter_tui.core.run import item_history
-from heypeter_tui.core.schedule import running_timers
+from heypeter_tui.core.schedule import Window, running_timers, windows
 from heypeter_tui.core.text import shorten
 
 FIRST = "code-readiness/all-features-tested-and-approved"
@@ -68,3 +71,40 @@ def test_a_group_is_found_by_its_id_and_an_unknown_one_is_a_key_error(context) -
     assert checklist.group("code-readiness") is checklist.sections[0]
     with pytest.raises(KeyError):
         checklist.group("no-such-group")
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [(errno.ENOSPC, "disk full: free some space and try again"), (errno.EDQUOT, "disk quota exceeded"),
+     (errno.EROFS, "read-only file system"), (errno.EACCES, "permission denied"),
+     (errno.EPERM, "operation not permitted"), (errno.ENOENT, "no such file or directory"),
+     (errno.ENOTDIR, "a part of the path is not a directory"), (errno.EISDIR, "is a directory"),
+     (errno.ELOOP, "is a symbolic link (refused)"), (errno.ENXIO, "no process is reading it (or it is a socket)"),
+     (errno.EIO, "input/output error"), (errno.EBUSY, "Device or resource busy")],
+)
+def test_an_os_error_is_said_as_a_person_can_act_on_it(number: int, said: str) -> None:
+    assert describe_os_error(OSError(number, os.strerror(number), "/srv/x")) == f"/srv/x: {said}"
+    assert describe_os_error(OSError(number, os.strerror(number))) == said
+    assert describe_os_error(OSError("no errno at all")) == "no errno at all"
+
+
+def test_a_window_opens_and_closes_with_its_items_and_a_close_before_the_open_is_no_window(context, clock) -> None:
+    enable, disable = "during-deployment/enable-maintenance-mode", "final-steps/disable-maintenance-mode"
+    session = context.current_session()
+    assert windows(session.state) == [Window("maintenance")]
+    session.record(commands.set_status(session.state, disable, "done", override="testing"))
+    assert windows(session.state) == [Window("maintenance")]  # closed before it opened: not a window
+    session.record(commands.set_status(session.state, disable, "pending"))
+    clock.advance(minutes=1)
+    session.record(commands.set_status(session.state, enable, "done", override="go"))
+    opened = session.state.item(enable).at
+    assert windows(session.state) == [Window("maintenance", opened, session.actor)]
+    assert windows(session.state)[0].is_open and windows(session.state)[0].seconds(clock() + timedelta(minutes=3)) == 180
+    clock.advance(minutes=2)
+    session.record(commands.set_status(session.state, disable, "done", override="done"))
+    closed = session.state.item(disable).at
+    window = windows(session.state)[0]
+    assert window == Window("maintenance", opened, session.actor, closed, session.actor) and not window.is_open
+    assert window.seconds(clock() + timedelta(hours=5)) == 120
+    session.record(commands.set_status(session.state, enable, "na", "no maintenance needed"))
+    assert windows(session.state) == [Window("maintenance")]
