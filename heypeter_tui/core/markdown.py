@@ -8,11 +8,10 @@
   `Deployment Execution`, `Post-Deployment`, `Go-Live`…) or its own time offset is T-0 or later.
 - A time offset in a group's title (`(T-2 hours)`, `T-15 minutes`, `T+30 minutes`) becomes its
   `due` and leaves the title; so does a leading number (`1.`). Emoji stay.
-- A sign-off table's first column gives the sign-off roles; a contacts list's labels (`- DevOps:
-  …`) or a contacts table gives the contact roles, with any real name, phone or email as defaults.
-- UTF-8 text that was once read as cp1252 (`âœ“`) is repaired.
-- `<!-- id: x; optional; due: -2h -->` at the end of a line carries what Markdown cannot say; the
-  run record (`export --format md`) writes them, so a record imports back to its checklist.
+- A sign-off table's Role column (else its first) gives the sign-off roles, each once; a contacts list's
+  labels (`- DevOps: …`) or table gives the contact roles, with any real name, phone or email.
+- UTF-8 text once read as cp1252 (`âœ“`) is repaired. `<!-- id: x; optional -->` at the end of a line
+  carries what Markdown cannot say; the record writes them, so it imports back to its checklist.
 """
 
 from __future__ import annotations
@@ -77,8 +76,7 @@ class _Group:
 
 @dataclass(frozen=True)
 class Imported:
-    data: dict[str, Any]
-    """The checklist as schema-1 data, ready for YAML."""
+    data: dict[str, Any]  # the checklist as schema-1 data, ready for YAML
     task_lines: int
 
     def to_yaml(self, source: str = "") -> str:
@@ -225,14 +223,16 @@ def _assemble(
     data["sections"] = sections
     if phases:
         data["phases"] = phases
-    if signoff_roles:
-        data["signoffs"] = list(dict.fromkeys(signoff_roles))
+    if signoff_roles:  # each role once, however it is written (the loader refuses `QA` beside `qa`)
+        data["signoffs"] = _first_of_each(signoff_roles, str.casefold)
     if contacts:
-        seen: dict[str, dict[str, str]] = {}
-        for contact in contacts:
-            seen.setdefault(contact["role"].casefold(), contact)
-        data["contacts"] = list(seen.values())
+        data["contacts"] = _first_of_each(contacts, lambda contact: contact["role"].casefold())
     return data
+
+
+def _first_of_each(entries: list[Any], key: Any) -> list[Any]:
+    seen: dict[str, Any] = {}
+    return [seen.setdefault(key(entry), entry) for entry in entries if key(entry) not in seen]
 
 
 def _item_entry(item: dict[str, Any], taken: Names) -> str | dict[str, Any]:
@@ -363,7 +363,8 @@ def _read_table_row(
     if header_index == index:
         return  # the header row itself
     header = [cell.lower() for cell in _cells(lines[header_index])]
-    role = cells[0]
+    at = header.index("role") if "role" in header else 0  # the Role column, wherever it stands
+    role = cells[at] if at < len(cells) else ""
     if not role or _PLACEHOLDER.match(role):
         return
     if kind == "signoffs":

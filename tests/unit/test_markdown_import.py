@@ -80,6 +80,15 @@ def test_a_whole_record_imports_back_word_for_word() -> None:
     check_golden("import/record.yaml", import_markdown_file(GOLDEN / "record.md").to_yaml("record.md"))
 
 
+def test_every_rule_of_the_importer_word_for_word() -> None:
+    """tests/data/golden/features.md holds one case of each rule: values YAML would misread, ids made
+    unique, attributes, an empty group, a gated section, offsets in days, minutes and T-0, a sign-off table
+    repeating a role in other case, a contacts table whose Role column is not the first, placeholders."""
+    imported = import_markdown_file(GOLDEN / "features.md")
+    assert not validate_text(imported.to_yaml(), "features.yaml").errors
+    check_golden("import/features.yaml", imported.to_yaml("features.md"))
+
+
 def test_the_corpus_is_all_there_and_unchanged() -> None:
     """Each copy holds the bytes its digest in tests/data/SOURCES.md names; beside a checkout, so does ../shared."""
     digests = dict(re.findall(r"\| `([^`]+)` \|[^|]*\| `([0-9a-f]{64})` \|", (SEED.parent / "SOURCES.md").read_text()))

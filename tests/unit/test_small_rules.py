@@ -10,6 +10,7 @@ import pytest
 
 from heypeter_tui.core import commands
 from heypeter_tui.core.clock import format_local
+from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.paths import describe_os_error
 from heypeter_tui.core.run import item_history
 from heypeter_tui.core.schedule import Window, running_timers, windows
@@ -108,3 +109,20 @@ def test_a_window_opens_and_closes_with_its_items_and_a_close_before_the_open_is
     assert window.seconds(clock() + timedelta(hours=5)) == 120
     session.record(commands.set_status(session.state, enable, "na", "no maintenance needed"))
     assert windows(session.state) == [Window("maintenance")]
+
+
+def test_a_run_is_named_by_its_id_a_unique_prefix_or_its_title(context, clock) -> None:
+    first = context.create_run("Release A", None)
+    clock.advance(days=1)
+    second = context.create_run("Release B", None)
+    workspace = context.workspace
+    assert first == "20261203-093000-release-a" and second == "20261204-093000-release-b"
+    assert workspace.resolve(first) == first and workspace.resolve("20261204") == second
+    assert workspace.resolve("release b") == second and workspace.resolve("RELEASE A") == first
+    with pytest.raises(UserError, match=r"^no run named: give its id, a unique prefix of it, or its title$"):
+        workspace.resolve("  ")
+    with pytest.raises(UserError, match=r"^no run 'Release C'; `heypeter-tui runs` lists them$"):
+        workspace.resolve("Release C")
+    with pytest.raises(UserError) as raised:
+        workspace.resolve("2026120")
+    assert str(raised.value) == f"'2026120' names 2 runs ({first}, {second}); give more of the id"
