@@ -7,8 +7,10 @@ from pathlib import Path
 
 from textual.widgets import ContentSwitcher
 
+from heypeter_tui.core import commands
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import Navigator
+from heypeter_tui.ui.widgets.tables import SignoffTable
 
 
 def long_checklist(path: Path, items: int = 300) -> str:
@@ -88,3 +90,20 @@ async def test_a_long_item_wraps_and_the_next_follows_it(make_app, tmp_path: Pat
         assert "Short one" not in lines[0] and any(line.startswith("[ ] Short one") for line in lines[1:4])
         await pilot.press("down", "space")
         assert app.state.item("s/short-one").status == "done"
+
+
+async def test_a_signature_drawn_before_the_table_is_idle_is_drawn_whole(make_app, context) -> None:
+    """DataTable measures new cells only when idle, and caches a cell drawn before then at the width it had:
+    a sign-off drawn at once showed as `Dana  13:4` until something else redrew the table (seen under load)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        table = app.query_one(SignoffTable)
+        await pilot.pause()
+        session = app.session
+        session.record(commands.sign(session.state, "Tech Lead", "Dana Lee-Okonkwo", "DLO"))
+        table.show_state(session.state)
+        first = table.render_line(1).text  # drawn before the table's idle, as a busy screen may draw it
+        await pilot.pause()
+        shown = table.render_line(1).text
+        assert "Dana Lee-Okonkwo" in shown and "09:30" in shown and "DLO" in shown, (first, shown)

@@ -43,7 +43,12 @@ class RecordTable(FollowsRunState, DataTable):
 
     def show_rows(self, rows: list[tuple[str, list[Text]]]) -> None:
         keep = self.cursor_row
-        self.clear()
+        # Each column as wide as its widest cell, fixed before anything is drawn. DataTable measures new cells
+        # only when idle and caches a cell drawn before then at its old width (a sign-off showed as
+        # `Dana  13:4` until something else redrew the table).
+        self.clear(columns=True)
+        for index, label in enumerate(self.COLUMNS):
+            self.add_column(label, key=label, width=max([len(label), *(cells[index].cell_len for _, cells in rows)]))
         for key, cells in rows:
             self.add_row(*cells, key=key)
         if rows:
