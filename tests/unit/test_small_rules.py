@@ -13,7 +13,7 @@ from heypeter_tui.core.clock import format_local
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.paths import describe_os_error
 from heypeter_tui.core.run import item_history
-from heypeter_tui.core.schedule import Window, running_timers, windows
+from heypeter_tui.core.schedule import Window, countdown, running_timers, timer_label, windows
 from heypeter_tui.core.text import shorten
 
 FIRST = "code-readiness/all-features-tested-and-approved"
@@ -126,3 +126,25 @@ def test_a_run_is_named_by_its_id_a_unique_prefix_or_its_title(context, clock) -
     with pytest.raises(UserError) as raised:
         workspace.resolve("2026120")
     assert str(raised.value) == f"'2026120' names 2 runs ({first}, {second}); give more of the id"
+
+
+def test_timer_labels_and_the_countdown_at_their_edges(context, clock) -> None:
+    session = context.current_session()
+    assert countdown(session.state, clock()) is None
+    session.record(commands.set_t0("+1h", clock()))
+    assert countdown(session.state, clock()) == "T-01:00:00"
+    assert countdown(session.state, clock() + timedelta(hours=1)) == "T+00:00:00"
+    assert countdown(session.state, clock() + timedelta(hours=1, seconds=-1)) == "T-00:00:01"
+    assert countdown(session.state, clock() + timedelta(hours=2, seconds=5)) == "T+01:00:05"
+    session.record(commands.toggle_timer(session.state, MONITOR))  # 30 minutes
+    timer = session.state.timers[MONITOR]
+    assert timer_label(timer, clock() + timedelta(minutes=12)) == "timer 00:18:00 left"
+    assert timer_label(timer, clock() + timedelta(minutes=30, seconds=-1)) == "timer 00:00:01 left"
+    assert timer_label(timer, clock() + timedelta(minutes=30)) == "time's up: tick it when done"
+    clock.advance(minutes=41)
+    session.record(commands.toggle_timer(session.state, MONITOR))  # stopped after it ran out
+    assert timer_label(session.state.timers[MONITOR], clock()) == "timer stopped with 00:00:00 left"
+    session.record(commands.toggle_timer(session.state, MONITOR))
+    clock.advance(minutes=5)
+    session.record(commands.toggle_timer(session.state, MONITOR))
+    assert timer_label(session.state.timers[MONITOR], clock() + timedelta(hours=3)) == "timer stopped with 00:25:00 left"
