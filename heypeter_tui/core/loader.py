@@ -199,6 +199,8 @@ class ChecklistReader(NodeReader):
         plain = self.visit(node) and node.tag == YAML_TAG + "int" and len(node.value) < 10
         if not plain or int(node.value) != SCHEMA_VERSION:
             value = str(getattr(node, "value", "?"))[:20]
+            if node.tag == YAML_TAG + "str":  # `schema: '1'` said as "schema 1 is not supported" baffles
+                value = f"{value!r} (text, not a number)"
             self.error(node, f"schema {value} is not supported; this heypeter-tui reads schema {SCHEMA_VERSION}")
 
     def groups(
