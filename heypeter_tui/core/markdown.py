@@ -3,7 +3,7 @@
 - Every task line (`- [ ]`, `* [x]`, `+ [ ]`, `1. [ ]`, nested, in block quotes) is exactly one
   item, its text word for word. Other lines are not items.
 - Headings of any level, and bold lines that introduce a list (`**Code Quality** (T-24 hours):`),
-  start groups; a heading above a group's own level is the *part* it belongs to.
+  start groups; the headings above a group's own level are the *part* it belongs to.
 - A group is a deployment-day phase when its part is headed like deployment day (`Deployment Day`,
   `Deployment Execution`, `Post-Deployment`, `Go-Live`…) or its own time offset is T-0 or later.
 - A time offset in a group's title (`(T-2 hours)`, `T-15 minutes`, `T+30 minutes`) becomes its
@@ -103,7 +103,7 @@ def import_markdown(text: str, source: str = "<markdown>", default_id: str = "ch
     section_kind = ""  # "signoffs" / "contacts" while under such a heading
 
     def start_group(raw_title: str, level: int, number: int) -> _Group:
-        part = next((t for lvl, t in reversed(headings) if 0 < lvl < level), "")
+        part = " / ".join(t for lvl, t in headings if 0 < lvl < level)  # every heading above: a phase's may be two up
         clean, attributes = _split_attributes(raw_title)
         group_title, due = _title_and_due(clean)
         if "due" in attributes:
