@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -19,8 +20,9 @@ from heypeter_tui.core import commands
 from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.loader import load_checklist_source
 from heypeter_tui.core.report import integrity_line, to_json, to_markdown
-from heypeter_tui.core.rules import summary
+from heypeter_tui.core.rules import gate, summary
 from heypeter_tui.core.session import Integrity, RunSession
+from heypeter_tui.core.store import RunStore
 from heypeter_tui.core.workspace import Workspace
 from tests.conftest import DATA
 
@@ -129,3 +131,40 @@ def test_the_integrity_line_counts_what_was_read_skipped_set_aside_and_not_appli
 def test_the_summary_of_a_whole_run_is_word_for_word(tmp_path: Path, clock, fixed_ids) -> None:
     """What `status --json` and the runs table show."""
     check_golden("summary.json", json.dumps(summary(a_whole_run(tmp_path, clock).state), indent=2) + "\n")
+
+
+def test_the_record_is_in_utc_wherever_it_is_written(tmp_path: Path, clock, fixed_ids, monkeypatch) -> None:
+    """Its times are labelled UTC: a machine in Kathmandu (UTC+05:45) must not write local times under it."""
+    session = a_whole_run(tmp_path, clock)
+    expected = to_markdown(session.state)
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")
+    time.tzset()
+    try:
+        assert to_markdown(RunSession(RunStore(session.store.path), DANA, clock).state) == expected
+        assert "| 2026-12-03 09:30:00 UTC | dana@bastion | created run" in expected
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_an_optional_item_left_open_holds_nothing_and_a_window_left_open_says_so(tmp_path: Path, clock, fixed_ids) -> None:
+    workspace = Workspace(tmp_path / "state")
+    checklist, source = load_checklist_source(GOLDEN / "checklist.yaml")
+    run_id = workspace.create_run(checklist, "Open", DANA, clock(), source=source)
+    session = RunSession(workspace.store(run_id, writer=True), DANA, clock)
+    for key in ("code/tested", "code/docs", "security/scan"):  # lb, optional, stays open
+        session.record(commands.set_status(session.state, key, "done"))
+    for role in ("Tech Lead", "QA Lead", "Ops"):
+        session.record(commands.sign(session.state, role, role))
+    assert gate(session.state).go
+    session.record(commands.set_status(session.state, "during/on", "done"))
+    clock.advance(minutes=7)
+    session.record(commands.add_note(session.state, "code/lb", "later"))
+    markdown = to_markdown(session.state)
+    assert "| Window: maintenance | opened 2026-12-03 09:30:00 UTC, still open | lasted 7m |" in markdown
+    assert "- [ ] Load balancer <!-- id: lb; optional -->\n  - Note by dana@bastion" in markdown
+    blocked = new_event("item.status", SAM, clock(), item="code/lb", status="blocked")  # a log line with no reason
+    session.store.append(blocked)
+    session.refresh()
+    assert gate(session.state).reasons[0] == "blocked: Code & <review> / Load balancer"  # no ": " with no reason
+    assert "  - blocked, by sam (ops@jump-2), 2026-12-03 09:37:00 UTC" in to_markdown(session.state)
