@@ -75,3 +75,33 @@ def test_a_signature_records_the_name_the_signature_and_what_was_open(state) -> 
     assert commands.set_status(state, FIRST, "na", " covered ").data == {"item": FIRST, "status": "na", "reason": "covered"}
     assert commands.set_status(state, FIRST, "done", "ignored").data == {"item": FIRST, "status": "done"}
     assert commands.timer(state, MONITOR, "start").data == {"item": MONITOR, "seconds": 1800}
+
+
+def test_the_operator_needs_a_name_and_undo_something_of_ours(context) -> None:
+    session = context.current_session()
+    for name, message in [(" \x1b[2J ", "the operator needs a name"),
+                          ("x" * 81, "the operator's name is 81 characters; at most 80 are allowed")]:
+        with pytest.raises(UserError) as raised:
+            session.set_operator(name)
+        assert str(raised.value) == message
+    session.set_operator("  carol\n")
+    assert session.actor.operator == "carol"
+    with pytest.raises(UserError) as raised:
+        session.undo_change()
+    assert str(raised.value) == "nothing to undo: no change made in this dashboard is left"
+
+
+def test_a_phase_is_overdue_from_the_very_second_it_is_due_and_a_window_never_lasts_less_than_nothing(
+    context, clock
+) -> None:
+    from datetime import timedelta
+
+    from heypeter_tui.core.schedule import Window, is_overdue
+
+    session = context.current_session()
+    session.record(commands.set_t0("+3h", clock()))
+    pre = session.state.checklist.group("pre-deployment")  # due at T-2h: an hour from now
+    assert not is_overdue(session.state, pre, clock() + timedelta(minutes=59, seconds=59))
+    assert is_overdue(session.state, pre, clock() + timedelta(hours=1))
+    skewed = Window("maintenance", "2026-12-03T10:00:00.000Z", None, "2026-12-03T09:59:00.000Z", None)
+    assert skewed.seconds(clock()) == 0  # closed on a machine whose clock was behind
