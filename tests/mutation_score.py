@@ -2,7 +2,8 @@
 
 A mutant counts as killed when a test failed on it or it ran past its time limit (a loop the mutation made
 endless); one that no test reached ("no tests") counts as a survivor. Exit 1 below TARGET.
-With `--diff`, each survivor is shown as the line it changed, for tests/MUTANTS.md to account for.
+With `--diff`, each survivor is shown as the line it changed, for tests/MUTANTS.md to account for;
+`--names` lists the survivors' names alone (`make mutate` re-tests them).
 Reads mutmut's own records in mutants/ (a second `mutmut results` would take minutes).
 """
 
@@ -41,7 +42,7 @@ def changed_lines(mutated: Path, key: str) -> list[str]:
     return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
-def main(show_diff: bool) -> int:
+def main(show_diff: bool, names_only: bool) -> int:
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     survivors: list[tuple[str, str, Path]] = []
     for meta in sorted(MUTANTS.glob("heypeter_tui/core/*.py.meta")):
@@ -55,6 +56,9 @@ def main(show_diff: bool) -> int:
     if not total:
         print("no mutants found: run `make mutate` (mutmut run) first", file=sys.stderr)
         return 2
+    if names_only:
+        print("\n".join(key for status, key, _ in survivors if status in ("survived", "no tests")))
+        return 0
     for status, key, mutated in survivors:
         print(f"{status:11} {key}")
         if show_diff:
@@ -69,4 +73,4 @@ def main(show_diff: bool) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main("--diff" in sys.argv[1:]))
+    sys.exit(main("--diff" in sys.argv[1:], "--names" in sys.argv[1:]))
