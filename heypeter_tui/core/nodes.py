@@ -143,7 +143,7 @@ class NodeReader:
 
     def boolean(self, node: yaml.Node, what: str) -> bool | None:
         if self.visit(node) and node.tag == YAML_TAG + "bool":
-            return node.value.lower() in ("true", "yes", "on", "y")
+            return node.value.lower() in ("true", "yes", "on")  # the words PyYAML tags bool (not y or n)
         self.error(node, f"{what} must be true or false, not {describe(node)}")
         return None
 

@@ -32,3 +32,21 @@ def test_slugify() -> None:
     names = Names()
     assert [names.unique("a") for _ in range(3)] == ["a", "a-2", "a-3"]
     assert names.unique("a-2") == "a-2-2" and names.unique("b") == "b"  # a name taken by numbering stays taken
+
+
+def test_durations_at_their_limits_and_clocks_and_signs() -> None:
+    limit = 100 * 366 * 86400
+    assert parse_duration(f"{limit}s") == limit
+    with pytest.raises(ValueError, match=r"^'36600d1s' is too long a duration; at most 100 years$"):
+        parse_duration("36600d1s")
+    with pytest.raises(ValueError, match=r"^'1000000000000s' is too long a duration$"):
+        parse_duration("1000000000000s")
+    with pytest.raises(ValueError, match=r"too long a duration; at most 100 years"):
+        parse_duration("999999999999s")
+    assert [format_duration(s, signed=True) for s in (-90, 0, 1, 60, 3600 + 60, 86400)] == [
+        "-1m30s", "0m", "+1s", "+1m", "+1h1m", "+1d"
+    ]
+    assert [format_duration(s) for s in (0, 59, 90061)] == ["0m", "59s", "1d1h1m1s"]
+    assert [format_clock(s) for s in (0, 1, 59, 3600, -5, 100 * 3600)] == [
+        "00:00:00", "00:00:01", "00:00:59", "01:00:00", "00:00:00", "100:00:00"
+    ]

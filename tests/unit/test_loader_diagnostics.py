@@ -75,6 +75,11 @@ CASES = {
     "unknown top key": HEAD + ONE + "colour: red\n",
     "tab indentation": HEAD + "sections:\n\t- title: S\n",
     "two documents": HEAD + ONE + "---\nschema: 1\n",
+    "booleans as people write them": HEAD + "sections:\n  - title: S\n    items:\n" + "".join(
+        f"      - {{text: 'item {n}', optional: {word}}}\n"
+        for n, word in enumerate(("true", "True", "yes", "Yes", "on", "ON", "false", "no", "off", "No", "OFF"))
+    ),
+    "y and n are not booleans": HEAD + "sections:\n  - title: S\n    items: [{text: a, optional: y}, {text: b, optional: n}]\n",
 }
 
 
