@@ -79,6 +79,9 @@ CASES = {
         f"      - {{text: 'item {n}', optional: {word}}}\n"
         for n, word in enumerate(("true", "True", "yes", "Yes", "on", "ON", "false", "no", "off", "No", "OFF"))
     ),
+    "long values are cut in messages": HEAD + "sections:\n  - title: S\n    due: " + "d" * 100 + "\n    items:\n"
+    "      - {text: a, timer: " + "t" * 100 + "}\n      - {text: b, optional: " + "o" * 100 + "}\n"
+    "signoffs: " + "s" * 100 + "\n",
     "y and n are not booleans": HEAD + "sections:\n  - title: S\n    items: [{text: a, optional: y}, {text: b, optional: n}]\n",
 }
 

@@ -44,6 +44,12 @@ def state(context):
         (lambda s: commands.parse_status("finished"), "unknown status 'finished'; use one of: pending, done, na, blocked"),
         (lambda s: commands.set_t0("after lunch", datetime(2026, 12, 3, tzinfo=timezone.utc)),
          "'after lunch' is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"),
+        (lambda s: commands.set_t0("x" * 100, datetime(2026, 12, 3, tzinfo=timezone.utc)),
+         f"{'x' * 60!r} is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"),
+        (lambda s: commands.set_t0("2040-01-01 00:00" + " " * 50 + "x", datetime(2026, 12, 3, tzinfo=timezone.utc)),
+         f"{('2040-01-01 00:00' + ' ' * 50)[:60]!r} is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"),
+        (lambda s: commands.set_t0("2040-01-01 00:00", datetime(2026, 12, 3, tzinfo=timezone.utc)),
+         "'2040-01-01 00:00' is more than ten years from now; a T-0 is within ten years"),
     ],
 )
 def test_each_refusal_says_what_is_wrong(state, change, message: str) -> None:
