@@ -148,3 +148,33 @@ def test_timer_labels_and_the_countdown_at_their_edges(context, clock) -> None:
     clock.advance(minutes=5)
     session.record(commands.toggle_timer(session.state, MONITOR))
     assert timer_label(session.state.timers[MONITOR], clock() + timedelta(hours=3)) == "timer stopped with 00:25:00 left"
+
+
+def test_run_ids_are_named_by_time_and_title_numbered_when_taken_and_sorted_as_numbers(context, clock) -> None:
+    workspace = context.workspace
+    first = context.create_run("Release: 2.4.0 — hotfix for the very long titled incident of the day", None)
+    assert first == "20261203-093000-release-2-4-0-hotfix-for-the-very-long-t"  # the title's first 40
+    again = [context.create_run("Release: 2.4.0 — hotfix for the very long titled incident of the day", None)
+             for _ in range(10)]
+    assert again[0] == f"{first}-2" and again[-1] == f"{first}-11"
+    assert [run.id for run in workspace.runs()] == [first, *again]  # -2 ... -11 in number order, not text order
+    assert context.create_run("a" * 39 + " b", None) == "20261203-093000-" + "a" * 39  # no dash left at the cut
+    assert context.create_run("✓✓✓", None) == "20261203-093000-run"
+    assert workspace.current_id() == "20261203-093000-run"
+
+
+def test_the_current_pointer_is_read_whole_or_refused(context, state_dir) -> None:
+    workspace = context.workspace
+    run_id = context.create_run("R", None)
+    pointer = state_dir / "current"
+    pointer.write_bytes(b"  \n")
+    assert workspace.current_pointer() is None
+    pointer.write_bytes(b"\xff" + b"x" * 100)
+    with pytest.raises(UserError) as raised:
+        workspace.current_pointer()
+    assert str(raised.value) == (f"{pointer}: does not name a run ({('�' + 'x' * 59)!r}); "
+                                 "`heypeter-tui open RUN` sets it")
+    pointer.write_text("20990101-000000-gone\n")
+    assert workspace.current_pointer() == "20990101-000000-gone" and workspace.current_id() is None
+    pointer.write_text(run_id)
+    assert workspace.current_id() == run_id
