@@ -316,3 +316,24 @@ def test_a_second_writer_finds_the_torn_line_already_set_aside_or_something_else
     linked = RunStore(path, writer=True)
     linked.load()
     assert "could not be set aside" in str(linked.problems[0]) and not (tmp_path / "elsewhere").exists()
+
+
+def test_a_log_replaced_by_a_longer_one_is_read_again_and_a_set_aside_line_is_counted_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    writer = RunStore.create(path, created_event(ACTOR, NOW))
+    reader = RunStore(path)
+    reader.load()
+    longer = tmp_path / "longer"  # a new file, longer than what was read: only its inode tells
+    longer.write_bytes(path.read_bytes())
+    longer.chmod(0o600)
+    for n in range(3):
+        RunStore(longer).append(new_event("item.note", ACTOR, NOW, item="a/b", text=f"note {n}"))
+    os.replace(longer, path)
+    assert len(reader.read_new()) == 4 and reader.restarted
+    with open(path, "ab") as file:
+        file.write(b'{"id": "torn')
+    writer = RunStore(path, writer=True)
+    writer.load()
+    reader.load()
+    assert [(p.line, p.set_aside) for p in writer.problems] == [(5, True)]  # the record says "set aside (5)"
+    assert [(p.line, p.set_aside) for p in reader.problems] == [(5, False)]  # a reader only skips it
