@@ -178,3 +178,61 @@ def test_the_current_pointer_is_read_whole_or_refused(context, state_dir) -> Non
     assert workspace.current_pointer() == "20990101-000000-gone" and workspace.current_id() is None
     pointer.write_text(run_id)
     assert workspace.current_id() == run_id
+
+
+def test_the_runs_index_lists_each_run_newest_first_and_says_what_it_could_not_read(context, clock) -> None:
+    from heypeter_tui.core.runs_index import RunSummary, summarize_runs
+
+    older = context.create_run("Older", None, clock() + timedelta(hours=2))
+    session = context.current_session()
+    session.record(commands.set_status(session.state, FIRST, "done"))
+    clock.advance(hours=1)
+    newer = context.create_run("Newer", None)
+    logs = context.workspace.runs_dir
+    with open(logs / f"{older}.jsonl", "ab") as log:
+        log.write(b"not json\n")
+    (logs / "20200101-000000-broken.jsonl").write_bytes(b'{"not": "an event"}\n')
+    (logs / "20200101-000000-broken.jsonl").chmod(0o600)
+    summaries, problems = summarize_runs(context.workspace)
+    assert summaries == [
+        RunSummary(newer, "Newer", "heypeter-production", "2026-12-03 10:30 UTC", "0/83", "-", True),
+        RunSummary(older, "Older", "heypeter-production", "2026-12-03 09:30 UTC", "1/83", "2026-12-03 11:30 UTC", False),
+    ]
+    assert problems[0] == f"{logs / older}.jsonl:3: not a valid event (Expecting value: line 1 column 1 (char 0)); skipped"
+    assert problems[1].startswith(f"{logs}/20200101-000000-broken.jsonl: not a readable run: ")
+    assert len(problems) == 2
+
+
+def test_is_go_agrees_with_the_gate_on_optional_and_open_items(context) -> None:
+    from heypeter_tui.core.rules import gate, is_go
+
+    session = context.current_session()
+    optional = "infrastructure-setup/load-balancer-configured-if-applicable"
+    for section in session.state.checklist.sections:
+        for item in section.items:
+            if section.key(item) not in (optional, FIRST):
+                session.record(commands.set_status(session.state, section.key(item), "done"))
+    for role in session.state.checklist.signoffs:
+        session.record(commands.sign(session.state, role, role))
+    assert not is_go(session.state) and not gate(session.state).go  # one readiness item is open
+    session.record(commands.set_status(session.state, FIRST, "done"))
+    for role in session.state.checklist.signoffs:
+        session.record(commands.sign(session.state, role, role))
+    assert is_go(session.state) and gate(session.state).go  # the optional one may stay open
+    session.record(commands.set_status(session.state, MONITOR, "blocked", "waiting"))
+    assert not is_go(session.state) and not gate(session.state).go  # anything blocked holds it, any phase
+
+
+def test_a_checklist_with_several_mistakes_names_the_first_and_counts_the_rest(tmp_path) -> None:
+    from heypeter_tui.core.loader import ChecklistError, load_checklist
+
+    path = tmp_path / "bad.yaml"
+    path.write_text("schema: 2\nid: 'a b'\ntitle: T\nsections: []\n")
+    with pytest.raises(ChecklistError) as raised:
+        load_checklist(path)
+    assert str(raised.value) == (f"{path}:1:9: schema 2 is not supported; this heypeter-tui reads schema 1 (and 1 more; "
+                                 "run `heypeter-tui validate` to see all)")
+    path.write_text("schema: 2\nid: a\ntitle: T\nsections: [{title: S, items: [x]}]\n")
+    with pytest.raises(ChecklistError) as raised:
+        load_checklist(path)
+    assert str(raised.value) == f"{path}:1:9: schema 2 is not supported; this heypeter-tui reads schema 1"
