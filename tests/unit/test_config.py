@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -34,3 +35,18 @@ def test_a_bad_config_is_one_line_naming_file_and_line(tmp_path: Path) -> None:
     path.write_text("theme: [unclosed\n")
     with pytest.raises(UserError, match=rf"^{path}:2:1: YAML syntax"):
         load_config(path)
+
+
+def test_only_plain_settings_are_rewritten_and_a_file_that_is_not_text_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    for key in ("keymap", "colour"):
+        with pytest.raises(ValueError, match=f"^not a plain setting: {key}$"):
+            save_setting(path, key, "x")
+    assert not path.exists()
+    path.write_bytes(b"theme: \xff\xfe\n")
+    with pytest.raises(UserError, match=rf"^{re.escape(str(path))}: not rewritten: 'utf-8' codec can't decode"):
+        save_setting(path, "theme", "dark")
+    assert path.read_bytes() == b"theme: \xff\xfe\n"
+    path.write_text("# mine\noperator: a\n")
+    save_setting(path, "theme", "yes")  # a word YAML would read as true stays text
+    assert path.read_text() == "# mine\noperator: a\ntheme: 'yes'\n"

@@ -82,6 +82,8 @@ CASES = {
     "long values are cut in messages": HEAD + "sections:\n  - title: S\n    due: " + "d" * 100 + "\n    items:\n"
     "      - {text: a, timer: " + "t" * 100 + "}\n      - {text: b, optional: " + "o" * 100 + "}\n"
     "signoffs: " + "s" * 100 + "\n",
+    "nothing where text goes": HEAD.replace("title: C", "title: ~") + ONE,
+    "a sequence of nothing": HEAD + "sections:\n  -\n",
     "y and n are not booleans": HEAD + "sections:\n  - title: S\n    items: [{text: a, optional: y}, {text: b, optional: n}]\n",
 }
 
