@@ -44,10 +44,10 @@ _PRODUCT = re.compile(r"^\s*(?:[-*+]\s+)?\*\*Product:?\*\*:?\s*(?P<product>.+?)\
 _LEADING_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
 _OFFSET = re.compile(
     r"\(?\s*\bT\s*(?P<sign>[+\-−–])\s*(?P<amount>\d+)\s*"
-    r"(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)?\b\s*\)?",
+    r"(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)?\b\s*\)?",
     re.IGNORECASE,
 )
-_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _PHASE_PART = re.compile(
     r"\b(deploy(ment)?|release|launch|go[- ]?live|cutover|rollout)\s+(day|execution|window|steps|night)\b"
     r"|\bday\s+of\s+(the\s+)?(deploy|release|launch)"
