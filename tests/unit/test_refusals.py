@@ -41,6 +41,17 @@ def state(context):
         (lambda s: commands.timer(s, MONITOR, "pause"), "unknown timer action 'pause'; use start or stop"),
         (lambda s: commands.sign(s, "QA Lead", " \t"), "signing as QA Lead needs a name"),
         (lambda s: commands.revoke(s, "qa-lead", "why"), "QA Lead has not signed"),
+        (lambda s: commands.add_note(s, FIRST, "n" * 65537), "the note is 65,537 characters; at most 65,536 are allowed"),
+        (lambda s: commands.set_status(s, FIRST, "na", "r" * 2001),
+         "the reason is 2,001 characters; at most 2,000 are allowed"),
+        (lambda s: commands.set_status(s, DEPLOY, "done", override="o" * 2001),
+         "the override reason is 2,001 characters; at most 2,000 are allowed"),
+        (lambda s: commands.sign(s, "QA Lead", "n" * 121),
+         "the name is 121 characters; at most 120 are allowed"),
+        (lambda s: commands.sign(s, "QA Lead", "n", "s" * 1001), "the signature is 1,001 characters; at most 1,000 are allowed"),
+        (lambda s: commands.set_contact(s, "DevOps", "", "", "e" * 255), "the email is 255 characters; at most 254 are allowed"),
+        (lambda s: commands.parse_status("f" * 50),
+         f"unknown status {'f' * 40!r}; use one of: pending, done, na, blocked"),
         (lambda s: commands.parse_status("finished"), "unknown status 'finished'; use one of: pending, done, na, blocked"),
         (lambda s: commands.set_t0("after lunch", datetime(2026, 12, 3, tzinfo=timezone.utc)),
          "'after lunch' is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"),
@@ -111,3 +122,15 @@ def test_a_phase_is_overdue_from_the_very_second_it_is_due_and_a_window_never_la
     assert is_overdue(session.state, pre, clock() + timedelta(hours=1))
     skewed = Window("maintenance", "2026-12-03T10:00:00.000Z", None, "2026-12-03T09:59:00.000Z", None)
     assert skewed.seconds(clock()) == 0  # closed on a machine whose clock was behind
+
+
+def test_an_item_named_in_two_groups_must_be_named_by_its_key(context, tmp_path) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text("schema: 1\nid: twice\ntitle: T\nsections:\n  - {title: A, items: [Check]}\n"
+                    "  - {title: B, items: [Check]}\n")
+    context.create_run("R", str(path))
+    state = context.current_session().state
+    with pytest.raises(UserError) as raised:
+        commands.find_item(state, "check")
+    assert str(raised.value) == "'check' matches 2 items; use one of: a/check, b/check"
+    assert commands.find_item(state, "b/check") == "b/check"
