@@ -10,6 +10,7 @@ import json
 import os
 import time
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,6 +22,7 @@ from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.loader import load_checklist_source
 from heypeter_tui.core.report import integrity_line, to_json, to_markdown
 from heypeter_tui.core.rules import gate, summary
+from heypeter_tui.core.run import fold
 from heypeter_tui.core.session import Integrity, RunSession
 from heypeter_tui.core.store import RunStore
 from heypeter_tui.core.workspace import Workspace
@@ -168,3 +170,29 @@ def test_an_optional_item_left_open_holds_nothing_and_a_window_left_open_says_so
     session.refresh()
     assert gate(session.state).reasons[0] == "blocked: Code & <review> / Load balancer"  # no ": " with no reason
     assert "  - blocked, by sam (ops@jump-2), 2026-12-03 09:37:00 UTC" in to_markdown(session.state)
+
+
+def test_the_timeline_describes_what_older_or_other_writers_left(tmp_path: Path, clock, fixed_ids) -> None:
+    """Lines another writer may leave: an item this checklist no longer has, a run with no title, a revoke with
+    no reason, a contact with a phone alone, an undo of itself."""
+    from heypeter_tui.core.report import describe
+
+    session = a_whole_run(tmp_path, clock)
+    state = session.state
+    created = replace(state.created, data={k: v for k, v in state.created.data.items() if k not in ("title", "checklist")})
+    events = [
+        new_event("item.status", SAM, clock(), item="code/gone", status="na", reason="removed"),
+        new_event("timer.start", SAM, clock(), item="code/gone", seconds=60),
+        new_event("signoff.revoke", SAM, clock(), role="QA Lead"),
+        new_event("contact.set", SAM, clock(), role="DBA", phone="+1 555 0100"),
+        replace(new_event("undo", SAM, clock(), target="self"), id="self"),
+    ]
+    folded = fold([created, *events])
+    assert [describe(folded, event) for event in [created, *events]] == [
+        "created run '' from checklist ",
+        "code/gone: N/A (removed)",
+        "timer started: code/gone",
+        "QA Lead sign-off revoked: ",
+        "contact DBA: +1 555 0100",
+        "undid nothing (no earlier change of that id)",
+    ]
