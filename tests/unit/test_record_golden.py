@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 
 from heypeter_tui.core import commands
+from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.loader import load_checklist_source
 from heypeter_tui.core.report import integrity_line, to_json, to_markdown
@@ -196,3 +197,25 @@ def test_the_timeline_describes_what_older_or_other_writers_left(tmp_path: Path,
         "contact DBA: +1 555 0100",
         "undid nothing (no earlier change of that id)",
     ]
+
+
+def test_a_session_follows_its_log_through_a_restore_and_refuses_a_log_replaced_by_junk(tmp_path: Path, clock) -> None:
+    workspace = Workspace(tmp_path / "state")
+    checklist, source = load_checklist_source(GOLDEN / "checklist.yaml")
+    run_id = workspace.create_run(checklist, "Plain", DANA, clock(), source=source)
+    session = RunSession(workspace.store(run_id, writer=True), DANA, clock)
+    backup = session.store.path.read_bytes()
+    session.record(commands.set_status(session.state, "code/tested", "done"))
+    assert "| T-0 | not set |  |" in to_markdown(session.state)
+    restored = tmp_path / "restored"
+    restored.write_bytes(backup)
+    restored.chmod(0o600)
+    os.replace(restored, session.store.path)
+    assert [event.type for event in session.refresh()] == ["run.created"]
+    assert session.state.item("code/tested").status == "pending" and session.integrity().events == 1
+    junk = tmp_path / "junk"
+    junk.write_bytes(b'{"id": "x"}\n')
+    junk.chmod(0o600)
+    os.replace(junk, session.store.path)
+    with pytest.raises(UserError, match=r": replaced by something that is not a readable run: "):
+        session.refresh()
