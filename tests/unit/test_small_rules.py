@@ -236,3 +236,17 @@ def test_a_checklist_with_several_mistakes_names_the_first_and_counts_the_rest(t
     with pytest.raises(ChecklistError) as raised:
         load_checklist(path)
     assert str(raised.value) == f"{path}:1:9: schema 2 is not supported; this heypeter-tui reads schema 1"
+
+
+def test_a_window_whose_closing_item_comes_first_in_the_checklist(context, clock, tmp_path) -> None:
+    path = tmp_path / "reversed.yaml"
+    path.write_text("schema: 1\nid: rev\ntitle: R\nsections:\n  - {title: A, items: [{text: Close, closes: w}]}\n"
+                    "  - {title: B, items: [{text: Open, opens: w}]}\n")
+    context.create_run("R", str(path))
+    session = context.current_session()
+    session.record(commands.set_status(session.state, "b/open", "done"))
+    opened = session.state.item("b/open").at
+    clock.advance(minutes=4)
+    session.record(commands.set_status(session.state, "a/close", "done"))
+    closed = session.state.item("a/close").at
+    assert windows(session.state) == [Window("w", opened, session.actor, closed, session.actor)]
