@@ -92,9 +92,13 @@ def test_each_mistake_is_named_with_its_line(text: str, expected: list[str]) -> 
     assert errors_of(text) == expected  # each mistake once, at its line and column, and nothing else
 
 
-def test_all_errors_at_once() -> None:
+def test_all_errors_at_once_and_no_more_than_twenty() -> None:
     text = MINIMAL.replace("title: One", "titel: One").replace("title: Demo", "title: Demo\ncolour: red")
-    assert len(errors_of(text)) >= 2
+    assert [error.split(": ", 1)[1] for error in errors_of(text)] == [
+        "checklist: unknown key 'colour'; expected one of: schema, id, title, product, sections, phases, signoffs, "
+        "contacts", "sections[1]: unknown key 'titel'; did you mean 'title'?", "sections[1]: missing required key 'title'"]
+    many = MINIMAL + "".join(f"      - {{text: t{n}, optional: maybe}}\n" for n in range(30))
+    assert len(errors_of(many)) == 20
 
 
 def test_binary_and_non_utf8_files() -> None:

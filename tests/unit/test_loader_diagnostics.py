@@ -84,6 +84,9 @@ CASES = {
     "signoffs: " + "s" * 100 + "\n",
     "nothing where text goes": HEAD.replace("title: C", "title: ~") + ONE,
     "a sequence of nothing": HEAD + "sections:\n  -\n",
+    "a tagged signoff mapping": HEAD + ONE + "signoffs: [!x {role: A}, B]\n",
+    "roles after a mistake are still read": HEAD + ONE + "signoffs: ['', QA, qa, Ops]\n"
+    "contacts: [{name: N}, Ops, {role: R}, [x], {role: S}]\n",
     "y and n are not booleans": HEAD + "sections:\n  - title: S\n    items: [{text: a, optional: y}, {text: b, optional: n}]\n",
 }
 
