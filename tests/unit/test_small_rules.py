@@ -250,3 +250,21 @@ def test_a_window_whose_closing_item_comes_first_in_the_checklist(context, clock
     session.record(commands.set_status(session.state, "a/close", "done"))
     closed = session.state.item("a/close").at
     assert windows(session.state) == [Window("w", opened, session.actor, closed, session.actor)]
+
+
+def test_who_acts_is_the_operator_given_else_the_login_name_else_unknown(monkeypatch) -> None:
+    import getpass
+
+    from heypeter_tui.core.events import Actor, login_name
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "dana\x1b[2J")
+    assert Actor.here() == Actor("dana", "dana", os.uname().nodename)
+    assert Actor.here(" carol\n").operator == "carol"
+    monkeypatch.setattr(getpass, "getuser", lambda: "")
+    assert Actor.here().user == "unknown" and Actor.here().operator == "unknown"
+
+    def no_user() -> str:
+        raise KeyError("uid 12345 has no name")
+
+    monkeypatch.setattr(getpass, "getuser", no_user)
+    assert login_name() == "unknown"
