@@ -50,3 +50,32 @@ def test_only_plain_settings_are_rewritten_and_a_file_that_is_not_text_is_left_a
     path.write_text("# mine\noperator: a\n")
     save_setting(path, "theme", "yes")  # a word YAML would read as true stays text
     assert path.read_text() == "# mine\noperator: a\ntheme: 'yes'\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"theme: \xff\n", "{path}: not UTF-8 text"),
+        (b"theme: [dark\n", "{path}:2:1: YAML syntax: expected ',' or ']', but got '<stream end>'"),
+        (b"theme: 'x" + b"y" * 1001 + b"'\n", "{path}:1:8: theme is 1,002 characters; at most 1,000 are allowed"),
+        (b"colour: red\n", "{path}:1:1: unknown setting 'colour'; expected one of: operator, theme, keymap, checklist"),
+        (b"keymap: [q]\n", "{path}:1:9: keymap must be a mapping (key: value), not a list"),
+        (b"operator: [a]\n", "{path}:1:11: operator must be text, not a list"),
+    ],
+)
+def test_each_mistake_in_the_settings_is_one_line_naming_where(tmp_path: Path, data: bytes, said: str) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_bytes(data)
+    with pytest.raises(UserError) as raised:
+        load_config(path)
+    assert str(raised.value) == said.format(path=path)
+
+
+def test_settings_read_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("# mine\noperator: ' dana '\nkeymap: {quit: x, help: ~}\nchecklist: mine\n")
+    config = load_config(path)
+    assert (config.operator, config.theme, config.keymap, config.checklist) == (
+        "dana", None, {"quit": "x", "help": "~"}, "mine")
+    path.write_text("")
+    assert load_config(path).operator is None
