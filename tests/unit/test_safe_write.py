@@ -226,3 +226,41 @@ def test_checklists_lists_a_fifo_among_the_users_own_as_invalid_without_hanging(
     assert result.returncode == 0
     assert "stuck\t(invalid: " in result.stdout and "not a regular file" in result.stdout
     assert "heypeter-production\t" in result.stdout
+
+
+def test_each_refusal_of_the_safe_writer_is_said_whole(tmp_path: Path) -> None:
+    real = tmp_path / "real.md"
+    real.write_text("signed copy")
+    planted, dangling, folder = tmp_path / "planted.md", tmp_path / "dangling.md", tmp_path / "folder"
+    planted.symlink_to(real)
+    dangling.symlink_to(tmp_path / "nowhere")
+    folder.mkdir()
+    (tmp_path / "to-folder").symlink_to(folder)
+    read_only = tmp_path / "read-only.md"
+    read_only.write_text("x")
+    read_only.chmod(0o444)
+    expected = {
+        planted: f"{planted}: a symbolic link to {real}; refused (a planted link must not redirect the record): "
+                 "give the file's own path",
+        dangling: f"{dangling}: a symbolic link to nothing; refused",
+        folder: f"{folder}: is a directory",
+        tmp_path / "to-folder": f"{tmp_path / 'to-folder'}: is a directory",
+        read_only: f"{read_only}: read-only; not replaced (make it writable or choose another file)",
+    }
+    for path, message in expected.items():
+        with pytest.raises(UserError) as raised:
+            write_private_file(path, b"new", stream=True)
+        assert str(raised.value) == message
+    with pytest.raises(UserError) as raised:
+        write_private_file(planted, b"new")
+    assert str(raised.value) == f"{planted}: a symbolic link; refused (remove it, and this file is made anew)"
+    assert real.read_text() == "signed copy" and read_only.read_text() == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["real.md", "planted.md", "dangling.md", "folder", "to-folder", "read-only.md"])  # no temporary left
+
+
+def test_a_long_name_is_written_through_a_temporary_of_a_bounded_name(tmp_path: Path) -> None:
+    target = tmp_path / ("r" * 240 + ".md")
+    write_private_file(target, b"whole")
+    assert target.read_bytes() == b"whole" and stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert list(tmp_path.iterdir()) == [target]
