@@ -268,3 +268,15 @@ def test_who_acts_is_the_operator_given_else_the_login_name_else_unknown(monkeyp
 
     monkeypatch.setattr(getpass, "getuser", no_user)
     assert login_name() == "unknown"
+
+
+def test_a_log_whose_first_line_is_not_an_event_is_passed_over_when_runs_are_named(context, state_dir) -> None:
+    from heypeter_tui.core.workspace import read_header
+
+    run_id = context.create_run("Named", None)
+    odd = state_dir / "runs" / "20200101-000000-odd.jsonl"
+    odd.write_bytes(b"[1, 2]\n")
+    odd.chmod(0o600)
+    assert read_header(odd) == {} and read_header(state_dir / "runs" / f"{run_id}.jsonl")["title"] == "Named"
+    assert context.workspace.resolve("named") == run_id
+    assert context.current_session("heypeter-production").state.run_id == run_id
