@@ -71,7 +71,7 @@ LOGS = st.integers(0, 30).flatmap(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(log=LOGS, split=st.integers(0, 31))
 def test_any_valid_log_folds_and_a_line_at_a_time_agrees_with_all_at_once(log, split: int) -> None:
     events = events_of(*log)
@@ -83,7 +83,7 @@ def test_any_valid_log_folds_and_a_line_at_a_time_agrees_with_all_at_once(log, s
     assert seen(stepwise) == seen(whole) and stepwise.undone == whole.undone
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(log=LOGS, pick=st.integers(1, 30))
 def test_undoing_a_change_leaves_the_run_as_if_it_had_never_been_made(log, pick: int) -> None:
     events = events_of(*log)
