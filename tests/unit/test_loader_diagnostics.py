@@ -87,6 +87,8 @@ CASES = {
     "a tagged signoff mapping": HEAD + ONE + "signoffs: [!x {role: A}, B]\n",
     "roles after a mistake are still read": HEAD + ONE + "signoffs: ['', QA, qa, Ops]\n"
     "contacts: [{name: N}, Ops, {role: R}, [x], {role: S}]\n",
+    "durations at their limits": HEAD + "sections:\n  - {title: S1, due: -366d, items: [{text: a, timer: 1s}]}\n"
+    "  - {title: S2, due: 366d, items: [{text: b, timer: 31d}]}\n",
     "y and n are not booleans": HEAD + "sections:\n  - title: S\n    items: [{text: a, optional: y}, {text: b, optional: n}]\n",
 }
 

@@ -92,6 +92,7 @@ def test_a_signature_records_the_name_the_signature_and_what_was_open(state) -> 
     assert commands.set_status(state, FIRST, "na", " covered ").data == {"item": FIRST, "status": "na", "reason": "covered"}
     assert commands.set_status(state, FIRST, "done", "ignored").data == {"item": FIRST, "status": "done"}
     assert commands.timer(state, MONITOR, "start").data == {"item": MONITOR, "seconds": 1800}
+    assert commands.add_note(state, FIRST, "n" * 65536).data["text"] == "n" * 65536  # at the limit: taken
 
 
 def test_the_operator_needs_a_name_and_undo_something_of_ours(context) -> None:
