@@ -212,7 +212,7 @@ class _Folder:
         if self._positions is not None:
             self._positions.setdefault(event.id, position)
         if event.type == ev.UNDO:
-            self._undo(str(event.get("target", "")), position)
+            self._undo(event.data["target"], position)
             return
         if event.type == ev.ITEM_STATUS and event.data.get("item") in self.readiness_keys:
             self.readiness_seq = position
@@ -263,10 +263,11 @@ class _Folder:
         self.dirty.clear()
 
     def _apply(self, event: Event, position: int) -> None:
+        """Fields the validator requires are read as they are (core/validate.py checked each line's types and
+        presence); an event that still breaks that is skipped by `advance`, said as not applied."""
         kind, data = event.type, event.data
         if kind == ev.ITEM_STATUS:
-            key = str(data.get("item", ""))
-            status = data.get("status")
+            key, status = data["item"], data["status"]
             if key in self.state.checklist.items_by_key and status in STATUSES:
                 notes = self.items.get(key, _PENDING_ITEM).notes
                 reason, override = data.get("reason"), data.get("override")
@@ -274,39 +275,32 @@ class _Folder:
                     status, str(reason) if reason else "", event.actor, event.ts, notes, str(override) if override else ""
                 )
         elif kind == ev.ITEM_NOTE:
-            key = str(event.get("item", ""))
-            if key in self.state.checklist.items_by_key and event.get("text"):
+            key = data["item"]
+            if key in self.state.checklist.items_by_key:
                 current = self.items.get(key, _PENDING_ITEM)
-                note = Note(str(event.get("text")), event.actor, event.ts)
+                note = Note(data["text"], event.actor, event.ts)
                 self.items[key] = replace(current, notes=current.notes + (note,))
         elif kind == ev.SIGNOFF_SIGN:
-            role = str(event.get("role", ""))
+            role = data["role"]
             if role in self.state.checklist.signoffs:
                 self.signoffs[role] = Signature(
-                    role,
-                    str(event.get("name", "")),
-                    str(event.get("signature", "")),
-                    event.ts,
-                    event.actor,
-                    int(event.get("open_items", 0) or 0),
-                    position,
+                    role, data["name"], data.get("signature") or "", event.ts, event.actor,
+                    data.get("open_items") or 0, position,
                 )
         elif kind == ev.SIGNOFF_REVOKE:
-            self.signoffs.pop(str(event.get("role", "")), None)
+            self.signoffs.pop(data["role"], None)
         elif kind == ev.CONTACT_SET:
-            role = str(event.get("role", ""))
-            if role:
-                fields = {k: str(event.get(k) or "") for k in ("name", "phone", "email")}
-                self.contacts[role] = Contact(role, **fields)
+            role = data["role"]
+            self.contacts[role] = Contact(role, **{k: data.get(k) or "" for k in ("name", "phone", "email")})
         elif kind == ev.RUN_T0:
-            self.t0 = event.get("t0")
+            self.t0 = data["t0"]
         elif kind == ev.TIMER_START:
-            key = str(event.get("item", ""))
+            key = data["item"]
             entry = self.state.checklist.items_by_key.get(key)
             if entry and entry[1].timer:
                 self.timers[key] = Timer(key, entry[1].timer, event.ts, event.actor)
         elif kind == ev.TIMER_STOP:
-            key = str(event.get("item", ""))
+            key = data["item"]
             if key in self.timers and self.timers[key].stopped_at is None:
                 self.timers[key] = replace(self.timers[key], stopped_at=event.ts)
 
