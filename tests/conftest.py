@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -79,15 +80,31 @@ def seed_task_lines(path: Path = SEED) -> list[str]:
     return [line[len(prefix):].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(prefix)]
 
 
+MUTANT_TEST_SECONDS = 20
+"""Under `make mutate`, a test still running after this long has hung under its mutant: a kill. (Unmutated, the
+slowest unit test takes 4 s.)"""
+
+
 @pytest.fixture(autouse=True)
 def system_left_whole() -> Iterator[None]:
-    """Under `make mutate` a mutant of the safe writer runs as whoever runs the tests, root on CI: stop
-    the whole run, loudly, the moment /dev is not as it was (tests use their own device nodes)."""
+    """Under `make mutate`: a test that hangs fails after MUTANT_TEST_SECONDS; and, as a mutant of the safe writer
+    runs as whoever runs the tests (root on CI), the whole run stops, loudly, the moment /dev is not as it was
+    (tests use their own device nodes)."""
     if "MUTANT_UNDER_TEST" not in os.environ:
         yield
         return
     before = (os.stat("/dev").st_mode, os.lstat("/dev/null").st_mode)
-    yield
+
+    def hung(*_: object) -> None:  # mutmut's own limit counts CPU time: a mutant blocked opening a FIFO used none
+        raise TimeoutError(f"the test took more than {MUTANT_TEST_SECONDS} s under this mutant")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(MUTANT_TEST_SECONDS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     if (os.stat("/dev").st_mode, os.lstat("/dev/null").st_mode) != before:
         pytest.exit(f"a mutant changed /dev or /dev/null ({os.environ['MUTANT_UNDER_TEST']}): repair them", 3)
 
