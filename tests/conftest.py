@@ -21,6 +21,8 @@ SEED = DATA / "heypeter-seed.md"
 CORPUS = DATA / "corpus"
 """Copies of ../shared's checklists (tests/data/SOURCES.md): the suite is the same with or without it."""
 SHARED = REPO.parent / "shared"
+GOLDEN = DATA / "golden"
+"""Reviewed files the record, the importer and the diagnostics are compared with, word for word."""
 
 
 class FakeClock:
@@ -64,6 +66,16 @@ def context(state_dir: Path, tmp_path: Path, clock: FakeClock):
 
 MINIMAL_TEMPLATE = {"schema": 1, "id": "demo", "title": "Demo", "sections": [
     {"id": "a", "title": "A", "items": [{"id": "b", "text": "B"}, {"id": "c", "text": "C"}]}]}
+
+
+def check_golden(name: str, text: str) -> None:
+    """`text` must be tests/data/golden/NAME word for word. `UPDATE_GOLDEN=1` rewrites the file (refused under
+    CI, where it would make the test pass whatever it read); the diff then goes into review."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        assert os.environ.get("CI") != "true", "UPDATE_GOLDEN under CI would make this test pass whatever it read"
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"the output differs from {path} (a deliberate change: UPDATE_GOLDEN=1)"
 
 
 def created_event(actor, now, **extra):

@@ -232,7 +232,9 @@ def _assemble(
 
 def _first_of_each(entries: list[Any], key: Any) -> list[Any]:
     seen: dict[str, Any] = {}
-    return [seen.setdefault(key(entry), entry) for entry in entries if key(entry) not in seen]
+    for entry in entries:
+        seen.setdefault(key(entry), entry)
+    return list(seen.values())
 
 
 def _item_entry(item: dict[str, Any], taken: Names) -> str | dict[str, Any]:
@@ -315,8 +317,7 @@ def _split_attributes(text: str) -> tuple[str, dict[str, str]]:
 
 
 def unescape(text: str) -> str:
-    """CommonMark's backslash escapes read as the characters they stand for: `\\*` is `*`. The
-    record escapes what people typed (core/report.py), so it imports back word for word."""
+    """CommonMark's backslash escapes as what they stand for (`\\*` is `*`): a record imports back word for word."""
     return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
@@ -328,8 +329,7 @@ def _duration_or_none(text: str) -> int | None:
 
 
 def repair(text: str) -> str:
-    """Undo UTF-8 read as cp1252 (`âœ“` -> `✓`); text that is not such mojibake is left alone. Cleaned
-    too, as all text entering the program is: escape sequences, controls and bidi overrides go."""
+    """Undo UTF-8 read as cp1252 (`âœ“` -> `✓`), leaving other text alone; cleaned, as all text entering is."""
 
     def fix(match: re.Match[str]) -> str:
         chunk = match.group(0)

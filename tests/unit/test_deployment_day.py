@@ -21,12 +21,6 @@ DISABLE = "final-steps/disable-maintenance-mode"
 DEPLOY = "during-deployment/deploy-application-code"
 
 
-@pytest.fixture
-def session(context, clock):
-    context.create_run("Release 2.4.0", None, clock() + timedelta(hours=3))
-    return context.current_session()
-
-
 def complete_readiness_and_sign(session) -> None:
     for section in session.state.checklist.sections:
         for item in section.items:

@@ -11,22 +11,15 @@ import json
 from typing import Any
 
 from heypeter_tui.core.validate import InvalidEvent, check_event
-from tests.unit.test_record_golden import check_golden
+from tests.conftest import MINIMAL_TEMPLATE, check_golden
+from tests.unit.test_event_validator import ENVELOPE
+from tests.unit.test_event_validator import VALID as EVENT_FIELDS
 
-ENVELOPE = {"id": "e1", "ts": "2026-12-03T12:01:00.000Z", "actor": {"operator": "bob", "user": "bob", "host": "h"}}
-TEMPLATE = {"schema": 1, "id": "demo", "title": "Demo", "sections": [{"id": "a", "title": "A", "items": [{"id": "b", "text": "B"}]}]}
 VALID: dict[str, dict[str, Any]] = {
     "run.created": {"schema": 1, "run": "r-1", "title": "T", "checklist": "demo", "checklist_sha256": "0" * 64,
-                    "t0": "2026-12-03T14:00:00.000Z", "template": TEMPLATE, "contacts": [{"role": "Ops", "name": "N"}]},
-    "run.t0": {"t0": "2026-12-03T14:00:00.000Z"},
-    "item.status": {"item": "a/b", "status": "done", "reason": "why", "override": "ok"},
-    "item.note": {"item": "a/b", "text": "a note"},
-    "signoff.sign": {"role": "Tech Lead", "name": "Dana", "signature": "DL", "open_items": 3},
-    "signoff.revoke": {"role": "Tech Lead", "reason": "regression"},
-    "contact.set": {"role": "DevOps", "name": "Bob", "phone": "1", "email": "b@x"},
-    "timer.start": {"item": "a/b", "seconds": 60},
-    "timer.stop": {"item": "a/b"},
-    "undo": {"target": "e0"},
+                    "t0": "2026-12-03T14:00:00.000Z", "template": MINIMAL_TEMPLATE,
+                    "contacts": [{"role": "Ops", "name": "N"}]},
+    **EVENT_FIELDS,
 }
 GONE = object()
 LIMITS = {"id": 128, "type": 64, "run": 128, "title": 4000, "checklist": 128, "checklist_sha256": 64, "item": 257,
@@ -63,7 +56,8 @@ def test_every_field_of_every_event_type_at_and_past_its_limits() -> None:
                 changed = {k: v for k, v in event.items() if k != key} if value is GONE else {**event, key: value}
                 results[f"{kind} / {key} {case}"] = verdict(changed)
     for key in ("operator", "user", "host"):
-        for case, value in {"a number": 5, "at its limit": "x" * 256, "past its limit": "x" * 257, "null": None}.items():
+        cases = {"a number": 5, "at its limit": "x" * 256, "past its limit": "x" * 257, "null": None}
+        for case, value in cases.items():
             results[f"actor {key} {case}"] = verdict({**ENVELOPE, "type": "undo", "target": "e0",
                                                       "actor": {**ENVELOPE["actor"], key: value}})
     results["not an object"] = verdict(["x"])

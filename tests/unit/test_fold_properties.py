@@ -13,9 +13,9 @@ from heypeter_tui.core.events import Actor, Event, new_event
 from heypeter_tui.core.loader import load_checklist_source
 from heypeter_tui.core.run import STATUSES, RunState, advance, fold
 from heypeter_tui.core.validate import check_event
-from tests.conftest import DATA
+from tests.conftest import GOLDEN
 
-CHECKLIST, SOURCE = load_checklist_source(DATA / "golden" / "checklist.yaml")
+CHECKLIST, SOURCE = load_checklist_source(GOLDEN / "checklist.yaml")
 START = datetime(2026, 12, 3, 9, 30, tzinfo=timezone.utc)
 T0 = "2026-12-03T11:00:00.000Z"  # the run starts with one: undoing a later T-0 must bring it back
 ACTORS = [Actor("dana", "dana", "bastion"), Actor("sam", "ops", "jump-2")]
@@ -36,7 +36,8 @@ CHANGES = st.one_of(
         {"role": st.sampled_from(CONTACTS), "name": WORDS, "phone": st.just(""), "email": WORDS})),
     st.tuples(st.just("run.t0"), st.fixed_dictionaries({"t0": st.sampled_from(
         [None, "2026-12-03T12:00:00.000Z", "2026-12-04T08:15:00.000Z"])})),
-    st.tuples(st.just("timer.start"), st.fixed_dictionaries({"item": st.sampled_from(KEYS), "seconds": st.integers(1, 99)})),
+    st.tuples(st.just("timer.start"),
+              st.fixed_dictionaries({"item": st.sampled_from(KEYS), "seconds": st.integers(1, 99)})),
     st.tuples(st.just("timer.stop"), st.fixed_dictionaries({"item": st.sampled_from(KEYS)})),
     st.tuples(st.just("undo"), st.fixed_dictionaries({"target": st.integers(0, 40)})),
     st.tuples(st.just("some.future.type"), st.just({})),

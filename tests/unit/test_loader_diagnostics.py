@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from heypeter_tui.core.loader import validate_text
-from tests.unit.test_record_golden import check_golden
+from tests.conftest import check_golden
 
 HEAD = "schema: 1\nid: c\ntitle: C\n"
 ONE = "sections:\n  - title: S\n    items: [a]\n"

@@ -18,8 +18,7 @@ from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.loader import load_checklist, validate_text
 from heypeter_tui.core.markdown import import_markdown, import_markdown_file, repair
 from heypeter_tui.core.report import to_markdown
-from tests.conftest import BUILTIN_CHECKLIST, CORPUS, REPO, SEED, SHARED
-from tests.unit.test_record_golden import GOLDEN, check_golden
+from tests.conftest import BUILTIN_CHECKLIST, CORPUS, GOLDEN, REPO, SEED, SHARED, check_golden
 
 SCHEMA = json.loads((REPO / "heypeter_tui" / "checklist.schema.json").read_text())
 # Counted independently of the importer: a list marker, a box, the text.

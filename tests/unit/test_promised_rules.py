@@ -9,7 +9,7 @@ import stat
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from heypeter_tui.core.run import fold
 from heypeter_tui.core.store import RunStore
 from heypeter_tui.core.workspace import Workspace
 from tests.conftest import REPO, created_event
+from tests.unit.test_deployment_day import complete_readiness_and_sign
 
 PRE = "pre-deployment/final-code-review"
 POST = "post-deployment-validation/application-loads-correctly"
@@ -33,22 +34,8 @@ FIRST = "code-readiness/all-features-tested-and-approved"
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def session(context, clock):
-    context.create_run("Release 2.4.0", None, clock() + timedelta(hours=3))
-    return context.current_session()
-
-
-def ready_and_signed(session) -> None:
-    for section in session.state.checklist.sections:
-        for item in section.items:
-            session.record(commands.set_status(session.state, section.key(item), "done"))
-    for role in session.state.checklist.signoffs:
-        session.record(commands.sign(session.state, role, f"{role} person"))
-
-
 def test_deployment_day_ticks_leave_every_signature_standing(session) -> None:
-    ready_and_signed(session)
+    complete_readiness_and_sign(session)
     for key in (PRE, POST):
         session.record(commands.set_status(session.state, key, "done"))
         session.record(commands.set_status(session.state, key, "na", "not today"))
@@ -88,7 +75,7 @@ def test_a_time_of_day_already_past_means_tomorrow(clock, typed: str, expected: 
 
 
 def test_both_records_say_a_signature_is_stale(session) -> None:
-    ready_and_signed(session)
+    complete_readiness_and_sign(session)
     session.record(commands.set_status(session.state, FIRST, "na", "descoped"))
     signoffs = {entry["role"]: entry for entry in to_json(session.state)["signoffs"]}
     assert {role: entry["stale"] for role, entry in signoffs.items()} == dict.fromkeys(signoffs, True)

@@ -27,9 +27,8 @@ from heypeter_tui.core.run import fold
 from heypeter_tui.core.session import Integrity, RunSession
 from heypeter_tui.core.store import RunStore
 from heypeter_tui.core.workspace import Workspace
-from tests.conftest import DATA
+from tests.conftest import GOLDEN, check_golden
 
-GOLDEN = DATA / "golden"
 DANA = Actor("dana", "dana", "bastion")
 SAM = Actor("sam", "ops", "jump-2")
 
@@ -38,14 +37,6 @@ SAM = Actor("sam", "ops", "jump-2")
 def fixed_ids(monkeypatch) -> None:
     counter = itertools.count(1)
     monkeypatch.setattr(uuid, "uuid4", lambda: SimpleNamespace(hex=f"e{next(counter):03d}"))
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        assert os.environ.get("CI") != "true", "UPDATE_GOLDEN under CI would make this test pass whatever it read"
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"the record differs from {path}"
 
 
 def a_whole_run(tmp_path: Path, clock) -> RunSession:

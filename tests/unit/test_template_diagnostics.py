@@ -11,7 +11,7 @@ from typing import Any
 
 from heypeter_tui.core.checklist import checklist_from_dict
 from heypeter_tui.core.loader import load_checklist
-from tests.unit.test_record_golden import GOLDEN, check_golden
+from tests.conftest import GOLDEN, check_golden
 
 TEMPLATE = load_checklist(GOLDEN / "checklist.yaml").to_dict()
 GONE = object()
