@@ -52,19 +52,21 @@ class LogProblem:
 
 
 class RunStore:
+    problems: list[LogProblem]
+    """Lines skipped or set aside so far, each naming file and line."""
+    events_read: int
+    _offset: int
+    _line: int
+    _identity: tuple[int, int] | None
+    _tail: bytes
+
     def __init__(self, path: Path, writer: bool = False) -> None:
         self.path = path
         self.writer = writer
         """Only a writer sets torn lines aside: reading never writes."""
-        self.problems: list[LogProblem] = []
-        """Lines skipped or set aside so far, each naming file and line."""
-        self.events_read = 0
         self.restarted = False
         """The last `read_new` found the log shrunk or replaced and read it again from the top."""
-        self._offset = 0
-        self._line = 0
-        self._identity: tuple[int, int] | None = None
-        self._tail = b""
+        self._reset()  # the one place a read's position starts: a new store and `load` begin alike
 
     @classmethod
     def create(cls, path: Path, first: Event) -> RunStore:
