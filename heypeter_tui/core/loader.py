@@ -136,14 +136,14 @@ def validate_text(text: str, source: str) -> Validation:
         return _failed(source, f"YAML syntax: {error}")
     except RecursionError:
         return _failed(source, "nested too deeply to be a checklist")
+    if root is None:  # comments alone: no document at all
+        return _failed(source, "no checklist in the file, only comments; expected schema, id, title and sections")
     reader = ChecklistReader(source)
     checklist = None
     try:
-        checklist = reader.checklist(root)
+        checklist = reader.checklist(root)  # a walk of fixed depth (checklist, group, item, field): no recursion
     except TooManyProblems:
         pass
-    except RecursionError:
-        reader.errors.append(Problem(source, 0, 0, "nested too deeply to be a checklist"))
     if reader.errors:
         checklist = None
     return Validation(checklist, tuple(reader.errors[:MAX_ERRORS]), tuple(reader.warnings))
@@ -198,7 +198,7 @@ class ChecklistReader(NodeReader):
     def schema(self, node: yaml.Node) -> None:
         plain = self.visit(node) and node.tag == YAML_TAG + "int" and len(node.value) < 10
         if not plain or int(node.value) != SCHEMA_VERSION:
-            value = str(getattr(node, "value", "?"))[:20]
+            value = str(node.value)[:20]  # every node has a value: a scalar its text, a collection its list
             if node.tag == YAML_TAG + "str":  # `schema: '1'` said as "schema 1 is not supported" baffles
                 value = f"{value!r} (text, not a number)"
             self.error(node, f"schema {value} is not supported; this heypeter-tui reads schema {SCHEMA_VERSION}")
