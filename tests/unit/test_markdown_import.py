@@ -83,8 +83,9 @@ def test_every_rule_of_the_importer_word_for_word() -> None:
     """tests/data/golden/features.md holds one case of each rule: values YAML would misread, ids made
     unique, attributes, an empty group, a gated section, offsets in days, minutes and T-0, a sign-off table
     repeating a role in other case, a contacts table whose Role column is not the first, placeholders."""
-    # -plain: no title first, fences, nesting; -edges: no title at all, offsets in seconds, short table rows
-    for name in ("features", "features-plain", "features-edges"):
+    # -plain: no title first, fences, nesting; -edges: no title at all, offsets in seconds, short table rows;
+    # -more: setext headings, T+0, seven digits of hours, `mins`, a bold group, quoted tasks, a line past 80
+    for name in ("features", "features-plain", "features-edges", "features-more"):
         imported = import_markdown_file(GOLDEN / f"{name}.md")
         assert not validate_text(imported.to_yaml(), f"{name}.yaml").errors
         check_golden(f"import/{name}.yaml", imported.to_yaml(f"{name}.md"))
