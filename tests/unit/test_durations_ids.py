@@ -50,3 +50,18 @@ def test_durations_at_their_limits_and_clocks_and_signs() -> None:
     assert [format_clock(s) for s in (0, 1, 59, 3600, -5, 100 * 3600)] == [
         "00:00:00", "00:00:01", "00:00:59", "01:00:00", "00:00:00", "100:00:00"
     ]
+
+
+def test_ids_at_their_lengths_are_cut_at_a_word_where_there_is_one() -> None:
+    from heypeter_tui.core.ids import MAX_ID, is_identifier
+
+    assert is_identifier("a" * MAX_ID) and not is_identifier("a" * (MAX_ID + 1))
+    assert slugify("a" * 64) == "a" * 64  # exactly the length: kept whole
+    assert slugify("a" * 65) == "a" * 64  # one word too long: cut at the length
+    assert slugify("b" * 63 + " c") == "b" * 63  # cut at the last word break that fits
+    assert slugify("b" * 64 + " c") == "b" * 64  # a break just past the length still ends a whole word
+    assert slugify("-a" + "b" * 70) == "a" + "b" * 63  # no break inside but the one at the start
+    assert slugify("--Deploy--") == "deploy" and slugify("x-" * 40).endswith("x")
+    assert slugify("x - " * 40) == "-".join("x" * 32)
+    names = Names()
+    assert names.unique("a") == "a" and names.unique("b") == "b" and names.unique("a") == "a-2"

@@ -280,3 +280,13 @@ def test_a_log_whose_first_line_is_not_an_event_is_passed_over_when_runs_are_nam
     assert read_header(odd) == {} and read_header(state_dir / "runs" / f"{run_id}.jsonl")["title"] == "Named"
     assert context.workspace.resolve("named") == run_id
     assert context.current_session("heypeter-production").state.run_id == run_id
+
+
+def test_a_log_time_is_read_from_1970_up_to_but_not_at_the_year_9000() -> None:
+    from heypeter_tui.core.clock import parse_timestamp
+
+    assert parse_timestamp("1970-01-01T00:00:00Z") == datetime(1970, 1, 1, tzinfo=timezone.utc)
+    assert parse_timestamp("8999-12-31T23:59:59Z").year == 8999
+    for outside in ("1969-12-31T23:59:59Z", "9000-01-01T00:00:00Z"):
+        with pytest.raises(ValueError):
+            parse_timestamp(outside)
