@@ -56,8 +56,8 @@ def load_config(path: Path) -> Config:
         mark = error.problem_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise UserError(f"{where}: YAML syntax: {error.problem}") from error
-    except yaml.YAMLError as error:
-        raise UserError(f"{path}: YAML syntax: {error}") from error
+    except yaml.YAMLError as error:  # a control character (ReaderError): its message spans lines
+        raise UserError(f"{path}: YAML syntax: {' '.join(str(error).split())}") from error
     except RecursionError as error:
         raise UserError(f"{path}: nested too deeply to be settings") from error
     if root is None:

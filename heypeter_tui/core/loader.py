@@ -132,8 +132,12 @@ def validate_text(text: str, source: str) -> Validation:
         mark = error.problem_mark or error.context_mark
         message = f"YAML syntax: {error.problem or error.context}"
         return _failed(source, message, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0)
+    except yaml.reader.ReaderError as error:  # a control character: said at its line and column, on one line
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        return _failed(source, f"character U+{error.character:04X} is not allowed in a checklist", line, column)
     except yaml.YAMLError as error:
-        return _failed(source, f"YAML syntax: {error}")
+        return _failed(source, f"YAML syntax: {' '.join(str(error).split())}")
     except RecursionError:
         return _failed(source, "nested too deeply to be a checklist")
     if root is None:  # comments alone: no document at all

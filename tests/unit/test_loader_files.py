@@ -73,8 +73,10 @@ def test_a_file_of_comments_alone_is_no_checklist_and_no_crash(text: str) -> Non
         ("\t- x\n", "1:1: YAML syntax: found character '\\t' that cannot start any token"),
         ("%YAML 9.9\n---\na: 1\n", "1:1: YAML syntax: found incompatible YAML document (version 1.* is required)"),
         ("[" * 100_000, " nested too deeply to be a checklist"),
+        ("schema: 1\nid: c\x07\n", "2:6: character U+0007 is not allowed in a checklist"),
+        ("a: b\x1b[31m\n", "1:5: character U+001B is not allowed in a checklist"),
     ],
-    ids=["unclosed", "indent", "quote", "tab", "version", "deep"],
+    ids=["unclosed", "indent", "quote", "tab", "version", "deep", "bell", "escape"],
 )
 def test_yaml_that_does_not_parse_is_said_at_its_line_and_column(text: str, message: str) -> None:
     assert said(validate_text(text, "c.yaml")) == [f"c.yaml:{message}"]

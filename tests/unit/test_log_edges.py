@@ -227,8 +227,10 @@ def test_a_state_dir_that_is_a_file_is_one_line(tmp_path: Path, capsys) -> None:
          "config.yaml"),
         ("operator: " + "x" * 200 + "\n", "the operator's name is 200 characters"),
         ("operator: [a, b]\n", "config.yaml:1:11: operator must be text"),
+        ("operator: a\x07\n", "config.yaml: YAML syntax: unacceptable character #x0007: special characters are not "
+         'allowed in "<unicode string>", position 11'),
     ],
-    ids=["5000-deep", "billion-laughs", "long-operator", "operator-list"],
+    ids=["5000-deep", "billion-laughs", "long-operator", "operator-list", "control-character"],
 )
 def test_a_hostile_config_is_one_line(tmp_path: Path, capsys, monkeypatch, config: str, expected: str) -> None:
     home = tmp_path / "cfg"
