@@ -8,6 +8,7 @@ every error (up to `MAX_ERRORS`) rather than stopping at the first.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,10 +145,8 @@ def validate_text(text: str, source: str) -> Validation:
         return _failed(source, "no checklist in the file, only comments; expected schema, id, title and sections")
     reader = ChecklistReader(source)
     checklist = None
-    try:
+    with contextlib.suppress(TooManyProblems):  # the reader's own cap: its errors say why it stopped
         checklist = reader.checklist(root)  # a walk of fixed depth (checklist, group, item, field): no recursion
-    except TooManyProblems:
-        pass
     if reader.errors:
         checklist = None
     return Validation(checklist, tuple(reader.errors[:MAX_ERRORS]), tuple(reader.warnings))

@@ -57,8 +57,10 @@ def test_ids_at_their_lengths_are_cut_at_a_word_where_there_is_one() -> None:
 
     assert is_identifier("a" * MAX_ID) and not is_identifier("a" * (MAX_ID + 1))
     assert slugify("a" * 64) == "a" * 64  # exactly the length: kept whole
+    assert slugify("a" * 31 + " " + "b" * 32) == "a" * 31 + "-" + "b" * 32  # whole, though a break could cut it
     assert slugify("a" * 65) == "a" * 64  # one word too long: cut at the length
     assert slugify("b" * 63 + " c") == "b" * 63  # cut at the last word break that fits
+    assert slugify("b" * 60 + " cccccc") == "b" * 60  # ... not in the middle of the word after it
     assert slugify("b" * 64 + " c") == "b" * 64  # a break just past the length still ends a whole word
     assert slugify("-a" + "b" * 70) == "a" + "b" * 63  # no break inside but the one at the start
     assert slugify("--Deploy--") == "deploy" and slugify("x-" * 40).endswith("x")
