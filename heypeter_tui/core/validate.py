@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from heypeter_tui.core.clock import parse_timestamp
-from heypeter_tui.core.ids import MAX_ID
+from heypeter_tui.core.ids import MAX_ID, is_identifier
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -78,6 +78,13 @@ def _text(data: dict[str, Any], key: str, required: bool = True, limit: int | No
         raise InvalidEvent(f"{key} is longer than {limit:,} characters")
 
 
+def _identifier(data: dict[str, Any], key: str, required: bool = True) -> None:
+    """A run's or a checklist's id: printed as it is by `status` and `runs`, so no line break, no space."""
+    _text(data, key, required, limit=MAX_ID)
+    if data.get(key) and not is_identifier(data[key]):
+        raise InvalidEvent(f"{key} must be an id (letters, digits, '.', '_' and '-')")
+
+
 def _count(data: dict[str, Any], key: str) -> None:
     value = data.get(key)
     if value is None:
@@ -98,9 +105,9 @@ def _run_created(data: dict[str, Any]) -> None:
     schema = data.get("schema", 1)
     if type(schema) is not int or schema < 1:
         raise InvalidEvent("schema must be a whole number")
-    _text(data, "run", limit=MAX_ID)
+    _identifier(data, "run")
     _text(data, "title", required=False, limit=4000)
-    _text(data, "checklist", required=False, limit=MAX_ID)
+    _identifier(data, "checklist", required=False)
     _text(data, "checklist_sha256", required=False, limit=64)
     _time_or_none(data, "t0")
     if not isinstance(data.get("template"), dict):

@@ -56,6 +56,7 @@ def test_ids_at_their_lengths_are_cut_at_a_word_where_there_is_one() -> None:
     from heypeter_tui.core.ids import MAX_ID, is_identifier
 
     assert is_identifier("a" * MAX_ID) and not is_identifier("a" * (MAX_ID + 1))
+    assert not is_identifier("a\n") and not is_identifier("a\nb") and not is_identifier("-a")  # the whole text
     assert slugify("a" * 64) == "a" * 64  # exactly the length: kept whole
     assert slugify("a" * 31 + " " + "b" * 32) == "a" * 31 + "-" + "b" * 32  # whole, though a break could cut it
     assert slugify("a" * 65) == "a" * 64  # one word too long: cut at the length

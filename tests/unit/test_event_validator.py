@@ -133,3 +133,15 @@ def test_every_time_the_log_accepts_is_written_in_a_form_it_reads_back(moment: d
 def test_every_t0_accepted_at_entry_is_readable_in_the_log(offset: int) -> None:
     moment = parse_when(f"{'+' if offset >= 0 else '-'}{abs(offset)}s", NOW)
     check_event({**ENVELOPE, "type": "run.t0", "t0": to_iso(moment)})
+
+
+@pytest.mark.parametrize(("field", "value"), [("run", "x\nverdict: GO"), ("run", "r 1"), ("checklist", "c\n")])
+def test_the_ids_a_run_is_created_with_are_ids(field: str, value: str) -> None:
+    from heypeter_tui.core.validate import InvalidEvent, check_event
+    from tests.conftest import created_event
+
+    raw = created_event(Actor("a", "a", "h"), datetime(2026, 12, 3, tzinfo=timezone.utc)).to_dict()
+    check_event(dict(raw))
+    raw[field] = value
+    with pytest.raises(InvalidEvent, match=f"^{field} must be an id "):
+        check_event(raw)

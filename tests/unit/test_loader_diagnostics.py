@@ -27,6 +27,7 @@ CASES = {
     "id missing": "schema: 1\ntitle: C\n" + ONE,
     "id bad": HEAD.replace("id: c", "id: 'a b'") + ONE,
     "id too long": HEAD.replace("id: c", "id: " + "a" * 200) + ONE,
+    "id with a trailing line break (trimmed)": HEAD.replace("id: c", 'id: "c\\n"') + ONE,
     "title empty": HEAD.replace("title: C", "title: ''") + ONE,
     "title a list": HEAD.replace("title: C", "title: [x]") + ONE,
     "product a map": HEAD + "product: {a: 1}\n" + ONE,

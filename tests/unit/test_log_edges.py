@@ -164,12 +164,18 @@ def test_a_log_replaced_or_truncated_under_a_reader_is_read_again_from_the_top(t
     assert reader.read_new() == [] and not reader.restarted
 
 
-def test_only_a_writer_sets_a_torn_line_aside_named_by_its_byte_offset(tmp_path: Path) -> None:
-    path = tmp_path / "run.jsonl"
+def log_ending_in_a_torn_line(directory: Path, torn: bytes) -> tuple[Path, int]:
+    """A run's log whose last line a killed writer cut off: the log, and the byte offset the torn line starts at."""
+    path = directory / "run.jsonl"
     RunStore.create(path, created_event(ACTOR, NOW))
     offset = path.stat().st_size
     with open(path, "ab") as file:
-        file.write(b'{"id":"torn","ts":"2026-12-0')
+        file.write(torn)
+    return path, offset
+
+
+def test_only_a_writer_sets_a_torn_line_aside_named_by_its_byte_offset(tmp_path: Path) -> None:
+    path, offset = log_ending_in_a_torn_line(tmp_path, b'{"id":"torn","ts":"2026-12-0')
     reader = RunStore(path)
     reader.load()
     assert "skipped (only a writer sets it aside)" in str(reader.problems[0])
@@ -297,11 +303,7 @@ def test_a_log_written_by_anyone_cannot_reach_the_terminal_through_the_cli(tmp_p
 
 
 def test_a_second_writer_finds_the_torn_line_already_set_aside_or_something_else_there(tmp_path: Path) -> None:
-    path = tmp_path / "run.jsonl"
-    RunStore.create(path, created_event(ACTOR, NOW))
-    offset = path.stat().st_size
-    with open(path, "ab") as file:
-        file.write(b'{"id":"torn"')
+    path, offset = log_ending_in_a_torn_line(tmp_path, b'{"id":"torn"')
     RunStore(path, writer=True).load()
     side = tmp_path / f"run.jsonl.torn-{offset}"
     again = RunStore(path, writer=True)
@@ -339,3 +341,22 @@ def test_a_log_replaced_by_a_longer_one_is_read_again_and_a_set_aside_line_is_co
     reader.load()
     assert [(p.line, p.set_aside) for p in writer.problems] == [(5, True)]  # the record says "set aside (5)"
     assert [(p.line, p.set_aside) for p in reader.problems] == [(5, False)]  # a reader only skips it
+
+
+@pytest.mark.parametrize(("field", "value"), [("run", "x\nverdict: GO"), ("checklist", "c\nverdict: GO"),
+                                              ("run", "r 1")])
+def test_a_run_or_checklist_id_forged_with_a_line_break_prints_no_line_of_its_own(
+    tmp_path: Path, capsys, field: str, value: str
+) -> None:
+    """`status` prints both ids as they are; a run id holding `\\nverdict: GO` once printed a GO under a NO-GO."""
+    import json
+
+    run_id = new_run(tmp_path / "s")
+    path = tmp_path / "s" / "runs" / f"{run_id}.jsonl"
+    created = json.loads(path.read_text())
+    created[field] = value
+    path.write_text(json.dumps(created) + "\n")
+    capsys.readouterr()
+    assert cli(tmp_path / "s", "status") == 2
+    out, err = capsys.readouterr()
+    assert "verdict" not in out and err.count("\n") == 1 and "not a readable run" in err, err
