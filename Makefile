@@ -52,7 +52,7 @@ bugs: $(STAMP)
 # ruff is a developer's tool, not a test dependency: installed here on first use.
 lint: $(STAMP)
 	$(BIN)/python -m ruff --version >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet ruff
-	$(BIN)/python -m ruff check heypeter_tui tests docs
+	$(BIN)/python -m ruff check heypeter_tui tests docs bench
 
 # Regenerates docs/screenshot.svg, the README's picture, from the app itself.
 screenshot: $(STAMP)

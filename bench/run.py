@@ -168,9 +168,13 @@ def fold_seconds(count: int, undo: bool = False) -> float:
     actor = Actor("bench", "bench", "host")
     now = datetime.now(timezone.utc)
     keys = list(checklist.items_by_key)
-    events = [new_event("run.created", actor, now, run="r", title="t", checklist=checklist.id, template=checklist.to_dict())]
+    events = [
+        new_event("run.created", actor, now, run="r", title="t", checklist=checklist.id, template=checklist.to_dict())
+    ]
     for n in range(count):
-        events.append(new_event("item.status", actor, now, item=keys[n % len(keys)], status="done" if n % 2 else "pending"))
+        events.append(
+            new_event("item.status", actor, now, item=keys[n % len(keys)], status="done" if n % 2 else "pending")
+        )
     if undo:
         events += [new_event("undo", actor, now, target=event.id) for event in reversed(events[1:])]
     return best_of(5, lambda: fold(events))
@@ -266,7 +270,9 @@ def main() -> int:
     fold_small, fold_large = interleave(3, lambda: fold_seconds(10_000), lambda: fold_seconds(100_000))
     rows.append(("folding 100,000 events vs 10,000", fold_large, fold_small, 12.0))
     # Linear is 10x; the collector's passes over twice as many objects add noise. Quadratic, as it was, is 100x.
-    undo_small, undo_large = interleave(5, lambda: fold_seconds(2_000, undo=True), lambda: fold_seconds(20_000, undo=True))
+    undo_small, undo_large = interleave(
+        5, lambda: fold_seconds(2_000, undo=True), lambda: fold_seconds(20_000, undo=True)
+    )
     rows.append(("folding 20,000 changes undone vs 2,000", undo_large, undo_small, 15.0))
     import_small, import_large = interleave(3, lambda: import_seconds(2_000), lambda: import_seconds(20_000))
     rows.append(("import-md, 20,000 equal task lines vs 2,000", import_large, import_small, 12.0))
@@ -278,7 +284,11 @@ def main() -> int:
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))\n"
     )
     probe = subprocess.run(
-        [PYTHON, "-c", probe_script], env={**os.environ, **environment(small)}, capture_output=True, text=True, check=True
+        [PYTHON, "-c", probe_script],
+        env={**os.environ, **environment(small)},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     textual_loaded = json.loads(probe.stdout.strip().splitlines()[-1])
 
@@ -294,7 +304,10 @@ def main() -> int:
     print(f"{'status imports textual':<46} {'no' if not textual_loaded else 'YES: ' + ', '.join(textual_loaded[:3])}")
     absolute = {name: (min(ours), min(base)) for name, ours, base, _ in rows}
     first = absolute["startup, existing run, built-in checklist"]
-    print(f"(fastest bare Textual app: {first[1] * 1000:.0f} ms to its first frame; heypeter-tui: {first[0] * 1000:.0f} ms)")
+    print(
+        f"(fastest bare Textual app: {first[1] * 1000:.0f} ms to its first frame; "
+        f"heypeter-tui: {first[0] * 1000:.0f} ms)"
+    )
     keys = absolute["key to screen, 5,000 vs 83 items"]
     print(f"(fastest key to screen: {keys[1] * 1000:.0f} ms with 83 items, {keys[0] * 1000:.0f} ms with 5,000)")
     shutil.rmtree(root, ignore_errors=True)

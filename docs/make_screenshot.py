@@ -29,7 +29,9 @@ async def save(target: Path) -> None:
         rls = "database-preparation/rls-policies-reviewed-and-tested"
         session.record(commands.set_status(session.state, rls, "pending"))
         session.record(commands.sign(session.state, "Tech Lead", "Dana Lee", "DL"))
-        session.record(commands.set_contact(session.state, "DevOps", "Sam Ortiz", "+1 555 0142", "sam@heypeter.example"))
+        session.record(
+            commands.set_contact(session.state, "DevOps", "Sam Ortiz", "+1 555 0142", "sam@heypeter.example")
+        )
         app = HeyPeterApp(session, context.config)
         async with app.run_test(size=(120, 34)) as pilot:
             await pilot.press("3", "l", "down", "down")

@@ -75,7 +75,9 @@ def check_golden(name: str, text: str) -> None:
     if os.environ.get("UPDATE_GOLDEN") == "1":
         assert os.environ.get("CI") != "true", "UPDATE_GOLDEN under CI would make this test pass whatever it read"
         path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"the output differs from {path} (a deliberate change: UPDATE_GOLDEN=1)"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"the output differs from {path} (a deliberate change: UPDATE_GOLDEN=1)"
+    )
 
 
 def created_event(actor, now, **extra):
@@ -89,7 +91,9 @@ def created_event(actor, now, **extra):
 def seed_task_lines(path: Path = SEED) -> list[str]:
     """The text of every `- [ ]` line of the seed, in order."""
     prefix = "- [ ] "
-    return [line[len(prefix):].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(prefix)]
+    return [
+        line[len(prefix) :].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(prefix)
+    ]
 
 
 MUTANT_TEST_SECONDS = 20

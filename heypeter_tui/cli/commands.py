@@ -125,7 +125,8 @@ def json_text(data: object) -> str:
     import re
 
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    return re.sub(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]", lambda m: f"\\u{ord(m[0]):04x}", text)
+    unsafe = r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    return re.sub(unsafe, lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def cmd_mark(context: Context, args: Namespace) -> int:

@@ -211,7 +211,8 @@ def checklist_from_dict(data: object) -> Checklist:
     def contact(raw: object) -> ContactRole:
         entry = mapping(raw, "a contact")
         fields = {key: entry.get(key) or "" for key in ("name", "phone", "email")}
-        return ContactRole(text(entry.get("role"), "contact role"), **{k: text(v, k) if v else "" for k, v in fields.items()})
+        details = {k: text(v, k) if v else "" for k, v in fields.items()}
+        return ContactRole(text(entry.get("role"), "contact role"), **details)
 
     data = mapping(data, "the checklist")
     sections = tuple(group(raw, GroupKind.SECTION) for raw in listing(data.get("sections"), "sections"))

@@ -96,7 +96,8 @@ def read_checklist_text(path: Path) -> str:
 def decode_checklist(data: bytes, source: str) -> str:
     """`data` as text, or ChecklistError: too large, binary, or not UTF-8 (naming the line)."""
     if len(data) > MAX_FILE_BYTES:
-        raise ChecklistError([_problem(source, f"file is {len(data):,} bytes; a checklist may be at most {MAX_FILE_BYTES:,}")])
+        message = f"file is {len(data):,} bytes; a checklist may be at most {MAX_FILE_BYTES:,}"
+        raise ChecklistError([_problem(source, message)])
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ChecklistError([_problem(source, "a binary file, not a checklist", line)])
@@ -229,7 +230,7 @@ class ChecklistReader(NodeReader):
         named = _title_of(node)
         if named:
             what = f"{kind.value} {named!r}"
-        allowed = ("id", "title", "due", "gated", "items") if kind == GroupKind.PHASE else ("id", "title", "due", "items")
+        allowed = ("id", "title", "due", *(("gated",) if kind == GroupKind.PHASE else ()), "items")
         fields = self.mapping(node, what, allowed, ("title", "items"))
         if fields is None:
             return None

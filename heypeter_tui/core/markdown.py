@@ -1,17 +1,17 @@
 """Markdown task lists -> a schema-1 checklist, by general rules (no rule for any one file).
 
-- Every task line (`- [ ]`, `* [x]`, `+ [ ]`, `1. [ ]`, nested, in block quotes) is exactly one
-  item, its text word for word. Other lines are not items.
-- Headings of any level, and bold lines that introduce a list (`**Code Quality** (T-24 hours):`),
-  start groups; the headings above a group's own level are the *part* it belongs to.
-- A group is a deployment-day phase when its part is headed like deployment day (`Deployment Day`,
-  `Deployment Execution`, `Post-Deployment`, `Go-Live`…) or its own time offset is T-0 or later.
-- A time offset in a group's title (`(T-2 hours)`, `T-15 minutes`, `T+30 minutes`) becomes its
-  `due` and leaves the title; so does a leading number (`1.`). Emoji stay.
-- A sign-off table's Role column (else its first) gives the sign-off roles, each once; a contacts list's
-  labels (`- DevOps: …`) or table gives the contact roles, with any real name, phone or email.
-- UTF-8 text once read as cp1252 (`âœ“`) is repaired. `<!-- id: x; optional -->` at the end of a line
-  carries what Markdown cannot say; the record writes them, so it imports back to its checklist.
+- Every task line (`- [ ]`, `* [x]`, `+ [ ]`, `1. [ ]`, nested, in block quotes) is exactly one item, its text
+  word for word. Other lines are not items.
+- Headings of any level, and bold lines that introduce a list (`**Code Quality** (T-24 hours):`), start groups;
+  the headings above a group's own level are the *part* it belongs to.
+- A group is a deployment-day phase when its part is headed like deployment day (`Deployment Day`, `Deployment
+  Execution`, `Post-Deployment`, `Go-Live`…) or its own time offset is T-0 or later.
+- A time offset in a group's title (`(T-2 hours)`, `T-15 minutes`, `T+30 minutes`) becomes its `due` and leaves
+  the title; so does a leading number (`1.`). Emoji stay.
+- A sign-off table's Role column (else its first) gives the sign-off roles, each once; a contacts list's labels
+  (`- DevOps: …`) or table gives the contact roles, with any real name, phone or email.
+- UTF-8 text once read as cp1252 (`âœ“`) is repaired. `<!-- id: x; optional -->` at the end of a line carries
+  what Markdown cannot say; the record writes them, so it imports back to its checklist.
 """
 
 from __future__ import annotations
@@ -42,11 +42,8 @@ _ATTRIBUTES = re.compile(r"\s*(?<!\\)<!--\s*(?P<body>.*?)\s*-->\s*")  # `\<!--` 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PRODUCT = re.compile(r"^\s*(?:[-*+]\s+)?\*\*Product:?\*\*:?\s*(?P<product>.+?)\s*$", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
-_OFFSET = re.compile(
-    r"\(?\s*\bT\s*(?P<sign>[+\-−–])\s*(?P<amount>\d+)\s*"
-    r"(?P<unit>seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w)?\b\s*\)?",
-    re.IGNORECASE,
-)
+_OFFSET = re.compile(r"\(?\s*\bT\s*(?P<sign>[+\-−–])\s*(?P<amount>\d+)\s*(?P<unit>seconds?|secs?|s|minutes?|mins?|"
+                     r"m|hours?|hrs?|h|days?|d|weeks?|wks?|w)?\b\s*\)?", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _PHASE_PART = re.compile(
     r"\b(deploy(ment)?|release|launch|go[- ]?live|cutover|rollout)\s+(day|execution|window|steps|night)\b"
@@ -60,7 +57,8 @@ _CONTACT_HEADING = re.compile(r"\bcontacts\b|emergency|escalation|on[- ]?call", 
 _PLACEHOLDER = re.compile(r"^\[[^\]]*\]$|^<[^>]*>$|^_+$|^-+$|^tbd$|^n/?a$", re.IGNORECASE)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"^[+()\d][\d\s().\-/]{5,}$")
-_MOJIBAKE = re.compile(r"[\u00a0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{2,}")
+_CP1252 = r"\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122"  # cp1252's 0x80-0x9f
+_MOJIBAKE = re.compile(rf"[\u00a0-\u00ff{_CP1252}]{{2,}}")
 
 
 @dataclass
@@ -121,7 +119,8 @@ def import_markdown(text: str, source: str = "<markdown>", default_id: str = "ch
         if task:
             task_lines += 1
             if task_lines > MAX_TASK_LINES:  # refused while reading, before gigabytes of YAML are built
-                raise UserError(f"{source}:{number}: more than {MAX_TASK_LINES:,} task lines; a checklist is read by people")
+                raise UserError(
+                    f"{source}:{number}: more than {MAX_TASK_LINES:,} task lines; a checklist is read by people")
             body, attributes = _split_attributes(repair(task.group("text") or ""))
             if not body:
                 raise UserError(f"{source}:{number}: a task line with no text")
@@ -166,7 +165,8 @@ def import_markdown(text: str, source: str = "<markdown>", default_id: str = "ch
 
     if task_lines == 0:
         raise UserError(f"{source}: no task lines (`- [ ] …`) found; nothing to import")
-    return Imported(_assemble(title, title_attributes, product, default_id, groups, signoff_roles, contacts), task_lines)
+    checklist = _assemble(title, title_attributes, product, default_id, groups, signoff_roles, contacts)
+    return Imported(checklist, task_lines)
 
 
 def _heading(lines: list[str], index: int, line: str) -> tuple[int, str] | None:

@@ -157,7 +157,8 @@ class NodeReader:
             self.error(node, f"{what} {value[:40]!r} is not a duration; expected a form like {example}")
             return None
         if not low <= seconds <= high:
-            self.error(node, f"{what} {value!r} is out of range: from {format_duration(low)} to {format_duration(high)}")
+            bounds = f"from {format_duration(low)} to {format_duration(high)}"
+            self.error(node, f"{what} {value!r} is out of range: {bounds}")
             return None
         return seconds
 

@@ -271,12 +271,14 @@ def _clock_markdown(state: RunState) -> list[str]:
         text = items[timer.key][1].text
         ran = timer.seconds - timer_remaining(timer, parse_iso(timer.stopped_at) if timer.stopped_at else end)
         stopped = f"stopped {_when(timer.stopped_at)}" if timer.stopped_at else "still running"
-        rows.append(_row([f"Timer: {text}", f"started {_when(timer.started_at)}, {stopped}", f"ran {format_duration(ran)} of {format_duration(timer.seconds)}"]))
+        ran_for = f"ran {format_duration(ran)} of {format_duration(timer.seconds)}"
+        rows.append(_row([f"Timer: {text}", f"started {_when(timer.started_at)}, {stopped}", ran_for]))
     for window in windows(state):
         if window.opened_at is None:
             continue
         closed = f"closed {_when(window.closed_at)}" if window.closed_at else "still open"
-        rows.append(_row([f"Window: {window.name}", f"opened {_when(window.opened_at)}, {closed}", f"lasted {format_duration(window.seconds(end))}"]))
+        lasted = f"lasted {format_duration(window.seconds(end))}"
+        rows.append(_row([f"Window: {window.name}", f"opened {_when(window.opened_at)}, {closed}", lasted]))
     return ["## Deployment Clock", "", "| What | When | |", "|------|------|-|", *rows, ""]
 
 

@@ -143,7 +143,8 @@ def fold(events: Iterable[Event], problems: list[str] | None = None) -> RunState
     contacts = {role.role: _contact_from_role(role) for role in checklist.contacts}
     for raw in created.get("contacts") or ():
         if isinstance(raw, dict) and raw.get("role"):
-            contacts[str(raw["role"])] = Contact(**{k: str(raw.get(k) or "") for k in ("role", "name", "phone", "email")})
+            fields = {k: str(raw.get(k) or "") for k in ("role", "name", "phone", "email")}
+            contacts[fields["role"]] = Contact(**fields)
     state = RunState(
         run_id=str(created.get("run", "")),
         title=str(created.get("title", "")),
@@ -164,7 +165,8 @@ def advance(state: RunState, new_events: Iterable[Event], problems: list[str] | 
             folder.apply(event)
         except Exception as error:  # the validator should have caught it; a run still loads
             if problems is not None:
-                problems.append(f"event {event.id[:40]} ({event.type[:40]}) could not be applied ({error!r:.120}); skipped")
+                what = f"event {event.id[:40]} ({event.type[:40]})"
+                problems.append(f"{what} could not be applied ({error!r:.120}); skipped")
     return folder.result()
 
 
@@ -272,7 +274,8 @@ class _Folder:
                 notes = self.items.get(key, _PENDING_ITEM).notes
                 reason, override = data.get("reason"), data.get("override")
                 self.items[key] = ItemState(  # not dataclasses.replace: this runs once per event
-                    status, str(reason) if reason else "", event.actor, event.ts, notes, str(override) if override else ""
+                    status, str(reason) if reason else "", event.actor, event.ts, notes,
+                    str(override) if override else "",
                 )
         elif kind == ev.ITEM_NOTE:
             key = data["item"]

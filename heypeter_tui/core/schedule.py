@@ -97,14 +97,14 @@ def _windows(state: RunState) -> list[Window]:
             done = current.status == DONE
             if item.opens:
                 window = found.get(item.opens, Window(item.opens))
-                found[item.opens] = (
-                    Window(item.opens, current.at, current.actor, window.closed_at, window.closed_by) if done else window
-                )
+                if done:
+                    window = Window(item.opens, current.at, current.actor, window.closed_at, window.closed_by)
+                found[item.opens] = window
             if item.closes:
                 window = found.get(item.closes, Window(item.closes))
-                found[item.closes] = (
-                    Window(item.closes, window.opened_at, window.opened_by, current.at, current.actor) if done else window
-                )
+                if done:
+                    window = Window(item.closes, window.opened_at, window.opened_by, current.at, current.actor)
+                found[item.closes] = window
     return [
         window if window.opened_at else Window(window.name)  # closed before it opened: not a window
         for window in found.values()

@@ -87,7 +87,8 @@ class RunSession:
             try:
                 self.state = fold(new, self.fold_problems)
             except RunLogError as error:
-                raise UserError(f"{self.store.path}: replaced by something that is not a readable run: {error}") from error
+                replaced = f"{self.store.path}: replaced by something that is not a readable run"
+                raise UserError(f"{replaced}: {error}") from error
         elif new:
             self.state = advance(self.state, new, self.fold_problems)
         return new

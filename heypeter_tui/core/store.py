@@ -146,7 +146,8 @@ class RunStore:
                 self._reset()
                 self.restarted = True
             self._identity = (info.st_dev, info.st_ino)
-            chunk = os.pread(fd, max(info.st_size - self._offset, 0), self._offset) if info.st_size > self._offset else b""
+            unread = info.st_size - self._offset
+            chunk = os.pread(fd, unread, self._offset) if unread > 0 else b""
         finally:
             os.close(fd)
         return self._parse(chunk)

@@ -120,12 +120,14 @@ class Workspace:
             return reference
         matches = [run_id for run_id in ids if run_id.startswith(reference)]
         if not matches:
-            matches = [run.id for run in runs if str(read_header(run.path).get("title", "")).casefold() == reference.casefold()]
+            wanted = reference.casefold()
+            matches = [run.id for run in runs if str(read_header(run.path).get("title", "")).casefold() == wanted]
         if len(matches) == 1:
             return matches[0]
         if not matches:
             raise UserError(f"no run {clean_line(reference)[:80]!r}; `heypeter-tui runs` lists them")
-        raise UserError(f"{clean_line(reference)[:80]!r} names {len(matches)} runs ({', '.join(matches[:5])}); give more of the id")
+        named = f"{clean_line(reference)[:80]!r} names {len(matches)} runs ({', '.join(matches[:5])})"
+        raise UserError(f"{named}; give more of the id")
 
     def create_run(
         self,

@@ -52,7 +52,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
         pytest.fail("tmux is not installed; `.ci/run` installs it (apt-get install tmux)")
     build = tmp_path_factory.mktemp("wheel")
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(build), str(REPO)], check=True)
+    subprocess.run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(build), str(REPO)], check=True
+    )
     wheel = next(build.glob("heypeter_tui-*.whl"))
     site = build / "site"
     subprocess.run([*pip, "install", "--no-deps", "--no-index", "--target", str(site), str(wheel)], check=True)

@@ -128,7 +128,12 @@ def test_every_pane_by_key_sign_and_edit_a_contact(open_pane) -> None:
     for key, first in zip("1234567890", firsts):
         pane.send(key)
         pane.wait_for(f"[ ] {first}")
-    for first in ["Final code review", "Enable maintenance mode", "Application loads correctly", "Disable maintenance mode"]:
+    for first in [
+        "Final code review",
+        "Enable maintenance mode",
+        "Application loads correctly",
+        "Disable maintenance mode",
+    ]:
         pane.send("d")
         pane.wait_for(f"[ ] {first}")
     pane.send("g")

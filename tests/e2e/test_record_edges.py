@@ -49,7 +49,10 @@ def test_a_log_restored_under_an_open_dashboard_is_shown_as_it_is_now(open_pane,
     os.replace(restored, log)  # a backup put back while the dashboard runs
     screen = pane.wait_for("[ ] All features tested and approved", "replaced or cut short")
     assert "[x] All features tested and approved" not in screen
-    assert installed.run(home, "--operator", "carol", "mark", "Code review completed for all changes", "done").returncode == 0
+    assert (
+        installed.run(home, "--operator", "carol", "mark", "Code review completed for all changes", "done").returncode
+        == 0
+    )
     pane.wait_for("[x] Code review completed for all changes")  # and it follows the new file from there
     pane.send("q")
     assert pane.wait_exit() == 0

@@ -14,7 +14,9 @@ def make_app(state_dir: Path, tmp_path: Path, clock) -> Callable[..., HeyPeterAp
     """A fresh app on the test's state dir, as a new process would start it; the clock is injected."""
 
     def make(checklist: str | None = None, operator: str = "alice", theme: str | None = None) -> HeyPeterApp:
-        context = Context(state_dir=state_dir, operator=operator, clock=clock, config_path=tmp_path / "cfg" / "config.yaml")
+        context = Context(
+            state_dir=state_dir, operator=operator, clock=clock, config_path=tmp_path / "cfg" / "config.yaml"
+        )
         return HeyPeterApp(context.current_session(checklist), context.config, context=context, theme=theme)
 
     return make

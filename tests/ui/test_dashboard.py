@@ -71,7 +71,12 @@ async def test_sign_off_through_the_dialog(make_app) -> None:
         assert isinstance(app.screen, SignDialog)
         await pilot.press(*"Dana Lee", "enter", *"DL", "enter")
         signed = app.state.signoffs["Tech Lead"]
-        assert (signed.name, signed.signature, signed.at, signed.open_items) == ("Dana Lee", "DL", "2026-12-03T09:30:00.000Z", 60)
+        assert (signed.name, signed.signature, signed.at, signed.open_items) == (
+            "Dana Lee",
+            "DL",
+            "2026-12-03T09:30:00.000Z",
+            60,
+        )
         table = app.query_one(SignoffTable)
         assert [cell.plain for cell in table.get_row("Tech Lead")] == ["[x] Tech Lead", "Dana Lee", "09:30", "DL"]
 

@@ -201,7 +201,9 @@ async def test_a_broken_user_theme_is_skipped_with_its_line_and_never_crashes(
         assert len(app.state.events) == before + 1
 
 
-async def test_a_fifo_among_the_themes_is_skipped_and_the_dashboard_starts(make_app, tmp_path: Path, monkeypatch) -> None:
+async def test_a_fifo_among_the_themes_is_skipped_and_the_dashboard_starts(
+    make_app, tmp_path: Path, monkeypatch
+) -> None:
     path = user_theme(tmp_path, "name: fine\nprimary: '#FF00FF'\n", "stuck")
     path.unlink()
     os.mkfifo(path)  # reading it would wait for ever for a writer

@@ -72,8 +72,15 @@ async def test_the_current_run_moved_elsewhere_is_said_and_not_followed(make_app
 async def test_a_hostile_writer_reaches_no_widget(make_app, monkeypatch) -> None:
     app = make_app()
     hostile = "op\x1b]0;TITLE\x07\x1b]52;c;cHduZWQ=\x07\u202e" + "x" * 100_000
-    line = {"id": "h1", "ts": "2026-12-03T12:00:00.000Z", "actor": {"operator": hostile[:250], "user": "u", "host": "h"},
-            "type": "item.status", "item": FIRST, "status": "blocked", "reason": hostile}
+    line = {
+        "id": "h1",
+        "ts": "2026-12-03T12:00:00.000Z",
+        "actor": {"operator": hostile[:250], "user": "u", "host": "h"},
+        "type": "item.status",
+        "item": FIRST,
+        "status": "blocked",
+        "reason": hostile,
+    }
     with open(app.session.store.path, "a") as file:
         file.write(json.dumps(line) + "\n")
     async with app.run_test(size=(120, 40)) as pilot:

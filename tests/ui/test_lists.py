@@ -80,7 +80,10 @@ async def test_rows_take_the_colours_of_a_theme_chosen_while_running(make_app) -
 async def test_a_long_item_wraps_and_the_next_follows_it(make_app, tmp_path: Path) -> None:
     long_text = "Confirm that " + "every replica has caught up with the primary " * 3
     path = tmp_path / "wrap.yaml"
-    path.write_text(f"schema: 1\nid: wrap\ntitle: Wrap\nsections:\n  - title: S\n    items:\n      - {long_text}\n      - Short one\n")
+    path.write_text(
+        "schema: 1\nid: wrap\ntitle: Wrap\nsections:\n  - title: S\n    items:\n"
+        f"      - {long_text}\n      - Short one\n"
+    )
     app = make_app(checklist=str(path))
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.press("1")

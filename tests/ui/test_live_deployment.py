@@ -48,7 +48,9 @@ async def test_b_blocks_and_the_navigator_marks_the_section(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1", "l", "b", *"QA still testing", "enter")
         assert app.state.item(FIRST).status == "blocked"
-        assert prompts(app)[0].startswith("[!] All features tested and approved  blocked · alice · 09:30  QA still testing")
+        assert prompts(app)[0].startswith(
+            "[!] All features tested and approved  blocked · alice · 09:30  QA still testing"
+        )
         row = app.query_one(Navigator).rows[1].prompt.plain
         assert row.startswith(" 1!Code Readiness")
         await pilot.press("escape")  # nothing open: harmless
@@ -69,7 +71,10 @@ async def test_n_adds_a_note_of_several_lines_and_enter_shows_history(make_app, 
         assert isinstance(app.screen, ItemDetailScreen)
         history = app.screen.history().plain
         assert "2026-12-03 09:30 UTC  alice" in history and "All features tested and approved: done" in history
-        assert "2026-12-03 09:35 UTC  alice" in history and "note on All features tested and approved: staging run #41 green\nsee PR #1234" in history
+        assert (
+            "2026-12-03 09:35 UTC  alice" in history
+            and "note on All features tested and approved: staging run #41 green\nsee PR #1234" in history
+        )
 
 
 async def test_o_sets_the_operator_shown_and_recorded(make_app) -> None:
@@ -155,7 +160,9 @@ async def test_new_run_from_the_palette_carries_contacts_and_takes_a_t0(make_app
 async def test_new_run_from_a_users_own_checklist(make_app, tmp_path) -> None:
     own = tmp_path / "cfg" / "checklists"
     own.mkdir(parents=True)
-    (own / "team.yaml").write_text("schema: 1\nid: team\ntitle: Team release\nsections:\n  - title: Prep\n    items: [a, b]\n")
+    (own / "team.yaml").write_text(
+        "schema: 1\nid: team\ntitle: Team release\nsections:\n  - title: Prep\n    items: [a, b]\n"
+    )
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p", *"new run from")

@@ -28,7 +28,9 @@ async def test_a_theme_chosen_is_kept_for_next_time(make_app, tmp_path: Path) ->
         assert again.theme == "high-contrast"
 
 
-async def test_user_themes_load_and_a_broken_one_falls_back_with_a_message(make_app, tmp_path: Path, monkeypatch) -> None:
+async def test_user_themes_load_and_a_broken_one_falls_back_with_a_message(
+    make_app, tmp_path: Path, monkeypatch
+) -> None:
     themes = tmp_path / "cfg" / "themes"
     themes.mkdir(parents=True)
     (themes / "ours.yaml").write_text("name: ours\nprimary: '#FF00FF'\ndark: true\n")

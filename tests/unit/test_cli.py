@@ -31,8 +31,20 @@ def test_export_json_of_a_new_run_lists_the_whole_checklist(state_dir: Path, cap
     items = [item for group in record["sections"] + record["phases"] for item in group["items"]]
     assert [item["text"] for item in items] == seed_task_lines()
     assert {"id", "text", "status", "by", "at"} <= set(items[0])
-    assert [s["role"] for s in record["signoffs"]] == ["Tech Lead", "QA Lead", "Security Officer", "Product Manager", "Operations Manager"]
-    assert [c["role"] for c in record["contacts"]] == ["Tech Lead", "DevOps", "Database Admin", "Security", "Product Manager"]
+    assert [s["role"] for s in record["signoffs"]] == [
+        "Tech Lead",
+        "QA Lead",
+        "Security Officer",
+        "Product Manager",
+        "Operations Manager",
+    ]
+    assert [c["role"] for c in record["contacts"]] == [
+        "Tech Lead",
+        "DevOps",
+        "Database Admin",
+        "Security",
+        "Product Manager",
+    ]
     assert record["gate"]["go"] is False and record["run"]["title"]
 
 
@@ -137,7 +149,9 @@ def test_bad_checklist_is_one_line_no_traceback_and_writes_nothing(tmp_path: Pat
         text=True,
     )
     assert result.returncode == 2
-    assert result.stderr == f"heypeter-tui: {bad}:5:1: YAML syntax: expected the node content, but found '<stream end>'\n"
+    assert (
+        result.stderr == f"heypeter-tui: {bad}:5:1: YAML syntax: expected the node content, but found '<stream end>'\n"
+    )
     assert not (state / "runs").exists() or not list((state / "runs").iterdir())
 
 

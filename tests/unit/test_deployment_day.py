@@ -226,5 +226,7 @@ def test_the_quick_verdict_agrees_with_the_full_gate_at_every_step(session) -> N
     session.record(commands.set_status(session.state, "testing/load-testing-completed", "na", "covered"))
     agree()  # stale signatures
     assert not is_go(session.state)
-    session.record(commands.set_status(session.state, "infrastructure-setup/load-balancer-configured-if-applicable", "pending"))
+    session.record(
+        commands.set_status(session.state, "infrastructure-setup/load-balancer-configured-if-applicable", "pending")
+    )
     agree()

@@ -83,12 +83,28 @@ def test_any_value_in_any_field_is_an_event_or_a_warning_naming_the_line(tmp_pat
         b'{"id":"x","ts":"2026-12-03T12:00:00Z","actor":{},"type":"x","deep":' + b"[" * 5000 + b"]" * 5000 + b"}",
         b'{"id":"x","ts":"2026-12-03T12:00:00Z","actor":{},"type":"x","deep":' + b"[" * 100 + b"]" * 100 + b"}",
         b'{"id":"x","ts":"2026-12-03T12:00:00Z","actor":{},"type":"x","n":1' + b"0" * 5000 + b"}",
-        b'{"id":"x","ts":"2026-12-03T12:00:00Z","actor":{},"type":"item.note","item":"a/b","text":"' + b"x" * 2_000_000 + b'"}',
-        b'\xff\xfe not utf-8',
-        b'[1, 2, 3]',
+        b'{"id":"x","ts":"2026-12-03T12:00:00Z","actor":{},"type":"item.note","item":"a/b","text":"'
+        + b"x" * 2_000_000
+        + b'"}',
+        b"\xff\xfe not utf-8",
+        b"[1, 2, 3]",
     ],
-    ids=["item-is-a-dict", "nan", "1e400", "t0-number", "ts-year-999", "t0-unpadded", "unknown-status",
-         "actor-field-list", "5000-deep", "100-deep", "huge-int", "2MB-line", "not-utf8", "not-an-object"],
+    ids=[
+        "item-is-a-dict",
+        "nan",
+        "1e400",
+        "t0-number",
+        "ts-year-999",
+        "t0-unpadded",
+        "unknown-status",
+        "actor-field-list",
+        "5000-deep",
+        "100-deep",
+        "huge-int",
+        "2MB-line",
+        "not-utf8",
+        "not-an-object",
+    ],
 )
 def test_each_bad_line_is_skipped_and_named_and_the_rest_still_loads(tmp_path: Path, line: bytes) -> None:
     good = json.dumps({**ENVELOPE, "id": "good", "type": "item.status", "item": "a/c", "status": "done"}).encode()

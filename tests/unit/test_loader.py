@@ -31,7 +31,13 @@ def test_builtin_checklist_has_the_whole_seed() -> None:
     assert sum(len(p.items) for p in checklist.phases) == 23
     assert checklist.phases[0].due == -2 * 3600
     assert checklist.signoffs == ("Tech Lead", "QA Lead", "Security Officer", "Product Manager", "Operations Manager")
-    assert [c.role for c in checklist.contacts] == ["Tech Lead", "DevOps", "Database Admin", "Security", "Product Manager"]
+    assert [c.role for c in checklist.contacts] == [
+        "Tech Lead",
+        "DevOps",
+        "Database Admin",
+        "Security",
+        "Product Manager",
+    ]
 
 
 def test_seed_parity_every_task_line_is_an_item_word_for_word() -> None:
@@ -67,24 +73,61 @@ def test_minimal_is_valid_and_scalars_stay_text() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (MINIMAL.replace("title: Demo", "titel: Demo"), ["f.yaml:3:1: checklist: unknown key 'titel'; did you mean 'title'?",
-                                                         "f.yaml:1:1: checklist: missing required key 'title'"]),
-        (MINIMAL.replace("schema: 1", "schema: 2"), ["f.yaml:1:9: schema 2 is not supported; this heypeter-tui reads schema 1"]),
-        (MINIMAL + "      - First thing\n", ["f.yaml:8:9: section 'One': item id 'first-thing' is used twice (first on line "
-                                             "7); give one of them an explicit `id:`"]),
-        (MINIMAL.replace("  - title: One\n", "  - title: One\n    due: soon\n"),
-         ["f.yaml:6:10: section 'One': due 'soon' is not a duration; expected a form like -2h or 30m"]),
-        (MINIMAL + "      - text: Wait\n        timer: 0m\n", ["f.yaml:9:16: section 'One': timer '0m' is out of range: from 1s to 31d"]),
-        (MINIMAL + "      - text: X\n        optional: maybe\n", ["f.yaml:9:19: section 'One': optional must be true or false, not 'maybe'"]),
-        (MINIMAL + "      - {id: 'a b', text: X}\n",
-         ["f.yaml:8:14: section 'One': item id 'a b' may hold only letters, digits, '-', '_' and '.'"]),
-        (MINIMAL + "  - title: One\n    items: [x]\n", ["f.yaml:8:5: section id 'one' is used twice (first on line 5)"]),
+        (
+            MINIMAL.replace("title: Demo", "titel: Demo"),
+            [
+                "f.yaml:3:1: checklist: unknown key 'titel'; did you mean 'title'?",
+                "f.yaml:1:1: checklist: missing required key 'title'",
+            ],
+        ),
+        (
+            MINIMAL.replace("schema: 1", "schema: 2"),
+            ["f.yaml:1:9: schema 2 is not supported; this heypeter-tui reads schema 1"],
+        ),
+        (
+            MINIMAL + "      - First thing\n",
+            [
+                "f.yaml:8:9: section 'One': item id 'first-thing' is used twice (first on line "
+                "7); give one of them an explicit `id:`"
+            ],
+        ),
+        (
+            MINIMAL.replace("  - title: One\n", "  - title: One\n    due: soon\n"),
+            ["f.yaml:6:10: section 'One': due 'soon' is not a duration; expected a form like -2h or 30m"],
+        ),
+        (
+            MINIMAL + "      - text: Wait\n        timer: 0m\n",
+            ["f.yaml:9:16: section 'One': timer '0m' is out of range: from 1s to 31d"],
+        ),
+        (
+            MINIMAL + "      - text: X\n        optional: maybe\n",
+            ["f.yaml:9:19: section 'One': optional must be true or false, not 'maybe'"],
+        ),
+        (
+            MINIMAL + "      - {id: 'a b', text: X}\n",
+            ["f.yaml:8:14: section 'One': item id 'a b' may hold only letters, digits, '-', '_' and '.'"],
+        ),
+        (
+            MINIMAL + "  - title: One\n    items: [x]\n",
+            ["f.yaml:8:5: section id 'one' is used twice (first on line 5)"],
+        ),
         ("- just\n- a list\n", ["f.yaml:1:1: checklist must be a mapping (key: value), not a list"]),
         ("schema: 1\nid: x\ntitle: T\n", ["f.yaml:1:1: checklist: missing required key 'sections'"]),
-        ("schema: 1\nid: x\ntitle: T\nsections: [\n", ["f.yaml:5:1: YAML syntax: expected the node content, but found '<stream end>'"]),
-        (MINIMAL + "      - !!python/object/apply:os.system ['true']\n",
-         ["f.yaml:8:9: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed: a checklist is plain data"]),
-        (MINIMAL.replace("title: Demo", "title: Demo\ntitle: Again"), ["f.yaml:4:1: checklist: key 'title' appears twice"]),
+        (
+            "schema: 1\nid: x\ntitle: T\nsections: [\n",
+            ["f.yaml:5:1: YAML syntax: expected the node content, but found '<stream end>'"],
+        ),
+        (
+            MINIMAL + "      - !!python/object/apply:os.system ['true']\n",
+            [
+                "f.yaml:8:9: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed: "
+                "a checklist is plain data"
+            ],
+        ),
+        (
+            MINIMAL.replace("title: Demo", "title: Demo\ntitle: Again"),
+            ["f.yaml:4:1: checklist: key 'title' appears twice"],
+        ),
         ("   \n", ["f.yaml: empty file; expected a checklist with schema, id, title and sections"]),
     ],
 )
@@ -96,7 +139,10 @@ def test_all_errors_at_once_and_no_more_than_twenty() -> None:
     text = MINIMAL.replace("title: One", "titel: One").replace("title: Demo", "title: Demo\ncolour: red")
     assert [error.split(": ", 1)[1] for error in errors_of(text)] == [
         "checklist: unknown key 'colour'; expected one of: schema, id, title, product, sections, phases, signoffs, "
-        "contacts", "sections[1]: unknown key 'titel'; did you mean 'title'?", "sections[1]: missing required key 'title'"]
+        "contacts",
+        "sections[1]: unknown key 'titel'; did you mean 'title'?",
+        "sections[1]: missing required key 'title'",
+    ]
     many = MINIMAL + "".join(f"      - {{text: t{n}, optional: maybe}}\n" for n in range(30))
     assert len(errors_of(many)) == 20
 

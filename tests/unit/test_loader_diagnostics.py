@@ -18,7 +18,8 @@ CASES = {
     "every shape": HEAD + "product: P\nsections:\n  - id: s1\n    title: S\n    due: -2h\n    items:\n"
     "      - plain\n      - {id: x, text: T, optional: true, opens: w, closes: w2, timer: 90s}\n"
     "phases:\n  - title: P\n    gated: yes\n    due: 0m\n    items: [{text: Go, timer: 1h}]\n"
-    "signoffs: [A, {role: B}]\ncontacts:\n  - R1\n  - {role: R2, name: N, phone: '1', email: e@x}\n  - {role: R3, name: ~}\n",
+    "signoffs: [A, {role: B}]\ncontacts:\n  - R1\n  - {role: R2, name: N, phone: '1', email: e@x}\n"
+    "  - {role: R3, name: ~}\n",
     "not a mapping": "[1, 2]\n",
     "a scalar": "just text\n",
     "schema missing": "id: c\ntitle: C\n" + ONE,
@@ -76,7 +77,9 @@ CASES = {
     "unknown top key": HEAD + ONE + "colour: red\n",
     "tab indentation": HEAD + "sections:\n\t- title: S\n",
     "two documents": HEAD + ONE + "---\nschema: 1\n",
-    "booleans as people write them": HEAD + "sections:\n  - title: S\n    items:\n" + "".join(
+    "booleans as people write them": HEAD
+    + "sections:\n  - title: S\n    items:\n"
+    + "".join(
         f"      - {{text: 'item {n}', optional: {word}}}\n"
         for n, word in enumerate(("true", "True", "yes", "Yes", "on", "ON", "false", "no", "off", "No", "OFF"))
     ),
@@ -90,7 +93,8 @@ CASES = {
     "contacts: [{name: N}, Ops, {role: R}, [x], {role: S}]\n",
     "durations at their limits": HEAD + "sections:\n  - {title: S1, due: -366d, items: [{text: a, timer: 1s}]}\n"
     "  - {title: S2, due: 366d, items: [{text: b, timer: 31d}]}\n",
-    "y and n are not booleans": HEAD + "sections:\n  - title: S\n    items: [{text: a, optional: y}, {text: b, optional: n}]\n",
+    "y and n are not booleans": HEAD
+    + "sections:\n  - title: S\n    items: [{text: a, optional: y}, {text: b, optional: n}]\n",
 }
 
 

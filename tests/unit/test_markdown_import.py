@@ -124,11 +124,18 @@ def test_bold_groups_time_offsets_and_phases() -> None:
         "**T+30 minutes**:\n- [ ] Error rate stable\n- [ ] Links to issue (#123)\n- [ ] Title: `feat: x`\n\n"
         "**Remember**: this line is prose, not a group.\n"
     )
-    assert [(s.title, s.due) for s in checklist.sections] == [("Code Quality", -86400), ("Staging Verification", -43200)]
+    assert [(s.title, s.due) for s in checklist.sections] == [
+        ("Code Quality", -86400),
+        ("Staging Verification", -43200),
+    ]
     assert [(p.title, p.due) for p in checklist.phases] == [
         ("T-15 minutes", -900), ("Deployment", 0), ("T+30 minutes", 1800)
     ]
-    assert [i.text for i in checklist.phases[2].items] == ["Error rate stable", "Links to issue (#123)", "Title: `feat: x`"]
+    assert [i.text for i in checklist.phases[2].items] == [
+        "Error rate stable",
+        "Links to issue (#123)",
+        "Title: `feat: x`",
+    ]
 
 
 def test_markers_nesting_checked_quotes_setext_numbers_and_emoji() -> None:
@@ -187,7 +194,11 @@ def test_a_run_record_imports_back_to_its_checklist(context, clock) -> None:
     first = "code-readiness/all-features-tested-and-approved"
     session.record(commands.toggle_done(session.state, first))
     session.record(commands.add_note(session.state, first, "- [ ] this note looks like a task\nbut is a note"))
-    session.record(commands.set_status(session.state, "infrastructure-setup/load-balancer-configured-if-applicable", "na", "one node"))
+    session.record(
+        commands.set_status(
+            session.state, "infrastructure-setup/load-balancer-configured-if-applicable", "na", "one node"
+        )
+    )
     session.record(commands.set_status(session.state, "testing/load-testing-completed", "blocked", "env down"))
     session.record(commands.toggle_done(session.state, "during-deployment/deploy-application-code", override="CTO ok"))
     session.record(commands.sign(session.state, "Tech Lead", "Dana"))

@@ -54,8 +54,12 @@ def a_whole_run(tmp_path: Path, clock) -> RunSession:
 
     step(dana, lambda s: commands.set_t0("+3h", clock()))
     step(dana, lambda s: commands.set_status(s, "code/tested", "done"))
-    step(dana, lambda s: commands.add_note(s, "code/tested", "green on staging\n- not a list\n2. not ordered\n# no heading\n"
-                                                            "> no quote | no cell <b>"))
+    step(
+        dana,
+        lambda s: commands.add_note(
+            s, "code/tested", "green on staging\n- not a list\n2. not ordered\n# no heading\n> no quote | no cell <b>"
+        ),
+    )
     step(sam, lambda s: commands.set_status(s, "code/lb", "na", "single node"))
     step(sam, lambda s: commands.set_status(s, "code/docs", "blocked", "waiting for <legal> & [review]"))
     step(dana, lambda s: commands.sign(s, "Tech Lead", "Dana Lee", "DL"))
@@ -113,9 +117,15 @@ def test_a_whole_record_has_every_line_counted(tmp_path: Path, clock, fixed_ids)
         (Integrity(1_234, (7,)), "1,234 events read; 1 line skipped (7)"),
         (Integrity(2, (), (3, 9)), "2 events read; 2 lines set aside (3, 9)"),
         (Integrity(2, (), (), 1), "2 events read; 1 event not applied"),
-        (Integrity(0, tuple(range(1, 23)), (40,), 3), "0 events read; 22 lines skipped (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, "
-         "11, 12, 13, 14, 15, 16, 17, 18, 19, 20, …); 1 line set aside (40); 3 events not applied"),
-        (Integrity(5, tuple(range(1, 21))), "5 events read; 20 lines skipped (" + ", ".join(map(str, range(1, 21))) + ")"),
+        (
+            Integrity(0, tuple(range(1, 23)), (40,), 3),
+            "0 events read; 22 lines skipped (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, "
+            "11, 12, 13, 14, 15, 16, 17, 18, 19, 20, …); 1 line set aside (40); 3 events not applied",
+        ),
+        (
+            Integrity(5, tuple(range(1, 21))),
+            "5 events read; 20 lines skipped (" + ", ".join(map(str, range(1, 21))) + ")",
+        ),
     ],
 )
 def test_the_integrity_line_counts_what_was_read_skipped_set_aside_and_not_applied(integrity, said: str) -> None:
@@ -141,7 +151,9 @@ def test_the_record_is_in_utc_wherever_it_is_written(tmp_path: Path, clock, fixe
         time.tzset()
 
 
-def test_an_optional_item_left_open_holds_nothing_and_a_window_left_open_says_so(tmp_path: Path, clock, fixed_ids) -> None:
+def test_an_optional_item_left_open_holds_nothing_and_a_window_left_open_says_so(
+    tmp_path: Path, clock, fixed_ids
+) -> None:
     workspace = Workspace(tmp_path / "state")
     checklist, source = load_checklist_source(GOLDEN / "checklist.yaml")
     run_id = workspace.create_run(checklist, "Open", DANA, clock(), source=source)
@@ -171,7 +183,9 @@ def test_the_timeline_describes_what_older_or_other_writers_left(tmp_path: Path,
 
     session = a_whole_run(tmp_path, clock)
     state = session.state
-    created = replace(state.created, data={k: v for k, v in state.created.data.items() if k not in ("title", "checklist")})
+    created = replace(
+        state.created, data={k: v for k, v in state.created.data.items() if k not in ("title", "checklist")}
+    )
     events = [
         new_event("item.status", SAM, clock(), item="code/gone", status="na", reason="removed"),
         new_event("timer.start", SAM, clock(), item="code/gone", seconds=60),

@@ -23,44 +23,79 @@ def state(context):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda s: commands.find_item(s, "Nothing like it"), "no item 'Nothing like it' in checklist 'heypeter-production'"),
+        (
+            lambda s: commands.find_item(s, "Nothing like it"),
+            "no item 'Nothing like it' in checklist 'heypeter-production'",
+        ),
         (lambda s: commands.find_item(s, "x" * 300), f"no item {'x' * 200!r} in checklist 'heypeter-production'"),
-        (lambda s: commands.find_role(s.checklist.signoffs, "CTO"),
-         "no sign-off role 'CTO'; the roles are: Tech Lead, QA Lead, Security Officer, Product Manager, Operations Manager"),
-        (lambda s: commands.set_contact(s, "Janitor", "a", "", ""),
-         "no contact role 'Janitor'; the roles are: Tech Lead, DevOps, Database Admin, Security, Product Manager"),
+        (
+            lambda s: commands.find_role(s.checklist.signoffs, "CTO"),
+            "no sign-off role 'CTO'; the roles are: Tech Lead, QA Lead, Security Officer, Product Manager, "
+            "Operations Manager",
+        ),
+        (
+            lambda s: commands.set_contact(s, "Janitor", "a", "", ""),
+            "no contact role 'Janitor'; the roles are: Tech Lead, DevOps, Database Admin, Security, Product Manager",
+        ),
         (lambda s: commands.set_status(s, "no/such", "done"), "no item 'no/such'"),
         (lambda s: commands.set_status(s, FIRST, "na"), "marking an item N/A needs a reason"),
         (lambda s: commands.set_status(s, FIRST, "blocked", "  "), "marking an item blocked needs a reason"),
-        (lambda s: commands.set_status(s, DEPLOY, "done"),
-         "the gate says NO-GO (64 reasons); ticking 'Deploy application code' of During Deployment needs an override "
-         "reason (--override REASON)"),
+        (
+            lambda s: commands.set_status(s, DEPLOY, "done"),
+            "the gate says NO-GO (64 reasons); ticking 'Deploy application code' of During Deployment needs an "
+            "override reason (--override REASON)",
+        ),
         (lambda s: commands.add_note(s, "no/such", "text"), "no item 'no/such'"),
         (lambda s: commands.toggle_timer(s, FIRST), "'All features tested and approved' has no timer"),
         (lambda s: commands.timer(s, MONITOR, "stop"), f"the timer of {MONITOR!r} is not running"),
         (lambda s: commands.timer(s, MONITOR, "pause"), "unknown timer action 'pause'; use start or stop"),
         (lambda s: commands.sign(s, "QA Lead", " \t"), "signing as QA Lead needs a name"),
         (lambda s: commands.revoke(s, "qa-lead", "why"), "QA Lead has not signed"),
-        (lambda s: commands.add_note(s, FIRST, "n" * 65537), "the note is 65,537 characters; at most 65,536 are allowed"),
-        (lambda s: commands.set_status(s, FIRST, "na", "r" * 2001),
-         "the reason is 2,001 characters; at most 2,000 are allowed"),
-        (lambda s: commands.set_status(s, DEPLOY, "done", override="o" * 2001),
-         "the override reason is 2,001 characters; at most 2,000 are allowed"),
-        (lambda s: commands.sign(s, "QA Lead", "n" * 121),
-         "the name is 121 characters; at most 120 are allowed"),
-        (lambda s: commands.sign(s, "QA Lead", "n", "s" * 1001), "the signature is 1,001 characters; at most 1,000 are allowed"),
-        (lambda s: commands.set_contact(s, "DevOps", "", "", "e" * 255), "the email is 255 characters; at most 254 are allowed"),
-        (lambda s: commands.parse_status("f" * 50),
-         f"unknown status {'f' * 40!r}; use one of: pending, done, na, blocked"),
-        (lambda s: commands.parse_status("finished"), "unknown status 'finished'; use one of: pending, done, na, blocked"),
-        (lambda s: commands.set_t0("after lunch", datetime(2026, 12, 3, tzinfo=timezone.utc)),
-         "'after lunch' is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"),
-        (lambda s: commands.set_t0("x" * 100, datetime(2026, 12, 3, tzinfo=timezone.utc)),
-         f"{'x' * 60!r} is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"),
-        (lambda s: commands.set_t0("2040-01-01 00:00" + " " * 50 + "x", datetime(2026, 12, 3, tzinfo=timezone.utc)),
-         f"{('2040-01-01 00:00' + ' ' * 50)[:60]!r} is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"),
-        (lambda s: commands.set_t0("2040-01-01 00:00", datetime(2026, 12, 3, tzinfo=timezone.utc)),
-         "'2040-01-01 00:00' is more than ten years from now; a T-0 is within ten years"),
+        (
+            lambda s: commands.add_note(s, FIRST, "n" * 65537),
+            "the note is 65,537 characters; at most 65,536 are allowed",
+        ),
+        (
+            lambda s: commands.set_status(s, FIRST, "na", "r" * 2001),
+            "the reason is 2,001 characters; at most 2,000 are allowed",
+        ),
+        (
+            lambda s: commands.set_status(s, DEPLOY, "done", override="o" * 2001),
+            "the override reason is 2,001 characters; at most 2,000 are allowed",
+        ),
+        (lambda s: commands.sign(s, "QA Lead", "n" * 121), "the name is 121 characters; at most 120 are allowed"),
+        (
+            lambda s: commands.sign(s, "QA Lead", "n", "s" * 1001),
+            "the signature is 1,001 characters; at most 1,000 are allowed",
+        ),
+        (
+            lambda s: commands.set_contact(s, "DevOps", "", "", "e" * 255),
+            "the email is 255 characters; at most 254 are allowed",
+        ),
+        (
+            lambda s: commands.parse_status("f" * 50),
+            f"unknown status {'f' * 40!r}; use one of: pending, done, na, blocked",
+        ),
+        (
+            lambda s: commands.parse_status("finished"),
+            "unknown status 'finished'; use one of: pending, done, na, blocked",
+        ),
+        (
+            lambda s: commands.set_t0("after lunch", datetime(2026, 12, 3, tzinfo=timezone.utc)),
+            "'after lunch' is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601",
+        ),
+        (
+            lambda s: commands.set_t0("x" * 100, datetime(2026, 12, 3, tzinfo=timezone.utc)),
+            f"{'x' * 60!r} is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601",
+        ),
+        (
+            lambda s: commands.set_t0("2040-01-01 00:00" + " " * 50 + "x", datetime(2026, 12, 3, tzinfo=timezone.utc)),
+            f"{('2040-01-01 00:00' + ' ' * 50)[:60]!r} is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601",
+        ),
+        (
+            lambda s: commands.set_t0("2040-01-01 00:00", datetime(2026, 12, 3, tzinfo=timezone.utc)),
+            "'2040-01-01 00:00' is more than ten years from now; a T-0 is within ten years",
+        ),
     ],
 )
 def test_each_refusal_says_what_is_wrong(state, change, message: str) -> None:
@@ -89,7 +124,11 @@ def test_a_signature_records_the_name_the_signature_and_what_was_open(state) -> 
     contact = commands.set_contact(state, "devops", " Bob ", "+1 555\n", " b@x ")
     assert contact.data == {"role": "DevOps", "name": "Bob", "phone": "+1 555", "email": "b@x"}
     assert commands.add_note(state, FIRST, "  two\nlines  ").data == {"item": FIRST, "text": "two\nlines"}
-    assert commands.set_status(state, FIRST, "na", " covered ").data == {"item": FIRST, "status": "na", "reason": "covered"}
+    assert commands.set_status(state, FIRST, "na", " covered ").data == {
+        "item": FIRST,
+        "status": "na",
+        "reason": "covered",
+    }
     assert commands.set_status(state, FIRST, "done", "ignored").data == {"item": FIRST, "status": "done"}
     assert commands.timer(state, MONITOR, "start").data == {"item": MONITOR, "seconds": 1800}
     assert commands.add_note(state, FIRST, "n" * 65536).data["text"] == "n" * 65536  # at the limit: taken

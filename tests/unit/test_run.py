@@ -28,7 +28,9 @@ def checklist():
 
 @pytest.fixture
 def state(checklist):
-    created = new_event("run.created", ALICE, NOW, run="r1", title="Release 2.4.0", checklist=checklist.id, template=checklist.to_dict())
+    created = new_event(
+        "run.created", ALICE, NOW, run="r1", title="Release 2.4.0", checklist=checklist.id, template=checklist.to_dict()
+    )
     return fold([created])
 
 

@@ -91,10 +91,19 @@ def test_both_exports_carry_states_notes_reasons_operators_and_undo(context, clo
     state = session.state
 
     markdown = to_markdown(state)
-    assert "- [x] All features tested and approved <!-- id: all-features-tested-and-approved -->\n  - done, by dana (" in markdown
+    assert (
+        "- [x] All features tested and approved <!-- id: all-features-tested-and-approved -->\n  - done, by dana ("
+        in markdown
+    )
     assert "  - Note by dana (" in markdown and "green on staging\n    PR #12" in markdown
-    assert "- [-] Load balancer configured (if applicable) <!-- id: load-balancer-configured-if-applicable; optional -->\n  - N/A: single node, by dana" in markdown
-    assert "- [!] Load testing completed <!-- id: load-testing-completed -->\n  - blocked: env down, by dana" in markdown
+    assert (
+        "- [-] Load balancer configured (if applicable) <!-- id: load-balancer-configured-if-applicable; optional -->\n"
+        "  - N/A: single node, by dana"
+        in markdown
+    )
+    assert (
+        "- [!] Load testing completed <!-- id: load-testing-completed -->\n  - blocked: env down, by dana" in markdown
+    )
     assert "- [ ] Smoke tests on production <!-- id: smoke-tests-on-production -->\n- [" in markdown
     assert "undid: Smoke tests on production: done" in markdown
     assert "| Tech Lead | Dana Lee | 2026-12-03 09:30:00 UTC | DL (58 readiness items open when signed) |" in markdown

@@ -100,7 +100,9 @@ def test_a_window_opens_and_closes_with_its_items_and_a_close_before_the_open_is
     session.record(commands.set_status(session.state, enable, "done", override="go"))
     opened = session.state.item(enable).at
     assert windows(session.state) == [Window("maintenance", opened, session.actor)]
-    assert windows(session.state)[0].is_open and windows(session.state)[0].seconds(clock() + timedelta(minutes=3)) == 180
+    assert (
+        windows(session.state)[0].is_open and windows(session.state)[0].seconds(clock() + timedelta(minutes=3)) == 180
+    )
     clock.advance(minutes=2)
     session.record(commands.set_status(session.state, disable, "done", override="done"))
     closed = session.state.item(disable).at
@@ -147,7 +149,9 @@ def test_timer_labels_and_the_countdown_at_their_edges(context, clock) -> None:
     session.record(commands.toggle_timer(session.state, MONITOR))
     clock.advance(minutes=5)
     session.record(commands.toggle_timer(session.state, MONITOR))
-    assert timer_label(session.state.timers[MONITOR], clock() + timedelta(hours=3)) == "timer stopped with 00:25:00 left"
+    assert (
+        timer_label(session.state.timers[MONITOR], clock() + timedelta(hours=3)) == "timer stopped with 00:25:00 left"
+    )
 
 
 def test_run_ids_are_named_by_time_and_title_numbered_when_taken_and_sorted_as_numbers(context, clock) -> None:
@@ -196,9 +200,13 @@ def test_the_runs_index_lists_each_run_newest_first_and_says_what_it_could_not_r
     summaries, problems = summarize_runs(context.workspace)
     assert summaries == [
         RunSummary(newer, "Newer", "heypeter-production", "2026-12-03 10:30 UTC", "0/83", "-", True),
-        RunSummary(older, "Older", "heypeter-production", "2026-12-03 09:30 UTC", "1/83", "2026-12-03 11:30 UTC", False),
+        RunSummary(
+            older, "Older", "heypeter-production", "2026-12-03 09:30 UTC", "1/83", "2026-12-03 11:30 UTC", False
+        ),
     ]
-    assert problems[0] == f"{logs / older}.jsonl:3: not a valid event (Expecting value: line 1 column 1 (char 0)); skipped"
+    assert (
+        problems[0] == f"{logs / older}.jsonl:3: not a valid event (Expecting value: line 1 column 1 (char 0)); skipped"
+    )
     assert problems[1].startswith(f"{logs}/20200101-000000-broken.jsonl: not a readable run: ")
     assert len(problems) == 2
 
@@ -230,8 +238,10 @@ def test_a_checklist_with_several_mistakes_names_the_first_and_counts_the_rest(t
     path.write_text("schema: 2\nid: 'a b'\ntitle: T\nsections: []\n")
     with pytest.raises(ChecklistError) as raised:
         load_checklist(path)
-    assert str(raised.value) == (f"{path}:1:9: schema 2 is not supported; this heypeter-tui reads schema 1 (and 1 more; "
-                                 "run `heypeter-tui validate` to see all)")
+    assert str(raised.value) == (
+        f"{path}:1:9: schema 2 is not supported; this heypeter-tui reads schema 1 (and 1 more; "
+        "run `heypeter-tui validate` to see all)"
+    )
     path.write_text("schema: 2\nid: a\ntitle: T\nsections: [{title: S, items: [x]}]\n")
     with pytest.raises(ChecklistError) as raised:
         load_checklist(path)

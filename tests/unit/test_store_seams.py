@@ -102,7 +102,8 @@ from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.store import RunStore
 store = RunStore(Path(sys.argv[1]), writer=True)
 try:
-    store.append(new_event("item.note", Actor("f", "f", "h"), datetime.now(timezone.utc), item="a/b", text="f" * 300_000))
+    now = datetime.now(timezone.utc)
+    store.append(new_event("item.note", Actor("f", "f", "h"), now, item="a/b", text="f" * 300_000))
 except OSError as error:
     print(error.strerror)
 """
@@ -135,7 +136,8 @@ from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.store import RunStore
 store = RunStore(Path(sys.argv[1]), writer=True)
 for n in range(int(sys.argv[2])):
-    event = new_event("item.note", Actor("w", "w", "h"), datetime.now(timezone.utc), item="a/b", text="x" * (1 + n * 997))
+    now = datetime.now(timezone.utc)
+    event = new_event("item.note", Actor("w", "w", "h"), now, item="a/b", text="x" * (1 + n * 997))
     store.append(event)
     print(event.id, flush=True)  # acknowledged only once append returned
 """

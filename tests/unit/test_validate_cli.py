@@ -35,7 +35,11 @@ def test_hostile_files_are_refused_with_exit_2_and_no_traceback(tmp_path: Path, 
     path = tmp_path / name
     path.write_text(HOSTILE_FILES[name])
     result = subprocess.run(
-        [sys.executable, "-m", "heypeter_tui", "validate", str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=60
+        [sys.executable, "-m", "heypeter_tui", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {path}") and "Traceback" not in result.stderr
@@ -66,7 +70,9 @@ def test_the_dashboard_and_new_refuse_a_bad_checklist_the_same_way(tmp_path: Pat
     for args in (["--checklist", str(path)], ["new", "R", "--checklist", str(path)]):
         result = run_cli("--state-dir", str(state), *args)
         assert result.returncode == 2
-        assert result.stderr.startswith(f"heypeter-tui: {path}:6:5: section 'S': unknown key 'itms'; did you mean 'items'?")
+        assert result.stderr.startswith(
+            f"heypeter-tui: {path}:6:5: section 'S': unknown key 'itms'; did you mean 'items'?"
+        )
     assert not (state / "runs").exists() or not any((state / "runs").iterdir())
 
 
@@ -85,7 +91,9 @@ def test_user_checklists_are_listed_and_chosen_by_id(tmp_path: Path, capsys, mon
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
     own = config / "heypeter-tui" / "checklists"
     own.mkdir(parents=True)
-    (own / "team.yaml").write_text("schema: 1\nid: team-release\ntitle: Team release\nsections:\n  - title: S\n    items: [a]\n")
+    (own / "team.yaml").write_text(
+        "schema: 1\nid: team-release\ntitle: Team release\nsections:\n  - title: S\n    items: [a]\n"
+    )
     (own / "broken.yaml").write_text("schema: 1\n")
     assert main(["checklists"]) == 0
     listing = capsys.readouterr().out

@@ -36,7 +36,8 @@ class ChecklistPicker(ModalScreen[Path | None]):
             prompt = Content.assemble(literal(path.name, "bold"), "\n", literal(f"    invalid: {problem}", "$error"))
             return Option(prompt, id=str(index), disabled=True)
         detail = f"    {checklist.id} · {checklist.item_count} items · {path}"
-        return Option(Content.assemble(literal(checklist.title, "bold"), "\n", literal(detail, "$text-muted")), id=str(index))
+        prompt = Content.assemble(literal(checklist.title, "bold"), "\n", literal(detail, "$text-muted"))
+        return Option(prompt, id=str(index))
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(OptionList))

@@ -77,7 +77,10 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
 
 
 class SignDialog(FormDialog):
-    FIELDS = (("name", "Name", "who signs"), ("signature", "Signature", "initials or a statement; defaults to the name"))
+    FIELDS = (
+        ("name", "Name", "who signs"),
+        ("signature", "Signature", "initials or a statement; defaults to the name"),
+    )
     REQUIRED = ("name",)
     SUBMIT = "Sign"
 

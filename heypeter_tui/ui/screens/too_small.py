@@ -1,8 +1,9 @@
 """Below 40x12 nothing useful fits: a notice over every screen, and no key but quit does anything.
 
 The app pushes it (imported only then: a start at a usable size does not pay for it) when the terminal
-shrinks below the limit and pops it when it grows back, so whatever was open underneath (a dialog, the palette) is there again as it was left. Being modal,
-it keeps keys and clicks from the screens below; the app refuses its own actions meanwhile.
+shrinks below the limit and pops it when it grows back, so whatever was open underneath (a dialog, the
+palette) is there again as it was left. Being modal, it keeps keys and clicks from the screens below; the
+app refuses its own actions meanwhile.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ class DeployClock(Widget):
         parts: list[Content] = []
         for window in windows(state):
             if window.is_open:
-                parts.append(Content.styled(f"{window.name.upper()} {format_clock(window.seconds(now))}", "bold $warning"))
+                label = f"{window.name.upper()} {format_clock(window.seconds(now))}"
+                parts.append(Content.styled(label, "bold $warning"))
         for timer in running_timers(state):
             remaining = timer_remaining(timer, now)
             if remaining > 0:

@@ -43,7 +43,8 @@ class RunHeader(FollowsRunState, Widget):
         title_room = max(room - bar_width, 0)
         if title.cell_length > title_room:
             title = title.truncate(max(title_room - 1, 0)) + Content("…")
-        middle = Content.assemble(title, " " * max(1, title_room - title.cell_length + 1), progress_bar(progress, bar_width), count)
+        gap = " " * max(1, title_room - title.cell_length + 1)
+        middle = Content.assemble(title, gap, progress_bar(progress, bar_width), count)
         second = _spread(middle, badge, width)
         return Content("\n").join([first, second])
 

@@ -123,8 +123,8 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None)
     if current.status != PENDING and current.actor and current.at:
         # The operator came from a log any writer may append to: literal, like every text from outside.
         when = format_local(parse_iso(current.at), now)
-        parts += ["  ", (f"{LABELS[current.status]} · ", "$text-muted"), literal(current.actor.operator, "$text-muted", 80)]
-        parts += [(f" · {when}", "$text-muted")]
+        parts += ["  ", (f"{LABELS[current.status]} · ", "$text-muted")]
+        parts += [literal(current.actor.operator, "$text-muted", 80), (f" · {when}", "$text-muted")]
         if current.reason:
             parts += [("  ", ""), literal(current.reason, "$text-muted italic", 200)]
         if current.override:
@@ -134,7 +134,8 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None)
             line, style = f"{format_duration(item.timer)} timer: t starts it", "$text-muted"
         else:
             line = timer_label(timer, now)
-            style = "bold reverse $warning" if timer.stopped_at is None and timer_remaining(timer, now) <= 0 else "$accent"
+            over = timer.stopped_at is None and timer_remaining(timer, now) <= 0
+            style = "bold reverse $warning" if over else "$accent"
         parts += ["  ", (line, style)]
     return Content.assemble(*parts)
 

@@ -116,7 +116,8 @@ class Navigator(FollowsRunState, RowList):
         moment = due_at(state, group)
         if moment is not None:
             when = format_local(moment, self.app.now)[-5:]
-            due = Content.styled(f"!{when} ", "bold $error") if group.id in self.overdue else Content.styled(f" {when} ", "$text-muted")
+            overdue = group.id in self.overdue
+            due = Content.styled(f"!{when} ", "bold $error") if overdue else Content.styled(f" {when} ", "$text-muted")
         title_width = max(width - 2 - 1 - 1 - bar_width - len(count) - due.cell_length, 4)
         title = _fit(literal(group.title), title_width)
         return Content.assemble(

@@ -117,7 +117,10 @@ class ContactsTable(RecordTable):
 
     def show_state(self, state: RunState) -> None:
         rows = [
-            (contact.role, [literal_cell(value) for value in (contact.role, contact.name, contact.phone, contact.email)])
+            (
+                contact.role,
+                [literal_cell(value) for value in (contact.role, contact.name, contact.phone, contact.email)],
+            )
             for contact in state.contacts.values()
         ]
         self.show_rows(rows)
