@@ -14,6 +14,12 @@ import pytest
 os.environ["TZ"] = "UTC"
 time.tzset()
 
+if "MUTANT_UNDER_TEST" in os.environ:  # under `make mutate` the property tests draw the same examples each run, so
+    from hypothesis import settings  # a mutant is killed or survives alike on every run (tests/MUTANTS.md lists it)
+
+    settings.register_profile("mutmut", derandomize=True, database=None)
+    settings.load_profile("mutmut")
+
 REPO = Path(__file__).resolve().parent.parent
 BUILTIN_CHECKLIST = REPO / "checklists" / "heypeter-production.yaml"
 DATA = Path(__file__).resolve().parent / "data"
