@@ -11,6 +11,7 @@ from heypeter_tui.context import Context
 from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.rules import gate, overall_progress
+from heypeter_tui.core.text import clean_line, plural
 
 TYPE_CHECKING = False  # typing and argparse's types are not needed at run time
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ def cmd_new(context: Context, args: Namespace) -> int:
 
 def cmd_runs(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.runs_index import summarize_runs
-    from heypeter_tui.core.text import clean_line
 
     summaries, problems = summarize_runs(context.workspace)
     for problem in problems:
@@ -90,7 +90,6 @@ def cmd_status(context: Context, args: Namespace) -> int:
     else:
         # One line each: a title or reason holding a line break must not print a line of its own
         # (`verdict: GO` under a NO-GO). The stream removes escapes; clean_line folds the breaks.
-        from heypeter_tui.core.text import clean_line
 
         print(f"{clean_line(state.title)} ({state.run_id})")
         print(f"checklist: {clean_line(state.checklist.title)} [{state.checklist.id}]")
@@ -98,10 +97,11 @@ def cmd_status(context: Context, args: Namespace) -> int:
             print(f"T-0: {format_full(parse_iso(state.t0))}")
         print(f"progress: {progress} complete, {progress.blocked} blocked")
         print(f"verdict: {verdict.verdict}")
-        for reason in verdict.reasons[:GATE_REASONS_SHOWN]:
+        shown = len(verdict.reasons) if args.all else GATE_REASONS_SHOWN
+        for reason in verdict.reasons[:shown]:
             print(f"  - {clean_line(reason)}")
-        if len(verdict.reasons) > GATE_REASONS_SHOWN:
-            print(f"  … and {len(verdict.reasons) - GATE_REASONS_SHOWN} more")
+        if len(verdict.reasons) > shown:
+            print(f"  … and {len(verdict.reasons) - shown} more (--all lists every one)")
     _warn_problems(session)
     return (0 if verdict.go else 1) if args.gate else 0
 
@@ -131,13 +131,20 @@ def json_text(data: object) -> str:
 
 def cmd_mark(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
+    from heypeter_tui.core.staleness import stale_roles
 
     session = _writing(context, args)
     key = commands.find_item(session.state, args.item)
     change = commands.set_status(session.state, key, commands.parse_status(args.status), args.reason, args.override)
     note = commands.add_note(session.state, key, args.note) if args.note is not None else None
+    fresh = [role for role in session.state.signoffs if role not in stale_roles(session.state)]
     session.record(change, *([note] if note else []))  # with its note: all or nothing
     print(f"{key}: {session.state.item(key).status}")
+    # Judged on the log as it is now, others' changes included: what this command's change left stale.
+    made_stale = [role for role in fresh if role in stale_roles(session.state)]
+    if made_stale:
+        print(f"{PROG}: this made {plural(len(made_stale), 'sign-off')} stale ({', '.join(made_stale)}); "
+              "they must sign again for GO", file=sys.stderr)
     return 0
 
 
@@ -146,10 +153,12 @@ def cmd_sign(context: Context, args: Namespace) -> int:
 
     session = _writing(context, args)
     change = commands.sign(session.state, args.role, args.name, args.signature)
+    earlier = session.state.signoffs.get(change.data["role"])
     session.record(change)
     open_items = change.data["open_items"]
-    warning = f" ({open_items} readiness items were still open)" if open_items else ""
-    print(f"{change.data['role']} signed by {change.data['name']}{warning}")
+    warning = f" ({plural(open_items, 'readiness item')} still open)" if open_items else ""
+    replaced = f"; replaces {earlier.name}'s sign-off of {format_full(parse_iso(earlier.at))}" if earlier else ""
+    print(clean_line(f"{change.data['role']} signed by {change.data['name']}{warning}{replaced}"))
     return 0
 
 
@@ -251,7 +260,6 @@ def cmd_schema(context: Context, args: Namespace) -> int:
 
 def cmd_checklists(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.loader import validate_file
-    from heypeter_tui.core.text import clean_line
 
     for path in context.available_checklists().values():
         validation = validate_file(path)

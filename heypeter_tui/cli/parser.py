@@ -55,6 +55,7 @@ def _open(parser: argparse.ArgumentParser) -> None:
 def _status(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="as JSON")
     parser.add_argument("--gate", action="store_true", help="exit 0 on GO, 1 on NO-GO")
+    parser.add_argument("--all", action="store_true", help="every reason for NO-GO, not only the first ten")
 
 
 def _mark(parser: argparse.ArgumentParser) -> None:

@@ -13,6 +13,7 @@ from heypeter_tui.core.clock import parse_when, to_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.rules import gate, is_go, open_readiness_items
 from heypeter_tui.core.run import DONE, LABELS, NEEDS_REASON, STATUSES, RunState
+from heypeter_tui.core.staleness import readiness_digest
 from heypeter_tui.core.text import (
     MAX_CONTACT_FIELD,
     MAX_NAME,
@@ -154,6 +155,7 @@ def sign(state: RunState, role: str, name: str, signature: str = "") -> Change:
             "name": name,
             "signature": signature or name,
             "open_items": open_readiness_items(state),
+            "readiness": readiness_digest(state),
         },
     )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from heypeter_tui.core.checklist import Group, GroupKind
 from heypeter_tui.core.memo import for_state
 from heypeter_tui.core.run import BLOCKED, COMPLETE, RunState
+from heypeter_tui.core.staleness import is_stale
 
 TYPE_CHECKING = False  # typing is not imported at run time: `status` starts without it
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def _nothing_in_the_way(state: RunState) -> bool:
 
 def _judge(state: RunState) -> Gate:
     """GO only when every readiness item is done or N/A (optional ones may stay open), nothing is
-    blocked, and every sign-off role has signed since the latest readiness change."""
+    blocked, and every sign-off role has signed the readiness that is there now."""
     reasons: list[str] = []
     for group in state.checklist.groups:  # anything blocked holds the gate; open readiness items do too
         readiness = group.kind == GroupKind.SECTION
@@ -105,12 +106,6 @@ def _judge(state: RunState) -> Gate:
         elif is_stale(state, role):
             reasons.append(f"stale: {role} signed before the latest readiness change; sign again")
     return Gate(not reasons, tuple(reasons))
-
-
-def is_stale(state: RunState, role: str) -> bool:
-    """A signature given before the latest change to any readiness item no longer vouches for it."""
-    signature = state.signoffs.get(role)
-    return signature is not None and state.readiness_seq > signature.seq
 
 
 def open_readiness_items(state: RunState) -> int:

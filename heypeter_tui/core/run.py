@@ -64,7 +64,10 @@ class Signature:
     open_items: int = 0
     """Readiness items still open when this was signed."""
     seq: int = 0
-    """Position of the signing event in the log: staleness is judged by log order, not by clocks."""
+    """Position of the signing event in the log."""
+    readiness: str = ""
+    """SHA-256 of the readiness its signer saw (core/staleness.py); empty in logs from before digests,
+    where a signature is stale after any later readiness change, judged by log order."""
 
 
 @dataclass(frozen=True)
@@ -288,7 +291,7 @@ class _Folder:
             if role in self.state.checklist.signoffs:
                 self.signoffs[role] = Signature(
                     role, data["name"], data.get("signature") or "", event.ts, event.actor,
-                    data.get("open_items") or 0, position,
+                    data.get("open_items") or 0, position, data.get("readiness") or "",
                 )
         elif kind == ev.SIGNOFF_REVOKE:
             self.signoffs.pop(data["role"], None)

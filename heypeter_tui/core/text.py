@@ -69,3 +69,8 @@ MAX_REASON = 2000
 MAX_NOTE = 64 * 1024
 MAX_CONTACT_FIELD = 254
 MAX_TITLE = 200
+
+
+def plural(number: int, noun: str, many: str = "") -> str:
+    """`1 item`, `2 items`: a count said as people say it (`many` where adding an s is wrong)."""
+    return f"{number} {noun if number == 1 else many or noun + 's'}"

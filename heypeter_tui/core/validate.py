@@ -10,6 +10,7 @@ is always read back; a longer value written elsewhere is shown cut short.
 from __future__ import annotations
 
 import math
+import re
 
 from heypeter_tui.core.clock import parse_timestamp
 from heypeter_tui.core.ids import MAX_ID, is_identifier
@@ -31,6 +32,7 @@ STATUSES = frozenset({"pending", "done", "na", "blocked"})
 
 class InvalidEvent(ValueError):
     """A line that is not a valid event; `str()` says why, in a few words."""
+_SHA256 = re.compile("[0-9a-f]{64}")
 
 
 def check_depth(value: Any) -> None:
@@ -143,6 +145,9 @@ def _signoff_sign(data: dict[str, Any]) -> None:
     _text(data, "name")
     _text(data, "signature", required=False)
     _count(data, "open_items")
+    readiness = data.get("readiness")
+    if readiness is not None and (type(readiness) is not str or not _SHA256.fullmatch(readiness)):
+        raise InvalidEvent("readiness must be a SHA-256 digest in hex")
 
 
 def _signoff_revoke(data: dict[str, Any]) -> None:

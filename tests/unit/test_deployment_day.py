@@ -97,7 +97,9 @@ def test_gate_blocked_missing_and_stale_signoffs(session) -> None:
     assert reasons[0] == "blocked: Code Readiness / All features tested and approved: regression found"
     assert sum(r.startswith("stale: ") for r in reasons) == 5  # every signature predates the change
     session.record(commands.set_status(session.state, first, "done"))
-    assert not gate(session.state).go  # still stale until signed again
+    assert gate(session.state).go  # readiness is what they signed again: every signature vouches for it
+    session.record(commands.set_status(session.state, first, "na", "moved to 2.4.1"))
+    assert sum(r.startswith("stale: ") for r in gate(session.state).reasons) == 5  # N/A is not what they signed
     for role in session.state.checklist.signoffs:
         session.record(commands.sign(session.state, role, "again"))
     assert gate(session.state).go
@@ -109,6 +111,7 @@ def test_undoing_a_readiness_change_is_a_readiness_change(session, context, cloc
     complete_readiness_and_sign(session)
     signer = RunSession(context.workspace.store(session.state.run_id), Actor("qa", "qa", "h"), clock)
     session.record(commands.set_status(session.state, "testing/load-testing-completed", "na", "covered by soak"))
+    signer.refresh()  # they sign what they see: the N/A
     for role in session.state.checklist.signoffs:
         signer.record(commands.sign(signer.state, role, "again"))
     session.refresh()
@@ -158,7 +161,9 @@ def test_status_gate_exit_codes_through_a_deployment(state_dir: Path, capsys) ->
     cli("mark", "testing/smoke-tests-on-production", "blocked", "--reason", "prod 500s")
     assert gate_code() == 1  # blocked, and every signature is now stale
     cli("mark", "testing/smoke-tests-on-production", "done")
-    assert gate_code() == 1  # stale
+    assert gate_code() == 0  # back to what was signed: fresh again
+    cli("mark", "testing/smoke-tests-on-production", "na", "--reason", "covered by canary")
+    assert gate_code() == 1  # stale: they signed it done, not N/A
     for role in roles:
         cli("sign", role, "--name", "Again")
     assert gate_code() == 0

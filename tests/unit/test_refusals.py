@@ -9,6 +9,7 @@ import pytest
 
 from heypeter_tui.core import commands
 from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.staleness import readiness_digest
 
 FIRST = "code-readiness/all-features-tested-and-approved"
 MONITOR = "final-steps/monitor-for-30-minutes"
@@ -117,6 +118,7 @@ def test_an_item_is_found_by_key_id_or_text_and_a_role_however_it_is_written(sta
 
 def test_a_signature_records_the_name_the_signature_and_what_was_open(state) -> None:
     change = commands.sign(state, "tech lead", "  Dana Lee ", "")
+    assert change.data.pop("readiness") == readiness_digest(state)
     assert (change.type, change.data) == (
         "signoff.sign", {"role": "Tech Lead", "name": "Dana Lee", "signature": "Dana Lee", "open_items": 60}
     )

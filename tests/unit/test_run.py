@@ -12,6 +12,7 @@ from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.loader import load_checklist
 from heypeter_tui.core.rules import gate, group_progress, overall_progress
 from heypeter_tui.core.run import advance, fold
+from heypeter_tui.core.staleness import readiness_digest
 from tests.conftest import BUILTIN_CHECKLIST
 
 ALICE = Actor("alice", "alice", "bastion")
@@ -81,7 +82,9 @@ def test_gate_opens_when_all_readiness_is_complete_and_signed(state) -> None:
 
 def test_sign_records_open_items(state) -> None:
     change = commands.sign(state, "tech lead", "Alice")
+    digest = change.data.pop("readiness")
     assert change.data == {"role": "Tech Lead", "name": "Alice", "signature": "Alice", "open_items": 60}
+    assert digest == readiness_digest(state) and len(digest) == 64
     with pytest.raises(UserError, match="no sign-off role 'CEO'"):
         commands.sign(state, "CEO", "x")
 

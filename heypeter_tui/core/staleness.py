@@ -1,0 +1,142 @@
+"""When a sign-off still vouches for the readiness that is there: by a digest of what was signed.
+
+A signature records the digest of the readiness state its signer saw (every readiness item's status and
+reason). It is stale while readiness differs from that, and fresh again once a change is undone or
+reversed: a stray `space` that is put back leaves every sign-off as it was. A signature from a log written
+before digests (no `readiness` field) keeps the old rule: stale after any later readiness change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from heypeter_tui.core import events as ev
+from heypeter_tui.core.memo import for_state
+from heypeter_tui.core.run import NEEDS_REASON, PENDING, RunState
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from heypeter_tui.core.commands import Change
+    from heypeter_tui.core.events import Actor
+
+
+def _digest(statuses: list[list[str]]) -> str:
+    return hashlib.sha256(json.dumps(statuses, ensure_ascii=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _entry(key: str, status: str, reason: str) -> list[str]:
+    # A reason counts only where it is part of the status (N/A, blocked): the signer vouched for it.
+    return [key, status, reason if status in NEEDS_REASON else ""]
+
+
+def readiness_digest(state: RunState) -> str:
+    """SHA-256 of every readiness item's key, status and reason, in checklist order."""
+
+    def compute() -> str:
+        entries = []
+        for section in state.checklist.sections:
+            for item in section.items:
+                key = section.key(item)
+                current = state.item(key)
+                entries.append(_entry(key, current.status, current.reason))
+        return _digest(entries)
+
+    return for_state("readiness-digest", state, compute)
+
+
+def is_stale(state: RunState, role: str) -> bool:
+    """A signature no longer vouches for readiness as it is now."""
+    signature = state.signoffs.get(role)
+    if signature is None:
+        return False
+    if signature.readiness:
+        return signature.readiness != readiness_digest(state)
+    return state.readiness_seq > signature.seq
+
+
+def stale_roles(state: RunState) -> list[str]:
+    return [role for role in state.checklist.signoffs if is_stale(state, role)]
+
+
+def made_stale_by(state: RunState, change: Change, actor: Actor, now: datetime) -> list[str]:
+    """The roles signed and fresh now that `change` would make stale: what to ask about first."""
+    from heypeter_tui.core.events import new_event
+    from heypeter_tui.core.run import advance
+
+    fresh = [role for role in state.checklist.signoffs if role in state.signoffs and not is_stale(state, role)]
+    if not fresh or change.type not in (ev.ITEM_STATUS, ev.UNDO):
+        return []
+    after = advance(state, [new_event(change.type, actor, now, **change.data)])
+    return [role for role in fresh if is_stale(after, role)]
+
+
+def stale_since(state: RunState, role: str) -> str | None:
+    """When readiness last moved away from what `role` signed (the time of that change), if it is stale."""
+    if not is_stale(state, role):
+        return None
+    return for_state("stale-since", state, lambda: _stale_since_all(state)).get(role)
+
+
+def _stale_since_all(state: RunState) -> dict[str, str]:
+    """One walk over the log for every stale role. Each readiness item's value is replayed as the fold
+    makes it (an undo puts back the latest earlier change still in force), and the items that differ
+    from what each role signed are kept as a set: a step costs one item per role, not the whole list."""
+    roles = {state.signoffs[role].seq: role for role in state.checklist.signoffs if is_stale(state, role)}
+    keys = state.checklist.readiness_keys
+    history: dict[str, list[tuple[str, list[str]]]] = {}  # key -> (event id, entry), in log order
+    values: dict[str, list[str]] = {}
+    undone: set[str] = set()
+    changed_by: dict[str, str] = {}  # event id -> the readiness key it changed
+    watching: dict[str, tuple[dict[str, list[str]], set[str]]] = {}  # role -> (what it signed, keys differing)
+    since: dict[str, str] = {}
+    legacy: set[str] = set()
+    for position, event in enumerate(state.events):
+        changed = None
+        if event.type == ev.ITEM_STATUS and event.get("item") in keys:
+            changed = event.data["item"]
+            changed_by.setdefault(event.id, changed)
+            entry = _entry(changed, str(event.data["status"]), str(event.data.get("reason") or ""))
+            history.setdefault(changed, []).append((event.id, entry))
+        elif event.type == ev.UNDO and event.get("target") in changed_by and event.data["target"] not in undone:
+            undone.add(event.data["target"])  # only an earlier line is in `changed_by`: as the fold judges
+            changed = changed_by[event.data["target"]]
+        if changed is not None:
+            for role in legacy:
+                since.setdefault(role, event.ts)
+            in_force = [entry for event_id, entry in history[changed] if event_id not in undone]
+            values[changed] = in_force[-1] if in_force else _entry(changed, PENDING, "")
+            for role, (signed, differing) in watching.items():
+                was_stale = bool(differing)
+                if values[changed] != signed.get(changed, _entry(changed, PENDING, "")):
+                    differing.add(changed)
+                else:
+                    differing.discard(changed)
+                if differing and not was_stale:
+                    since[role] = event.ts
+        role = roles.get(position)
+        if role is not None and event.type == ev.SIGNOFF_SIGN:
+            signature = state.signoffs[role]
+            signed = dict(values)
+            # Rare: a change landed as they signed, so they saw other than the log held. Said stale from
+            # the signing on (were it fresh again, then stale once more, this still names the signing).
+            if signature.readiness and _digest_of(state, values) != signature.readiness:
+                since[role] = event.ts
+                continue
+            if signature.readiness:
+                watching[role] = (signed, set())
+            else:
+                legacy.add(role)  # a log from before digests: stale from the first later readiness change
+    return since
+
+
+def _digest_of(state: RunState, values: dict[str, list[str]]) -> str:
+    pending = _entry("", PENDING, "")
+    entries = []
+    for section in state.checklist.sections:
+        for item in section.items:
+            key = section.key(item)
+            entries.append(values.get(key) or [key, *pending[1:]])
+    return _digest(entries)
