@@ -32,7 +32,7 @@ async def save(target: Path) -> None:
         session.record(
             commands.set_contact(session.state, "DevOps", "Sam Ortiz", "+1 555 0142", "sam@heypeter.example")
         )
-        app = HeyPeterApp(session, context.config)
+        app = HeyPeterApp(context, session)
         async with app.run_test(size=(120, 34)) as pilot:
             await pilot.press("3", "l", "down", "down")
             await pilot.pause()

@@ -28,7 +28,7 @@ def cmd_dashboard(context: Context, args: Namespace) -> int:
     from heypeter_tui.ui.terminal import tolerate_malformed_input
 
     tolerate_malformed_input()
-    app = HeyPeterApp(session, context.config, context=context, theme=args.theme)
+    app = HeyPeterApp(context, session, theme=args.theme)
     # Textual's modules, the run and the checklist live as long as the app: frozen, the collector
     # never walks them again. Unfrozen, a full collection of them landed in the first frame (20 ms).
     gc.freeze()

@@ -8,7 +8,7 @@ import signal
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Size
@@ -16,19 +16,16 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from heypeter_tui.core.clock import Clock, parse_when
-from heypeter_tui.core.config import Config
-from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.paths import describe_os_error
-from heypeter_tui.core.report import describe
 from heypeter_tui.core.run import RunState
 from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.core.text import clean, clean_line, shorten
+from heypeter_tui.ui.flows import FAILED, ChangeFlows
 from heypeter_tui.ui.following import FollowsTheLog
-from heypeter_tui.ui.messages import ChangeRequested
 from heypeter_tui.ui.providers import RunCommands
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
 from heypeter_tui.ui.themes import ThemeChoice
+from heypeter_tui.ui.typeahead import HoldsKeys
 
 if TYPE_CHECKING:
     from heypeter_tui.context import Context
@@ -41,7 +38,7 @@ LOG_POLL_SECONDS = 0.5
 """How often the log is checked for others' changes: a change shows elsewhere within a second."""
 
 
-class HeyPeterApp(FollowsTheLog, ThemeChoice, App[None]):
+class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ThemeChoice, App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {RunCommands}
     TITLE = "heypeter-tui"
@@ -56,7 +53,7 @@ class HeyPeterApp(FollowsTheLog, ThemeChoice, App[None]):
     # repaint=False: a reactive on the App otherwise repaints the whole screen each time it is set (the
     # clock, once a second). The widgets that show these watch them and redraw what they own.
     state: reactive[RunState] = reactive(None, always_update=True, init=False, repaint=False)  # type: ignore[arg-type]
-    """The run as the log says now. Widgets watch it; only `record` and the log poll set it."""
+    """The run as the log says now. Widgets watch it; only `apply` and the log poll set it."""
     operator: reactive[str] = reactive("", init=False, repaint=False)
     now: reactive[datetime] = reactive(None, init=False, repaint=False)  # type: ignore[arg-type]
     """The clock, once a second: the countdown, timers and due phases follow it."""
@@ -66,23 +63,17 @@ class HeyPeterApp(FollowsTheLog, ThemeChoice, App[None]):
     notices: tuple[Screen[None], ...] = ()
     """The "too small" notices on the screen stack (one, unless a screen was pushed over it meanwhile)."""
 
-    def __init__(
-        self,
-        session: RunSession,
-        config: Config | None = None,
-        clock: Clock | None = None,
-        context: Context | None = None,
-        theme: str | None = None,
-    ) -> None:
+    def __init__(self, context: Context, session: RunSession | None = None, theme: str | None = None) -> None:
+        """The dashboard on `session` (by default the context's current run); the clock is the context's."""
         super().__init__()
         self.theme_override = theme
-        self.session = session
         self.context = context
-        self.clock: Clock = clock or session.clock
-        self.config = config or Config()
+        self.session = session or context.current_session()
+        self.clock: Clock = context.clock
+        self.config = context.config
         self.user_keymap = dict(self.config.keymap)
-        self.set_reactive(HeyPeterApp.state, session.state)
-        self.set_reactive(HeyPeterApp.operator, session.actor.operator)
+        self.set_reactive(HeyPeterApp.state, self.session.state)
+        self.set_reactive(HeyPeterApp.operator, self.session.actor.operator)
         self.set_reactive(HeyPeterApp.now, self.clock())
         self.choose_theme()
 
@@ -161,7 +152,7 @@ class HeyPeterApp(FollowsTheLog, ThemeChoice, App[None]):
 
     # Actions a binding or the palette may run on the app; nothing else runs, whatever a text says.
     ALLOWED_ACTIONS = frozenset({
-        "quit", "help", "undo", "set_operator", "new_run", "new_run_from_checklist", "switch_run",
+        "quit", "help", "undo", "set_operator", "set_t0", "new_run", "new_run_from_checklist", "switch_run",
         "command_palette", "focus_next", "focus_previous", "back", "pop_screen", "help_quit",
         "change_theme", "show_help_panel", "hide_help_panel", "dismiss",
     })
@@ -176,128 +167,96 @@ class HeyPeterApp(FollowsTheLog, ThemeChoice, App[None]):
         title = options.pop("title", "")
         self.notify(clean(shorten(message, 600)), title=clean_line(shorten(title, 80)), markup=False, **options)
 
-    # -- changes -------------------------------------------------------------------------------
-
-    def on_change_requested(self, message: ChangeRequested) -> None:
-        self.record(message)
-
-    def record(self, message: ChangeRequested) -> None:
-        """Durably append, then show: the screen changes only once the event is on disk."""
-        try:
-            self.session.record(message.change)
-        except UserError as error:
-            self.say(str(error), severity="error")
-        except OSError as error:
-            self.say(f"not saved: {describe_os_error(error)}", title="Run log", severity="error", timeout=15)
-        self.state = self.session.state
-
-    # -- operator, undo, runs ------------------------------------------------------------------
+    # -- actions that open a flow (ui/flows.py) ---------------------------------------------------
+    # Each holds the keys typed next for the dialog it opens (ui/typeahead.py).
 
     def action_set_operator(self) -> None:
-        from heypeter_tui.ui.screens.dialogs import OperatorDialog
-
-        def set_operator(values: dict[str, str] | None) -> None:
-            if values:
-                try:
-                    self.session.set_operator(values["operator"])
-                except UserError as error:
-                    self.say(str(error), severity="error")
-                self.operator = self.session.actor.operator
-
-        self.push_screen(OperatorDialog(self.session.actor.operator), set_operator)
+        self.hold_keys()
+        self.set_operator()
 
     def action_undo(self) -> None:
-        try:
-            change = self.session.undo_change()
-        except UserError as error:
-            self.say(str(error), severity="warning")
-            return
-        target = next(e for e in self.state.events if e.id == change.data["target"])
-        self.record(ChangeRequested(change))
-        self.say(f"undone: {describe(self.state, target)}", timeout=3)
+        self.hold_keys()
+        self.undo()
+
+    def action_set_t0(self) -> None:
+        self.hold_keys()
+        self.set_t0()
 
     def action_new_run(self) -> None:
-        from heypeter_tui.ui.screens.dialogs import NewRunDialog
-
-        if self.context is None:
-            return
-
-        def create(values: dict[str, str] | None) -> None:
-            if not values or self.context is None:
-                return
-            try:
-                t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None
-                run_id = self.context.create_run(values["title"].strip(), self.state.checklist.id, t0)
-            except (UserError, ValueError) as error:
-                self.say(str(error), severity="error")
-                return
-            except OSError as error:
-                self.say(f"no new run: {describe_os_error(error)}", severity="error")
-                return
-            self.switch_run(run_id)
-
-        self.push_screen(NewRunDialog(self.state.checklist.title), create)
+        self.hold_keys()
+        self.new_run(None)
 
     def action_new_run_from_checklist(self) -> None:
+        self.new_run_from_checklist()
+
+    @work(group="flow")
+    async def new_run_from_checklist(self) -> None:
         from heypeter_tui.ui.screens.checklist_picker import ChecklistPicker
+
+        path = await self.push_screen_wait(ChecklistPicker(self.context.checklist_files()))
+        if path is not None:
+            self.new_run(str(path))
+
+    @work(group="flow")
+    async def new_run(self, checklist_ref: str | None) -> None:
+        """A new run of this run's checklist, or of the one picked: title and T-0 asked, then switched to."""
         from heypeter_tui.ui.screens.dialogs import NewRunDialog
 
-        if self.context is None:
-            return
-        context = self.context
-
-        def chosen(path) -> None:
-            if path is None:
+        try:
+            loaded = self.attempt(lambda: self.context.load_checklist(checklist_ref)) if checklist_ref else None
+            if loaded is FAILED:
                 return
-            try:
-                checklist, _ = context.load_checklist(str(path))
-            except UserError as error:
-                self.say(str(error), severity="error")
+            title = loaded[0].title if loaded else self.state.checklist.title
+            values = await self.push_screen_wait(NewRunDialog(title, self.clock))
+            if values is None:
                 return
+            reference = checklist_ref or self.state.checklist.id
 
-            def create(values: dict[str, str] | None) -> None:
-                if not values:
-                    return
-                try:
-                    t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None
-                    run_id = context.create_run(values["title"].strip(), str(path), t0)
-                except (UserError, ValueError) as error:
-                    self.say(str(error), severity="error")
-                    return
-                except OSError as error:
-                    self.say(f"no new run: {describe_os_error(error)}", severity="error")
-                    return
+            def create() -> str:
+                t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None  # checked by the dialog
+                return self.context.create_run(values["title"].strip(), reference, t0, loaded)
+
+            run_id = self.attempt(create, failed="no new run")
+            if run_id is not FAILED:
                 self.switch_run(run_id)
-
-            self.push_screen(NewRunDialog(checklist.title), create)
-
-        self.push_screen(ChecklistPicker(context.checklist_files()), chosen)
+        finally:
+            self.release_keys()
 
     def action_switch_run(self) -> None:
-        from heypeter_tui.core.runs_index import summarize_runs
+        self.hold_keys()
+        self.pick_run()
+
+    @work(group="flow")
+    async def pick_run(self) -> None:
         from heypeter_tui.ui.screens.run_picker import RunPicker
 
-        if self.context is None:
-            return
-        summaries, problems = summarize_runs(self.context.workspace)
-        for problem in problems:
-            self.say(problem, severity="warning")
-        self.push_screen(RunPicker(summaries, self.state.run_id), lambda run_id: run_id and self.switch_run(run_id))
+        try:
+            summaries, problems = await self.summarise_runs().wait()
+            for problem in problems:
+                self.say(problem, severity="warning")
+            run_id = await self.push_screen_wait(RunPicker(summaries, self.state.run_id))
+            if run_id:
+                self.switch_run(run_id)
+        finally:
+            self.release_keys()
+
+    @work(thread=True, group="io")
+    def summarise_runs(self):
+        """Every run's log read and folded: off the event loop, which keeps drawing meanwhile."""
+        from heypeter_tui.core.runs_index import summarize_runs
+
+        return summarize_runs(self.context.workspace)
 
     def switch_run(self, run_id: str) -> None:
-        if self.context is None or run_id == self.state.run_id:
+        if run_id == self.state.run_id:
             return
-        try:
-            session = self.context.session(run_id)
-        except UserError as error:
-            self.say(str(error), severity="error")
+        session = self.attempt(lambda: self.context.session(run_id))
+        if session is FAILED:
             return
         session.actor = self.session.actor
-        try:
-            self.context.workspace.set_current(run_id)
-        except (UserError, OSError) as error:  # shown all the same: only `current` could not move
-            trouble = describe_os_error(error) if isinstance(error, OSError) else str(error)
-            self.say(f"the current run is unchanged ({trouble})", severity="warning")
+        # Shown all the same where only `current` could not move.
+        self.attempt(lambda: self.context.workspace.set_current(run_id), failed="the current run is unchanged",
+                     severity="warning")
         self.current_seen, self.known_current = True, run_id
         self.session = session
         self.state = session.state

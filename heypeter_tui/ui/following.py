@@ -26,7 +26,7 @@ class FollowsTheLog:
 
     session: RunSession
     state: RunState
-    context: Context | None
+    context: Context
     if TYPE_CHECKING:
 
         def say(self, message: str, **options) -> None: ...
@@ -91,8 +91,6 @@ class FollowsTheLog:
     def notice_current_elsewhere(self) -> None:
         """Someone's `new`, `open` or "Switch run…" moved the current run: this dashboard stays on its own
         run (it never changes under the people using it) and says so."""
-        if self.context is None:
-            return
         current = self.context.workspace.current_id()
         if not self.current_seen:
             self.current_seen, self.known_current = True, current

@@ -36,8 +36,6 @@ class RunCommands(Provider):
         for name, help_text, callback in self.fixed_commands():
             if (score := matcher.match(name)) > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
-        if self.app.context is None:
-            return
         summaries, _ = await asyncio.to_thread(summarize_runs, self.app.context.workspace)
         for run in summaries:
             name = f"Switch to run: {clean_line(run.title)}"

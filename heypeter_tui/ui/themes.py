@@ -239,7 +239,7 @@ def load_themes(config_dir: Path | None) -> tuple[list[Theme], list[str]]:
 class ThemeChoice:
     """Mixin for the app: which theme it starts with, and keeping the one picked in the palette."""
 
-    context: Context | None
+    context: Context
     config: Config
     theme_override: str | None
     picked_theme: str | None = None
@@ -248,7 +248,7 @@ class ThemeChoice:
     def choose_theme(self) -> None:
         """--theme, else config.yaml's, else the default. Chosen before the first frame: setting a
         theme later re-parses every stylesheet."""
-        themes, problems = load_themes(self.context.config_dir if self.context else None)
+        themes, problems = load_themes(self.context.config_dir)
         self.theme_problems = [f"{problem}; that theme is not available" for problem in problems]
         for theme in themes:
             self.register_theme(theme)
@@ -282,7 +282,7 @@ class ThemeChoice:
         config.yaml never names a theme that would not load. --theme, set before mount, is not kept."""
         name = theme.name
         applied = name == self.picked_theme == self.theme  # a later pick is kept when that one is applied
-        if self.context is None or not applied or self.get_theme(name) is not theme:
+        if not applied or self.get_theme(name) is not theme:
             return
         try:
             save_setting(self.context.config_dir / "config.yaml", "theme", name)

@@ -111,11 +111,11 @@ def test_a_run_three_hours_ahead_counts_down(open_pane, installed, home: Path) -
 
 
 def type_fields(pane, *values: str) -> None:
-    """A form typed ahead in one burst, as a fast typist or a paste does: each field, then enter."""
+    """A form typed ahead in one burst, as a fast typist or a paste does: each field, tab to the next, enter."""
     keys: list[str] = []
     for value in values:
-        keys += [value, "Enter"]
-    pane.send(*keys)
+        keys += [value, "Tab"]
+    pane.send(*keys[:-1], "Enter")
 
 
 def test_every_pane_by_key_sign_and_edit_a_contact(open_pane) -> None:

@@ -17,6 +17,6 @@ def make_app(state_dir: Path, tmp_path: Path, clock) -> Callable[..., HeyPeterAp
         context = Context(
             state_dir=state_dir, operator=operator, clock=clock, config_path=tmp_path / "cfg" / "config.yaml"
         )
-        return HeyPeterApp(context.current_session(checklist), context.config, context=context, theme=theme)
+        return HeyPeterApp(context, context.current_session(checklist), theme=theme)
 
     return make

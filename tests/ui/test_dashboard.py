@@ -69,7 +69,8 @@ async def test_sign_off_through_the_dialog(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s", "l", "enter")
         assert isinstance(app.screen, SignDialog)
-        await pilot.press(*"Dana Lee", "enter", *"DL", "enter")
+        await pilot.press(*"Dana Lee", "tab", *"DL", "enter")
+        await app.workers.wait_for_complete()
         signed = app.state.signoffs["Tech Lead"]
         assert (signed.name, signed.signature, signed.at, signed.open_items) == (
             "Dana Lee",
@@ -108,7 +109,7 @@ async def test_a_restart_finds_everything_kept(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2", "l", "down", "space")
-        await pilot.press("s", "l", "down", "enter", *"Quinn", "enter", "enter")
+        await pilot.press("s", "l", "down", "enter", *"Quinn", "enter")
         await pilot.press("c", "l", "enter")
         dialog = app.screen
         dialog.query_one("#field-phone", Input).value = "+44 20 7946 0000"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Button
+from textual.widgets import Button, Input
 
+from heypeter_tui.ui.screens.dialog_base import ConfirmDialog
 from heypeter_tui.ui.screens.dialogs import ReasonDialog, SignDialog, T0Dialog
 from heypeter_tui.ui.widgets.deploy_clock import DeployClock
 from heypeter_tui.ui.widgets.gate_panel import GatePanel
@@ -111,11 +112,13 @@ async def test_gate_panel_sign_anyway_stale_and_revoke(make_app) -> None:
         await pilot.press("s", "l", "enter")
         assert isinstance(app.screen, SignDialog)
         assert app.screen.query_one("#submit", Button).label.plain == "Sign anyway"
-        await pilot.press(*"Dana", "enter", "enter")
+        await pilot.press(*"Dana", "enter")  # the name is the last required field: enter signs
         table = app.query_one(SignoffTable)
         assert table.get_row("Tech Lead")[0].plain == "[x] Tech Lead"
         await pilot.press("1", "l", "space")
-        await pilot.press("s")
+        assert isinstance(app.screen, ConfirmDialog)  # asked once: this makes Dana's sign-off stale
+        assert "This makes 1 sign-off stale (Tech Lead)" in str(app.screen.query_one(".dialog-notice").render())
+        await pilot.press("y", "s")
         assert table.get_row("Tech Lead")[0].plain == "[~] Tech Lead"
         assert table.get_row("Tech Lead")[3].plain.endswith("(stale: sign again)")
         assert "[~] Tech Lead  Dana: stale, sign again" in panel.render().plain
@@ -135,8 +138,11 @@ async def test_capital_t_sets_t0(make_app, clock, monkeypatch) -> None:
         assert app.state.t0 == "2026-12-03T11:30:00.000Z"
         assert clock_text(app).startswith("T-02:00:00")
         await pilot.press("T", *["backspace"] * 20, *"soon", "enter")
-        assert app.state.t0 == "2026-12-03T11:30:00.000Z"  # refused with a message, nothing changed
-        assert said == ["'soon' is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"]
-        await pilot.press("T", *["backspace"] * 20, *"+999999999999h", "enter")  # overflowed: the app died
-        assert app.is_running and app.state.t0 == "2026-12-03T11:30:00.000Z"
-        assert said[-1] == "'+999999999999h' is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"
+        assert app.state.t0 == "2026-12-03T11:30:00.000Z"  # refused in place, nothing changed, the text kept
+        dialog = app.screen
+        assert isinstance(dialog, T0Dialog) and dialog.query_one(Input).value == "soon"
+        error = "'soon' is not a time; use 14:00, 2026-12-03 14:00, +2h or ISO 8601"
+        assert str(dialog.query_one(".dialog-error").render()) == error
+        await pilot.press(*["backspace"] * 4, *"+999999999999h", "enter")  # overflowed: the app died once
+        assert app.is_running and app.state.t0 == "2026-12-03T11:30:00.000Z" and app.screen is dialog
+        assert said == []

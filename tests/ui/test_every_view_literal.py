@@ -80,7 +80,7 @@ async def test_every_view_shows_hostile_text_as_typed(state_dir: Path, tmp_path:
     session.record(commands.set_status(session.state, first, "blocked", f"[u]why[/u]{OSC}"))
     session.record(commands.add_note(session.state, first, f"[s]note[/s]{CSI}\nline [/] two"))
     session.record(commands.sign(session.state, "[b]Boss[/b]", f"[u]Sig[/u]{OSC}"))
-    app = HeyPeterApp(session, context.config, context=context)
+    app = HeyPeterApp(context, session)
 
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         shows(app, "[b]Chk[/b] list", "[red]Sec[/red]", "[u]It1[/u]", "[@click=app.quit]It2[/]", "[b]Run[/b]")

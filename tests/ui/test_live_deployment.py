@@ -119,6 +119,7 @@ async def test_switch_run_from_the_palette(make_app, context) -> None:
         picker = app.screen.query_one(OptionList)
         assert [o.prompt.plain.splitlines()[0].strip() for o in picker.options][0] == "Release 2.4.1"
         await pilot.press("home", "enter")
+        await app.workers.wait_for_complete()
         assert app.state.run_id == other and app.state.title == "Release 2.4.1"
         assert app.state.item(FIRST).status == "pending"
         assert context.workspace.current_id() == other

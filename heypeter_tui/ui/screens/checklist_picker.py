@@ -8,15 +8,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from heypeter_tui.core.loader import validate_file
 from heypeter_tui.ui.literal import literal
+from heypeter_tui.ui.screens.dialog_base import Dialog
 
 
-class ChecklistPicker(ModalScreen[Path | None]):
+class ChecklistPicker(Dialog[Path | None]):
+    DEFAULT_CSS = """
+    ChecklistPicker .picker { width: 90; height: 70%; }
+    ChecklistPicker .picker OptionList { height: 1fr; }
+    """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(self, files: list[Path]) -> None:
@@ -38,9 +42,6 @@ class ChecklistPicker(ModalScreen[Path | None]):
         detail = f"    {checklist.id} · {checklist.item_count} items · {path}"
         prompt = Content.assemble(literal(checklist.title, "bold"), "\n", literal(detail, "$text-muted"))
         return Option(prompt, id=str(index))
-
-    def on_mount(self) -> None:
-        self.set_focus(self.query_one(OptionList))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.files[int(event.option.id or 0)])

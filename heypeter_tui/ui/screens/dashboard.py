@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -11,22 +9,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from heypeter_tui.core import commands
-from heypeter_tui.core.clock import format_full, parse_iso
-from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.rules import gate, open_readiness_items
-from heypeter_tui.core.run import BLOCKED, NA, RunState
-from heypeter_tui.ui.messages import ChangeRequested, ItemCommand, ViewSelected
+from heypeter_tui.core.run import RunState
+from heypeter_tui.ui.messages import ViewSelected
 from heypeter_tui.ui.widgets.deploy_clock import DeployClock
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import CONTACTS, GATE, GROUP_PREFIX, SIGNOFFS, Navigator, group_view
 from heypeter_tui.ui.widgets.row_list import RowList
-
-if TYPE_CHECKING:
-    from textual.widgets import DataTable
-
-    from heypeter_tui.ui.widgets.tables import SignoffTable
 
 SECTION_KEYS = "1234567890"
 
@@ -41,7 +30,7 @@ class DashboardScreen(Screen[None]):
         Binding("s", f"show('{SIGNOFFS}')", "Sign-offs", show=False, id="view.signoffs"),
         Binding("c", f"show('{CONTACTS}')", "Contacts", show=False, id="view.contacts"),
         Binding("g", f"show('{GATE}')", "Go/No-Go", id="view.gate"),
-        Binding("T", "set_t0", "Set T-0", show=False, id="run.t0"),
+        Binding("T", "app.set_t0", "Set T-0", show=False, id="run.t0"),
         Binding("u,ctrl+z", "app.undo", "Undo", show=False, id="app.undo"),
         Binding("o", "app.set_operator", "Operator", show=False, id="app.operator"),
         Binding("h,left", "focus_navigator", "Navigator", show=False, id="pane.left"),
@@ -151,107 +140,3 @@ class DashboardScreen(Screen[None]):
         if current:
             self.pane = "view"
             self.set_focus(self.query_one(f"#{current}"))
-
-    # -- items --------------------------------------------------------------------------------
-
-    def on_item_command(self, message: ItemCommand) -> None:
-        from heypeter_tui.ui.screens.dialogs import NoteDialog, ReasonDialog  # not needed for the first frame
-        from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
-
-        key, state = message.key, self.app.state
-        text = state.checklist.items_by_key[key][1].text
-        if message.command == "toggle":
-            new_status = "pending" if state.item(key).status == "done" else "done"
-            if commands.needs_override(state, key, new_status):
-                self.ask_override(key, text)
-            else:
-                self.request_change(lambda: commands.toggle_done(self.app.state, key))
-        elif message.command == "timer":
-            self.request_change(lambda: commands.toggle_timer(self.app.state, key))
-        elif message.command in (NA, BLOCKED):
-            title = "Mark N/A" if message.command == NA else "Mark blocked"
-            status = message.command
-            self.app.push_screen(
-                ReasonDialog(title, text),
-                lambda values: values and self.request_change(
-                    lambda: commands.set_status(self.app.state, key, status, values["reason"])
-                ),
-            )
-        elif message.command == "note":
-            self.app.push_screen(
-                NoteDialog(text),
-                lambda note: note and self.request_change(lambda: commands.add_note(self.app.state, key, note)),
-            )
-        elif message.command == "detail":
-            self.app.push_screen(ItemDetailScreen(state, key))
-
-    def ask_override(self, key: str, text: str) -> None:
-        """Ticking a gated item while NO-GO: say so, and take a reason for the record."""
-        from heypeter_tui.ui.screens.dialogs import ReasonDialog
-
-        reasons = gate(self.app.state).reasons
-        listed = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
-        notice = f"{text}\nThe gate says NO-GO: {listed}. Tick it anyway?"
-        self.app.push_screen(
-            ReasonDialog("Override the gate", notice, submit="Tick anyway"),
-            lambda values: values and self.request_change(
-                lambda: commands.toggle_done(self.app.state, key, override=values["reason"])
-            ),
-        )
-
-    def action_set_t0(self) -> None:
-        from heypeter_tui.ui.screens.dialogs import T0Dialog
-
-        state = self.app.state
-        current = format_full(parse_iso(state.t0))[:16] if state.t0 else ""
-        self.app.push_screen(
-            T0Dialog(current),
-            lambda values: values and self.request_change(lambda: commands.set_t0(values["t0"], self.app.clock())),
-        )
-
-    def on_signoff_table_revoke_requested(self, message: SignoffTable.RevokeRequested) -> None:
-        from heypeter_tui.ui.screens.dialogs import ReasonDialog
-
-        role = message.role
-        if role not in self.app.state.signoffs:
-            self.app.say(f"{role} has not signed", severity="warning")
-            return
-        self.app.push_screen(
-            ReasonDialog(f"Revoke the {role} sign-off", "The revocation and its reason go into the record.", "Revoke"),
-            lambda values: values and self.request_change(
-                lambda: commands.revoke(self.app.state, role, values["reason"])
-            ),
-        )
-
-    # -- the record tables ---------------------------------------------------------------------
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        from heypeter_tui.ui.screens.dialogs import ContactDialog, SignDialog
-
-        key = event.row_key.value
-        state = self.app.state
-        if key is None:
-            return
-        if event.data_table.id == SIGNOFFS:
-            dialog = SignDialog(key, open_readiness_items(state))
-            self.app.push_screen(dialog, lambda values: self.sign_role(key, values))
-        elif event.data_table.id == CONTACTS:
-            self.app.push_screen(ContactDialog(state.contacts[key]), lambda values: self.save_contact(key, values))
-
-    def sign_role(self, role: str, values: dict[str, str] | None) -> None:
-        if values is not None:
-            self.request_change(lambda: commands.sign(self.app.state, role, values["name"], values["signature"]))
-
-    def save_contact(self, role: str, values: dict[str, str] | None) -> None:
-        if values is not None:
-            self.request_change(
-                lambda: commands.set_contact(self.app.state, role, values["name"], values["phone"], values["email"])
-            )
-
-    def request_change(self, build) -> None:
-        try:
-            change = build()
-        except UserError as error:
-            self.app.say(str(error), severity="error")
-            return
-        self.post_message(ChangeRequested(change))

@@ -1,103 +1,50 @@
-"""Small forms over the dashboard: sign off for a role, edit an emergency contact."""
+"""The dialogs over the dashboard: sign off, a reason, T-0, the operator, a new run, a contact, a note."""
 
 from __future__ import annotations
 
-from textual.actions import SkipAction
+from datetime import datetime
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
-from heypeter_tui.core.run import Contact
+from heypeter_tui.core.clock import Clock, format_full, parse_when
+from heypeter_tui.core.durations import format_duration
+from heypeter_tui.core.run import Contact, Signature
+from heypeter_tui.core.text import plural
 from heypeter_tui.ui.literal import literal
+from heypeter_tui.ui.screens.dialog_base import Check, ConfirmDialog, Dialog, FormDialog
 
-
-class FormDialog(ModalScreen[dict[str, str] | None]):
-    """A titled form of labelled inputs. Enter in the last field submits; Escape cancels."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-        # A priority binding runs as the key arrives, before later keys are handed to a widget:
-        # what is typed right after enter already goes into the next field.
-        Binding("enter", "next_or_submit", "Next", show=False, priority=True, id="dialog.next"),
-    ]
-    FIELDS: tuple[tuple[str, str, str], ...] = ()
-    """(key, label, placeholder) for each input."""
-    REQUIRED: tuple[str, ...] = ()
-    SUBMIT = "Save"
-
-    def __init__(self, title: str, values: dict[str, str] | None = None, notice: str = "") -> None:
-        super().__init__()
-        self.dialog_title = title
-        self.values = values or {}
-        self.notice = notice
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(literal(self.dialog_title, "bold"), classes="dialog-title")
-            if self.notice:
-                yield Static(literal(self.notice, "$warning"), classes="dialog-notice")
-            for key, label, placeholder in self.FIELDS:
-                yield Label(label, markup=False)
-                yield Input(self.values.get(key, ""), placeholder=placeholder, id=f"field-{key}")
-            yield Static("", classes="dialog-error", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.SUBMIT, variant="primary", id="submit")
-                yield Button("Cancel", id="cancel")
-
-    def action_next_or_submit(self) -> None:
-        """Enter in a field moves to the next one at once. In the last field (or on a button) the key
-        goes on to the widget itself, behind what was typed into it, and submits from there."""
-        inputs = list(self.query(Input))
-        if self.focused in inputs and inputs.index(self.focused) + 1 < len(inputs):
-            self.set_focus(inputs[inputs.index(self.focused) + 1])
-            return
-        raise SkipAction()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "submit":
-            self.submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def submit(self) -> None:
-        values = {key: self.query_one(f"#field-{key}", Input).value for key, _, _ in self.FIELDS}
-        missing = [label for key, label, _ in self.FIELDS if key in self.REQUIRED and not values[key].strip()]
-        if missing:
-            self.query_one(".dialog-error", Static).update(f"{missing[0]} is required")
-            return
-        self.dismiss(values)
+WHEN_HINT = "14:00, 2026-12-03 14:00, +2h or ISO 8601"
 
 
 class SignDialog(FormDialog):
     FIELDS = (
         ("name", "Name", "who signs"),
-        ("signature", "Signature", "initials or a statement; defaults to the name"),
+        ("signature", "Signature (optional)", "initials or a statement; defaults to the name"),
     )
     REQUIRED = ("name",)
     SUBMIT = "Sign"
 
-    def __init__(self, role: str, open_items: int) -> None:
-        notice = ""
+    def __init__(self, role: str, open_items: int, signed: Signature | None = None, check: Check | None = None):
+        notices = []
+        if signed is not None:
+            notices.append(f"Already signed by {signed.name} at {format_full(datetime.fromisoformat(signed.at))}: "
+                           "signing again replaces that sign-off (the record keeps both).")
         if open_items:
-            notice = f"{open_items} readiness item(s) are still open. Signing anyway records that number."
+            notices.append(f"{plural(open_items, 'readiness item')} still open. Signing anyway records that number.")
             self.SUBMIT = "Sign anyway"
-        super().__init__(f"Sign off as {role}", notice=notice)
+        super().__init__(f"Sign off as {role}", notice="\n".join(notices), check=check)
 
 
 class ContactDialog(FormDialog):
     FIELDS = (("name", "Name", ""), ("phone", "Phone", ""), ("email", "Email", ""))
 
-    def __init__(self, contact: Contact) -> None:
+    def __init__(self, contact: Contact, check: Check | None = None) -> None:
         values = {"name": contact.name, "phone": contact.phone, "email": contact.email}
-        super().__init__(f"Emergency contact: {contact.role}", values)
+        super().__init__(f"Emergency contact: {contact.role}", values, check=check)
 
 
 class ReasonDialog(FormDialog):
@@ -106,18 +53,45 @@ class ReasonDialog(FormDialog):
     FIELDS = (("reason", "Reason", "why, for the record"),)
     REQUIRED = ("reason",)
 
-    def __init__(self, title: str, notice: str, submit: str = "Save") -> None:
+    def __init__(self, title: str, subject: str, notice: str = "", submit: str = "Save",
+                 check: Check | None = None) -> None:
         self.SUBMIT = submit
-        super().__init__(title, notice=notice)
+        super().__init__(title, notice=notice, check=check, subject=subject)
 
 
 class T0Dialog(FormDialog):
-    FIELDS = (("t0", "T-0", "14:00, 2026-12-03 14:00, +2h or ISO 8601"),)
+    """As T-0 is typed, the local date and time it resolves to shows under it: `12:00` typed at 12:33 is
+    tomorrow, and says so."""
+
+    FIELDS = (("t0", "T-0", WHEN_HINT),)
     REQUIRED = ("t0",)
     SUBMIT = "Set T-0"
+    DEFAULT_CSS = "T0Dialog #resolved { height: auto; color: $text-muted; }"
 
-    def __init__(self, current: str) -> None:
-        super().__init__("When is T-0?", {"t0": current}, "Local time unless a zone is given; stored in UTC.")
+    def __init__(self, current: str, clock: Clock) -> None:
+        self.clock = clock
+        super().__init__("When is T-0?", {"t0": current}, "Local time unless a zone is given; stored in UTC.",
+                         check=lambda values: parse_when(values["t0"], clock()))
+
+    def under_field(self, key: str) -> ComposeResult:
+        yield Static(resolved(self.values.get(key, ""), self.clock()), id="resolved")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#resolved", Static).update(resolved(event.value, self.clock()))
+        self.say_error("")
+
+
+def resolved(text: str, now: datetime):
+    """`→ Thu 2026-12-03 14:00 UTC+01:00, in 2 h`: what a typed T-0 means, or what is wrong with it."""
+    if not text.strip():
+        return literal(f"e.g. {WHEN_HINT}", "$text-muted")
+    try:
+        moment = parse_when(text, now)
+    except ValueError as error:
+        return literal(str(error), "$error")
+    seconds = int((moment - now).total_seconds())
+    distance = f"in {format_duration(seconds)}" if seconds >= 0 else f"{format_duration(-seconds)} ago"
+    return literal(f"→ {moment.astimezone():%a} {format_full(moment)}, {distance}", "$success")
 
 
 class OperatorDialog(FormDialog):
@@ -125,27 +99,41 @@ class OperatorDialog(FormDialog):
     REQUIRED = ("operator",)
     SUBMIT = "Set"
 
-    def __init__(self, current: str) -> None:
+    def __init__(self, current: str, check: Check | None = None) -> None:
         super().__init__("Who is operating this dashboard?", {"operator": current},
-                         "Everyone attached to this tmux session types into one process: say who you are.")
+                         "Everyone attached to this tmux session types into one process: say who you are. "
+                         "Kept for next time, and used by the command line.", check=check)
 
 
 class NewRunDialog(FormDialog):
-    FIELDS = (("title", "Title", "Release 2.4.0"), ("t0", "T-0 (optional)", "14:00, 2026-12-03 14:00, +2h or ISO 8601"))
+    FIELDS = (("title", "Title", "Release 2.4.0"), ("t0", "T-0 (optional)", WHEN_HINT))
     REQUIRED = ("title",)
     SUBMIT = "Start run"
 
-    def __init__(self, checklist_title: str) -> None:
-        super().__init__(f"New run of {checklist_title}")
+    def __init__(self, checklist_title: str, clock: Clock) -> None:
+        self.clock = clock
+        super().__init__(f"New run of {checklist_title}", check=self.check_values)
+
+    def check_values(self, values: dict[str, str]) -> None:
+        if values["t0"].strip():
+            parse_when(values["t0"], self.clock())
+
+    def action_next_or_submit(self) -> None:
+        # The title is the one required field, but T-0 comes after it: enter moves there first.
+        if self.focused is self.query_one("#field-title"):
+            self.after_typing(lambda: self.set_focus(self.query_one("#field-t0")))
+        else:
+            super().action_next_or_submit()
 
 
-class NoteDialog(ModalScreen[str | None]):
+class NoteDialog(Dialog[str | None]):
     """A note of several lines: enter starts a new line, ctrl+s saves."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="note.save"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="note.save"),
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]
+    DEFAULT_CSS = "NoteDialog #note-text { height: 8; }"
 
     def __init__(self, item_text: str) -> None:
         super().__init__()
@@ -164,16 +152,27 @@ class NoteDialog(ModalScreen[str | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "submit":
-            self.action_save()
+            self.save()
         else:
-            self.dismiss(None)
+            self.action_cancel()
 
     def action_save(self) -> None:
+        self.after_typing(self.save, release=False)
+
+    def save(self) -> None:
         text = self.query_one(TextArea).text
         if not text.strip():
             self.query_one(".dialog-error", Static).update("the note is empty")
+            self.keys_may_flow()
             return
-        self.dismiss(text)
+        self.answer(text)
 
-    def action_cancel(self) -> None:
+    @work(exclusive=True, group="cancel")
+    async def action_cancel(self) -> None:
+        if self.query_one(TextArea).text.strip():
+            confirm = ConfirmDialog("Discard this note?", "It is not saved anywhere else.", "Discard", "Keep editing")
+            keep = not await self.app.push_screen_wait(confirm)
+            self.keys_may_flow()  # the answer held the keys typed after it
+            if keep:
+                return
         self.dismiss(None)

@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from heypeter_tui.ui.screens.dialog_base import Dialog
 
 # Keys handled by the widgets themselves, which have no binding of ours to read.
 BUILT_IN_KEYS = [
@@ -17,7 +18,8 @@ BUILT_IN_KEYS = [
 ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
+    DEFAULT_CSS = "HelpScreen .help { width: 72; height: 90%; }"
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
     ]

@@ -6,16 +6,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.report import describe
 from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, item_history
 from heypeter_tui.ui.literal import literal, literal_block
+from heypeter_tui.ui.screens.dialog_base import Dialog
 
 
-class ItemDetailScreen(ModalScreen[None]):
+class ItemDetailScreen(Dialog[None]):
+    DEFAULT_CSS = """
+    ItemDetailScreen .detail { width: 90; height: 80%; }
+    ItemDetailScreen .detail-history { margin-top: 1; }
+    """
     BINDINGS = [Binding("escape,enter,q", "dismiss", "Close", id="detail.close")]
 
     def __init__(self, state: RunState, key: str) -> None:

@@ -6,15 +6,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from heypeter_tui.core.runs_index import RunSummary
 from heypeter_tui.ui.literal import literal
+from heypeter_tui.ui.screens.dialog_base import Dialog
 
 
-class RunPicker(ModalScreen[str | None]):
+class RunPicker(Dialog[str | None]):
+    DEFAULT_CSS = """
+    RunPicker .picker { width: 90; height: 70%; }
+    RunPicker .picker OptionList { height: 1fr; }
+    """
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(self, runs: list[RunSummary], current: str | None) -> None:
@@ -36,7 +40,6 @@ class RunPicker(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         ids = [run.id for run in self.runs]
         options.highlighted = ids.index(self.current) if self.current in ids else 0
-        self.set_focus(options)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -14,8 +14,8 @@ from heypeter_tui.core.clock import format_local, parse_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.run import BLOCKED, DONE, LABELS, NA, PENDING, SYMBOLS, ItemState, RunState, Timer
 from heypeter_tui.core.schedule import due_at, is_overdue, timer_label, timer_remaining
+from heypeter_tui.ui import messages as msg
 from heypeter_tui.ui.literal import literal
-from heypeter_tui.ui.messages import ItemCommand
 from heypeter_tui.ui.widgets.row_list import Row, RowList
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
@@ -24,12 +24,12 @@ STATUS_STYLES = {PENDING: "bold", DONE: "bold $success", NA: "$text-muted", BLOC
 
 class ItemList(FollowsRunState, RowList):
     BINDINGS = [
-        Binding("space", "command('toggle')", "Done/undo", id="item.toggle"),
-        Binding("x", "command('na')", "N/A", id="item.na"),
-        Binding("b", "command('blocked')", "Blocked", id="item.blocked"),
-        Binding("n", "command('note')", "Note", id="item.note"),
-        Binding("enter", "command('detail')", "History", show=False, id="item.detail"),
-        Binding("t", "command('timer')", "Timer", show=False, id="item.timer"),
+        Binding("space", "request('toggle')", "Done/undo", id="item.toggle"),
+        Binding("x", "request('na')", "N/A", id="item.na"),
+        Binding("b", "request('blocked')", "Blocked", id="item.blocked"),
+        Binding("n", "request('note')", "Note", id="item.note"),
+        Binding("enter", "request('detail')", "History", show=False, id="item.detail"),
+        Binding("t", "request('timer')", "Timer", show=False, id="item.timer"),
         Binding("j", "cursor_down", "Down", show=False, id="items.down"),
         Binding("k", "cursor_up", "Up", show=False, id="items.up"),
     ]
@@ -82,10 +82,15 @@ class ItemList(FollowsRunState, RowList):
         row = self.highlighted_row
         return row.id if row else None
 
-    def action_command(self, command: str) -> None:
+    def action_request(self, action: str) -> None:
         key = self.highlighted_key
-        if key is not None:
-            self.post_message(ItemCommand(key, command))
+        if key is None:
+            return
+        request = {
+            "toggle": msg.ToggleItem, "note": msg.NoteOnItem, "detail": msg.ShowItem, "timer": msg.TimerOfItem,
+        }.get(action)
+        self.app.hold_keys()
+        self.post_message(request(key) if request else msg.MarkItem(key, action))
 
     def rebuild(self, keep_highlight: bool = True) -> None:
         if self.group_id is None:

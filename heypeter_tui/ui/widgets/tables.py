@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable
 
 from heypeter_tui.core.clock import format_local, parse_iso
 from heypeter_tui.core.rules import is_stale
 from heypeter_tui.core.run import RunState
 from heypeter_tui.core.text import clean_line
+from heypeter_tui.ui import messages as msg
 from heypeter_tui.ui.literal import literal_cell
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
@@ -34,6 +32,19 @@ class RecordTable(FollowsRunState, DataTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.add_columns(*self.COLUMNS)
+
+    REQUESTS: dict[str, type[msg.RoleAction]] = {}
+
+    def action_request(self, action: str) -> None:
+        """The keys typed next are held for the dialog it opens (ui/typeahead.py)."""
+        if self.selected_key is not None:
+            self.app.hold_keys()
+            self.post_message(self.REQUESTS[action](self.selected_key))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """A click on a row does what enter does."""
+        event.stop()
+        self.action_request(next(iter(self.REQUESTS)))
 
     @property
     def selected_key(self) -> str | None:
@@ -60,18 +71,11 @@ class SignoffTable(RecordTable):
 
     COLUMNS = ("Role", "Name", "Date", "Signature")
     SIGNOFF_BINDINGS = [
-        Binding("enter", "select_cursor", "Sign", id="signoff.sign"),
-        Binding("r", "revoke", "Revoke", id="signoff.revoke"),
+        Binding("enter", "request('sign')", "Sign", id="signoff.sign"),
+        Binding("r", "request('revoke')", "Revoke", id="signoff.revoke"),
     ]
     BINDINGS = SIGNOFF_BINDINGS
-
-    @dataclass
-    class RevokeRequested(Message):
-        role: str
-
-    def action_revoke(self) -> None:
-        if self.selected_key is not None:
-            self.post_message(self.RevokeRequested(self.selected_key))
+    REQUESTS = {"sign": msg.SignRole, "revoke": msg.RevokeRole}
 
     def show_state(self, state: RunState) -> None:
         now = self.app.clock()
@@ -96,11 +100,12 @@ class SignoffTable(RecordTable):
 class ContactsTable(RecordTable):
     COLUMNS = ("Role", "Name", "Phone", "Email")
     CONTACT_BINDINGS = [
-        Binding("enter", "select_cursor", "Edit", id="contact.edit"),
+        Binding("enter", "request('edit')", "Edit", id="contact.edit"),
         Binding("y", "copy('phone')", "Copy phone", id="contact.copy-phone"),
         Binding("Y", "copy('email')", "Copy email", id="contact.copy-email"),
     ]
     BINDINGS = CONTACT_BINDINGS
+    REQUESTS = {"edit": msg.EditContact}
 
     def action_copy(self, field: str) -> None:
         """Copy to the clipboard by OSC 52 (tmux passes it on with `set-clipboard on`)."""

@@ -1,0 +1,281 @@
+"""Every change the dashboard makes, each a straight line from the key to the log.
+
+A flow is a worker that awaits its dialogs (`push_screen_wait`) and then hands the change to `apply`,
+the one method that records changes and alone turns a refusal (UserError) or a failed write (OSError)
+into a message. A dialog checks what is typed with the same core rule that builds the change, so a value
+that would be refused is said in place and nothing typed is lost; the change itself is built again from
+the run as it is when recorded (another writer may have moved it meanwhile).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import TYPE_CHECKING, TypeVar
+
+from textual import work
+
+from heypeter_tui.core import commands
+from heypeter_tui.core.clock import format_full, parse_iso
+from heypeter_tui.core.config import save_setting
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.paths import describe_os_error
+from heypeter_tui.core.report import describe
+from heypeter_tui.core.rules import gate, open_readiness_items
+from heypeter_tui.core.run import DONE, LABELS, NA, PENDING
+from heypeter_tui.core.staleness import made_stale_by
+from heypeter_tui.core.text import plural
+from heypeter_tui.ui import messages as msg
+
+if TYPE_CHECKING:
+    from heypeter_tui.core.commands import Change
+
+Build = Callable[[], "Change"]
+T = TypeVar("T")
+
+
+class Failed(Enum):
+    FAILED = "failed"
+
+
+FAILED = Failed.FAILED
+"""What `attempt` returns where its action was refused or failed (and said so)."""
+
+
+class ChangeFlows:
+    """Mixin for the app: its `session`, `state`, `clock`, `context`, `say` and `push_screen_wait`."""
+
+    if TYPE_CHECKING:
+        from heypeter_tui.context import Context
+        from heypeter_tui.core.run import RunState
+        from heypeter_tui.core.session import RunSession
+
+        session: RunSession
+        state: RunState
+        context: Context
+        operator: str
+
+        def say(self, message: str, **options) -> None: ...
+        async def push_screen_wait(self, screen): ...
+        def release_keys(self) -> None: ...
+        def clock(self): ...
+
+    # -- the one place changes are made --------------------------------------------------------
+
+    def attempt(self, action: Callable[[], T], failed: str = "not saved", severity: str = "error") -> T | Failed:
+        """`action()`, or FAILED where it was refused (UserError) or a write failed (OSError): said, never
+        raised. The one place in the dashboard that turns either into a message."""
+        try:
+            return action()
+        except UserError as error:
+            self.say(str(error), severity=severity)
+        except OSError as error:
+            self.say(f"{failed}: {describe_os_error(error)}", title="Run log", severity=severity, timeout=15)
+        return FAILED
+
+    async def apply(self, build: Build, ask_stale: bool = True) -> bool:
+        """Build the change from the run as it is now, ask once where it would make sign-offs stale,
+        append it durably, then show: the screen changes only once the event is on disk."""
+        from heypeter_tui.ui.screens.dialog_base import ConfirmDialog
+
+        change = self.attempt(build)
+        if change is FAILED:
+            return False
+        stale = made_stale_by(self.state, change, self.session.actor, self.clock()) if ask_stale else []
+        if stale:
+            question = (f"This makes {plural(len(stale), 'sign-off')} stale ({', '.join(stale)}): they vouched for "
+                        "readiness as it is now, and must sign again for GO.")
+            if not await self.push_screen_wait(ConfirmDialog("Change what was signed?", question,
+                                                             "Change anyway", "Keep it")):
+                return False
+            change = build()  # the run may have moved while the question was open
+        done = self.attempt(lambda: self.session.record(change)) is not FAILED
+        self.state = self.session.state
+        return done
+
+    # -- items ---------------------------------------------------------------------------------
+
+    def item_text(self, key: str) -> str:
+        return self.state.checklist.items_by_key[key][1].text
+
+    def on_toggle_item(self, message: msg.ToggleItem) -> None:
+        self.toggle_item(message.key)
+
+    @work(group="flow")
+    async def toggle_item(self, key: str) -> None:
+        """Space: done <-> pending. Ticking a gated item while NO-GO asks for the override's reason."""
+        from heypeter_tui.ui.screens.dialogs import ReasonDialog
+
+        try:
+            status = PENDING if self.state.item(key).status == DONE else DONE
+            override = ""
+            if commands.needs_override(self.state, key, status):
+                reasons = gate(self.state).reasons
+                shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+                values = await self.push_screen_wait(ReasonDialog(
+                    "Override the gate", self.item_text(key), f"The gate says NO-GO: {shown}. Tick it anyway?",
+                    "Tick anyway", check=lambda v: commands.toggle_done(self.state, key, override=v["reason"]),
+                ))
+                if values is None:
+                    return
+                override = values["reason"]
+            await self.apply(lambda: commands.toggle_done(self.state, key, override=override))
+        finally:
+            self.release_keys()
+
+    def on_mark_item(self, message: msg.MarkItem) -> None:
+        self.mark_item(message.key, message.status)
+
+    @work(group="flow")
+    async def mark_item(self, key: str, status: str) -> None:
+        from heypeter_tui.ui.screens.dialogs import ReasonDialog
+
+        try:
+            title = f"Mark {LABELS[status] if status == NA else status}"
+            values = await self.push_screen_wait(ReasonDialog(
+                title, self.item_text(key), check=lambda v: commands.set_status(self.state, key, status, v["reason"])
+            ))
+            if values is not None:
+                await self.apply(lambda: commands.set_status(self.state, key, status, values["reason"]))
+        finally:
+            self.release_keys()
+
+    def on_note_on_item(self, message: msg.NoteOnItem) -> None:
+        self.note_on_item(message.key)
+
+    @work(group="flow")
+    async def note_on_item(self, key: str) -> None:
+        from heypeter_tui.ui.screens.dialogs import NoteDialog
+
+        try:
+            note = await self.push_screen_wait(NoteDialog(self.item_text(key)))
+            if note is not None:
+                await self.apply(lambda: commands.add_note(self.state, key, note))
+        finally:
+            self.release_keys()
+
+    def on_timer_of_item(self, message: msg.TimerOfItem) -> None:
+        self.timer_of_item(message.key)
+
+    @work(group="flow")
+    async def timer_of_item(self, key: str) -> None:
+        try:
+            await self.apply(lambda: commands.toggle_timer(self.state, key))
+        finally:
+            self.release_keys()
+
+    def on_show_item(self, message: msg.ShowItem) -> None:
+        from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
+
+        self.push_screen(ItemDetailScreen(self.state, message.key))  # type: ignore[attr-defined]
+        self.release_keys()
+
+    # -- the run -------------------------------------------------------------------------------
+
+    @work(group="flow")
+    async def set_t0(self) -> None:
+        from heypeter_tui.ui.screens.dialogs import T0Dialog
+
+        try:
+            current = format_full(parse_iso(self.state.t0))[:16] if self.state.t0 else ""
+            values = await self.push_screen_wait(T0Dialog(current, self.clock))
+            if values is not None:
+                await self.apply(lambda: commands.set_t0(values["t0"], self.clock()))
+        finally:
+            self.release_keys()
+
+    @work(group="flow")
+    async def undo(self) -> None:
+        try:
+            target = None
+
+            def build() -> Change:
+                nonlocal target
+                change = self.session.undo_change()
+                target = next(e for e in self.state.events if e.id == change.data["target"])
+                return change
+
+            if await self.apply(build) and target is not None:
+                self.say(f"undone: {describe(self.state, target)}", timeout=3)
+        finally:
+            self.release_keys()
+
+    @work(group="flow")
+    async def set_operator(self) -> None:
+        """Who is at the keyboard: every change from here records it, and config.yaml keeps it for the next
+        dashboard and for the command line."""
+        from heypeter_tui.ui.screens.dialogs import OperatorDialog
+
+        try:
+            values = await self.push_screen_wait(OperatorDialog(
+                self.session.actor.operator, check=lambda v: self.session.actor.here(v["operator"])
+            ))
+            if values is None or self.attempt(lambda: self.session.set_operator(values["operator"])) is FAILED:
+                return
+            self.operator = self.session.actor.operator
+            path = self.context.config_dir / "config.yaml"
+            keep = lambda: save_setting(path, "operator", self.operator)  # noqa: E731
+            kept = self.attempt(keep, failed="not kept for next time", severity="warning")
+            if kept is not FAILED:
+                self.say(f"operating as {self.operator}; kept in {path}", timeout=4)
+        finally:
+            self.release_keys()
+
+    # -- sign-offs and contacts ----------------------------------------------------------------
+
+    def on_sign_role(self, message: msg.SignRole) -> None:
+        self.sign_role(message.role)
+
+    @work(group="flow")
+    async def sign_role(self, role: str) -> None:
+        from heypeter_tui.ui.screens.dialogs import SignDialog
+
+        try:
+            def build(values: dict[str, str]) -> Change:
+                return commands.sign(self.state, role, values["name"], values["signature"])
+
+            dialog = SignDialog(role, open_readiness_items(self.state), self.state.signoffs.get(role), check=build)
+            values = await self.push_screen_wait(dialog)
+            if values is not None:
+                await self.apply(lambda: build(values), ask_stale=False)
+        finally:
+            self.release_keys()
+
+    def on_revoke_role(self, message: msg.RevokeRole) -> None:
+        self.revoke_role(message.role)
+
+    @work(group="flow")
+    async def revoke_role(self, role: str) -> None:
+        from heypeter_tui.ui.screens.dialogs import ReasonDialog
+
+        try:
+            if role not in self.state.signoffs:
+                self.say(f"{role} has not signed", severity="warning")
+                return
+            signed = self.state.signoffs[role]
+            values = await self.push_screen_wait(ReasonDialog(
+                f"Revoke the {role} sign-off", f"signed by {signed.name}",
+                "The revocation and its reason go into the record.", "Revoke",
+                check=lambda v: commands.revoke(self.state, role, v["reason"]),
+            ))
+            if values is not None:
+                await self.apply(lambda: commands.revoke(self.state, role, values["reason"]), ask_stale=False)
+        finally:
+            self.release_keys()
+
+    def on_edit_contact(self, message: msg.EditContact) -> None:
+        self.edit_contact(message.role)
+
+    @work(group="flow")
+    async def edit_contact(self, role: str) -> None:
+        from heypeter_tui.ui.screens.dialogs import ContactDialog
+
+        try:
+            def build(values: dict[str, str]) -> Change:
+                return commands.set_contact(self.state, role, values["name"], values["phone"], values["email"])
+
+            values = await self.push_screen_wait(ContactDialog(self.state.contacts[role], check=build))
+            if values is not None:
+                await self.apply(lambda: build(values), ask_stale=False)
+        finally:
+            self.release_keys()
