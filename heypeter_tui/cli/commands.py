@@ -90,7 +90,7 @@ def cmd_status(context: Context, args: Namespace) -> int:
     else:
         # One line each: a title or reason holding a line break must not print a line of its own
         # (`verdict: GO` under a NO-GO). The stream removes escapes; clean_line folds the breaks.
-        from heypeter_tui.core.text import clean_line
+        from heypeter_tui.core.text import clean_line, count
 
         print(f"{clean_line(state.title)} ({state.run_id})")
         print(f"checklist: {clean_line(state.checklist.title)} [{state.checklist.id}]")
@@ -101,7 +101,7 @@ def cmd_status(context: Context, args: Namespace) -> int:
         for reason in verdict.reasons[:GATE_REASONS_SHOWN]:
             print(f"  - {clean_line(reason)}")
         if len(verdict.reasons) > GATE_REASONS_SHOWN:
-            print(f"  … and {len(verdict.reasons) - GATE_REASONS_SHOWN} more")
+            print(f"  … and {count(len(verdict.reasons) - GATE_REASONS_SHOWN, 'more reason')}")
     _warn_problems(session)
     return (0 if verdict.go else 1) if args.gate else 0
 
@@ -143,12 +143,13 @@ def cmd_mark(context: Context, args: Namespace) -> int:
 
 def cmd_sign(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
+    from heypeter_tui.core.text import count
 
     session = _writing(context, args)
     change = commands.sign(session.state, args.role, args.name, args.signature)
     session.record(change)
     open_items = change.data["open_items"]
-    warning = f" ({open_items} readiness items were still open)" if open_items else ""
+    warning = f" ({count(open_items, 'readiness item')} still open)" if open_items else ""
     print(f"{change.data['role']} signed by {change.data['name']}{warning}")
     return 0
 
@@ -204,6 +205,7 @@ def _is_stdout(output: Path | None) -> bool:
 
 def cmd_validate(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.loader import validate_file
+    from heypeter_tui.core.text import count
 
     validation = validate_file(args.file)
     for problem in validation.errors:
@@ -214,8 +216,8 @@ def cmd_validate(context: Context, args: Namespace) -> int:
         return 2
     checklist = validation.checklist
     print(
-        f"{args.file}: valid: {checklist.title} [{checklist.id}], {len(checklist.sections)} sections, "
-        f"{len(checklist.phases)} phases, {checklist.item_count} items"
+        f"{args.file}: valid: {checklist.title} [{checklist.id}], {count(len(checklist.sections), 'section')}, "
+        f"{count(len(checklist.phases), 'phase')}, {count(checklist.item_count, 'item')}"
     )
     return 0
 
@@ -223,6 +225,7 @@ def cmd_validate(context: Context, args: Namespace) -> int:
 def cmd_import_md(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.loader import validate_text
     from heypeter_tui.core.markdown import import_markdown_file
+    from heypeter_tui.core.text import count
 
     imported = import_markdown_file(args.file)
     text = imported.to_yaml(args.file.name)
@@ -231,9 +234,9 @@ def cmd_import_md(context: Context, args: Namespace) -> int:
         raise UserError(f"{args.file}: could not be made into a valid checklist: {validation.errors[0].message}")
     checklist = validation.checklist
     summary = (
-        f"{args.file}: {imported.task_lines} task lines -> {len(checklist.sections)} sections, "
-        f"{len(checklist.phases)} phases, {checklist.item_count} items, {len(checklist.signoffs)} sign-off roles, "
-        f"{len(checklist.contacts)} contact roles"
+        f"{args.file}: {count(imported.task_lines, 'task line')} -> {count(len(checklist.sections), 'section')}, "
+        f"{count(len(checklist.phases), 'phase')}, {count(checklist.item_count, 'item')}, "
+        f"{count(len(checklist.signoffs), 'sign-off role')}, {count(len(checklist.contacts), 'contact role')}"
     )
     if _is_stdout(args.output):
         sys.stdout.write(text)
@@ -251,7 +254,7 @@ def cmd_schema(context: Context, args: Namespace) -> int:
 
 def cmd_checklists(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.loader import validate_file
-    from heypeter_tui.core.text import clean_line
+    from heypeter_tui.core.text import clean_line, count
 
     for path in context.available_checklists().values():
         validation = validate_file(path)
@@ -259,7 +262,7 @@ def cmd_checklists(context: Context, args: Namespace) -> int:
         if checklist is None:
             print(f"{path.stem}\t(invalid: {validation.errors[0]})\t{path}")
         else:
-            print(f"{checklist.id}\t{clean_line(checklist.title)} ({checklist.item_count} items)\t{path}")
+            print(f"{checklist.id}\t{clean_line(checklist.title)} ({count(checklist.item_count, 'item')})\t{path}")
     return 0
 
 

@@ -18,7 +18,7 @@ from heypeter_tui.core.rules import gate, group_progress, is_stale, overall_prog
 from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, event_positions
 from heypeter_tui.core.schedule import due_at, timer_remaining, windows
 from heypeter_tui.core.session import Integrity
-from heypeter_tui.core.text import clean, clean_line
+from heypeter_tui.core.text import clean, clean_line, count
 
 FORMAT = "heypeter-tui.run/1"
 
@@ -80,20 +80,16 @@ def _integrity_json(state: RunState, integrity: Integrity | None) -> dict[str, A
 
 def integrity_line(integrity: Integrity) -> str:
     """`83 events read; 2 lines skipped (12, 40); 1 line set aside (58)`: how whole the log was."""
-    parts = [_count(integrity.events, "event") + " read"]
+    parts = [count(integrity.events, "event") + " read"]
     for lines, what in ((integrity.skipped_lines, "skipped"), (integrity.set_aside_lines, "set aside")):
         if lines:
             shown = ", ".join(map(str, lines[:20])) + (", …" if len(lines) > 20 else "")
-            parts.append(f"{_count(len(lines), 'line')} {what} ({shown})")
+            parts.append(f"{count(len(lines), 'line')} {what} ({shown})")
     if integrity.unapplied:
-        parts.append(f"{_count(integrity.unapplied, 'event')} not applied")
+        parts.append(f"{count(integrity.unapplied, 'event')} not applied")
     if integrity.whole:
         parts.append("every line of the log is part of this record")
     return "; ".join(parts)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _timer_json(state: RunState, timer) -> dict[str, Any]:
@@ -205,7 +201,7 @@ def to_markdown(state: RunState, integrity: Integrity | None = None) -> str:
             if signed and is_stale(state, role):
                 cells[3] += " (stale: signed before the latest readiness change)"
             if signed and signed.open_items:
-                cells[3] += f" ({signed.open_items} readiness items open when signed)"
+                cells[3] += f" ({count(signed.open_items, 'readiness item')} open when signed)"
             lines.append(_row(cells))
         lines.append("")
     if state.contacts:

@@ -46,6 +46,12 @@ def clean_line(text: str) -> str:
     return clean(re.sub(_LINE_BREAKS, " ", text)).replace("\t", " ")
 
 
+def count(number: int, noun: str, plural: str = "") -> str:
+    """`1 item`, `2 items`, `1,234 events`: the one way a number and its noun are written (`plural` where
+    adding an s is wrong: `1 entry`, `2 entries`)."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` cut to `limit` characters with `…`, where a place shows only so much."""
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
