@@ -6,19 +6,24 @@ the checklist it came from and imports back into one.
 
 from __future__ import annotations
 
-import re
-from datetime import timezone
 from typing import Any
 
 from heypeter_tui.core.checklist import Group
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
-from heypeter_tui.core.events import Actor, Event
+from heypeter_tui.core.events import Actor
+from heypeter_tui.core.record_text import describe
+from heypeter_tui.core.record_text import md_block_line as _block_line
+from heypeter_tui.core.record_text import md_line as _line
+from heypeter_tui.core.record_text import md_row as _row
+from heypeter_tui.core.record_text import offset as _offset
+from heypeter_tui.core.record_text import when as _when
+from heypeter_tui.core.record_text import who as _who
 from heypeter_tui.core.rules import gate, group_progress, is_stale, overall_progress
-from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, event_positions
+from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
 from heypeter_tui.core.schedule import due_at, timer_remaining, windows
 from heypeter_tui.core.session import Integrity
-from heypeter_tui.core.text import clean, clean_line, count
+from heypeter_tui.core.text import clean, count
 
 FORMAT = "heypeter-tui.run/1"
 
@@ -236,11 +241,6 @@ def _group_markdown(state: RunState, group: Group) -> list[str]:
     return lines
 
 
-def _offset(seconds: int) -> str:
-    """`T-2h`, `T+30m`, and `T-0` at T-0 itself (`T0m` read as no offset, and imported back as a title)."""
-    return f"T{format_duration(seconds, signed=True)}" if seconds else "T-0"
-
-
 def _item_attributes(item) -> str:
     attributes = [f"id: {item.id}"]
     if item.optional:
@@ -276,82 +276,3 @@ def _clock_markdown(state: RunState) -> list[str]:
         lasted = f"lasted {format_duration(window.seconds(end))}"
         rows.append(_row([f"Window: {window.name}", f"opened {_when(window.opened_at)}, {closed}", lasted]))
     return ["## Deployment Clock", "", "| What | When | |", "|------|------|-|", *rows, ""]
-
-
-def describe(state: RunState, event: Event) -> str:
-    """One line saying what an event did, for timelines and notifications."""
-    items = state.checklist.items_by_key
-    kind = event.type
-
-    def item_text() -> str:
-        entry = items.get(str(event.get("item", "")))
-        return entry[1].text if entry else str(event.get("item", "?"))
-
-    if kind == "run.created":
-        return f"created run '{event.get('title', '')}' from checklist {event.get('checklist', '')}"
-    if kind == "item.status":
-        reason = f" ({event.get('reason')})" if event.get("reason") else ""
-        override = f" [override while NO-GO: {event.get('override')}]" if event.get("override") else ""
-        return f"{item_text()}: {LABELS.get(event.get('status'), event.get('status'))}{reason}{override}"
-    if kind == "item.note":
-        return f"note on {item_text()}: {event.get('text', '')}"
-    if kind == "signoff.sign":
-        return f"{event.get('role')} signed by {event.get('name')}"
-    if kind == "signoff.revoke":
-        return f"{event.get('role')} sign-off revoked: {event.get('reason', '')}"
-    if kind == "contact.set":
-        parts = [event.get(k) for k in ("name", "phone", "email") if event.get(k)]
-        return f"contact {event.get('role')}: {' / '.join(map(str, parts)) or 'cleared'}"
-    if kind == "run.t0":
-        return f"T-0 set to {_when(str(event.get('t0')))}"
-    if kind == "timer.start":
-        return f"timer started: {item_text()}"
-    if kind == "timer.stop":
-        return f"timer stopped: {item_text()}"
-    if kind == "undo":  # never recursive: an undo of an undo (or of itself, or of a later line) changes nothing
-        positions = event_positions(state)
-        target_at, own_at = positions.get(str(event.get("target"))), positions.get(event.id)
-        target = state.events[target_at] if target_at is not None else None
-        if target is None or own_at is None or target_at >= own_at or target.type == "undo":
-            return "undid nothing (no earlier change of that id)"
-        return f"undid: {describe(state, target)}"
-    return kind
-
-
-def _who(actor: Actor) -> str:
-    where = f"{actor.user}@{actor.host}"
-    return f"{actor.operator} ({where})" if actor.operator != actor.user else where
-
-
-def _when(ts: str) -> str:
-    try:  # a time written with another offset (+14:00) is still shown in UTC, as labelled
-        return parse_iso(ts).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    except ValueError:
-        return ts
-
-
-def _line(text: object) -> str:
-    """User text inside a line of Markdown: one line, every character that would be markup escaped."""
-    return escape_markdown(clean_line(str(text)))
-
-
-def _block_line(text: str) -> str:
-    """A further line of a note: also nothing that would open a block (a list, heading, quote, rule)."""
-    text = _line(text.strip())
-    if re.match(r"[-+#=]|\d{1,9}[.)]", text):
-        at = re.match(r"\d*", text).end()  # type: ignore[union-attr]
-        text = f"{text[:at]}\\{text[at:]}"
-    return text
-
-
-_MARKDOWN_SPECIAL = r"([\\`*_\[\]<>|~])|&(?=#?\w+;)"
-
-
-def escape_markdown(text: str) -> str:
-    """CommonMark's backslash escape on each character that means something inline (and `&` before an
-    entity): the text renders as typed, and the importer (core/markdown.py) reads it back the same."""
-    return re.sub(_MARKDOWN_SPECIAL, lambda m: "\\" + m[0], text)
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(_line(cell) for cell in cells) + " |"
