@@ -179,10 +179,11 @@ def cmd_export(context: Context, args: Namespace) -> int:
 
     session = context.existing_session(args.checklist)
     state, integrity = session.state, session.integrity()
+    now = context.clock()  # the record judges overdue phases as of the export: the context's clock, injectable
     if args.format == "json":
-        text = json_text(to_json(state, integrity)) + "\n"
+        text = json_text(to_json(state, integrity, now=now)) + "\n"
     else:
-        text = to_markdown(state, integrity)
+        text = to_markdown(state, integrity, now=now, ids=args.ids)
     _warn_problems(session)
     if _is_stdout(args.output):
         sys.stdout.write(text)
