@@ -139,9 +139,10 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "the stale flag dropped from the Markdown record",
-        "heypeter_tui/core/report.py",
-        '                cells[3] += " (stale: signed before the latest readiness change)"\n',
-        "                pass\n",
+        "heypeter_tui/core/record_summary.py",
+        '        standing = "stale: signed before the latest readiness change" if is_stale(state, role) '
+        'else "current"\n',
+        '        standing = "current"\n',
         "tests/unit/test_promised_rules.py",
     ),
     (

@@ -11,7 +11,7 @@ from heypeter_tui.context import Context
 from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.rules import gate, overall_progress
-from heypeter_tui.core.text import clean_line, plural
+from heypeter_tui.core.text import clean_line, count
 
 TYPE_CHECKING = False  # typing and argparse's types are not needed at run time
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def cmd_status(context: Context, args: Namespace) -> int:
         for reason in verdict.reasons[:shown]:
             print(f"  - {clean_line(reason)}")
         if len(verdict.reasons) > shown:
-            print(f"  … and {len(verdict.reasons) - shown} more (--all lists every one)")
+            print(f"  … and {count(len(verdict.reasons) - shown, 'more reason')} (--all lists every one)")
     _warn_problems(session)
     return (0 if verdict.go else 1) if args.gate else 0
 
@@ -143,7 +143,7 @@ def cmd_mark(context: Context, args: Namespace) -> int:
     # Judged on the log as it is now, others' changes included: what this command's change left stale.
     made_stale = [role for role in fresh if role in stale_roles(session.state)]
     if made_stale:
-        print(f"{PROG}: this made {plural(len(made_stale), 'sign-off')} stale ({', '.join(made_stale)}); "
+        print(f"{PROG}: this made {count(len(made_stale), 'sign-off')} stale ({', '.join(made_stale)}); "
               "they must sign again for GO", file=sys.stderr)
     return 0
 
@@ -156,7 +156,7 @@ def cmd_sign(context: Context, args: Namespace) -> int:
     earlier = session.state.signoffs.get(change.data["role"])
     session.record(change)
     open_items = change.data["open_items"]
-    warning = f" ({plural(open_items, 'readiness item')} still open)" if open_items else ""
+    warning = f" ({count(open_items, 'readiness item')} still open)" if open_items else ""
     replaced = f"; replaces {earlier.name}'s sign-off of {format_full(parse_iso(earlier.at))}" if earlier else ""
     print(clean_line(f"{change.data['role']} signed by {change.data['name']}{warning}{replaced}"))
     return 0
@@ -187,10 +187,11 @@ def cmd_export(context: Context, args: Namespace) -> int:
 
     session = context.existing_session(args.checklist)
     state, integrity = session.state, session.integrity()
+    now = context.clock()  # the record judges overdue phases as of the export: the context's clock, injectable
     if args.format == "json":
-        text = json_text(to_json(state, integrity)) + "\n"
+        text = json_text(to_json(state, integrity, now=now)) + "\n"
     else:
-        text = to_markdown(state, integrity)
+        text = to_markdown(state, integrity, now=now, ids=args.ids)
     _warn_problems(session)
     if _is_stdout(args.output):
         sys.stdout.write(text)
@@ -223,8 +224,8 @@ def cmd_validate(context: Context, args: Namespace) -> int:
         return 2
     checklist = validation.checklist
     print(
-        f"{args.file}: valid: {checklist.title} [{checklist.id}], {len(checklist.sections)} sections, "
-        f"{len(checklist.phases)} phases, {checklist.item_count} items"
+        f"{args.file}: valid: {checklist.title} [{checklist.id}], {count(len(checklist.sections), 'section')}, "
+        f"{count(len(checklist.phases), 'phase')}, {count(checklist.item_count, 'item')}"
     )
     return 0
 
@@ -240,9 +241,9 @@ def cmd_import_md(context: Context, args: Namespace) -> int:
         raise UserError(f"{args.file}: could not be made into a valid checklist: {validation.errors[0].message}")
     checklist = validation.checklist
     summary = (
-        f"{args.file}: {imported.task_lines} task lines -> {len(checklist.sections)} sections, "
-        f"{len(checklist.phases)} phases, {checklist.item_count} items, {len(checklist.signoffs)} sign-off roles, "
-        f"{len(checklist.contacts)} contact roles"
+        f"{args.file}: {count(imported.task_lines, 'task line')} -> {count(len(checklist.sections), 'section')}, "
+        f"{count(len(checklist.phases), 'phase')}, {count(checklist.item_count, 'item')}, "
+        f"{count(len(checklist.signoffs), 'sign-off role')}, {count(len(checklist.contacts), 'contact role')}"
     )
     if _is_stdout(args.output):
         sys.stdout.write(text)
@@ -267,7 +268,7 @@ def cmd_checklists(context: Context, args: Namespace) -> int:
         if checklist is None:
             print(f"{path.stem}\t(invalid: {validation.errors[0]})\t{path}")
         else:
-            print(f"{checklist.id}\t{clean_line(checklist.title)} ({checklist.item_count} items)\t{path}")
+            print(f"{checklist.id}\t{clean_line(checklist.title)} ({count(checklist.item_count, 'item')})\t{path}")
     return 0
 
 

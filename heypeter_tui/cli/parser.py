@@ -84,6 +84,9 @@ def _timer(parser: argparse.ArgumentParser) -> None:
 
 def _export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("md", "json"), default="md")
+    parser.add_argument("--ids", action="store_true",
+                        help="md: write ids and flags as <!-- --> comments, so the record imports back to the very "
+                        "checklist (JSON always has them)")
     parser.add_argument("-o", "--output", type=Path, help="write to this file ('-': standard output)")
 
 

@@ -23,6 +23,7 @@ from heypeter_tui.core.text import (
     check_length,
     clean,
     clean_line,
+    count,
 )
 
 TYPE_CHECKING = False  # typing is not imported at run time: `status` starts without it
@@ -88,9 +89,9 @@ def set_status(state: RunState, key: str, status: str, reason: str = "", overrid
         override = check_length(clean(override).strip(), MAX_REASON, "the override reason")
         if not override:
             group, item = state.checklist.items_by_key[key]
-            count = len(gate(state).reasons)
+            reasons = count(len(gate(state).reasons), "reason")
             raise UserError(
-                f"the gate says NO-GO ({count} reasons); ticking {item.text!r} of {group.title} "
+                f"the gate says NO-GO ({reasons}); ticking {item.text!r} of {group.title} "
                 "needs an override reason (--override REASON)"
             )
         data["override"] = override

@@ -1,24 +1,33 @@
 """The run's full record for the change ticket: JSON for machines, Markdown for people.
 
-The Markdown keeps the shape of a checklist (`## part`, `### group`, `- [x] item`), so it reads like
-the checklist it came from and imports back into one.
+The Markdown opens with what a reviewer must see (core/record_summary.py: the verdict, every exception, who
+signed), then keeps the shape of a checklist (`## part`, `### group`, `- [x] item`), so it reads like the
+checklist it came from and imports back into one. Ids and flags (`<!-- id: x; optional -->`) are written only
+when asked for (`ids`): in a ticket they are noise; with them, the record imports back to the very checklist.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import timezone
+from datetime import datetime
 from typing import Any
 
 from heypeter_tui.core.checklist import Group
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
-from heypeter_tui.core.events import Actor, Event
+from heypeter_tui.core.events import Actor
+from heypeter_tui.core.record_summary import first_screen_markdown, integrity_line, summarize, summary_json
+from heypeter_tui.core.record_text import describe
+from heypeter_tui.core.record_text import md_block_line as _block_line
+from heypeter_tui.core.record_text import md_line as _line
+from heypeter_tui.core.record_text import md_row as _row
+from heypeter_tui.core.record_text import offset as _offset
+from heypeter_tui.core.record_text import when as _when
+from heypeter_tui.core.record_text import who as _who
 from heypeter_tui.core.rules import gate, group_progress, is_stale, overall_progress
-from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, event_positions
+from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
 from heypeter_tui.core.schedule import due_at, timer_remaining, windows
 from heypeter_tui.core.session import Integrity
-from heypeter_tui.core.text import clean, clean_line
+from heypeter_tui.core.text import clean
 
 FORMAT = "heypeter-tui.run/1"
 
@@ -30,7 +39,8 @@ def participants(state: RunState) -> list[Actor]:
     return list(seen)
 
 
-def to_json(state: RunState, integrity: Integrity | None = None) -> dict[str, Any]:
+def to_json(state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None) -> dict[str, Any]:
+    """`now`: the time the summary judges by (overdue phases); without one, the log's last event."""
     verdict = gate(state)
     progress = overall_progress(state)
     checklist = state.checklist
@@ -60,6 +70,7 @@ def to_json(state: RunState, integrity: Integrity | None = None) -> dict[str, An
             {"role": c.role, "name": c.name, "phone": c.phone, "email": c.email} for c in state.contacts.values()
         ],
         "gate": {"go": verdict.go, "verdict": verdict.verdict, "reasons": list(verdict.reasons)},
+        "summary": summary_json(summarize(state, now, integrity or Integrity(len(state.events)))),
         "timers": [_timer_json(state, timer) for timer in state.timers.values()],
         "windows": [_window_json(state, window) for window in windows(state)],
         "integrity": _integrity_json(state, integrity),
@@ -76,24 +87,6 @@ def _integrity_json(state: RunState, integrity: Integrity | None) -> dict[str, A
         "set_aside_lines": list(integrity.set_aside_lines),
         "unapplied_events": integrity.unapplied,
     }
-
-
-def integrity_line(integrity: Integrity) -> str:
-    """`83 events read; 2 lines skipped (12, 40); 1 line set aside (58)`: how whole the log was."""
-    parts = [_count(integrity.events, "event") + " read"]
-    for lines, what in ((integrity.skipped_lines, "skipped"), (integrity.set_aside_lines, "set aside")):
-        if lines:
-            shown = ", ".join(map(str, lines[:20])) + (", …" if len(lines) > 20 else "")
-            parts.append(f"{_count(len(lines), 'line')} {what} ({shown})")
-    if integrity.unapplied:
-        parts.append(f"{_count(integrity.unapplied, 'event')} not applied")
-    if integrity.whole:
-        parts.append("every line of the log is part of this record")
-    return "; ".join(parts)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _timer_json(state: RunState, timer) -> dict[str, Any]:
@@ -166,48 +159,45 @@ def _signoff_json(state: RunState, role: str) -> dict[str, Any]:
 # -- Markdown ---------------------------------------------------------------------------------------
 
 
-def to_markdown(state: RunState, integrity: Integrity | None = None) -> str:
-    """The record for people. Every text from a checklist, a log or a person is escaped (`_line`):
-    none can start a line, a task, a heading or a table cell, open a link or hide as HTML."""
+def to_markdown(
+    state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None, ids: bool = False
+) -> str:
+    """The record for people, as of `now` (the log's last event without one). Every text from a checklist,
+    a log or a person is escaped (`_line`): none can start a line, a task, a heading or a table cell, open a
+    link or hide as HTML. `ids`: the record's own HTML comments, which carry what imports it back whole."""
     checklist = state.checklist
-    verdict = gate(state)
+    integrity = integrity or Integrity(len(state.events))
+    summary = summarize(state, now, integrity)
     progress = overall_progress(state)
-    lines = [f"# {_line(checklist.title)} <!-- id: {checklist.id} -->", ""]
-    facts = [
+    lines = [f"# {_line(checklist.title)}{_comment(ids, [f'id: {checklist.id}'])}", ""]
+    heading = [  # the Product line comes before any heading: the importer reads it only there
+        ("Verdict", f"{summary.verdict}: {summary.how}" if summary.how else summary.verdict),
         ("Product", checklist.product),
         ("Run", f"{state.title} ({state.run_id})"),
+        ("As of", _when(to_iso(summary.as_of))),
+    ]
+    lines += [f"- **{name}:** {_line(value)}" for name, value in heading if value]
+    lines.append("")
+    lines += first_screen_markdown(state, summary, len(lines))
+    facts = [
         ("Checklist", f"{checklist.id} (sha256 {state.created.get('checklist_sha256') or 'n/a'})"),
         ("T-0", _when(state.t0) if state.t0 else "not set"),
         ("First event", _when(state.events[0].ts)),
         ("Last event", _when(state.last_event.ts)),
         ("Participants", ", ".join(_who(actor) for actor in participants(state))),
         ("Progress", f"{progress} complete, {progress.blocked} blocked"),
-        ("Verdict", verdict.verdict),
-        ("Integrity", integrity_line(integrity or Integrity(len(state.events)))),
+        ("Integrity", integrity_line(integrity)),
     ]
-    lines += [f"- **{name}:** {_line(value)}" for name, value in facts if value]
-    if not verdict.go:
-        lines += ["", "Standing in the way:", ""]
-        lines += [f"- {_line(reason)}" for reason in verdict.reasons]
+    lines += ["## Run details", ""]
+    lines += [f"- **{name}:** {_line(value)}" for name, value in facts]
     lines += ["", "## Readiness", ""]
     for group in checklist.sections:
-        lines += _group_markdown(state, group)
+        lines += _group_markdown(state, group, ids)
     if checklist.phases:
         lines += ["## Deployment Day", ""]
         for group in checklist.phases:
-            lines += _group_markdown(state, group)
+            lines += _group_markdown(state, group, ids)
     lines += _clock_markdown(state)
-    if checklist.signoffs:
-        lines += ["## Sign-offs", "", "| Role | Name | Date | Signature |", "|------|------|------|-----------|"]
-        for role in checklist.signoffs:
-            signed = state.signoffs.get(role)
-            cells = [role, signed.name, _when(signed.at), signed.signature] if signed else [role, "", "", ""]
-            if signed and is_stale(state, role):
-                cells[3] += " (stale: signed before the latest readiness change)"
-            if signed and signed.open_items:
-                cells[3] += f" ({signed.open_items} readiness items open when signed)"
-            lines.append(_row(cells))
-        lines.append("")
     if state.contacts:
         lines += ["## Emergency Contacts", "", "| Role | Name | Phone | Email |", "|------|------|-------|-------|"]
         lines += [_row([c.role, c.name, c.phone, c.email]) for c in state.contacts.values()]
@@ -217,16 +207,20 @@ def to_markdown(state: RunState, integrity: Integrity | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _group_markdown(state: RunState, group: Group) -> list[str]:
-    """A group as a task list. Attribute comments carry ids and flags so the record imports back;
-    who, when and why go on sub-bullets, never onto the item's own line."""
+def _comment(ids: bool, attributes: list[str]) -> str:
+    return f" <!-- {'; '.join(attributes)} -->" if ids else ""
+
+
+def _group_markdown(state: RunState, group: Group, ids: bool) -> list[str]:
+    """A group as a task list; with `ids`, attribute comments carry ids and flags so the record imports back
+    whole. Who, when and why go on sub-bullets, never onto the item's own line."""
     due = f" ({_offset(group.due)})" if group.due is not None else ""
     attributes = [f"id: {group.id}"] + (["gated"] if group.gated else [])
-    heading = f"### {_line(group.title)}{due} <!-- {'; '.join(attributes)} -->"
+    heading = f"### {_line(group.title)}{due}{_comment(ids, attributes)}"
     lines = [heading, "", f"{group_progress(state, group)} complete", ""]
     for item in group.items:
         current = state.item(group.key(item))
-        lines.append(f"- {SYMBOLS[current.status]} {_line(item.text)} <!-- {_item_attributes(item)} -->")
+        lines.append(f"- {SYMBOLS[current.status]} {_line(item.text)}{_comment(ids, _item_attributes(item))}")
         if current.status != "pending" and current.actor and current.at:
             reason = f": {_line(current.reason)}" if current.reason else ""
             lines.append(f"  - {LABELS[current.status]}{reason}, by {_line(_who(current.actor))}, {_when(current.at)}")
@@ -240,12 +234,7 @@ def _group_markdown(state: RunState, group: Group) -> list[str]:
     return lines
 
 
-def _offset(seconds: int) -> str:
-    """`T-2h`, `T+30m`, and `T-0` at T-0 itself (`T0m` read as no offset, and imported back as a title)."""
-    return f"T{format_duration(seconds, signed=True)}" if seconds else "T-0"
-
-
-def _item_attributes(item) -> str:
+def _item_attributes(item) -> list[str]:
     attributes = [f"id: {item.id}"]
     if item.optional:
         attributes.append("optional")
@@ -255,7 +244,7 @@ def _item_attributes(item) -> str:
         attributes.append(f"closes: {item.closes}")
     if item.timer:
         attributes.append(f"timer: {format_duration(item.timer)}")
-    return "; ".join(attributes)
+    return attributes
 
 
 def _clock_markdown(state: RunState) -> list[str]:
@@ -280,82 +269,3 @@ def _clock_markdown(state: RunState) -> list[str]:
         lasted = f"lasted {format_duration(window.seconds(end))}"
         rows.append(_row([f"Window: {window.name}", f"opened {_when(window.opened_at)}, {closed}", lasted]))
     return ["## Deployment Clock", "", "| What | When | |", "|------|------|-|", *rows, ""]
-
-
-def describe(state: RunState, event: Event) -> str:
-    """One line saying what an event did, for timelines and notifications."""
-    items = state.checklist.items_by_key
-    kind = event.type
-
-    def item_text() -> str:
-        entry = items.get(str(event.get("item", "")))
-        return entry[1].text if entry else str(event.get("item", "?"))
-
-    if kind == "run.created":
-        return f"created run '{event.get('title', '')}' from checklist {event.get('checklist', '')}"
-    if kind == "item.status":
-        reason = f" ({event.get('reason')})" if event.get("reason") else ""
-        override = f" [override while NO-GO: {event.get('override')}]" if event.get("override") else ""
-        return f"{item_text()}: {LABELS.get(event.get('status'), event.get('status'))}{reason}{override}"
-    if kind == "item.note":
-        return f"note on {item_text()}: {event.get('text', '')}"
-    if kind == "signoff.sign":
-        return f"{event.get('role')} signed by {event.get('name')}"
-    if kind == "signoff.revoke":
-        return f"{event.get('role')} sign-off revoked: {event.get('reason', '')}"
-    if kind == "contact.set":
-        parts = [event.get(k) for k in ("name", "phone", "email") if event.get(k)]
-        return f"contact {event.get('role')}: {' / '.join(map(str, parts)) or 'cleared'}"
-    if kind == "run.t0":
-        return f"T-0 set to {_when(str(event.get('t0')))}"
-    if kind == "timer.start":
-        return f"timer started: {item_text()}"
-    if kind == "timer.stop":
-        return f"timer stopped: {item_text()}"
-    if kind == "undo":  # never recursive: an undo of an undo (or of itself, or of a later line) changes nothing
-        positions = event_positions(state)
-        target_at, own_at = positions.get(str(event.get("target"))), positions.get(event.id)
-        target = state.events[target_at] if target_at is not None else None
-        if target is None or own_at is None or target_at >= own_at or target.type == "undo":
-            return "undid nothing (no earlier change of that id)"
-        return f"undid: {describe(state, target)}"
-    return kind
-
-
-def _who(actor: Actor) -> str:
-    where = f"{actor.user}@{actor.host}"
-    return f"{actor.operator} ({where})" if actor.operator != actor.user else where
-
-
-def _when(ts: str) -> str:
-    try:  # a time written with another offset (+14:00) is still shown in UTC, as labelled
-        return parse_iso(ts).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    except ValueError:
-        return ts
-
-
-def _line(text: object) -> str:
-    """User text inside a line of Markdown: one line, every character that would be markup escaped."""
-    return escape_markdown(clean_line(str(text)))
-
-
-def _block_line(text: str) -> str:
-    """A further line of a note: also nothing that would open a block (a list, heading, quote, rule)."""
-    text = _line(text.strip())
-    if re.match(r"[-+#=]|\d{1,9}[.)]", text):
-        at = re.match(r"\d*", text).end()  # type: ignore[union-attr]
-        text = f"{text[:at]}\\{text[at:]}"
-    return text
-
-
-_MARKDOWN_SPECIAL = r"([\\`*_\[\]<>|~])|&(?=#?\w+;)"
-
-
-def escape_markdown(text: str) -> str:
-    """CommonMark's backslash escape on each character that means something inline (and `&` before an
-    entity): the text renders as typed, and the importer (core/markdown.py) reads it back the same."""
-    return re.sub(_MARKDOWN_SPECIAL, lambda m: "\\" + m[0], text)
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(_line(cell) for cell in cells) + " |"

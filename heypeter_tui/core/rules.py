@@ -62,6 +62,9 @@ class Gate:
 
     go: bool
     reasons: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+    """Each reason's rule (`open`, `blocked`, `not signed`, `stale`), so the record can count them without
+    reading its sentences."""
 
     @property
     def verdict(self) -> str:
@@ -91,6 +94,7 @@ def _judge(state: RunState) -> Gate:
     """GO only when every readiness item is done or N/A (optional ones may stay open), nothing is
     blocked, and every sign-off role has signed the readiness that is there now."""
     reasons: list[str] = []
+    kinds: list[str] = []
     for group in state.checklist.groups:  # anything blocked holds the gate; open readiness items do too
         readiness = group.kind == GroupKind.SECTION
         for item in group.items:
@@ -98,14 +102,18 @@ def _judge(state: RunState) -> Gate:
             if current.status == BLOCKED:
                 because = f": {current.reason}" if current.reason else ""
                 reasons.append(f"blocked: {group.title} / {item.text}{because}")
+                kinds.append("blocked")
             elif readiness and not current.complete and not item.optional:
                 reasons.append(f"open: {group.title} / {item.text}")
+                kinds.append("open")
     for role in state.checklist.signoffs:
         if role not in state.signoffs:
             reasons.append(f"not signed: {role}")
+            kinds.append("not signed")
         elif is_stale(state, role):
             reasons.append(f"stale: {role} signed before the latest readiness change; sign again")
-    return Gate(not reasons, tuple(reasons))
+            kinds.append("stale")
+    return Gate(not reasons, tuple(reasons), tuple(kinds))
 
 
 def open_readiness_items(state: RunState) -> int:

@@ -46,6 +46,12 @@ def clean_line(text: str) -> str:
     return clean(re.sub(_LINE_BREAKS, " ", text)).replace("\t", " ")
 
 
+def count(number: int, noun: str, plural: str = "") -> str:
+    """`1 item`, `2 items`, `1,234 events`: the one way a number and its noun are written (`plural` where
+    adding an s is wrong: `1 entry`, `2 entries`)."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` cut to `limit` characters with `…`, where a place shows only so much."""
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
@@ -70,7 +76,3 @@ MAX_NOTE = 64 * 1024
 MAX_CONTACT_FIELD = 254
 MAX_TITLE = 200
 
-
-def plural(number: int, noun: str, many: str = "") -> str:
-    """`1 item`, `2 items`: a count said as people say it (`many` where adding an s is wrong)."""
-    return f"{number} {noun if number == 1 else many or noun + 's'}"

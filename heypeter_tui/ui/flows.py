@@ -24,7 +24,7 @@ from heypeter_tui.core.report import describe
 from heypeter_tui.core.rules import gate, open_readiness_items
 from heypeter_tui.core.run import DONE, LABELS, NA, PENDING
 from heypeter_tui.core.staleness import made_stale_by
-from heypeter_tui.core.text import plural
+from heypeter_tui.core.text import count
 from heypeter_tui.ui import messages as msg
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class ChangeFlows:
             return False
         stale = made_stale_by(self.state, change, self.session.actor, self.clock()) if ask_stale else []
         if stale:
-            question = (f"This makes {plural(len(stale), 'sign-off')} stale ({', '.join(stale)}): they vouched for "
+            question = (f"This makes {count(len(stale), 'sign-off')} stale ({', '.join(stale)}): they vouched for "
                         "readiness as it is now, and must sign again for GO.")
             if not await self.push_screen_wait(ConfirmDialog("Change what was signed?", question,
                                                              "Change anyway", "Keep it")):

@@ -136,7 +136,7 @@ def test_a_phase_due_at_t0_comes_back_from_the_record(tmp_path: Path, capsys) ->
     capsys.readouterr()
     assert cli(state, "export") == 0
     record = capsys.readouterr().out
-    assert "### Deployment (T-0) <!--" in record
+    assert "### Deployment (T-0)\n" in record  # the due stays in the heading's words: no --ids needed
     phases = import_markdown(record).data["phases"]
     assert [(phase["title"], phase.get("due")) for phase in phases] == [("Deployment", "+0m"), ("After", "+30m")]
 

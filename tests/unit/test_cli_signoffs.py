@@ -67,7 +67,7 @@ def test_status_all_lists_every_reason_and_without_it_says_how_to(state_dir: Pat
     short = capsys.readouterr().out
     reasons = [line for line in short.splitlines() if line.startswith("  - ")]
     assert len(reasons) == 10
-    assert short.splitlines()[-1] == "  … and 51 more (--all lists every one)"
+    assert short.splitlines()[-1] == "  … and 51 more reasons (--all lists every one)"
     assert run(state_dir, "status", "--all") == 0
     every = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  - ")]
     assert len(every) == 61 and every[:10] == reasons

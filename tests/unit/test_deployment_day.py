@@ -192,7 +192,7 @@ def test_markdown_export_records_timer_window_and_override_with_times(session, c
     session.record(commands.toggle_timer(session.state, MONITOR))
     clock.advance(minutes=31)
     session.record(commands.toggle_timer(session.state, MONITOR))
-    markdown = to_markdown(session.state)
+    markdown = to_markdown(session.state, ids=True)
     assert "| T-0 | 2026-12-03 12:30:00 UTC |  |" in markdown
     assert "| Pre-Deployment due | 2026-12-03 10:30:00 UTC | T-2h |" in markdown
     assert (

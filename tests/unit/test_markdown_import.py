@@ -74,9 +74,10 @@ def test_each_import_is_the_checklist_on_file_word_for_word(path: Path) -> None:
 
 
 def test_a_whole_record_imports_back_word_for_word() -> None:
-    """The golden record (tests/unit/test_record_golden.py) back into a checklist: attribute comments,
-    escapes, T offsets, gated phases, sign-off and contact tables, a note's lines and the timeline left out."""
-    check_golden("import/record.yaml", import_markdown_file(GOLDEN / "record.md").to_yaml("record.md"))
+    """The golden record written with --ids (tests/unit/test_record_golden.py) back into a checklist: attribute
+    comments, escapes, T offsets, gated phases, sign-off and contact tables; its summary, a note's lines and the
+    timeline left out."""
+    check_golden("import/record.yaml", import_markdown_file(GOLDEN / "record-ids.md").to_yaml("record.md"))
 
 
 def test_every_rule_of_the_importer_word_for_word() -> None:
@@ -202,7 +203,7 @@ def test_a_run_record_imports_back_to_its_checklist(context, clock) -> None:
     session.record(commands.set_status(session.state, "testing/load-testing-completed", "blocked", "env down"))
     session.record(commands.toggle_done(session.state, "during-deployment/deploy-application-code", override="CTO ok"))
     session.record(commands.sign(session.state, "Tech Lead", "Dana"))
-    record = to_markdown(session.state)
+    record = to_markdown(session.state, ids=True)  # the ids and flags travel in its comments
     back = validate_text(import_markdown(record, "record.md").to_yaml(), "back.yaml")
     assert not back.errors
     assert back.checklist == session.state.checklist

@@ -11,6 +11,7 @@ from heypeter_tui.cli import main
 from heypeter_tui.core import commands
 from heypeter_tui.core.events import Actor
 from heypeter_tui.core.markdown import import_markdown
+from heypeter_tui.core.record_text import md_line
 from heypeter_tui.core.report import to_markdown
 
 FIRST = "code-readiness/all-features-tested-and-approved"
@@ -69,25 +70,31 @@ def test_operators_notes_reasons_and_contacts_forge_no_line(context, clock) -> N
         session.record(commands.add_note(session.state, FIRST, text + "\n# heading\n1. list\n> quote\n---"))
         session.record(commands.sign(session.state, "Tech Lead", text.replace("\n", " "), "sig | x"))
         session.record(commands.set_contact(session.state, "DevOps", text.replace("\n", " "), "| 1 |", "<a@b>"))
-    record = to_markdown(session.state)
-    assert checkboxes(record) == items_before == 83  # every task of the record is a checklist item
-    stream = tokens(record)
-    headings = [stream[i + 1].content for i, token in enumerate(stream) if token.type == "heading_open"]
-    assert [h for h in headings if "Sign-offs" in h] == ["Sign-offs"]
-    inline = [child for token in stream if token.type == "inline" for child in token.children or ()]
-    assert not [c for c in inline if c.type in ("link_open", "image", "em_open", "s_open")]
-    ours = re.compile(r"<!-- id: [A-Za-z0-9._-]+(; (optional|gated|(opens|closes|timer): [A-Za-z0-9._-]+))* -->")
-    assert all(ours.fullmatch(c.content) for c in inline if c.type == "html_inline")  # only the record's own ids
-    strong = [inline[i + 1].content for i, c in enumerate(inline) if c.type == "strong_open"]
-    assert set(strong) <= {"Product:", "Run:", "Checklist:", "T-0:", "First event:", "Last event:", "Participants:",
-                           "Progress:", "Verdict:", "Integrity:"}
-    assert not [token for token in stream if token.type == "html_block"]
-    assert not [c for c in inline if c.type == "code_inline"]
-    rows = table_rows(stream)
-    devops = [row for row in rows if row[0] == "DevOps"]
-    assert devops == [["DevOps", FORGERIES[-1], "| 1 |", "<a@b>"]]  # a pipe or a tag stays inside its cell
-    signed = [row for row in rows if row[0] == "Tech Lead" and len(row) == 4]
-    assert signed[0][1] == FORGERIES[-1] and signed[0][3].startswith("sig | x")
+    for ids in (False, True):
+        record = to_markdown(session.state, ids=ids)
+        assert checkboxes(record) == items_before == 83  # every task of the record is a checklist item
+        stream = tokens(record)
+        headings = [stream[i + 1].content for i, token in enumerate(stream) if token.type == "heading_open"]
+        assert [h for h in headings if "Sign-offs" in h] == ["Sign-offs"]
+        inline = [child for token in stream if token.type == "inline" for child in token.children or ()]
+        assert not [c for c in inline if c.type in ("link_open", "image", "em_open", "s_open")]
+        ours = re.compile(r"<!-- id: [A-Za-z0-9._-]+(; (optional|gated|(opens|closes|timer): [A-Za-z0-9._-]+))* -->")
+        comments = [c.content for c in inline if c.type == "html_inline"]
+        assert all(ours.fullmatch(comment) for comment in comments)  # only the record's own ids
+        groups = len(session.state.checklist.groups)
+        assert len(comments) == (1 + groups + 83 if ids else 0)  # the title, each group, each item; none without ids
+        strong = [inline[i + 1].content for i, c in enumerate(inline) if c.type == "strong_open"]
+        assert set(strong) <= {"Verdict:", "Product:", "Run:", "As of:", "Checklist:", "T-0:", "First event:",
+                               "Last event:", "Participants:", "Progress:", "Integrity:"}
+        assert not [token for token in stream if token.type == "html_block"]
+        assert not [c for c in inline if c.type == "code_inline"]
+        rows = table_rows(stream)
+        devops = [row for row in rows if row[0] == "DevOps"]
+        assert devops == [["DevOps", FORGERIES[-1], "| 1 |", "<a@b>"]]  # a pipe or a tag stays inside its cell
+        signed = [row for row in rows if row[0] == "Tech Lead" and len(row) == 5]
+        assert signed[0][1] == FORGERIES[-1] and signed[0][2] == "sig | x"
+        na = [line for line in record.splitlines() if line.startswith("- N/A: ")]  # the summary's line for it
+        assert len(na) == 1 and na[0].endswith(": " + md_line(FORGERIES[-1]))
 
 
 def table_rows(stream) -> list[list[str]]:

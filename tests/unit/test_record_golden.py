@@ -8,10 +8,11 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import time
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -39,8 +40,14 @@ def fixed_ids(monkeypatch) -> None:
     monkeypatch.setattr(uuid, "uuid4", lambda: SimpleNamespace(hex=f"e{next(counter):03d}"))
 
 
+AS_OF = datetime(2026, 12, 3, 12, 45, tzinfo=timezone.utc)
+"""The golden record's export time: After T-0 (12:31), so During is overdue with Deploy blocked."""
+
+
 def a_whole_run(tmp_path: Path, clock) -> RunSession:
-    """A deployment told through every kind of event, a damaged line and a torn last line included."""
+    """A deployment told through every kind of event and every exception the record sums up (N/A, blocked,
+    overrides, a revoke and a re-sign, a stale sign-off, an overdue phase, an item left open on deployment day),
+    a damaged line and a torn last line included."""
     workspace = Workspace(tmp_path / "state")
     checklist, source = load_checklist_source(GOLDEN / "checklist.yaml")
     run_id = workspace.create_run(checklist, "Release 2.4.0 | *hotfix*", DANA, clock(), source=source)
@@ -76,6 +83,8 @@ def a_whole_run(tmp_path: Path, clock) -> RunSession:
     clock.advance(minutes=1)
     sam.record(sam.undo_change())
     step(sam, lambda s: commands.set_status(s, "during/off", "done", override="rolled back"))
+    step(sam, lambda s: commands.set_status(s, "during/deploy", "blocked", "waiting for the DB\n| migration lock"))
+    step(dana, lambda s: commands.sign(s, "Ops", "Olga Park", "OP"))  # Ops again, after its revoke: current
     step(dana, lambda s: commands.toggle_timer(s, "after/watch"))
     clock.advance(minutes=9)
     step(dana, lambda s: commands.toggle_timer(s, "after/watch"))
@@ -95,8 +104,14 @@ def test_the_markdown_and_json_records_of_a_whole_run_are_word_for_word(tmp_path
     session = a_whole_run(tmp_path, clock)
     integrity = session.integrity()
     assert not integrity.whole
-    check_golden("record.md", to_markdown(session.state, integrity))
-    check_golden("record.json", json.dumps(to_json(session.state, integrity), indent=2, ensure_ascii=False) + "\n")
+    record = to_markdown(session.state, integrity, now=AS_OF)
+    check_golden("record.md", record)
+    record_json = to_json(session.state, integrity, now=AS_OF)
+    check_golden("record.json", json.dumps(record_json, indent=2, ensure_ascii=False) + "\n")
+    with_ids = to_markdown(session.state, integrity, now=AS_OF, ids=True)
+    check_golden("record-ids.md", with_ids)  # tests/unit/test_markdown_import.py reads it back
+    assert re.sub(r" <!-- [^>]* -->", "", with_ids) == record  # --ids adds its comments and changes nothing else
+    assert with_ids.count("<!--") == 1 + 5 + 10 and "<!--" not in record  # the title, each group, each item
 
 
 def test_a_whole_record_has_every_line_counted(tmp_path: Path, clock, fixed_ids) -> None:
@@ -106,7 +121,7 @@ def test_a_whole_record_has_every_line_counted(tmp_path: Path, clock, fixed_ids)
     session = RunSession(workspace.store(run_id, writer=True), DANA, clock)
     markdown = to_markdown(session.state, session.integrity())
     assert "- **Integrity:** 1 event read; every line of the log is part of this record\n" in markdown
-    assert "Standing in the way:\n\n- open: Code & \\<review\\> / All \\`features\\` tested\n" in markdown
+    assert "- **Verdict:** NO-GO: 3 readiness items open, 3 roles not signed\n" in markdown
     assert "| T-0 | 2026-12-03 10:30:00 UTC |  |\n| Pre-Deployment due | 2026-12-03 08:30:00 UTC | T-2h |" in markdown
 
 
@@ -168,7 +183,8 @@ def test_an_optional_item_left_open_holds_nothing_and_a_window_left_open_says_so
     session.record(commands.add_note(session.state, "code/lb", "later"))
     markdown = to_markdown(session.state)
     assert "| Window: maintenance | opened 2026-12-03 09:30:00 UTC, still open | lasted 7m |" in markdown
-    assert "- [ ] Load balancer <!-- id: lb; optional -->\n  - Note by dana@bastion" in markdown
+    assert "- [ ] Load balancer\n  - Note by dana@bastion" in markdown
+    assert "- **Verdict:** GO: every required readiness item done or N/A, nothing blocked, every sign-off" in markdown
     blocked = new_event("item.status", SAM, clock(), item="code/lb", status="blocked")  # a log line with no reason
     session.store.append(blocked)
     session.refresh()

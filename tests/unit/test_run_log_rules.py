@@ -90,7 +90,7 @@ def test_both_exports_carry_states_notes_reasons_operators_and_undo(context, clo
     session.record(commands.set_contact(session.state, "DevOps", "Bob", "+1 555 0100", "bob@example.com"))
     state = session.state
 
-    markdown = to_markdown(state)
+    markdown = to_markdown(state, ids=True)
     assert (
         "- [x] All features tested and approved <!-- id: all-features-tested-and-approved -->\n  - done, by dana ("
         in markdown
@@ -106,7 +106,10 @@ def test_both_exports_carry_states_notes_reasons_operators_and_undo(context, clo
     )
     assert "- [ ] Smoke tests on production <!-- id: smoke-tests-on-production -->\n- [" in markdown
     assert "undid: Smoke tests on production: done" in markdown
-    assert "| Tech Lead | Dana Lee | 2026-12-03 09:30:00 UTC | DL (58 readiness items open when signed) |" in markdown
+    assert (
+        "| Tech Lead | Dana Lee | DL | 2026-12-03 09:30:00 UTC | current; 58 readiness items open when signed |"
+        in markdown
+    )
     assert "| DevOps | Bob | +1 555 0100 | bob@example.com |" in markdown
     participants = next(line for line in markdown.splitlines() if line.startswith("- **Participants:**"))
     assert participants.startswith("- **Participants:** alice (") and ", dana (" in participants

@@ -97,7 +97,7 @@ def test_user_checklists_are_listed_and_chosen_by_id(tmp_path: Path, capsys, mon
     (own / "broken.yaml").write_text("schema: 1\n")
     assert main(["checklists"]) == 0
     listing = capsys.readouterr().out
-    assert "team-release\tTeam release (1 items)" in listing and "broken\t(invalid: " in listing
+    assert "team-release\tTeam release (1 item)" in listing and "broken\t(invalid: " in listing
     assert main(["--state-dir", str(tmp_path / "s"), "new", "R", "--checklist", "team-release"]) == 0
     assert main(["--state-dir", str(tmp_path / "s"), "status", "--json"]) == 0
     assert json.loads(capsys.readouterr().out.split("\n", 1)[1])["checklist"] == "team-release"

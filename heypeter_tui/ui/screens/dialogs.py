@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Static, TextArea
 from heypeter_tui.core.clock import Clock, format_full, parse_when
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.run import Contact, Signature
-from heypeter_tui.core.text import plural
+from heypeter_tui.core.text import count
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.screens.dialog_base import Check, ConfirmDialog, Dialog, FormDialog
 
@@ -34,7 +34,7 @@ class SignDialog(FormDialog):
             notices.append(f"Already signed by {signed.name} at {format_full(datetime.fromisoformat(signed.at))}: "
                            "signing again replaces that sign-off (the record keeps both).")
         if open_items:
-            notices.append(f"{plural(open_items, 'readiness item')} still open. Signing anyway records that number.")
+            notices.append(f"{count(open_items, 'readiness item')} still open. Signing anyway records that number.")
             self.SUBMIT = "Sign anyway"
         super().__init__(f"Sign off as {role}", notice="\n".join(notices), check=check)
 
