@@ -13,11 +13,15 @@ from heypeter_tui.core.paths import describe_os_error
 from heypeter_tui.core.report import describe
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from textual.screen import Screen
+
     from heypeter_tui.context import Context
     from heypeter_tui.core.run import RunState
     from heypeter_tui.core.session import RunSession
+    from heypeter_tui.ui.widgets.activity import Activity
 
-NOTIFY_EACH_UP_TO = 3
 PROBLEMS_SAID = 5
 
 
@@ -26,6 +30,8 @@ class FollowsTheLog:
 
     session: RunSession
     state: RunState
+    now: datetime
+    screen_stack: list[Screen]
     context: Context
     if TYPE_CHECKING:
 
@@ -81,12 +87,19 @@ class FollowsTheLog:
         if not new:
             return
         self.state = self.session.state
-        if len(new) <= NOTIFY_EACH_UP_TO:
+        activity = self.activity()
+        if activity is not None:  # one line per writer, counting up (ui/widgets/activity.py)
             for event in new:
-                self.say(describe(self.state, event), title=event.actor.operator, timeout=4)
-        else:
-            who = sorted({event.actor.operator for event in new})
-            self.say(f"{len(new)} changes by {', '.join(who)}", timeout=4)
+                activity.add(event.actor, describe(self.state, event), self.now)
+
+    def activity(self) -> Activity | None:
+        """The dashboard's activity line, under whatever dialog is open."""
+        from heypeter_tui.ui.widgets.activity import Activity
+
+        for screen in self.screen_stack:
+            for found in screen.query(Activity):
+                return found
+        return None
 
     def notice_current_elsewhere(self) -> None:
         """Someone's `new`, `open` or "Switch run…" moved the current run: this dashboard stays on its own

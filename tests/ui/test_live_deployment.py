@@ -10,6 +10,7 @@ from heypeter_tui.core.session import RunSession
 from heypeter_tui.ui.screens.dialogs import NoteDialog, OperatorDialog, ReasonDialog
 from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
 from heypeter_tui.ui.screens.run_picker import RunPicker
+from heypeter_tui.ui.widgets.activity import Activity
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import Navigator
@@ -140,7 +141,18 @@ async def test_others_changes_show_within_a_poll_with_the_cursor_kept(make_app, 
         items = app.query_one(ItemList)
         assert items.highlighted_key == "code-readiness/no-critical-bugs-in-issue-tracker"  # same item, not row
         assert prompts(app)[0].endswith("done · bob · 09:30")
-        assert notified == [("bob", "All features tested and approved: done")]
+        activity = app.query_one(Activity)
+        assert activity.display and notified == []  # said on the activity line, not as a notification
+        assert activity.render().plain == "bob (bob@laptop): 1 change · latest: All features tested and approved: done"
+        for item in ("code-readiness/code-review-completed-for-all-changes", "testing/smoke-tests-on-production"):
+            bob.record(commands.set_status(bob.state, item, "done"))
+            app.follow_log()  # one poll each: the same line counts up
+        await pilot.pause()
+        assert activity.render().plain == "bob (bob@laptop): 3 changes · latest: Smoke tests on production: done"
+        clock.advance(seconds=9)
+        app.tick()
+        await pilot.pause()
+        assert not activity.display  # gone a while after they stop
 
 
 async def test_new_run_from_the_palette_carries_contacts_and_takes_a_t0(make_app, context) -> None:

@@ -11,7 +11,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from heypeter_tui.core.run import RunState
 from heypeter_tui.ui.messages import ViewSelected
-from heypeter_tui.ui.widgets.deploy_clock import DeployClock
+from heypeter_tui.ui.widgets.activity import Activity
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import CONTACTS, GATE, GROUP_PREFIX, SIGNOFFS, Navigator, group_view
@@ -21,6 +21,7 @@ SECTION_KEYS = "1234567890"
 
 
 class DashboardScreen(Screen[None]):
+    DEFAULT_CSS = "DashboardScreen { layers: default activity; }"
     BINDINGS = [
         *(
             Binding(key, f"section({n})", f"Section {n}", show=False, id=f"view.section-{n}")
@@ -46,13 +47,12 @@ class DashboardScreen(Screen[None]):
         super().__init__(classes="-pane-nav")  # set before the first styling, not restyled at mount
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="header"):
-            yield RunHeader()
-            yield DeployClock()
+        yield RunHeader(id="header")
         with Horizontal(id="body"):
             yield Navigator(id="nav")
             with ContentSwitcher(id="content", initial="items"):
                 yield ItemList(id="items")  # the record views are mounted when first shown
+        yield Activity()
         yield Footer(compact=True)
         yield Static("Terminal too small: heypeter-tui needs at least 40×12.", id="too-small", markup=False)
 

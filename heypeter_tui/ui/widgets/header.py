@@ -1,59 +1,96 @@
-"""The header: product, checklist, run, who is operating, overall progress and the gate."""
+"""The header: two lines that never hide what matters, laid out again whenever anything in them changes.
+
+Line one: product and checklist, the next open item on deployment day, who is operating.
+Line two: the run, its progress, the running timers, the open maintenance window, the countdown, the verdict.
+When narrow, parts shrink and then go by priority (ui/widgets/fit.py): the verdict and the countdown last.
+It is one widget of fixed size that draws both lines from the state and the clock each time either moves,
+so a timer started or a window opened shows at once, never only after a resize.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from textual.content import Content
 from textual.widget import Widget
 
+from heypeter_tui.core.durations import format_clock
 from heypeter_tui.core.rules import is_go, overall_progress
 from heypeter_tui.core.run import RunState
+from heypeter_tui.core.schedule import countdown, running_timers, t0_of, timer_remaining, windows
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.widgets.bars import progress_bar
-from heypeter_tui.ui.widgets.state_view import FollowsRunState
+from heypeter_tui.ui.widgets.fit import Part, elided, fit_line, fixed
+
+DEPLOYMENT_DAY = timedelta(hours=12)
+"""From this long before T-0 on, the header names the next open item."""
+
+# Priorities: higher stays longer.
+VERDICT, COUNTDOWN, WINDOW, TIMER, COUNT, OPERATOR, NEXT, RUN_TITLE, BAR, CHECKLIST = 100, 90, 80, 70, 60, 50, 40, 30, \
+    20, 10
 
 
-class RunHeader(FollowsRunState, Widget):
+class RunHeader(Widget):
     DEFAULT_CSS = """
     RunHeader { width: 1fr; height: 2; padding: 0 1; background: $panel; }
     """
 
     def on_mount(self) -> None:
-        self.watch(self.app, "operator", self.refresh, init=False)
-
-    def show_state(self, state: RunState) -> None:
-        self.refresh()
+        for name in ("state", "now", "operator"):
+            self.watch(self.app, name, self.refresh, init=False)
 
     def render(self) -> Content:
-        state = self.app.state
-        width = max(self.size.width - 2, 20)
-        checklist = state.checklist
-        names = [checklist.product, checklist.title] if checklist.product else [checklist.title]
-        left = literal(" · ".join(names), "bold")
-        right = Content.assemble(("operator ", "$text-muted"), literal(self.app.operator, "bold"))
-        first = _spread(left, right, width)
-
-        progress = overall_progress(state)
-        go = is_go(state)
-        badge = Content.styled(" GO " if go else " NO-GO ", "bold $text on $success" if go else "bold $text on $error")
-        count = Content(f" {progress}")
-        # What must stay when narrow: the verdict, then the count, then a short bar; the title gives way.
-        title = literal(state.title, "$accent bold")
-        room = width - badge.cell_length - count.cell_length - 3
-        bar_width = max(6, min(40, room - title.cell_length))
-        title_room = max(room - bar_width, 0)
-        if title.cell_length > title_room:
-            title = title.truncate(max(title_room - 1, 0)) + Content("…")
-        gap = " " * max(1, title_room - title.cell_length + 1)
-        middle = Content.assemble(title, gap, progress_bar(progress, bar_width), count)
-        second = _spread(middle, badge, width)
-        return Content("\n").join([first, second])
+        width = max(self.size.width - 2, 1)
+        state, now = self.app.state, self.app.now
+        return Content("\n").join([
+            fit_line(first_line(state, now, self.app.operator), width),
+            fit_line(second_line(state, now), width),
+        ])
 
 
-def _spread(left: Content, right: Content, width: int) -> Content:
-    """`left` and `right` on one line, `left` cut short with … where they would collide."""
-    room = width - right.cell_length - 1
-    if left.cell_length > room:
-        left = left.truncate(max(room - 1, 0)) + Content("…")
-    gap = max(1, width - left.cell_length - right.cell_length)
-    return Content.assemble(left, " " * gap, right)
+def first_line(state: RunState, now: datetime, operator: str) -> list[Part]:
+    checklist = state.checklist
+    names = " · ".join([checklist.product, checklist.title] if checklist.product else [checklist.title])
+    parts = [elided(literal(names, "bold"), CHECKLIST)]
+    following = next_item(state, now)
+    if following is not None:
+        label = Content.assemble(("next ", "$text-muted"), literal(following, "$accent"))
+        parts.append(elided(label, NEXT, minimum=12, right=True))
+    who = Content.assemble(("operator ", "$text-muted"), literal(operator, "bold", 60))
+    parts.append(elided(who, OPERATOR, minimum=14, right=True))
+    return parts
 
+
+def second_line(state: RunState, now: datetime) -> list[Part]:
+    progress = overall_progress(state)
+    parts = [elided(literal(state.title, "$accent bold"), RUN_TITLE)]
+    parts.append(Part(BAR, lambda width: progress_bar(progress, width), 40, 6))
+    parts.append(fixed(Content(f"{progress}"), COUNT))
+    for timer in running_timers(state):
+        remaining = timer_remaining(timer, now)
+        label = f"timer {format_clock(remaining)}" if remaining > 0 else "timer: time's up"
+        parts.append(fixed(Content.styled(label, "bold $accent" if remaining > 0 else "bold reverse $warning"),
+                           TIMER, right=True))
+    for window in windows(state):
+        if window.is_open:
+            label = f"{window.name.upper()} {format_clock(window.seconds(now))}"
+            parts.append(fixed(Content.styled(label, "bold $warning"), WINDOW, right=True))
+    clock = countdown(state, now)
+    parts.append(fixed(Content.styled(clock, "bold") if clock else Content.styled("no T-0 (T)", "$text-muted"),
+                       COUNTDOWN, right=True))
+    go = is_go(state)
+    badge = Content.styled(" GO " if go else " NO-GO ", "bold $text on $success" if go else "bold $text on $error")
+    parts.append(fixed(badge, VERDICT, right=True))
+    return parts
+
+
+def next_item(state: RunState, now: datetime) -> str | None:
+    """On deployment day: the first open item of the deployment-day phases, in checklist order."""
+    t0 = t0_of(state)
+    if t0 is None or now < t0 - DEPLOYMENT_DAY:
+        return None
+    for phase in state.checklist.phases:
+        for item in phase.items:
+            if not state.item(phase.key(item)).complete:
+                return item.text
+    return None
