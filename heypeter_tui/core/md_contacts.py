@@ -99,12 +99,9 @@ def details(text: str) -> dict[str, str]:
 
 
 def column_kinds(header: list[str]) -> list[str]:
-    """Each header cell's kind: role, name, phone, email, details, or "" for a column that holds none."""
-    kinds = []
-    for cell in header:
-        kind = next((name for name, pattern in _COLUMNS if pattern.match(cell.strip())), "")
-        kinds.append(kind if kind not in kinds else "")  # the first column of a kind is the one read
-    return kinds
+    """Each header cell's kind: role, name, phone, email, details, or "" for a column that holds none. Where two
+    columns are of one kind, the first that holds a value gives it."""
+    return [next((name for name, pattern in _COLUMNS if pattern.match(cell.strip())), "") for cell in header]
 
 
 def signoff_roles(header: list[str], rows: list[list[str]]) -> list[str]:

@@ -148,13 +148,13 @@ def assemble(title: str, title_attributes: dict[str, str], product: str, default
     phase = {id(group): is_phase(group) for group in kept}
     if not any(not value for value in phase.values()):  # deployment-day steps only: they are what must be done
         phase = dict.fromkeys(phase, False)
-    group_names = Names()
+    group_ids = _ids([_valid_id(group.attributes.get("id")) for group in kept],
+                     [slugify(group.title, "group") for group in kept])
     sections: list[dict[str, Any]] = []
     phases: list[dict[str, Any]] = []
     entries: list[tuple[ParsedGroup, dict[str, Any]]] = []
-    for group in kept:
+    for group, group_id in zip(kept, group_ids):
         stated = _valid_id(group.attributes.get("id"))
-        group_id = group_names.unique(stated or slugify(group.title, "group"))
         entry: dict[str, Any] = {"id": group_id, "title": group.title}
         if group.due is not None:
             entry["due"] = format_offset(group.due)
@@ -164,8 +164,9 @@ def assemble(title: str, title_attributes: dict[str, str], product: str, default
             if gated or inferred:
                 entry["gated"] = True
                 findings.gated.append((entry["id"], inferred))
-        item_names = Names()
-        entry["items"] = [_item_entry(item, item_names) for item in group.items]
+        item_ids = _ids([_valid_id(item.attributes.get("id")) for item in group.items],
+                        [slugify(item.text) for item in group.items])
+        entry["items"] = [_item_entry(item, item_id) for item, item_id in zip(group.items, item_ids)]
         (phases if phase[id(group)] else sections).append(entry)
         entries.append((group, entry))
     _infer_timers(entries, findings)
@@ -194,10 +195,17 @@ def _valid_id(value: str | None) -> str:
     return value if value and is_identifier(value) else ""
 
 
-def _item_entry(item: ParsedItem, taken: Names) -> dict[str, Any]:
+def _ids(stated: list[str], derived: list[str]) -> list[str]:
+    """Each element's id: the ids comments state first (a stated id wins over a derived one that would take it),
+    then each derived one made unique, in file order (`deploy`, `deploy-2`…)."""
+    names = Names()
+    ids = [names.unique(value) if value else "" for value in stated]
+    return [value or names.unique(slug) for value, slug in zip(ids, derived)]
+
+
+def _item_entry(item: ParsedItem, item_id: str) -> dict[str, Any]:
     attributes = item.attributes
-    entry: dict[str, Any] = {"id": taken.unique(_valid_id(attributes.get("id")) or slugify(item.text)),
-                             "text": item.text}
+    entry: dict[str, Any] = {"id": item_id, "text": item.text}
     if "optional" in attributes:
         entry["optional"] = True
     for key in ("opens", "closes"):
