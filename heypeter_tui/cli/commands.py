@@ -231,7 +231,7 @@ def cmd_import_md(context: Context, args: Namespace) -> int:
         raise UserError(f"{args.file}: could not be made into a valid checklist: {validation.errors[0].message}")
     checklist = validation.checklist
     summary = (
-        f"{args.file}: {imported.task_lines} task lines -> {len(checklist.sections)} sections, "
+        f"{_shown(args.file)}: {imported.task_lines} task lines -> {len(checklist.sections)} sections, "
         f"{len(checklist.phases)} phases, {checklist.item_count} items, {len(checklist.signoffs)} sign-off roles, "
         f"{len(checklist.contacts)} contact roles"
     )
@@ -240,7 +240,11 @@ def cmd_import_md(context: Context, args: Namespace) -> int:
     else:
         _write_private_file(args.output, text)
         summary += f"; wrote {_shown(args.output)}"
-    print(summary, file=sys.stderr)
+    # What the import made of the file, for a person to check before the first run: on stderr, like the count,
+    # so that `import-md x.md > x.yaml` still writes the YAML alone. Each line is cleaned by `review`.
+    print("\n".join([summary, *(f"  {line}" for line in imported.review())]), file=sys.stderr)
+    for problem in validation.warnings:
+        print(f"{PROG}: warning: {problem}", file=sys.stderr)
     return 0
 
 
