@@ -21,9 +21,9 @@ anywhere else: a `- [ ]` inside a fence or a comment is no item.
 - Ids, windows, timers and gated phases: core/md_infer.py, where each rule is written out.
 - `<!-- id: x; optional -->` in a line carries what Markdown cannot say; the record writes them when asked.
 - UTF-8 text once read as cp1252 (`âœ“`) is repaired; escape sequences and controls are removed before parsing.
-- Bounds, each said as one clean error naming the line: at most 200,000 lines, 100,000 task lines and nesting
-  48 lists deep (deeper, markdown-it would drop the rest of the file), and 4,000 characters of text per item,
-  title or role (a checklist is read by people).
+- Bounds, each said as one clean error naming the line: at most 200,000 lines, 100,000 task lines, lists nested
+  47 deep (quotes 92; deeper, markdown-it would silently drop the rest of the file), and 4,000 characters of text
+  per item, title or role (a checklist is read by people).
 """
 
 from __future__ import annotations
