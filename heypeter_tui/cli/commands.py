@@ -241,8 +241,9 @@ def cmd_import_md(context: Context, args: Namespace) -> int:
         raise UserError(f"{args.file}: could not be made into a valid checklist: {validation.errors[0].message}")
     checklist = validation.checklist
     summary = (
-        f"{args.file}: {count(imported.task_lines, 'task line')} -> {count(len(checklist.sections), 'section')}, "
-        f"{count(len(checklist.phases), 'phase')}, {count(checklist.item_count, 'item')}, "
+        f"{_shown(args.file)}: {count(imported.task_lines, 'task line')} -> "
+        f"{count(len(checklist.sections), 'section')}, {count(len(checklist.phases), 'phase')}, "
+        f"{count(checklist.item_count, 'item')}, "
         f"{count(len(checklist.signoffs), 'sign-off role')}, {count(len(checklist.contacts), 'contact role')}"
     )
     if _is_stdout(args.output):
@@ -250,7 +251,11 @@ def cmd_import_md(context: Context, args: Namespace) -> int:
     else:
         _write_private_file(args.output, text)
         summary += f"; wrote {_shown(args.output)}"
-    print(summary, file=sys.stderr)
+    # What the import made of the file, for a person to check before the first run: on stderr, like the count,
+    # so that `import-md x.md > x.yaml` still writes the YAML alone. Each line is cleaned by `review`.
+    print("\n".join([summary, *(f"  {line}" for line in imported.review())]), file=sys.stderr)
+    for problem in validation.warnings:
+        print(f"{PROG}: warning: {problem}", file=sys.stderr)
     return 0
 
 

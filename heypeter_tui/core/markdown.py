@@ -1,86 +1,107 @@
 """Markdown task lists -> a schema-1 checklist, by general rules (no rule for any one file).
 
-- Every task line (`- [ ]`, `* [x]`, `+ [ ]`, `1. [ ]`, nested, in block quotes) is exactly one item, its text
-  word for word. Other lines are not items.
-- Headings of any level, and bold lines that introduce a list (`**Code Quality** (T-24 hours):`), start groups;
-  the headings above a group's own level are the *part* it belongs to.
+The file is parsed as CommonMark (markdown-it-py, with tables) and its task lists as GitHub writes them
+(mdit-py-plugins' tasklists), so emphasis, links, code spans, HTML comments and fences mean what they mean
+anywhere else: a `- [ ]` inside a fence or a comment is no item.
+
+- Every task (`- [ ]`, `* [x]`, `+ [ ]`, `1. [ ]`, nested, in block quotes; and the record's own `[-]` N/A and
+  `[!]` blocked) is exactly one item. Its text is the task's first paragraph as plain text (core/md_text.py):
+  emphasis markers dropped, code spans with their backticks, a link as its text (and its address, where the text
+  does not say it). Other list items and paragraphs are not items.
+- Headings of any level, and a paragraph of bold text alone that introduces a list (`**Code Quality** (T-24
+  hours):`), start groups; the headings above a group's own level are the *part* it belongs to. The first level-1
+  heading is the checklist's title; `**Product:** X` before any group its product.
 - A group is a deployment-day phase when its part is headed like deployment day (`Deployment Day`, `Deployment
-  Execution`, `Post-Deployment`, `Go-Live`…) or its own time offset is T-0 or later.
+  Execution`, `Post-Deployment`, `Go-Live`…) or its own time offset is T-0 or later; a checklist of such groups
+  only has them as its sections (they are what must be done).
 - A time offset in a group's title (`(T-2 hours)`, `T-15 minutes`, `T+30 minutes`) becomes its `due` and leaves
   the title; so does a leading number (`1.`). Emoji stay.
-- A sign-off table's Role column (else its first) gives the sign-off roles, each once; a contacts list's labels
-  (`- DevOps: …`) or table gives the contact roles, with any real name, phone or email.
-- UTF-8 text once read as cp1252 (`âœ“`) is repaired. `<!-- id: x; optional -->` at the end of a line carries
-  what Markdown cannot say; the record writes them, so it imports back to its checklist.
+- Under a sign-off heading, a table's Role column (else its first) gives the sign-off roles, each once; under a
+  contacts heading, its list lines and tables give the contacts (core/md_contacts.py).
+- Ids, windows, timers and gated phases: core/md_infer.py, where each rule is written out.
+- `<!-- id: x; optional -->` in a line carries what Markdown cannot say; the record writes them when asked.
+- UTF-8 text once read as cp1252 (`âœ“`) is repaired; escape sequences and controls are removed before parsing.
+- Bounds, each said as one clean error naming the line: at most 200,000 lines, 100,000 task lines, lists nested
+  47 deep (quotes 92; deeper, markdown-it would silently drop the rest of the file), and 4,000 characters of text
+  per item, title or role (a checklist is read by people).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.tasklists import tasklists_plugin
 
-from heypeter_tui.core.checklist import SCHEMA_VERSION
+from heypeter_tui.core.checklist import MAX_DUE_SECONDS, MAX_TEXT
 from heypeter_tui.core.durations import parse_duration
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.ids import Names, slugify
+from heypeter_tui.core.ids import slugify
 from heypeter_tui.core.loader import read_checklist_text
-from heypeter_tui.core.text import clean_line
+from heypeter_tui.core.md_contacts import contact_from_line, contacts_from_table, signoff_roles
+from heypeter_tui.core.md_infer import Findings, ParsedGroup, ParsedItem, assemble
+from heypeter_tui.core.md_text import leading_emphasis, plain, repair, title_and_due, unmojibake
+from heypeter_tui.core.text import clean, clean_line
+
+__all__ = ["MAX_TASK_LINES", "Imported", "import_markdown", "import_markdown_file", "repair"]
 
 MAX_TASK_LINES = 100_000
-_QUOTE = re.compile(r"^\s*(?:>\s?)+")
-TASK_LINE = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,9}[.)])\s+\[(?P<mark>[ xX\-!~/*])\](?:\s+(?P<text>.*?))?\s*$")
-_ATX = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:\s+(?P<text>.*?))?(?:\s+#+)?\s*$")
-_SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)\s*$")
-_BOLD_INTRO = re.compile(r"^\s*(\*\*|__)(?P<title>.+?)\1\s*(?P<rest>\([^)]*\))?\s*:?\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(?P<text>.*)$")
-_ATTRIBUTES = re.compile(r"\s*(?<!\\)<!--\s*(?P<body>.*?)\s*-->\s*")  # `\<!--` is text, not a comment
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-_PRODUCT = re.compile(r"^\s*(?:[-*+]\s+)?\*\*Product:?\*\*:?\s*(?P<product>.+?)\s*$", re.IGNORECASE)
-_LEADING_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
-_OFFSET = re.compile(r"\(?\s*\bT\s*(?P<sign>[+\-−–])\s*(?P<amount>\d+)\s*(?P<unit>seconds?|secs?|s|minutes?|mins?|"
-                     r"m|hours?|hrs?|h|days?|d|weeks?|wks?|w)?\b\s*\)?", re.IGNORECASE)
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_PHASE_PART = re.compile(
-    r"\b(deploy(ment)?|release|launch|go[- ]?live|cutover|rollout)\s+(day|execution|window|steps|night)\b"
-    r"|\bday\s+of\s+(the\s+)?(deploy|release|launch)"
-    r"|\bduring\s+(the\s+)?(deploy|release|launch|cutover|rollout)"
-    r"|\bpost[- ]?(deploy|release|launch|go[- ]?live|cutover|rollout)",
-    re.IGNORECASE,
-)
+MAX_LINES = 200_000
+"""markdown-it holds every block of the file at once: 100,000 task lines take 4 s and 240 MB."""
+MAX_NESTING = 100
+"""markdown-it's nesting limit (a list is two levels, a quote one); the file is refused before it is reached."""
+_TASK_LIKE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX\-!~/]\](?:[ \t]|$)",
+                        re.MULTILINE)
+_OWN_MARK = re.compile(r"^\[[-!~/]\][ \t]+(?=\S)")  # `[-]` N/A and `[!]` blocked, as the record writes them
+_EMPTY_TASK = re.compile(r"^\[[ xX\-!~/]\]$")
+_LIST_OPEN = ("bullet_list_open", "ordered_list_open")
+_LIST_CLOSE = ("bullet_list_close", "ordered_list_close")
 _SIGNOFF_HEADING = re.compile(r"sign[- ]?offs?|approvals?|signatures?", re.IGNORECASE)
 _CONTACT_HEADING = re.compile(r"\bcontacts\b|emergency|escalation|on[- ]?call", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"^\[[^\]]*\]$|^<[^>]*>$|^_+$|^-+$|^tbd$|^n/?a$", re.IGNORECASE)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"^[+()\d][\d\s().\-/]{5,}$")
-_CP1252 = r"\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122"  # cp1252's 0x80-0x9f
-_MOJIBAKE = re.compile(rf"[\u00a0-\u00ff{_CP1252}]{{2,}}")
-
-
-@dataclass
-class _Group:
-    title: str
-    level: int
-    part: str
-    line: int
-    due: int | None = None
-    attributes: dict[str, str] = field(default_factory=dict)
-    items: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Imported:
     data: dict[str, Any]  # the checklist as schema-1 data, ready for YAML
     task_lines: int
+    findings: Findings = field(default_factory=Findings)
 
     def to_yaml(self, source: str = "") -> str:
-        header = f"# Imported from {source} by heypeter-tui import-md.\n" if source else ""
+        header = f"# Imported from {clean_line(source)} by heypeter-tui import-md.\n" if source else ""
         body = yaml.safe_dump(self.data, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
         return header + body
+
+    def review(self) -> list[str]:
+        """What the import made of the file, a line each, for a person to check before a run: groups with their
+        kind and due, windows, timers and gates (inferred or stated in a comment), sign-off roles, contacts."""
+        lines = []
+        gated = dict(self.findings.gated)
+        for kind in ("sections", "phases"):
+            for group in self.data.get(kind, []):
+                facts = [f"{len(group['items'])} items"] + ([f"due T{group['due']}"] if "due" in group else [])
+                if group["id"] in gated:
+                    facts.append(f"gated: {_source(gated[group['id']])}")
+                lines.append(f"{kind[:-1]} {group['id']}: {group['title']} ({', '.join(facts)})")
+        for name, opener, closer, inferred in self.findings.windows:
+            lines.append(f"window {name}: opened by {opener or 'no item'}, closed by {closer or 'no item'} "
+                         f"({_source(inferred)})")
+        lines += [f"timer {duration}: {key} ({_source(inferred)})" for key, duration, inferred in self.findings.timers]
+        if self.data.get("signoffs"):
+            lines.append(f"sign-off roles: {', '.join(self.data['signoffs'])}")
+        for contact in self.data.get("contacts", []):
+            values = [contact[key] for key in ("name", "phone", "email") if key in contact]
+            lines.append(f"contact {contact['role']}: {', '.join(values) or 'no name, phone or email'}")
+        return [clean_line(line) for line in lines]  # titles and names are data, never escapes
+
+
+def _source(inferred: bool) -> str:
+    return "inferred from the text" if inferred else "stated in a comment"
 
 
 def import_markdown_file(path: Path) -> Imported:
@@ -89,311 +110,261 @@ def import_markdown_file(path: Path) -> Imported:
 
 
 def import_markdown(text: str, source: str = "<markdown>", default_id: str = "checklist") -> Imported:
-    lines = text.splitlines()
-    title, title_attributes, product = "", {}, ""
-    groups: list[_Group] = []
-    headings: list[tuple[int, str]] = []  # the open heading path: (level, title); the document title is level 0
-    current: _Group | None = None
-    signoff_roles: list[str] = []
-    contacts: list[dict[str, str]] = []
-    task_lines = 0
-    in_fence = False
-    section_kind = ""  # "signoffs" / "contacts" while under such a heading
-
-    def start_group(raw_title: str, level: int, number: int) -> _Group:
-        part = " / ".join(t for lvl, t in headings if 0 < lvl < level)  # every heading above: a phase's may be two up
-        clean, attributes = _split_attributes(raw_title)
-        group_title, due = _title_and_due(clean)
-        if "due" in attributes:
-            due = _duration_or_none(attributes["due"])
-        return _Group(group_title or "Checklist", level, part, number, due, attributes)
-
-    for number, raw_line in enumerate(lines, start=1):
-        if _FENCE.match(raw_line):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        line = _QUOTE.sub("", raw_line) if raw_line.lstrip().startswith(">") else raw_line
-        task = TASK_LINE.match(line)
-        if task:
-            task_lines += 1
-            if task_lines > MAX_TASK_LINES:  # refused while reading, before gigabytes of YAML are built
-                raise UserError(
-                    f"{source}:{number}: more than {MAX_TASK_LINES:,} task lines; a checklist is read by people")
-            body, attributes = _split_attributes(repair(task.group("text") or ""))
-            if not body:
-                raise UserError(f"{source}:{number}: a task line with no text")
-            if current is None:
-                current = _Group(title or "Checklist", 7, "", number)
-                groups.append(current)
-            current.items.append({"text": body, "attributes": attributes, "line": number})
-            continue
-        heading = _heading(lines, number - 1, line)
-        if heading is not None:
-            level, heading_text = heading
-            if level == 1 and not title:
-                title, title_attributes = _split_attributes(repair(heading_text))
-                headings = [(0, title)]
-                current = None
-                continue
-            headings = [(lvl, t) for lvl, t in headings if lvl < level] + [(level, repair(heading_text))]
-            current = start_group(repair(heading_text), level, number)
-            groups.append(current)
-            plain = _split_attributes(heading_text)[0]
-            section_kind = (
-                "signoffs" if _SIGNOFF_HEADING.search(plain) else "contacts" if _CONTACT_HEADING.search(plain) else ""
-            )
-            continue
-        bold = _BOLD_INTRO.match(line)
-        if bold and not _PRODUCT.match(line):
-            current = start_group(repair(f"{bold.group('title')} {bold.group('rest') or ''}".strip()), 7, number)
-            groups.append(current)
-            continue
-        product_line = _PRODUCT.match(line)
-        if product_line and not groups:
-            product = unescape(repair(product_line.group("product")))
-            continue
-        if line.lstrip().startswith("|") and section_kind:
-            _read_table_row(line, section_kind, signoff_roles, contacts, lines, number - 1)
-            continue
-        item = _LIST_ITEM.match(line)
-        if item and section_kind == "contacts" and not line.startswith((" ", "\t")):
-            contact = _contact_from_list_item(repair(item.group("text")))
-            if contact:
-                contacts.append(contact)
-
-    if task_lines == 0:
+    text = _prepared(text)
+    _check_bounds(text, source)
+    tokens = _parser().parse(text)
+    _check_nesting(tokens, source)
+    _mark_tasks(tokens)
+    reader = _Reader(source)
+    reader.read(tokens)
+    if reader.task_lines == 0:
         raise UserError(f"{source}: no task lines (`- [ ] …`) found; nothing to import")
-    checklist = _assemble(title, title_attributes, product, default_id, groups, signoff_roles, contacts)
-    return Imported(checklist, task_lines)
+    data, findings = assemble(reader.title, reader.title_attributes, reader.product, default_id, reader.groups,
+                              reader.signoffs, reader.contacts)
+    return Imported(data, reader.task_lines, findings)
 
 
-def _heading(lines: list[str], index: int, line: str) -> tuple[int, str] | None:
-    atx = _ATX.match(line)
-    if atx and atx.group("text"):
-        return len(atx.group("hashes")), atx.group("text").strip()
-    if index + 1 < len(lines) and line.strip() and not _LIST_ITEM.match(line) and not line.lstrip().startswith("|"):
-        underline = _SETEXT.match(lines[index + 1])
-        if underline and (underline.group("bar")[0] == "=" or len(underline.group("bar")) >= 2):
-            return (1 if underline.group("bar")[0] == "=" else 2), line.strip()
-    return None
+def _prepared(text: str) -> str:
+    """Text as markdown-it should read it: lines as a person sees them (a lone CR or U+2028 breaks or joins no
+    line differently), mojibake undone, and every escape sequence and control but tab and newline removed."""
+    text = re.sub(r"[\u2028\u2029\x85]", " ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return clean(unmojibake(text))
 
 
-def _assemble(
-    title: str,
-    title_attributes: dict[str, str],
-    product: str,
-    default_id: str,
-    groups: list[_Group],
-    signoff_roles: list[str],
-    contacts: list[dict[str, str]],
-) -> dict[str, Any]:
-    taken_groups = Names()
-    sections: list[dict[str, Any]] = []
-    phases: list[dict[str, Any]] = []
-    for group in groups:
-        if not group.items:
-            continue
-        group_id = taken_groups.unique(group.attributes.get("id") or slugify(group.title, "group"))
-        entry: dict[str, Any] = {}
-        if group_id != slugify(group.title, "group"):
-            entry["id"] = group_id
-        entry["title"] = group.title
-        if group.due is not None:
-            entry["due"] = _format_offset(group.due)
-        is_phase = bool(_PHASE_PART.search(group.part or group.title)) or (group.due is not None and group.due >= 0)
-        if "gated" in group.attributes:
-            entry["gated"] = True
-            is_phase = True
-        taken_items = Names()
-        entry["items"] = [_item_entry(item, taken_items) for item in group.items]
-        (phases if is_phase else sections).append(entry)
-    if not sections:  # a list of deployment-day steps only: they are what must be done
-        sections, phases = phases, []
-        for entry in sections:
-            entry.pop("gated", None)
-    data: dict[str, Any] = {
-        "schema": SCHEMA_VERSION,
-        "id": title_attributes.get("id") or default_id,
-        "title": title or default_id.replace("-", " ").title(),
-    }
-    if product:
-        data["product"] = product
-    data["sections"] = sections
-    if phases:
-        data["phases"] = phases
-    if signoff_roles:  # each role once, however it is written (the loader refuses `QA` beside `qa`)
-        data["signoffs"] = _first_of_each(signoff_roles, str.casefold)
-    if contacts:
-        data["contacts"] = _first_of_each(contacts, lambda contact: contact["role"].casefold())
-    return data
+def _check_bounds(text: str, source: str) -> None:
+    """Refused before parsing, so that a 5 MB file never becomes millions of tokens."""
+    if text.count("\n") >= MAX_LINES:
+        raise UserError(f"{source}:{MAX_LINES + 1}: more than {MAX_LINES:,} lines; a checklist is read by people")
+    for count, match in enumerate(_TASK_LIKE.finditer(text), start=1):
+        if count > MAX_TASK_LINES:
+            line = text.count("\n", 0, match.start()) + 1
+            raise UserError(f"{source}:{line}: more than {MAX_TASK_LINES:,} task lines; a checklist is read by people")
 
 
-def _first_of_each(entries: list[Any], key: Any) -> list[Any]:
-    seen: dict[str, Any] = {}
-    for entry in entries:
-        seen.setdefault(key(entry), entry)
-    return list(seen.values())
+def _check_nesting(tokens: list[Any], source: str) -> None:
+    """Past its nesting limit markdown-it silently drops the rest of the file: refused just before."""
+    for token in tokens:
+        if token.level >= MAX_NESTING - 4:
+            line = token.map[0] + 1 if token.map else 0
+            raise UserError(f"{source}:{line}: nested too deeply to be a checklist (lists within lists, or quotes)")
 
 
-def _item_entry(item: dict[str, Any], taken: Names) -> str | dict[str, Any]:
-    text: str = item["text"]
-    attributes: dict[str, str] = item["attributes"]
-    derived = slugify(text)
-    item_id = taken.unique(attributes.get("id") or derived)
-    entry: dict[str, Any] = {}
-    if item_id != derived:
-        entry["id"] = item_id
-    entry["text"] = text
-    if "optional" in attributes:
-        entry["optional"] = True
-    for key in ("opens", "closes"):
-        if attributes.get(key):
-            entry[key] = attributes[key]
-    if attributes.get("timer") and _duration_or_none(attributes["timer"]):
-        entry["timer"] = attributes["timer"]
-    if list(entry) == ["text"] and _safe_as_plain_scalar(text):
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+
+
+@cache
+def _task_rule() -> MarkdownIt:
+    """A parser that runs nothing but the tasklists plugin's rule, over the tokens it is given."""
+    md = MarkdownIt("zero").use(tasklists_plugin)
+    md.core.ruler.enableOnly(["github-tasklists"])
+    return md
+
+
+def _mark_tasks(tokens: list[Any]) -> None:
+    """The tasklists plugin marks each task's list item (class `task-list-item`) and takes its box off its text.
+    It is run on each list item's own tokens: over the whole stream it looks for each task's list by walking back
+    to the list's start, which is quadratic in a list's length (20,000 tasks in one list took minutes)."""
+    md = _task_rule()
+    lists: list[Any] = []
+    for index, token in enumerate(tokens):
+        if token.type in _LIST_OPEN:
+            lists.append(token)
+        elif token.type in _LIST_CLOSE:
+            lists.pop()
+        elif (token.type == "list_item_open" and lists and index + 3 < len(tokens)
+              and tokens[index + 1].type == "paragraph_open" and tokens[index + 2].type == "inline"):
+            md.core.process(StateCore("", md, {}, [lists[-1], *tokens[index:index + 4]]))
+
+
+class _Reader:
+    """One walk over the token stream: groups and their items, title, product, sign-off roles, contacts."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.title = ""
+        self.title_attributes: dict[str, str] = {}
+        self.product = ""
+        self.groups: list[ParsedGroup] = []
+        self.headings: list[tuple[int, str]] = []  # the open heading path: (level, title); the title is level 0
+        self.current: ParsedGroup | None = None
+        self.section_kind = ""  # "signoffs" / "contacts" while under such a heading
+        self.signoffs: list[str] = []
+        self.contacts: list[dict[str, str]] = []
+        self.task_lines = 0
+
+    def read(self, tokens: list[Any]) -> None:
+        lists = items_open = 0
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            kind = token.type
+            if kind == "heading_open":
+                self.heading(token, tokens[index + 1])
+            elif kind in _LIST_OPEN:
+                lists += 1
+            elif kind in _LIST_CLOSE:
+                lists -= 1
+            elif kind == "list_item_open":
+                items_open += 1
+                if tokens[index + 1].type == "paragraph_open":
+                    self.list_item(token, tokens[index + 2], lists)
+            elif kind == "list_item_close":
+                items_open -= 1
+            elif kind == "paragraph_open" and not items_open:
+                self.paragraph(token, tokens[index + 1])
+            elif kind == "table_open":
+                index = self.table(tokens, index)
+            index += 1
+
+    def line_of(self, token: Any) -> int:
+        return token.map[0] + 1 if token.map else 0
+
+    def checked(self, text: str, what: str, token: Any) -> str:
+        if len(text) > MAX_TEXT:
+            raise UserError(f"{self.source}:{self.line_of(token)}: {what} is {len(text):,} characters; at most "
+                            f"{MAX_TEXT:,} are allowed (a checklist is read by people)")
         return text
-    return entry
+
+    # -- groups ---------------------------------------------------------------------------------------
+
+    def heading(self, token: Any, inline: Any) -> None:
+        level = int(token.tag[1:])
+        attributes: dict[str, str] = {}
+        text = self.checked(plain(inline.children, attributes), "a heading", token)
+        if not text:
+            return  # an empty heading (`#` alone) heads nothing
+        self.section_kind = ("signoffs" if _SIGNOFF_HEADING.search(text)
+                             else "contacts" if _CONTACT_HEADING.search(text) else "")
+        if level == 1 and not self.title:
+            self.title, self.title_attributes = text, attributes
+            self.headings = [(0, text)]
+            self.current = None
+            return
+        self.headings = [(lvl, title) for lvl, title in self.headings if lvl < level] + [(level, text)]
+        self.current = self.start_group(text, attributes, level, self.line_of(token))
+
+    def start_group(self, text: str, attributes: dict[str, str], level: int, line: int) -> ParsedGroup:
+        part = " / ".join(title for lvl, title in self.headings if 0 < lvl < level)  # a phase's may be two up
+        title, due = title_and_due(text)
+        stated = _duration_or_none(attributes.get("due"))
+        if stated is not None and abs(stated) <= MAX_DUE_SECONDS:
+            due = stated
+        group = ParsedGroup(title or "Checklist", level, part, line, due, attributes)
+        self.groups.append(group)
+        return group
+
+    def paragraph(self, token: Any, inline: Any) -> None:
+        children = inline.children or []
+        if self.product_from(children, token):
+            return
+        intro = _bold_intro(children)
+        if intro is not None:
+            title, attributes = intro
+            self.current = self.start_group(self.checked(title, "a heading", token), attributes, 7,
+                                            self.line_of(token))
+        elif self.section_kind == "contacts":  # `**DBA:** Ana Ruiz` lines, one contact a line
+            for line in _lines(children):
+                self.add_contact(line)
+
+    def product_from(self, children: list[Any], token: Any) -> bool:
+        """`**Product:** X` before any group: the checklist's product."""
+        span = leading_emphasis(children)
+        if span is None or self.groups or plain(children[span[0] + 1:span[1]]).rstrip(":").strip().casefold() != \
+                "product":
+            return False
+        self.product = self.checked(plain(children[span[1] + 1:]).lstrip(":").strip(), "the product", token)
+        return True
+
+    # -- items, contacts and tables -----------------------------------------------------------------
+
+    def list_item(self, token: Any, inline: Any, lists: int) -> None:
+        children = inline.children or []
+        task = "task-list-item" in str(token.attrGet("class") or "")
+        mark = _OWN_MARK.match(inline.content)
+        if not task and mark and children and children[0].type == "text" and children[0].content.startswith(
+                mark.group(0)):
+            children[0].content = children[0].content[mark.end():]
+            task = True
+        if task:
+            self.add_task(token, children)
+        elif _EMPTY_TASK.match(inline.content.strip()):
+            raise UserError(f"{self.source}:{self.line_of(token)}: a task line with no text")
+        elif not self.product_from(children, token) and self.section_kind == "contacts" and lists == 1:
+            self.add_contact(children)
+
+    def add_task(self, token: Any, children: list[Any]) -> None:
+        self.task_lines += 1
+        line = self.line_of(token)
+        if self.task_lines > MAX_TASK_LINES:  # a task the line count before parsing could not see
+            raise UserError(f"{self.source}:{line}: more than {MAX_TASK_LINES:,} task lines; a checklist is read "
+                            "by people")
+        attributes: dict[str, str] = {}
+        text = self.checked(plain(children, attributes), "a task's text", token)
+        if not text:
+            raise UserError(f"{self.source}:{line}: a task line with no text")
+        if self.current is None:
+            self.current = ParsedGroup(self.title or "Checklist", 7, "", line)
+            self.groups.append(self.current)
+        self.current.items.append(ParsedItem(text, attributes, line))
+
+    def add_contact(self, children: list[Any]) -> None:
+        contact = contact_from_line(children)
+        if contact:
+            self.contacts.append(contact)
+
+    def table(self, tokens: list[Any], index: int) -> int:
+        """A table's rows as plain text; under a sign-off or contacts heading, its roles or contacts.
+        Returns the index of the table's end."""
+        start, rows, row = tokens[index], [], []
+        while index < len(tokens) and tokens[index].type != "table_close":
+            token = tokens[index]
+            if token.type == "tr_open":
+                row = []
+            elif token.type in ("th_open", "td_open"):
+                cell = tokens[index + 1]
+                row.append(plain(cell.children) if cell.type == "inline" else "")
+            elif token.type == "tr_close":
+                rows.append(row)
+            index += 1
+        if len(rows) > 1 and self.section_kind:
+            header, body = rows[0], rows[1:]
+            if self.section_kind == "signoffs":
+                self.signoffs += [self.checked(role, "a sign-off role", start) for role in signoff_roles(header, body)]
+            else:
+                found = contacts_from_table(header, body)
+                self.contacts += [{**contact, "role": self.checked(contact["role"], "a contact role", start)}
+                                  for contact in found]
+        return index
 
 
-def _safe_as_plain_scalar(text: str) -> bool:
-    """Short form only where YAML would read it back as this very text."""
-    try:
-        return yaml.safe_load(yaml.safe_dump([text])) == [text] and text.strip() == text
-    except yaml.YAMLError:
-        return False
-
-
-# -- titles, offsets, attributes ------------------------------------------------------------------
-
-
-def _title_and_due(text: str) -> tuple[str, int | None]:
-    text = _LEADING_NUMBER.sub("", text.strip())
-    match = _OFFSET.search(text)
-    if not match:
-        return _tidy(text), None
-    if len(match.group("amount")) > 6:  # T-<5,000 digits> hours is no offset
-        return _tidy(text), None
-    amount = int(match.group("amount"))
-    unit = (match.group("unit") or "h").lower()
-    seconds = amount * _UNITS["m" if unit.startswith("mi") or unit == "m" else unit[0]]
-    sign = -1 if match.group("sign") in "-−–" else 1
-    remainder = _tidy(text[: match.start()] + " " + text[match.end() :])
-    return (remainder or _tidy(match.group(0))), sign * seconds
-
-
-def _tidy(text: str) -> str:
-    text = re.sub(r"\(\s*\)", "", text)
-    text = re.sub(r"\s{2,}", " ", text).strip()
-    text = text.strip(" :-–—").strip()
-    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
-        text = text[1:-1].strip()
-    return text
-
-
-def _format_offset(seconds: int) -> str:
-    sign = "-" if seconds < 0 else "+"
-    remaining = abs(seconds)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if remaining and remaining % size == 0:
-            return f"{sign}{remaining // size}{unit}"
-    return f"{sign}{remaining}s" if remaining else "+0m"
-
-
-def _split_attributes(text: str) -> tuple[str, dict[str, str]]:
-    """`Text <!-- id: x; optional -->` -> ("Text", {"id": "x", "optional": ""})."""
+def _bold_intro(children: list[Any]) -> tuple[str, dict[str, str]] | None:
+    """`**Title** (T-2 hours):` alone in its paragraph -> ("Title (T-2 hours)", attributes); else None."""
+    span = leading_emphasis(children)
+    if span is None:
+        return None
     attributes: dict[str, str] = {}
-
-    def take(match: re.Match[str]) -> str:
-        for part in re.split(r"[;,]", match.group("body")):
-            key, _, value = part.partition(":")
-            if key.strip():
-                attributes[key.strip().lower()] = value.strip()
-        return " "
-
-    return unescape(_ATTRIBUTES.sub(take, text).strip()), attributes
+    title = plain(children[span[0] + 1:span[1]], attributes)
+    rest = re.fullmatch(r"(\([^)]*\))?\s*:?", plain(children[span[1] + 1:], attributes))
+    if not title or rest is None:
+        return None
+    return f"{title} {rest.group(1) or ''}".strip(), attributes
 
 
-def unescape(text: str) -> str:
-    """CommonMark's backslash escapes as what they stand for (`\\*` is `*`): a record imports back word for word."""
-    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
+def _lines(children: list[Any]) -> list[list[Any]]:
+    """A paragraph's inline tokens, line by line."""
+    lines: list[list[Any]] = [[]]
+    for token in children:
+        if token.type in ("softbreak", "hardbreak"):
+            lines.append([])
+        else:
+            lines[-1].append(token)
+    return lines
 
 
-def _duration_or_none(text: str) -> int | None:
+def _duration_or_none(text: str | None) -> int | None:
     try:
-        return parse_duration(text)
+        return parse_duration(text) if text else None
     except ValueError:
         return None
-
-
-def repair(text: str) -> str:
-    """Undo UTF-8 read as cp1252 (`âœ“` -> `✓`), leaving other text alone; cleaned, as all text entering is."""
-
-    def fix(match: re.Match[str]) -> str:
-        chunk = match.group(0)
-        for encoding in ("cp1252", "latin-1"):
-            try:
-                return chunk.encode(encoding).decode("utf-8")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                continue
-        return chunk
-
-    return clean_line(_MOJIBAKE.sub(fix, text) if not text.isascii() else text)
-
-
-# -- sign-offs and contacts ---------------------------------------------------------------------
-
-
-def _cells(line: str) -> list[str]:
-    cells = re.split(r"(?<!\\)\|", line.strip().strip("|"))  # `\|` is a pipe inside a cell
-    return [unescape(repair(cell.strip().strip("*_ ").strip())) for cell in cells]
-
-
-def _read_table_row(
-    line: str, kind: str, roles: list[str], contacts: list[dict[str, str]], lines: list[str], index: int
-) -> None:
-    cells = _cells(line)
-    if not cells or all(re.fullmatch(r":?-{2,}:?", cell) for cell in cells if cell):
-        return  # the separator row
-    header_index = index
-    while header_index > 0 and lines[header_index - 1].lstrip().startswith("|"):
-        header_index -= 1
-    if header_index == index:
-        return  # the header row itself
-    header = [cell.lower() for cell in _cells(lines[header_index])]
-    at = header.index("role") if "role" in header else 0  # the Role column, wherever it stands
-    role = cells[at] if at < len(cells) else ""
-    if not role or _PLACEHOLDER.match(role):
-        return
-    if kind == "signoffs":
-        roles.append(role)
-        return
-    contact = {"role": role}
-    for key in ("name", "phone", "email"):
-        if key in header:
-            position = header.index(key)
-            value = cells[position] if position < len(cells) else ""
-            if value and not _PLACEHOLDER.match(value):
-                contact[key] = value
-    contacts.append(contact)
-
-
-def _contact_from_list_item(text: str) -> dict[str, str] | None:
-    role, separator, rest = text.partition(":")
-    role = role.strip().strip("*_").strip()
-    if not separator or not role or len(role) > 60:
-        return None
-    contact = {"role": role}
-    for part in re.split(r"\s+[-–—|]\s+|\s*,\s*", rest):
-        part = part.strip()
-        if not part or _PLACEHOLDER.match(part):
-            continue
-        if _EMAIL.fullmatch(part):
-            contact.setdefault("email", part)
-        elif _PHONE.match(part):
-            contact.setdefault("phone", part)
-        else:
-            contact.setdefault("name", part)
-    return contact

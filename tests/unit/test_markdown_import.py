@@ -15,7 +15,7 @@ import yaml
 from heypeter_tui.cli import main
 from heypeter_tui.core import commands
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.loader import load_checklist, validate_text
+from heypeter_tui.core.loader import load_checklist, validate_file, validate_text
 from heypeter_tui.core.markdown import import_markdown, import_markdown_file, repair
 from heypeter_tui.core.report import to_markdown
 from tests.conftest import BUILTIN_CHECKLIST, CORPUS, GOLDEN, REPO, SEED, SHARED, check_golden
@@ -37,18 +37,36 @@ def imported_checklist(text: str, source: str = "t.md"):
     return validation.checklist
 
 
+# What each file of the corpus imports as: items, distinct item keys (ids), windows, timers, gated phases.
+FIGURES = {
+    "heypeter-seed.md": (83, 83, ["maintenance"], ["final-steps/monitor-for-30-minutes"], ["during-deployment"]),
+    "deployment-lifecycle-checklists.md": (248, 248, [], [], ["deployment", "release-day"]),
+    "netsuite-deployment-checklist.md": (36, 36, [], [], ["deployment-steps"]),
+    "universal-production-checklist.md": (178, 178, [], [], []),
+}
+
+
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name)
-def test_every_corpus_file_imports_validates_and_runs(path: Path, tmp_path: Path, capsys) -> None:
+def test_every_corpus_file_imports_validates_with_no_warning_and_runs(path: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "imported.yaml"
     assert main(["import-md", str(path), "-o", str(out)]) == 0
-    assert main(["validate", str(out)]) == 0
+    validation = validate_file(out)
+    assert not validation.errors and not validation.warnings  # every id explicit: no item takes it from its text
+    checklist = validation.checklist
+    assert checklist is not None
+    items = [(group, item) for group in checklist.groups for item in group.items]
+    figures = (len(items), len(checklist.items_by_key), sorted({item.opens for _, item in items if item.opens}),
+               [group.key(item) for group, item in items if item.timer], [g.id for g in checklist.phases if g.gated])
+    print(f"{path.name}: {figures[0]} items, {figures[1]} ids, windows {figures[2]}, timers {figures[3]}, "
+          f"gated {figures[4]}")
+    assert figures == FIGURES[path.name]
     state = tmp_path / "state"
     assert main(["--state-dir", str(state), "new", "Drill", "--checklist", str(out)]) == 0
     capsys.readouterr()
     assert main(["--state-dir", str(state), "export", "--format", "json"]) == 0
     record = json.loads(capsys.readouterr().out)
-    items = sum(len(group["items"]) for group in record["sections"] + record["phases"])
-    assert items == sum(1 for line in path.read_text(encoding="utf-8").splitlines() if TASK.match(line))
+    items_in_record = sum(len(group["items"]) for group in record["sections"] + record["phases"])
+    assert items_in_record == sum(1 for line in path.read_text(encoding="utf-8").splitlines() if TASK.match(line))
 
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name)
@@ -207,3 +225,37 @@ def test_a_run_record_imports_back_to_its_checklist(context, clock) -> None:
     back = validate_text(import_markdown(record, "record.md").to_yaml(), "back.yaml")
     assert not back.errors
     assert back.checklist == session.state.checklist
+
+
+def record_markdown(state, ids: bool) -> str:
+    """The record as `export` writes it, with or without its `<!-- id: … -->` comments (which the record is to
+    write only when asked, `--ids`): both forms must import back to the checklist's structure."""
+    record = to_markdown(state, ids=ids)
+    assert ("<!-- id:" in record) == ids
+    return record
+
+
+def structure(checklist) -> list[tuple]:
+    """What a record without comments still says: each group's kind, title and due, each item's text."""
+    return [(group.kind, group.title, group.due, [item.text for item in group.items]) for group in checklist.groups]
+
+
+@pytest.mark.parametrize("source", [BUILTIN_CHECKLIST, *corpus_files()], ids=lambda path: path.name)
+def test_a_record_imports_back_to_its_checklist_with_and_without_id_comments(source: Path, tmp_path: Path,
+                                                                            context) -> None:
+    if source.suffix == ".md":
+        (tmp_path / "c.yaml").write_text(import_markdown_file(source).to_yaml(), encoding="utf-8")
+        source = tmp_path / "c.yaml"
+    session = context.current_session(str(source))
+    checklist = session.state.checklist
+    with_ids = record_markdown(session.state, ids=True)
+    assert "<!-- id: " in with_ids
+    assert validate_text(import_markdown(with_ids, "r.md").to_yaml(), "r.yaml").checklist == checklist
+    without = record_markdown(session.state, ids=False)
+    assert "<!--" not in without
+    back = validate_text(import_markdown(without, "r.md").to_yaml(), "r.yaml").checklist
+    assert structure(back) == structure(checklist)
+    # Optional is said only by a comment; the rest of the safeguards are inferred again from the same text.
+    assert [(g.id, g.gated, [(i.id, i.opens, i.closes, i.timer) for i in g.items]) for g in back.groups] == [
+        (g.id, g.gated, [(i.id, i.opens, i.closes, i.timer) for i in g.items]) for g in checklist.groups]
+    assert [i.text for g in back.groups for i in g.items if i.optional] == []
