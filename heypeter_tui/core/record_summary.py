@@ -28,6 +28,7 @@ from heypeter_tui.core.rules import gate, is_stale
 from heypeter_tui.core.run import BLOCKED, NA, PENDING, RunState
 from heypeter_tui.core.schedule import due_at, is_overdue
 from heypeter_tui.core.session import Integrity
+from heypeter_tui.core.staleness import stale_since
 from heypeter_tui.core.text import count
 
 FIRST_SCREEN = 40
@@ -93,7 +94,7 @@ def summarize(state: RunState, now: datetime | None = None, integrity: Integrity
     """The verdict and every exception, as of `now`: the exporting command's clock, never the system's here.
     Without one, as of the log's last event, so a record of the same log is always the same."""
     as_of = now or parse_iso(state.last_event.ts)
-    deviations = (*_log(integrity), *_items(state, "blocked"), *_items(state, "override"), *_signing(state),
+    deviations = (*_log(integrity), *_items(state, "blocked"), *_items(state, "override"), *signing_history(state),
                   *_stale(state), *_overdue(state, as_of), *_items(state, "na"), *_items(state, "open_phase_item"))
     verdict = gate(state)
     overrides = sum(deviation.kind == "override" for deviation in deviations)
@@ -101,8 +102,8 @@ def summarize(state: RunState, now: datetime | None = None, integrity: Integrity
         broken = Counter(verdict.kinds)
         how = ", ".join(count(broken[rule], noun) + tail for rule, noun, tail in _GATE_RULES if broken[rule])
         return Summary("NO-GO", False, how, as_of, deviations)
-    how = ("every required readiness item done or N/A, nothing blocked, every sign-off given since the latest "
-           "readiness change")
+    how = ("every required readiness item done or N/A, nothing blocked, every sign-off given for the readiness "
+           "there now")
     if overrides:
         how += f"; {count(overrides, 'gated step')} ticked while the gate said NO-GO"
     return Summary(f"GO with {count(overrides, 'override')}" if overrides else "GO", True, how, as_of, deviations)
@@ -212,7 +213,7 @@ def _items(state: RunState, kind: str) -> Iterator[Deviation]:
                 yield Deviation(kind, key, f"{label}: {subject}{' (optional)' if item.optional else ''}")
 
 
-def _signing(state: RunState) -> Iterator[Deviation]:
+def signing_history(state: RunState) -> Iterator[Deviation]:
     """Sign-offs revoked (whose, by whom, why, when) and given again, in log order; undone ones never happened."""
     roles = set(state.checklist.signoffs)
     latest: dict[str, Event] = {}  # each role's signature that counts now
@@ -242,8 +243,8 @@ def _stale(state: RunState) -> Iterator[Deviation]:
     for role in state.checklist.signoffs:
         signed = state.signoffs.get(role)
         if signed is not None and is_stale(state, role):
-            change = state.events[state.readiness_seq]
-            since = f"before the latest readiness change: {describe(state, change)}, {when(change.ts)}"
+            change = stale_since(state, role) or state.events[state.readiness_seq]
+            since = f"readiness changed since: {describe(state, change)}, {when(change.ts)}"
             text = f"Stale sign-off: {role} by {signed.name}, {when(signed.at)}, {since}"
             yield Deviation("stale", role, text, "", signed.actor, signed.at)
 

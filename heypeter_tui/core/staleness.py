@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from heypeter_tui.core.commands import Change
-    from heypeter_tui.core.events import Actor
+    from heypeter_tui.core.events import Actor, Event
 
 
 def _digest(statuses: list[list[str]]) -> str:
@@ -73,14 +73,14 @@ def made_stale_by(state: RunState, change: Change, actor: Actor, now: datetime) 
     return [role for role in fresh if is_stale(after, role)]
 
 
-def stale_since(state: RunState, role: str) -> str | None:
-    """When readiness last moved away from what `role` signed (the time of that change), if it is stale."""
+def stale_since(state: RunState, role: str) -> Event | None:
+    """The change that last moved readiness away from what `role` signed, if it is stale."""
     if not is_stale(state, role):
         return None
     return for_state("stale-since", state, lambda: _stale_since_all(state)).get(role)
 
 
-def _stale_since_all(state: RunState) -> dict[str, str]:
+def _stale_since_all(state: RunState) -> dict[str, Event]:
     """One walk over the log for every stale role. Each readiness item's value is replayed as the fold
     makes it (an undo puts back the latest earlier change still in force), and the items that differ
     from what each role signed are kept as a set: a step costs one item per role, not the whole list."""
@@ -91,7 +91,7 @@ def _stale_since_all(state: RunState) -> dict[str, str]:
     undone: set[str] = set()
     changed_by: dict[str, str] = {}  # event id -> the readiness key it changed
     watching: dict[str, tuple[dict[str, list[str]], set[str]]] = {}  # role -> (what it signed, keys differing)
-    since: dict[str, str] = {}
+    since: dict[str, Event] = {}
     legacy: set[str] = set()
     for position, event in enumerate(state.events):
         changed = None
@@ -105,7 +105,7 @@ def _stale_since_all(state: RunState) -> dict[str, str]:
             changed = changed_by[event.data["target"]]
         if changed is not None:
             for role in legacy:
-                since.setdefault(role, event.ts)
+                since.setdefault(role, event)
             in_force = [entry for event_id, entry in history[changed] if event_id not in undone]
             values[changed] = in_force[-1] if in_force else _entry(changed, PENDING, "")
             for role, (signed, differing) in watching.items():
@@ -115,7 +115,7 @@ def _stale_since_all(state: RunState) -> dict[str, str]:
                 else:
                     differing.discard(changed)
                 if differing and not was_stale:
-                    since[role] = event.ts
+                    since[role] = event
         role = roles.get(position)
         if role is not None and event.type == ev.SIGNOFF_SIGN:
             signature = state.signoffs[role]
@@ -123,7 +123,7 @@ def _stale_since_all(state: RunState) -> dict[str, str]:
             # Rare: a change landed as they signed, so they saw other than the log held. Said stale from
             # the signing on (were it fresh again, then stale once more, this still names the signing).
             if signature.readiness and _digest_of(state, values) != signature.readiness:
-                since[role] = event.ts
+                since[role] = event
                 continue
             if signature.readiness:
                 watching[role] = (signed, set())

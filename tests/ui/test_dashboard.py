@@ -79,7 +79,8 @@ async def test_sign_off_through_the_dialog(make_app) -> None:
             60,
         )
         table = app.query_one(SignoffTable)
-        assert [cell.plain for cell in table.get_row("Tech Lead")] == ["[x] Tech Lead", "Dana Lee", "09:30", "DL"]
+        row = [cell.plain for cell in table.get_row("Tech Lead")]
+        assert row == ["[x] Tech Lead", "Dana Lee", "09:30", "DL", "current"]
 
 
 async def test_a_sign_dialog_cancelled_records_nothing(make_app) -> None:

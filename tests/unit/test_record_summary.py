@@ -130,7 +130,7 @@ def test_the_verdict_says_go_go_with_overrides_or_no_go_with_its_reasons_counted
     act(session, *(lambda s, role=role: commands.sign(s, role, role) for role in ROLES))
     assert verdict_line(session) == (
         "- **Verdict:** GO with 1 override: every required readiness item done or N/A, nothing blocked, every "
-        "sign-off given since the latest readiness change; 1 gated step ticked while the gate said NO-GO")
+        "sign-off given for the readiness there now; 1 gated step ticked while the gate said NO-GO")
     session.record(session.undo_change())  # Ops's signature undone: NO-GO again, the override still stands
     act(session, lambda s: commands.set_status(s, "during/off", "done", override="rollback"))
     act(session, lambda s: commands.sign(s, "Ops", "O"))

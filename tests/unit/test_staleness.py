@@ -118,14 +118,14 @@ def test_stale_since_is_the_latest_move_away_from_what_was_signed(session, clock
     first_move = session.state.last_event.ts
     clock.advance(minutes=5)
     session.record(commands.set_status(session.state, SECOND, "na", "soak"))
-    assert stale_since(session.state, "QA Lead") == first_move  # still stale since the first move
+    assert stale_since(session.state, "QA Lead").ts == first_move  # still stale since the first move
     clock.advance(minutes=5)
     session.record(commands.set_status(session.state, SECOND, "pending"))
     session.record(commands.toggle_done(session.state, FIRST))
     assert stale_since(session.state, "QA Lead") is None  # fresh again
     clock.advance(minutes=5)
     undo_target = session.record(commands.toggle_done(session.state, FIRST))
-    assert stale_since(session.state, "QA Lead") == undo_target.ts
+    assert stale_since(session.state, "QA Lead") == undo_target
     clock.advance(minutes=5)
     session.record(commands.Change("undo", {"target": undo_target.id}))
     assert stale_since(session.state, "QA Lead") is None  # the undo put it back

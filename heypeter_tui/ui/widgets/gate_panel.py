@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from heypeter_tui.core.clock import format_local, parse_iso
 from heypeter_tui.core.rules import gate, is_stale
 from heypeter_tui.core.run import RunState
+from heypeter_tui.core.staleness import stale_since
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
-
-REASONS_SHOWN = 10
 
 
 class GatePanel(FollowsRunState, Static):
@@ -21,17 +21,18 @@ class GatePanel(FollowsRunState, Static):
         if verdict.go:
             lines.append(Content("Every readiness item is done or N/A, nothing is blocked, every sign-off is current."))
         else:
+            # Every reason: the pane scrolls (up/down, page keys), so none is left unsaid.
             lines.append(Content.styled(f"Standing in the way ({len(verdict.reasons)}):", "bold"))
-            lines += [Content.assemble("  • ", literal(reason)) for reason in verdict.reasons[:REASONS_SHOWN]]
-            if len(verdict.reasons) > REASONS_SHOWN:
-                lines.append(Content.styled(f"  … and {len(verdict.reasons) - REASONS_SHOWN} more", "$text-muted"))
+            lines += [Content.assemble("  • ", literal(reason)) for reason in verdict.reasons]
         lines += [Content(""), Content.styled("Sign-offs", "bold")]
         for role in state.checklist.signoffs:
             signed = state.signoffs.get(role)
             if signed is None:
                 mark, detail = "[ ]", "not signed"
             elif is_stale(state, role):
-                mark, detail = "[~]", f"{signed.name}: stale, sign again"
+                change = stale_since(state, role)
+                since = f" since {format_local(parse_iso(change.ts), self.app.now)}" if change else ""
+                mark, detail = "[~]", f"{signed.name}: stale{since}, sign again"
             else:
                 mark, detail = "[x]", signed.name
             lines.append(Content.assemble(f"  {mark} ", literal(role, "bold"), "  ", literal(detail)))

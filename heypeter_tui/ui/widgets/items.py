@@ -19,6 +19,8 @@ from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.widgets.row_list import Row, RowList
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
+NOTE_SHOWN = 90
+"""Characters of the latest note shown under its item (cut with …): one line at 120 columns."""
 STATUS_STYLES = {PENDING: "bold", DONE: "bold $success", NA: "$text-muted", BLOCKED: "bold $error"}
 
 
@@ -142,6 +144,11 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None)
             over = timer.stopped_at is None and timer_remaining(timer, now) <= 0
             style = "bold reverse $warning" if over else "$accent"
         parts += ["  ", (line, style)]
+    if current.notes:  # the latest note under the item, on one line: the history has them all
+        latest = current.notes[-1]
+        first_line = latest.text.strip().splitlines()[0] if latest.text.strip() else ""
+        parts += ["\n    ", ("✎ ", "$accent"), literal(first_line, "italic", NOTE_SHOWN),
+                  (f"  {latest.actor.operator[:40]} · {format_local(parse_iso(latest.at), now)}", "$text-muted")]
     return Content.assemble(*parts)
 
 
@@ -155,7 +162,7 @@ def _index(group: Group, key: str) -> int | None:
 def due_label(state: RunState, group: Group, now) -> str:
     if group.due is None:
         return ""
-    relative = f"T{format_duration(group.due, signed=True)}"
+    relative = f"T{format_duration(group.due, signed=True)}" if group.due else "T-0"
     moment = due_at(state, group)
     if moment is None:
         return f"due {relative}"

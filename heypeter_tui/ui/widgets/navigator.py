@@ -115,7 +115,7 @@ class Navigator(FollowsRunState, RowList):
         due = Content("")
         moment = due_at(state, group)
         if moment is not None:
-            when = format_local(moment, self.app.now)[-5:]
+            when = format_local(moment, self.app.now)  # `Dec 02 14:00` when not today: yesterday's is not today's
             overdue = group.id in self.overdue
             due = Content.styled(f"!{when} ", "bold $error") if overdue else Content.styled(f" {when} ", "$text-muted")
         title_width = max(width - 2 - 1 - 1 - bar_width - len(count) - due.cell_length, 4)

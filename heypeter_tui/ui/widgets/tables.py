@@ -7,8 +7,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from heypeter_tui.core.clock import format_local, parse_iso
+from heypeter_tui.core.record_summary import Deviation, signing_history
+from heypeter_tui.core.record_text import describe
 from heypeter_tui.core.rules import is_stale
 from heypeter_tui.core.run import RunState
+from heypeter_tui.core.staleness import stale_since
 from heypeter_tui.core.text import clean_line
 from heypeter_tui.ui import messages as msg
 from heypeter_tui.ui.literal import literal_cell
@@ -52,24 +55,51 @@ class RecordTable(FollowsRunState, DataTable):
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
 
+    def on_resize(self) -> None:
+        self.show_state(self.app.state)  # the columns are fitted to the width
+
     def show_rows(self, rows: list[tuple[str, list[Text]]]) -> None:
         keep = self.cursor_row
         # Each column as wide as its widest cell, fixed before anything is drawn. DataTable measures new cells
         # only when idle and caches a cell drawn before then at its old width (a sign-off showed as
-        # `Dana  13:4` until something else redrew the table).
+        # `Dana  13:4` until something else redrew the table). Where they do not all fit, the widest give way
+        # and their cells end in …: no column ever scrolls out of sight (a long phone hid the Email column).
+        natural = [max([len(label), *(cells[index].cell_len for _, cells in rows)])
+                   for index, label in enumerate(self.COLUMNS)]
+        room = self.scrollable_content_region.width - 2 * self.cell_padding * len(self.COLUMNS)
+        widths = fit_columns(natural, [min(len(label), 8) for label in self.COLUMNS], room) if room > 0 else natural
         self.clear(columns=True)
-        for index, label in enumerate(self.COLUMNS):
-            self.add_column(label, key=label, width=max([len(label), *(cells[index].cell_len for _, cells in rows)]))
+        for label, width in zip(self.COLUMNS, widths):
+            self.add_column(label, key=label, width=width)
         for key, cells in rows:
-            self.add_row(*cells, key=key)
+            self.add_row(*(elide(cell, width) for cell, width in zip(cells, widths)), key=key)
         if rows:
             self.move_cursor(row=min(keep, len(rows) - 1))
 
 
-class SignoffTable(RecordTable):
-    """`[x]` signed, `[~]` stale (signed before the latest readiness change), `[ ]` not signed."""
+def fit_columns(natural: list[int], minimum: list[int], room: int) -> list[int]:
+    """Column widths within `room`: the widest column gives a cell at a time, none below its minimum."""
+    widths = list(natural)
+    while sum(widths) > room:
+        index = max(range(len(widths)), key=lambda i: widths[i] - minimum[i])
+        if widths[index] <= minimum[index]:
+            break  # nothing more to give: the table scrolls sideways rather than lose a column
+        widths[index] -= 1
+    return widths
 
-    COLUMNS = ("Role", "Name", "Date", "Signature")
+
+def elide(cell: Text, width: int) -> Text:
+    if cell.cell_len <= width:
+        return cell
+    cut = cell.copy()
+    cut.truncate(width, overflow="ellipsis")
+    return cut
+
+
+class SignoffTable(RecordTable):
+    """`[x]` signed, `[~]` stale (readiness is not what was signed), `[ ]` not signed; and what happened to it."""
+
+    COLUMNS = ("Role", "Name", "Signed", "Signature", "Status")
     SIGNOFF_BINDINGS = [
         Binding("enter", "request('sign')", "Sign", id="signoff.sign"),
         Binding("r", "request('revoke')", "Revoke", id="signoff.revoke"),
@@ -79,6 +109,7 @@ class SignoffTable(RecordTable):
 
     def show_state(self, state: RunState) -> None:
         now = self.app.clock()
+        history = {deviation.ref: deviation for deviation in signing_history(state)}  # the latest per role
         rows = []
         for role in state.checklist.signoffs:
             signed = state.signoffs.get(role)
@@ -88,13 +119,30 @@ class SignoffTable(RecordTable):
                 mark = Text("[~] ", style="bold italic")
             else:
                 mark = Text("[x] ", style="bold")
-            if signed:
-                stale = " (stale: sign again)" if is_stale(state, role) else ""
-                cells = [signed.name, format_local(parse_iso(signed.at), now), signed.signature + stale]
-            else:
-                cells = ["", "", ""]
-            rows.append((role, [mark + literal_cell(role), *map(literal_cell, cells)]))
+            cells = [signed.name, format_local(parse_iso(signed.at), now), signed.signature] if signed else ["", "", ""]
+            rows.append((role, [mark + literal_cell(role), *map(literal_cell, cells),
+                                literal_cell(signoff_status(state, role, now, history.get(role)), 300)]))
         self.show_rows(rows)
+
+
+def signoff_status(state: RunState, role: str, now, latest: Deviation | None) -> str:
+    """Stale since when and by what; else how it came to be as it is (revoked, signed again)."""
+    signed = state.signoffs.get(role)
+    if signed is not None and is_stale(state, role):
+        change = stale_since(state, role)
+        if change is not None:
+            # What matters first: a narrow table cuts the end.
+            return f"stale since {format_local(parse_iso(change.ts), now)}: {describe(state, change)}"
+        return "stale: sign again"
+    if latest is not None and latest.kind == "revoked" and signed is None:
+        by = f" by {latest.by.operator}" if latest.by else ""
+        at = f" {format_local(parse_iso(latest.at), now)}" if latest.at else ""
+        return f"revoked{at}{by}: {latest.reason}" if latest.reason else f"revoked{at}{by}"
+    if signed is None:
+        return "not signed"
+    if latest is not None and latest.kind == "resigned":
+        return "current; " + latest.text.split(", ", 2)[-1]  # "over the signature of Dana, …" / "after a revoke"
+    return "current"
 
 
 class ContactsTable(RecordTable):
