@@ -28,6 +28,7 @@ from heypeter_tui.core.durations import parse_duration
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.ids import Names, slugify
 from heypeter_tui.core.loader import read_checklist_text
+from heypeter_tui.core.record_attributes import split_attributes
 from heypeter_tui.core.text import clean_line
 
 MAX_TASK_LINES = 100_000
@@ -38,7 +39,6 @@ _SETEXT = re.compile(r"^ {0,3}(?P<bar>=+|-+)\s*$")
 _BOLD_INTRO = re.compile(r"^\s*(\*\*|__)(?P<title>.+?)\1\s*(?P<rest>\([^)]*\))?\s*:?\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(?P<text>.*)$")
-_ATTRIBUTES = re.compile(r"\s*(?<!\\)<!--\s*(?P<body>.*?)\s*-->\s*")  # `\<!--` is text, not a comment
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PRODUCT = re.compile(r"^\s*(?:[-*+]\s+)?\*\*Product:?\*\*:?\s*(?P<product>.+?)\s*$", re.IGNORECASE)
 _LEADING_NUMBER = re.compile(r"^\d{1,3}[.)]\s+")
@@ -303,17 +303,8 @@ def _format_offset(seconds: int) -> str:
 
 
 def _split_attributes(text: str) -> tuple[str, dict[str, str]]:
-    """`Text <!-- id: x; optional -->` -> ("Text", {"id": "x", "optional": ""})."""
-    attributes: dict[str, str] = {}
-
-    def take(match: re.Match[str]) -> str:
-        for part in re.split(r"[;,]", match.group("body")):
-            key, _, value = part.partition(":")
-            if key.strip():
-                attributes[key.strip().lower()] = value.strip()
-        return " "
-
-    return unescape(_ATTRIBUTES.sub(take, text).strip()), attributes
+    body, attributes = split_attributes(text)
+    return unescape(body), attributes
 
 
 def unescape(text: str) -> str:
