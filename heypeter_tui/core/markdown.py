@@ -202,6 +202,8 @@ def _assemble(
         entry["title"] = group.title
         if group.due is not None:
             entry["due"] = _format_offset(group.due)
+        if group.attributes.get("owner"):
+            entry["owner"] = group.attributes["owner"]
         is_phase = bool(_PHASE_PART.search(group.part or group.title)) or (group.due is not None and group.due >= 0)
         if "gated" in group.attributes:
             entry["gated"] = True
@@ -248,7 +250,7 @@ def _item_entry(item: dict[str, Any], taken: Names) -> str | dict[str, Any]:
     entry["text"] = text
     if "optional" in attributes:
         entry["optional"] = True
-    for key in ("opens", "closes"):
+    for key in ("opens", "closes", "owner"):
         if attributes.get(key):
             entry[key] = attributes[key]
     if attributes.get("timer") and _duration_or_none(attributes["timer"]):

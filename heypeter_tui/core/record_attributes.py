@@ -1,17 +1,21 @@
-"""The `<!-- id: x; optional -->` comments that carry what Markdown cannot say: ids and flags.
+"""The `<!-- id: x; optional; owner: QA Lead -->` comments that carry what Markdown cannot say: ids, flags, owners.
 
 The record writes them (core/report.py, with `export --ids`) and the importer reads them (core/markdown.py),
 so the record imports back to the very checklist. Both sides live here: a field written is a field read.
+An owner is free text: the characters that would end the comment or split it are written as %XX.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from heypeter_tui.core.checklist import Group, Item
 from heypeter_tui.core.durations import format_duration
+from heypeter_tui.core.text import clean_line
 
 _ATTRIBUTES = re.compile(r"\s*(?<!\\)<!--\s*(?P<body>.*?)\s*-->\s*")  # `\<!--` is text, not a comment
+_SPECIAL = re.compile(r"[%;,<>]")  # `;` and `,` split attributes, `>` could end the comment, `<` open another
 
 
 def comment(attributes: list[str]) -> str:
@@ -19,7 +23,7 @@ def comment(attributes: list[str]) -> str:
 
 
 def group_attributes(group: Group) -> list[str]:
-    return [f"id: {group.id}"] + (["gated"] if group.gated else [])
+    return [f"id: {group.id}"] + (["gated"] if group.gated else []) + _owner(group.owner)
 
 
 def item_attributes(item: Item) -> list[str]:
@@ -32,7 +36,13 @@ def item_attributes(item: Item) -> list[str]:
         attributes.append(f"closes: {item.closes}")
     if item.timer:
         attributes.append(f"timer: {format_duration(item.timer)}")
-    return attributes
+    return attributes + _owner(item.owner)
+
+
+def _owner(owner: str | None) -> list[str]:
+    """As written (not inherited), on one line: a log's checklist is not cleaned, and may hold anything."""
+    value = clean_line(owner or "").strip()
+    return [f"owner: {_SPECIAL.sub(lambda match: f'%{ord(match[0]):02X}', value)}"] if value else []
 
 
 def split_attributes(text: str) -> tuple[str, dict[str, str]]:
@@ -44,7 +54,7 @@ def split_attributes(text: str) -> tuple[str, dict[str, str]]:
         for part in re.split(r"[;,]", match.group("body")):
             key, _, value = part.partition(":")
             if key.strip():
-                attributes[key.strip().lower()] = value.strip()
+                attributes[key.strip().lower()] = unquote(value.strip())  # ids and durations hold no %
         return " "
 
     return _ATTRIBUTES.sub(take, text).strip(), attributes

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from heypeter_tui.core.checklist import Group
+from heypeter_tui.core.checklist import Group, owner_of
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor
@@ -130,6 +130,7 @@ def _group_json(state: RunState, group: Group) -> dict[str, Any]:
                 "key": group.key(item),
                 "text": item.text,
                 "optional": item.optional,
+                "owner": owner_of(group, item),  # resolved: a reader of the record need not know the rule
                 "status": current.status,
                 "reason": current.reason or None,
                 "override": current.override or None,

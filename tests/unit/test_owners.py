@@ -11,6 +11,7 @@ import yaml
 
 from heypeter_tui.core.checklist import checklist_from_dict, owner_of
 from heypeter_tui.core.loader import load_checklist, validate_text
+from heypeter_tui.core.report import to_json
 from tests.conftest import BUILTIN_CHECKLIST
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "heypeter_tui" / "checklist.schema.json").read_text())
@@ -115,3 +116,29 @@ def test_a_log_whose_checklist_holds_a_bad_owner_is_refused_by_name(owner: objec
         place(changed)["owner"] = owner
         with pytest.raises(ValueError, match=said):
             checklist_from_dict(changed)
+
+
+def test_the_records_json_names_each_items_owner(tmp_path: Path, context) -> None:
+    path = tmp_path / "owned.yaml"
+    path.write_text(OWNED)
+    context.create_run("Release", str(path))
+    record = to_json(context.current_session().state)
+    assert [item["owner"] for group in record["sections"] + record["phases"] for item in group["items"]] == [
+        "Tech Lead", "QA Lead", None, "Dana Ops", "Operations Manager"]
+
+
+def test_the_record_with_ids_carries_owners_back_whatever_they_hold(tmp_path: Path, context) -> None:
+    from heypeter_tui.core.markdown import import_markdown
+    from heypeter_tui.core.report import to_markdown
+
+    path = tmp_path / "odd.yaml"
+    path.write_text(OWNED.replace("owner: QA Lead", "owner: 'QA; 100% <b>, -->x <!-- y'"))
+    context.create_run("Release", str(path))
+    state = context.current_session().state
+    record = to_markdown(state, ids=True)
+    assert "- [ ] Tested <!-- id: tested; owner: QA%3B 100%25 %3Cb%3E%2C --%3Ex %3C!-- y -->\n" in record
+    assert "### Go <!-- id: go; owner: Operations Manager -->\n" in record
+    assert "- [ ] Reviewed <!-- id: reviewed -->\n" in record  # an inherited owner is not written again
+    back = validate_text(import_markdown(record, "record.md").to_yaml(), "back.yaml")
+    assert back.errors == () and back.checklist == state.checklist
+    assert "owner" not in to_markdown(state)  # without --ids, no comments at all
