@@ -142,3 +142,12 @@ def test_the_record_with_ids_carries_owners_back_whatever_they_hold(tmp_path: Pa
     back = validate_text(import_markdown(record, "record.md").to_yaml(), "back.yaml")
     assert back.errors == () and back.checklist == state.checklist
     assert "owner" not in to_markdown(state)  # without --ids, no comments at all
+
+
+def test_every_item_of_the_builtin_checklist_has_a_sign_off_role_for_owner() -> None:
+    checklist = load_checklist(BUILTIN_CHECKLIST)
+    assert all(group.owner in checklist.signoffs for group in checklist.groups)
+    found = owners(checklist)
+    assert set(found.values()) == set(checklist.signoffs)  # every role answers for something
+    assert (found["testing/smoke-tests-on-production"], found["testing/security-scanning-performed"]) == (
+        "QA Lead", "Security Officer")
