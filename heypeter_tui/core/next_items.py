@@ -16,6 +16,7 @@ from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.run import COMPLETE, RunState
 from heypeter_tui.core.schedule import due_at, is_overdue
+from heypeter_tui.core.text import clean_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,9 +51,12 @@ class NextItem:
 
 
 def owner_matches(owner: str | None, reference: str) -> bool:
-    """`qa lead`, `QA Lead` and `qa-lead` all name QA Lead, as a sign-off role is named on the command line."""
-    wanted = reference.strip().casefold()
-    return owner is not None and wanted in (owner.casefold(), owner.casefold().replace(" ", "-"))
+    """`qa lead`, `QA Lead` and `qa-lead` all name QA Lead, as a sign-off role is named on the command line.
+    An owner is matched as it is shown (one line): a log's checklist may hold one written with line breaks."""
+    if owner is None:
+        return False
+    wanted, shown = clean_line(reference).strip().casefold(), clean_line(owner).strip().casefold()
+    return wanted in (shown, shown.replace(" ", "-"))
 
 
 def owners(checklist: Checklist) -> list[str]:
