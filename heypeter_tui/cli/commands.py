@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 PROG = "heypeter-tui"
 SCHEMA_PATH = Path(__file__).parent.parent / "checklist.schema.json"
 GATE_REASONS_SHOWN = 10
+NEXT_SHOWN = 10
 
 
 def cmd_dashboard(context: Context, args: Namespace) -> int:
@@ -81,12 +82,16 @@ def cmd_open(context: Context, args: Namespace) -> int:
 def cmd_status(context: Context, args: Namespace) -> int:
     session = context.existing_session(args.checklist)
     state = session.state
+    owned = _owned(context, state, args.owner) if args.owner else None  # an unknown owner: said before anything
     verdict = gate(state)
     progress = overall_progress(state)
     if args.json:
         from heypeter_tui.core.rules import summary
 
-        print(json_text(summary(state)))
+        data = summary(state)
+        if owned is not None:
+            data["owner"] = {"name": owned[0], "open_items": [entry.to_dict() for entry in owned[1]]}
+        print(json_text(data))
     else:
         # One line each: a title or reason holding a line break must not print a line of its own
         # (`verdict: GO` under a NO-GO). The stream removes escapes; clean_line folds the breaks.
@@ -102,8 +107,64 @@ def cmd_status(context: Context, args: Namespace) -> int:
             print(f"  - {clean_line(reason)}")
         if len(verdict.reasons) > shown:
             print(f"  … and {count(len(verdict.reasons) - shown, 'more reason')} (--all lists every one)")
+        if owned is not None:
+            owner, entries = owned
+            print(clean_line(f"{count(len(entries), 'open item')} owned by {owner}"))
+            _print_next(entries, context.clock(), args.all, indent="  ")
     _warn_problems(session)
     return (0 if verdict.go else 1) if args.gate else 0
+
+
+def cmd_next(context: Context, args: Namespace) -> int:
+    session = context.existing_session(args.checklist)  # read-only: never a writer, never a new run
+    state = session.state
+    if args.owner:
+        owner, entries = _owned(context, state, args.owner)
+    else:
+        from heypeter_tui.core.next_items import next_items
+
+        owner, entries = None, next_items(state, context.clock())
+    if args.json:  # every one, as status --json gives every reason: a script needs no screenful
+        print(json_text([entry.to_dict() for entry in entries]))
+    elif not entries:
+        print(clean_line(f"no open items owned by {owner}" if owner else "no open items"))
+    else:
+        _print_next(entries, context.clock(), args.all)
+    _warn_problems(session)
+    return 0
+
+
+def _owned(context: Context, state, reference: str):
+    """The owner `reference` names (UserError, one line, if none) and every open item it answers for."""
+    from heypeter_tui.core.next_items import find_owner, next_items
+
+    owner = find_owner(state.checklist, reference)
+    return owner, next_items(state, context.clock(), owner)
+
+
+def _print_next(entries, now, every: bool, indent: str = "") -> None:
+    """One line each: when (OVERDUE, its due time, T-2h while no T-0 is set, or `no due`), group / text, [owner].
+    Checklist text is data: each part is cleaned to one line, so no text can start a line of its own."""
+    from heypeter_tui.core.clock import format_local
+    from heypeter_tui.core.record_text import offset
+
+    shown = entries if every else entries[:NEXT_SHOWN]
+
+    def when(entry) -> str:
+        if entry.overdue:
+            return "OVERDUE"
+        if entry.due is not None:
+            return format_local(entry.due, now)
+        return offset(entry.offset) if entry.offset is not None else "no due"
+
+    times = [when(entry) for entry in shown]
+    width = max(map(len, times), default=0)
+    for moment, entry in zip(times, shown):
+        blocked = " (blocked)" if entry.status == "blocked" else ""
+        owner = f"  [{clean_line(entry.owner)}]" if entry.owner else ""
+        print(f"{indent}{moment.ljust(width)}  {clean_line(entry.group)} / {clean_line(entry.text)}{blocked}{owner}")
+    if len(entries) > len(shown):
+        print(f"{indent}… and {count(len(entries) - len(shown), 'more open item')} (--all lists every one)")
 
 
 def _writing(context: Context, args: Namespace):

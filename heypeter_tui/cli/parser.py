@@ -55,7 +55,15 @@ def _open(parser: argparse.ArgumentParser) -> None:
 def _status(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="as JSON")
     parser.add_argument("--gate", action="store_true", help="exit 0 on GO, 1 on NO-GO")
-    parser.add_argument("--all", action="store_true", help="every reason for NO-GO, not only the first ten")
+    parser.add_argument("--owner", metavar="ROLE", help="also list the open items this owner answers for")
+    parser.add_argument("--all", action="store_true",
+                        help="every reason for NO-GO (and every open item of --owner), not only the first ten")
+
+
+def _next(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--owner", metavar="ROLE", help="only this owner's items (a sign-off role: 'QA Lead', qa-lead)")
+    parser.add_argument("--all", action="store_true", help="every open item, not only the first ten")
+    parser.add_argument("--json", action="store_true", help="every open item (or --owner's) as a JSON list")
 
 
 def _mark(parser: argparse.ArgumentParser) -> None:
@@ -104,6 +112,7 @@ COMMANDS: dict[str, tuple[str, Arguments, Callable[..., int]]] = {
     "runs": ("list runs", _no_arguments, cmd.cmd_runs),
     "open": ("make a run current", _open, cmd.cmd_open),
     "status": ("progress and the Go / No-Go verdict of the current run", _status, cmd.cmd_status),
+    "next": ("the open items of the current run, overdue first, then by due time", _next, cmd.cmd_next),
     "mark": ("set an item's state (for scripts and pipelines)", _mark, cmd.cmd_mark),
     "sign": ("sign off for a role", _sign, cmd.cmd_sign),
     "revoke": ("revoke a role's sign-off", _revoke, cmd.cmd_revoke),

@@ -21,6 +21,8 @@ MAX_TEXT = 4000
 """An item's text, a title or a role: a checklist is read by people, not used as a data store."""
 MAX_DUE_SECONDS = 366 * 86400
 MAX_TIMER_SECONDS = 31 * 86400
+MAX_OWNER = 200
+"""An owner (a sign-off role or a person's name) is shown on one line beside each item: longer is a mistake."""
 
 
 class GroupKind(StrEnum):
@@ -39,6 +41,8 @@ class Item:
     closes: str | None = None
     timer: int | None = None
     """Seconds the item's timer runs ("Monitor for 30 minutes"), if it has one."""
+    owner: str | None = None
+    """Who answers for it, as written on the item; `owner_of` adds what it inherits from its group."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Group:
     """Seconds relative to the run's T-0 (negative: before)."""
     gated: bool = False
     """Ticking its items while the gate says NO-GO needs an override reason (phases only)."""
+    owner: str | None = None
+    """Who answers for its items that name no owner of their own."""
 
     def key(self, item: Item) -> str:
         return item_key(self.id, item.id)
@@ -124,8 +130,19 @@ def item_key(group_id: str, item_id: str) -> str:
     return f"{group_id}/{item_id}"
 
 
+def owner_of(group: Group, item: Item) -> str | None:
+    """The item's owner, else its group's, else None.
+
+    Resolved here rather than stored on each item: a checklist keeps what its file says, so the run's log
+    (`to_dict`) carries a section's owner once, and reads back to the very checklist it was written from.
+    """
+    return item.owner or group.owner
+
+
 def _group_to_dict(group: Group) -> dict[str, Any]:
     data: dict[str, Any] = {"id": group.id, "title": group.title}
+    if group.owner:
+        data["owner"] = group.owner
     if group.due is not None:
         data["due"] = format_duration(group.due, signed=True)
     if group.gated:
@@ -144,6 +161,8 @@ def _item_to_dict(item: Item) -> dict[str, Any]:
         data["closes"] = item.closes
     if item.timer is not None:
         data["timer"] = format_duration(item.timer)
+    if item.owner:
+        data["owner"] = item.owner
     return data
 
 
@@ -182,6 +201,9 @@ def checklist_from_dict(data: object) -> Checklist:
             raise ValueError(f"{what} {raw!r} is out of range")
         return value
 
+    def owner(entry: dict[str, Any]) -> str | None:
+        return text(entry["owner"], "owner", MAX_OWNER) if entry.get("owner") is not None else None
+
     def item(raw: object) -> Item:
         entry = mapping(raw, "an item")
         return Item(
@@ -191,6 +213,7 @@ def checklist_from_dict(data: object) -> Checklist:
             identifier(entry["opens"], "opens") if entry.get("opens") is not None else None,
             identifier(entry["closes"], "closes") if entry.get("closes") is not None else None,
             seconds(entry["timer"], "timer", 1, MAX_TIMER_SECONDS) if entry.get("timer") is not None else None,
+            owner(entry),
         )
 
     def group(raw: object, kind: GroupKind) -> Group:
@@ -206,6 +229,7 @@ def checklist_from_dict(data: object) -> Checklist:
             items,
             seconds(due, "due", -MAX_DUE_SECONDS, MAX_DUE_SECONDS) if due is not None else None,
             entry.get("gated", False) is True,
+            owner(entry),
         )
 
     def contact(raw: object) -> ContactRole:

@@ -16,6 +16,7 @@ import yaml
 
 from heypeter_tui.core.checklist import (
     MAX_DUE_SECONDS,
+    MAX_OWNER,
     MAX_TEXT,
     MAX_TIMER_SECONDS,
     SCHEMA_VERSION,
@@ -230,7 +231,7 @@ class ChecklistReader(NodeReader):
         named = _title_of(node)
         if named:
             what = f"{kind.value} {named!r}"
-        allowed = ("id", "title", "due", *(("gated",) if kind == GroupKind.PHASE else ()), "items")
+        allowed = ("id", "title", "due", *(("gated",) if kind == GroupKind.PHASE else ()), "items", "owner")
         fields = self.mapping(node, what, allowed, ("title", "items"))
         if fields is None:
             return None
@@ -241,11 +242,12 @@ class ChecklistReader(NodeReader):
             if "due" in fields
             else None
         )
+        owner = self.owner(fields, f"{what}: owner")  # before the items: written above them, said above them
         items = self.items(fields["items"], what) if "items" in fields else ()
         gated = self.boolean(fields["gated"], f"{what}: gated") if "gated" in fields else False
         if title is None:
             return None
-        return Group(explicit or slugify(title, kind.value), title, kind, items, due, bool(gated))
+        return Group(explicit or slugify(title, kind.value), title, kind, items, due, bool(gated), owner)
 
     def items(self, node: yaml.Node, what: str) -> tuple[Item, ...]:
         items: list[Item] = []
@@ -272,7 +274,7 @@ class ChecklistReader(NodeReader):
             text = self.text(node, f"{what}: item")
             return (Item(slugify(text), text), False) if text is not None else None
         fields = self.mapping(
-            node, f"{what}: item", ("id", "text", "optional", "opens", "closes", "timer"), ("text",)
+            node, f"{what}: item", ("id", "text", "optional", "opens", "closes", "timer", "owner"), ("text",)
         )
         if fields is None:
             return None
@@ -286,10 +288,15 @@ class ChecklistReader(NodeReader):
             if "timer" in fields
             else None
         )
+        owner = self.owner(fields, f"{what}: item owner")
         if text is None:
             return None
-        item = Item(explicit or slugify(text), text, bool(optional), opens, closes, timer)
+        item = Item(explicit or slugify(text), text, bool(optional), opens, closes, timer, owner)
         return item, explicit is not None
+
+    def owner(self, fields: dict[str, yaml.Node], what: str) -> str | None:
+        """A group's or an item's `owner:`: one line of text (cleaned on entry), a role or a name."""
+        return self.text(fields["owner"], what, MAX_OWNER) if "owner" in fields else None
 
     def signoffs(self, node: yaml.Node) -> tuple[str, ...]:
         roles: list[str] = []

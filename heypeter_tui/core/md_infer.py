@@ -28,10 +28,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from heypeter_tui.core.checklist import MAX_TIMER_SECONDS, SCHEMA_VERSION
+from heypeter_tui.core.checklist import MAX_OWNER, MAX_TIMER_SECONDS, SCHEMA_VERSION
 from heypeter_tui.core.durations import format_duration, parse_duration
 from heypeter_tui.core.ids import Names, is_identifier, slugify
 from heypeter_tui.core.md_text import format_offset
+from heypeter_tui.core.text import clean_line
 
 _PHASE_PART = re.compile(
     r"\b(deploy(ment)?|release|launch|go[- ]?live|cutover|rollout)\s+(day|execution|window|steps|night)\b"
@@ -71,7 +72,7 @@ _NOT_DOING = re.compile(r"\b(pre|post|before|after|prep\w*|readiness|verif\w*|va
                         r"notif\w*|sign[- ]?offs?|approv\w*|retro\w*|post-?mortem)\b", re.IGNORECASE)
 
 
-_ITEM_KEYS = ("id", "text", "optional", "opens", "closes", "timer")
+_ITEM_KEYS = ("id", "text", "optional", "owner", "opens", "closes", "timer")
 
 
 @dataclass
@@ -155,7 +156,7 @@ def assemble(title: str, title_attributes: dict[str, str], product: str, default
     entries: list[tuple[ParsedGroup, dict[str, Any]]] = []
     for group, group_id in zip(kept, group_ids):
         stated = _valid_id(group.attributes.get("id"))
-        entry: dict[str, Any] = {"id": group_id, "title": group.title}
+        entry: dict[str, Any] = {"id": group_id, "title": group.title, **_owner(group.attributes)}
         if group.due is not None:
             entry["due"] = format_offset(group.due)
         if phase[id(group)]:
@@ -214,7 +215,14 @@ def _item_entry(item: ParsedItem, item_id: str) -> dict[str, Any]:
     timer = _duration_or_none(attributes.get("timer"))
     if timer is not None and 1 <= timer <= MAX_TIMER_SECONDS:
         entry["timer"] = attributes["timer"]
+    entry.update(_owner(attributes))
     return entry
+
+
+def _owner(attributes: dict[str, str]) -> dict[str, str]:
+    """An owner a comment states (one line, at most the loader's length), or nothing."""
+    owner = clean_line(attributes.get("owner", "")).strip()
+    return {"owner": owner} if owner and len(owner) <= MAX_OWNER else {}
 
 
 def _duration_or_none(text: str | None) -> int | None:

@@ -19,6 +19,7 @@ from typing import Any
 from markdown_it.common.normalize_url import normalizeLinkText
 
 from heypeter_tui.core.checklist import MAX_DUE_SECONDS
+from heypeter_tui.core.record_attributes import parse_attributes
 from heypeter_tui.core.text import clean_line
 
 _COMMENT = re.compile(r"<!--(?P<body>.*?)-->", re.DOTALL)
@@ -91,16 +92,6 @@ def link_address(href: str, text: str) -> str:
     shown = _SCHEME.sub("", normalizeLinkText(href))
     bare = _WEB.sub("", shown).casefold()
     return "" if not bare or bare in text.casefold() else shown
-
-
-def parse_attributes(body: str) -> dict[str, str]:
-    """`id: x; optional` -> {"id": "x", "optional": ""}: what the record writes that Markdown cannot say."""
-    attributes: dict[str, str] = {}
-    for part in re.split(r"[;,]", body):
-        key, _, value = part.partition(":")
-        if key.strip():
-            attributes[key.strip().lower()] = value.strip()
-    return attributes
 
 
 def title_and_due(text: str) -> tuple[str, int | None]:

@@ -113,8 +113,9 @@ class NodeReader:
             return []
         return list(node.value)
 
-    def text(self, node: yaml.Node, what: str) -> str | None:
-        """A scalar as written: `- No` stays the text "No", never the boolean False."""
+    def text(self, node: yaml.Node, what: str, limit: int | None = None) -> str | None:
+        """A scalar as written: `- No` stays the text "No", never the boolean False. `limit`: a field's own
+        longest text, where it is shorter than `max_text` (an owner)."""
         if not self.visit(node):
             return None
         if not isinstance(node, yaml.ScalarNode):
@@ -129,8 +130,9 @@ class NodeReader:
         if self.characters > MAX_CHARACTERS:
             self.error(node, f"more than {MAX_CHARACTERS:,} characters of text (aliases expanding?); refused")
             raise TooManyProblems
-        if self.max_text is not None and len(value) > self.max_text:
-            self.error(node, f"{what} is {len(value):,} characters; at most {self.max_text:,} are allowed")
+        limit = limit if limit is not None else self.max_text
+        if limit is not None and len(value) > limit:
+            self.error(node, f"{what} is {len(value):,} characters; at most {limit:,} are allowed")
             return None
         return value
 

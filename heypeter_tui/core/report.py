@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from heypeter_tui.core.checklist import Group
+from heypeter_tui.core.checklist import Group, owner_of
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor
+from heypeter_tui.core.record_attributes import comment, group_attributes, item_attributes
 from heypeter_tui.core.record_summary import first_screen_markdown, integrity_line, summarize, summary_json
 from heypeter_tui.core.record_text import describe
 from heypeter_tui.core.record_text import md_block_line as _block_line
@@ -129,6 +130,7 @@ def _group_json(state: RunState, group: Group) -> dict[str, Any]:
                 "key": group.key(item),
                 "text": item.text,
                 "optional": item.optional,
+                "owner": owner_of(group, item),  # resolved: a reader of the record need not know the rule
                 "status": current.status,
                 "reason": current.reason or None,
                 "override": current.override or None,
@@ -208,19 +210,18 @@ def to_markdown(
 
 
 def _comment(ids: bool, attributes: list[str]) -> str:
-    return f" <!-- {'; '.join(attributes)} -->" if ids else ""
+    return comment(attributes) if ids else ""
 
 
 def _group_markdown(state: RunState, group: Group, ids: bool) -> list[str]:
     """A group as a task list; with `ids`, attribute comments carry ids and flags so the record imports back
     whole. Who, when and why go on sub-bullets, never onto the item's own line."""
     due = f" ({_offset(group.due)})" if group.due is not None else ""
-    attributes = [f"id: {group.id}"] + (["gated"] if group.gated else [])
-    heading = f"### {_line(group.title)}{due}{_comment(ids, attributes)}"
+    heading = f"### {_line(group.title)}{due}{_comment(ids, group_attributes(group))}"
     lines = [heading, "", f"{group_progress(state, group)} complete", ""]
     for item in group.items:
         current = state.item(group.key(item))
-        lines.append(f"- {SYMBOLS[current.status]} {_line(item.text)}{_comment(ids, _item_attributes(item))}")
+        lines.append(f"- {SYMBOLS[current.status]} {_line(item.text)}{_comment(ids, item_attributes(item))}")
         if current.status != "pending" and current.actor and current.at:
             reason = f": {_line(current.reason)}" if current.reason else ""
             lines.append(f"  - {LABELS[current.status]}{reason}, by {_line(_who(current.actor))}, {_when(current.at)}")
@@ -232,19 +233,6 @@ def _group_markdown(state: RunState, group: Group, ids: bool) -> list[str]:
             lines += [f"    {_block_line(line)}" for line in rest]
     lines.append("")
     return lines
-
-
-def _item_attributes(item) -> list[str]:
-    attributes = [f"id: {item.id}"]
-    if item.optional:
-        attributes.append("optional")
-    if item.opens:
-        attributes.append(f"opens: {item.opens}")
-    if item.closes:
-        attributes.append(f"closes: {item.closes}")
-    if item.timer:
-        attributes.append(f"timer: {format_duration(item.timer)}")
-    return attributes
 
 
 def _clock_markdown(state: RunState) -> list[str]:

@@ -37,9 +37,15 @@ def due_at(state: RunState, group: Group) -> datetime | None:
 
 
 def is_overdue(state: RunState, group: Group, now: datetime) -> bool:
-    """Its due time has passed and something in it is still open."""
+    """Its due time has passed and something in it is still open.
+
+    Passed means strictly after, to the second (the countdown's unit): a T-0 set to +2h makes a phase due at
+    T-2h due *now*, not overdue. T-0 keeps the milliseconds it was set at and the screen redraws a moment
+    later, so judged to the microsecond that phase read OVERDUE on the very first frame; it does from the
+    next second, when it truly is late.
+    """
     due = due_at(state, group)
-    if due is None or now < due:
+    if due is None or now.replace(microsecond=0) <= due.replace(microsecond=0):
         return False
     return any(not state.item(group.key(item)).complete for item in group.items)
 

@@ -235,3 +235,23 @@ def test_the_quick_verdict_agrees_with_the_full_gate_at_every_step(session) -> N
         commands.set_status(session.state, "infrastructure-setup/load-balancer-configured-if-applicable", "pending")
     )
     agree()
+
+
+def test_a_t0_two_hours_ahead_makes_pre_deployment_due_now_not_overdue(context, clock) -> None:
+    """Reported: with T-0 set to +2h, Pre-Deployment (due T-2h) read OVERDUE at once. Its due time is now, which
+    has not passed; the screen redraws a few milliseconds after T-0 was set, and that is still now."""
+    clock.now = clock().replace(microsecond=123_456)  # T-0 is set at some moment within a second, as in life
+    context.create_run("Release 2.4.0", None)
+    session = context.current_session()
+    session.record(commands.set_t0("+2h", clock()))
+    pre = session.state.checklist.group("pre-deployment")
+    assert due_at(session.state, pre) == clock().replace(microsecond=123_000)  # the log keeps milliseconds
+    assert not is_overdue(session.state, pre, clock())
+    clock.advance(milliseconds=40)  # the first frame drawn after the dialog closed
+    assert not is_overdue(session.state, pre, clock())
+    clock.advance(milliseconds=836)  # the last moment of the second it is due in
+    assert not is_overdue(session.state, pre, clock())
+    clock.advance(milliseconds=1)  # the next second: it has passed
+    assert is_overdue(session.state, pre, clock())
+    session.record(commands.set_t0("+3h", clock()))  # due in the future: not overdue
+    assert not is_overdue(session.state, pre, clock())

@@ -93,6 +93,12 @@ CASES = {
     "contacts: [{name: N}, Ops, {role: R}, [x], {role: S}]\n",
     "durations at their limits": HEAD + "sections:\n  - {title: S1, due: -366d, items: [{text: a, timer: 1s}]}\n"
     "  - {title: S2, due: 366d, items: [{text: b, timer: 31d}]}\n",
+    "owners on groups and items, cleaned to one line": HEAD
+    + "sections:\n  - title: S\n    owner: QA Lead\n    items: [a, {text: b, owner: \"Dana\\n Tech\"}]\n"
+    "phases:\n  - {title: P, owner: 42, items: [c]}\n",
+    "owner a list": HEAD + "sections:\n  - title: S\n    owner: [QA]\n    items: [a]\n",
+    "owner too long": HEAD + "sections:\n  - title: S\n    items: [{text: a, owner: " + "o" * 201 + "}]\n",
+    "item owner empty": HEAD + "sections:\n  - title: S\n    items: [{text: a, owner: ''}]\n",
     "y and n are not booleans": HEAD
     + "sections:\n  - title: S\n    items: [{text: a, optional: y}, {text: b, optional: n}]\n",
 }

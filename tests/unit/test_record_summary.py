@@ -153,10 +153,12 @@ def test_overdue_is_judged_by_the_clock_the_export_is_given(tmp_path: Path, cloc
     assert "Overdue: Pre-Deployment, due 2026-12-03 08:30:00 UTC (T-2h), 1 of 1 item open" in before
     assert "Overdue: During" not in before and "- **As of:** 2026-12-03 09:30:00 UTC\n" in before
     clock.advance(hours=1)
+    assert "Overdue: During" not in capture_export(context, argv)  # due this very second: not yet late
+    clock.advance(seconds=1)
     after = capture_export(context, argv)
     assert "- Overdue: During, due 2026-12-03 10:30:00 UTC (T-0), 3 of 3 items open\n" in after
-    assert "- **As of:** 2026-12-03 10:30:00 UTC\n" in after
-    assert '"as_of": "2026-12-03T10:30:00.000Z"' in capture_export(context, ["export", "--format", "json"])
+    assert "- **As of:** 2026-12-03 10:30:01 UTC\n" in after
+    assert '"as_of": "2026-12-03T10:30:01.000Z"' in capture_export(context, ["export", "--format", "json"])
 
 
 def capture_export(context, argv: list[str]) -> str:

@@ -150,7 +150,7 @@ def test_the_operator_needs_a_name_and_undo_something_of_ours(context) -> None:
     assert str(raised.value) == "nothing to undo: no change made in this dashboard is left"
 
 
-def test_a_phase_is_overdue_from_the_very_second_it_is_due_and_a_window_never_lasts_less_than_nothing(
+def test_a_phase_is_overdue_from_the_second_after_it_is_due_and_a_window_never_lasts_less_than_nothing(
     context, clock
 ) -> None:
     from datetime import timedelta
@@ -161,7 +161,8 @@ def test_a_phase_is_overdue_from_the_very_second_it_is_due_and_a_window_never_la
     session.record(commands.set_t0("+3h", clock()))
     pre = session.state.checklist.group("pre-deployment")  # due at T-2h: an hour from now
     assert not is_overdue(session.state, pre, clock() + timedelta(minutes=59, seconds=59))
-    assert is_overdue(session.state, pre, clock() + timedelta(hours=1))
+    assert not is_overdue(session.state, pre, clock() + timedelta(hours=1))  # due now: not yet late
+    assert is_overdue(session.state, pre, clock() + timedelta(hours=1, seconds=1))
     skewed = Window("maintenance", "2026-12-03T10:00:00.000Z", None, "2026-12-03T09:59:00.000Z", None)
     assert skewed.seconds(clock()) == 0  # closed on a machine whose clock was behind
 

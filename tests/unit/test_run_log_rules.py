@@ -92,7 +92,8 @@ def test_both_exports_carry_states_notes_reasons_operators_and_undo(context, clo
 
     markdown = to_markdown(state, ids=True)
     assert (
-        "- [x] All features tested and approved <!-- id: all-features-tested-and-approved -->\n  - done, by dana ("
+        "- [x] All features tested and approved <!-- id: all-features-tested-and-approved; owner: QA Lead -->\n"
+        "  - done, by dana ("
         in markdown
     )
     assert "  - Note by dana (" in markdown and "green on staging\n    PR #12" in markdown
