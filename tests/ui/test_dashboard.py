@@ -26,7 +26,8 @@ async def test_every_section_and_phase_is_one_key_away(make_app) -> None:
         for number, key in enumerate("1234567890", start=1):
             await pilot.press(key)
             assert items.group_id == sections[number - 1].id
-            assert Content.from_markup(items.border_title).plain == sections[number - 1].title
+            section = sections[number - 1]
+            assert Content.from_markup(items.border_title).plain == f"{section.title} · {section.owner}"  # whose
             assert len(items.rows) == len(sections[number - 1].items)
         for phase in app.state.checklist.phases:
             await pilot.press("d")
@@ -57,11 +58,11 @@ async def test_space_ticks_and_unticks_with_who_and_when(make_app) -> None:
         await pilot.press("1", "l", "space")
         assert app.state.item(FIRST).status == "done"
         items = app.query_one(ItemList)
-        assert plain_prompts(items)[0] == "[x] All features tested and approved  done · alice · 09:30"
+        assert plain_prompts(items)[0] == "[x] All features tested and approved  owner QA Lead  done · alice · 09:30"
         assert "1/6" in app.query_one(Navigator).rows[1].prompt.plain
         await pilot.press("space")
         assert app.state.item(FIRST).status == "pending"
-        assert plain_prompts(items)[0] == "[ ] All features tested and approved"
+        assert plain_prompts(items)[0] == "[ ] All features tested and approved  owner QA Lead"
 
 
 async def test_sign_off_through_the_dialog(make_app) -> None:
@@ -168,7 +169,7 @@ async def test_at_120x40_the_whole_navigator_shows_at_once(make_app) -> None:
         navigator = app.query_one(Navigator)
         assert navigator.max_scroll_y == 0
         labels = [option.prompt.plain for option in navigator.rows]
-        assert len(labels) == 3 + 10 + 4 + 3
+        assert len(labels) == 3 + 10 + 4 + 4
         assert labels[-3].strip().startswith("Go / No-Go") and labels[-3].endswith("NO-GO")
         assert labels[-2].strip().startswith("Sign-offs") and labels[-1].strip() == "Emergency contacts"
 

@@ -50,7 +50,7 @@ async def test_b_blocks_and_the_navigator_marks_the_section(make_app) -> None:
         await pilot.press("1", "l", "b", *"QA still testing", "enter")
         assert app.state.item(FIRST).status == "blocked"
         assert prompts(app)[0].startswith(
-            "[!] All features tested and approved  blocked · alice · 09:30  QA still testing"
+            "[!] All features tested and approved  owner QA Lead  blocked · alice · 09:30  QA still testing"
         )
         row = app.query_one(Navigator).rows[1].prompt.plain
         assert row.startswith(" 1!Code Readiness")

@@ -14,7 +14,7 @@ from heypeter_tui.ui.messages import ViewSelected
 from heypeter_tui.ui.widgets.activity import Activity
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
-from heypeter_tui.ui.widgets.navigator import CONTACTS, GATE, GROUP_PREFIX, SIGNOFFS, Navigator, group_view
+from heypeter_tui.ui.widgets.navigator import CONTACTS, GATE, GROUP_PREFIX, NEXT, SIGNOFFS, Navigator, group_view
 from heypeter_tui.ui.widgets.row_list import RowList
 
 SECTION_KEYS = "1234567890"
@@ -31,6 +31,7 @@ class DashboardScreen(Screen[None]):
         Binding("s", f"show('{SIGNOFFS}')", "Sign-offs", show=False, id="view.signoffs"),
         Binding("c", f"show('{CONTACTS}')", "Contacts", show=False, id="view.contacts"),
         Binding("g", f"show('{GATE}')", "Go/No-Go", id="view.gate"),
+        Binding("w", f"show('{NEXT}')", "What's next", show=False, id="view.next"),
         Binding("T", "app.set_t0", "Set T-0", show=False, id="run.t0"),
         Binding("u,ctrl+z", "app.undo", "Undo", show=False, id="app.undo"),
         Binding("o", "app.set_operator", "Operator", show=False, id="app.operator"),
@@ -84,12 +85,14 @@ class DashboardScreen(Screen[None]):
         if view.startswith(GROUP_PREFIX) or self.query(f"#{view}"):
             return
         from heypeter_tui.ui.widgets.gate_panel import GatePanel
+        from heypeter_tui.ui.widgets.next_pane import NextPane
         from heypeter_tui.ui.widgets.tables import ContactsTable, SignoffTable
 
         widget = {
             SIGNOFFS: lambda: SignoffTable(id=SIGNOFFS),
             CONTACTS: lambda: ContactsTable(id=CONTACTS),
             GATE: lambda: VerticalScroll(GatePanel(), id=GATE),
+            NEXT: lambda: NextPane(id=NEXT),
         }[view]()
         widget.display = False
         await self.query_one(ContentSwitcher).mount(widget)

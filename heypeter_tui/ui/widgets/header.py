@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from heypeter_tui.core.durations import format_clock
+from heypeter_tui.core.next_items import next_items
 from heypeter_tui.core.rules import is_go, overall_progress
 from heypeter_tui.core.run import RunState
 from heypeter_tui.core.schedule import countdown, running_timers, t0_of, timer_remaining, windows
@@ -85,12 +86,9 @@ def second_line(state: RunState, now: datetime) -> list[Part]:
 
 
 def next_item(state: RunState, now: datetime) -> str | None:
-    """On deployment day: the first open item of the deployment-day phases, in checklist order."""
+    """On deployment day: the most urgent open item (core/next_items.py: overdue first, then by due time)."""
     t0 = t0_of(state)
     if t0 is None or now < t0 - DEPLOYMENT_DAY:
         return None
-    for phase in state.checklist.phases:
-        for item in phase.items:
-            if not state.item(phase.key(item)).complete:
-                return item.text
-    return None
+    first = next_items(state, now, limit=1)
+    return first[0].text if first else None

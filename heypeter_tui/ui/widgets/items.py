@@ -55,7 +55,7 @@ class ItemList(FollowsRunState, RowList):
         for index, item in enumerate(group.items):
             key = group.key(item)
             if previous.item(key) is not state.item(key) or previous.timers.get(key) is not state.timers.get(key):
-                self.replace_row(index, item_prompt(item, state.item(key), now, state.timers.get(key)))
+                self.replace_row(index, item_prompt(item, state.item(key), now, state.timers.get(key), group.owner))
         self.shown = state
         self.show_due(due_label(state, group, now))
 
@@ -69,7 +69,7 @@ class ItemList(FollowsRunState, RowList):
             key = group.key(item)
             timer = state.timers.get(key)
             if timer is not None and timer.stopped_at is None:
-                self.replace_row(index, item_prompt(item, state.item(key), now, timer))
+                self.replace_row(index, item_prompt(item, state.item(key), now, timer, group.owner))
         self.show_due(due_label(state, group, now))
 
     def watch_group_id(self) -> None:
@@ -105,17 +105,20 @@ class ItemList(FollowsRunState, RowList):
         keep = self.highlighted_key if keep_highlight else None
         now = self.app.now
         self.set_rows(
-            Row(item_prompt(item, state.item(group.key(item)), now, state.timers.get(group.key(item))), group.key(item))
+            Row(item_prompt(item, state.item(group.key(item)), now, state.timers.get(group.key(item)), group.owner),
+                group.key(item))
             for item in group.items
         )
         index = _index(group, keep) if keep else None
         self.highlighted = index if index is not None else (0 if group.items else None)
         self.shown = state
-        self.border_title = literal(group.title)
+        owner = literal(f" · {group.owner}", "$text-muted", 60) if group.owner else Content("")
+        self.border_title = literal(group.title) + owner
         self.show_due(due_label(state, group, now))
 
 
-def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None) -> Content:
+def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None, group_owner: str | None = None
+                ) -> Content:
     """One line an item (wrapped only where the pane is too narrow): ticking it never moves the rows below."""
     parts: list[Content | str | tuple[str, str]] = [
         (SYMBOLS[current.status], STATUS_STYLES[current.status]),
@@ -124,6 +127,8 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None)
     ]
     if item.optional:
         parts.append((" (optional)", "$text-muted italic"))
+    if item.owner and item.owner != group_owner:  # the group's owner is in the list's title; an item's own here
+        parts += ["  ", ("owner ", "$text-muted"), literal(item.owner, "$secondary", 60)]
     if current.notes:
         count = len(current.notes)
         parts.append((f"  ✎ {count} note{'s' if count > 1 else ''}", "$accent"))

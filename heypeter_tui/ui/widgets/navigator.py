@@ -21,6 +21,7 @@ from heypeter_tui.ui.widgets.state_view import FollowsRunState
 SIGNOFFS = "signoffs"
 CONTACTS = "contacts"
 GATE = "gate"
+NEXT = "next"
 GROUP_PREFIX = "group:"
 
 
@@ -100,6 +101,8 @@ class Navigator(FollowsRunState, RowList):
             for group in checklist.phases:
                 rows.append(Row(self.group_row(" ", group, state, width, count_width), group_view(group)))
         rows.append(_heading("Record"))
+        open_items = sum(not state.item(key).complete for key in checklist.items_by_key)
+        rows.append(Row(_plain_row("What's next", f"{open_items} open", width), NEXT))
         badge = Content.styled("   GO", "bold $success") if is_go(state) else Content.styled("NO-GO", "bold $error")
         rows.append(Row(Content.assemble(_plain_row("Go / No-Go", "", width - 5), badge), GATE))
         signed = sum(role in state.signoffs and not is_stale(state, role) for role in checklist.signoffs)
