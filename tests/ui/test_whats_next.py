@@ -26,7 +26,7 @@ async def test_overdue_first_then_by_due_then_checklist_order_and_one_owners(mak
         assert len(listed) == 83 and pane.border_subtitle == "83 open items · f: owner"
         assert listed[0].startswith("[ ] Final code review  OVERDUE 08:30  Pre-Deployment")
         assert all("OVERDUE 08:30  Pre-Deployment" in row for row in listed[:5])
-        assert listed[5] == "[ ] All features tested and approved  no due time  Code Readiness · QA Lead"  # then in order
+        assert listed[5] == "[ ] All features tested and approved  no due time  Code Readiness · QA Lead"  # in order
         assert listed[-1] == "[ ] Update deployment log  no due time  Final Steps · Operations Manager"
         await pilot.press("f")
         assert isinstance(app.screen, OwnerPicker)
