@@ -43,7 +43,8 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ThemeChoice, App[None])
     COMMANDS = App.COMMANDS | {RunCommands}
     TITLE = "heypeter-tui"
     # Below 40x12 nothing useful fits: a notice says so. Below 100 columns one pane shows at a time.
-    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (40, "-narrow"), (100, "-wide")]
+    # From 160 the highlighted item shows in full beside the list.
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (40, "-narrow"), (100, "-wide"), (160, "-xwide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (12, "-tall")]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),

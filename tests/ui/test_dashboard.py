@@ -141,7 +141,7 @@ async def test_help_lists_every_key(make_app) -> None:
                           ("c", "Contacts"), ("g", "Go/No-Go"), ("T", "Set T-0"), ("u / ctrl+z", "Undo"),
                           ("o", "Operator"), ("h / left", "Navigator"), ("l / right", "Into the view")],
             "Navigator": [("j", "Down"), ("k", "Up")],
-            "Items": [("space", "Done/undo"), ("x", "N/A"), ("b", "Blocked"), ("n", "Note"), ("enter", "History"),
+            "Items": [("space", "Done"), ("x", "N/A"), ("b", "Blocked"), ("n", "Note"), ("enter", "History"),
                       ("t", "Timer")],
             "Sign-offs": [("enter", "Sign"), ("r", "Revoke")],
             "Contacts": [("enter", "Edit"), ("y", "Copy phone"), ("Y", "Copy email")],

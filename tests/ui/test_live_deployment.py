@@ -8,7 +8,7 @@ from heypeter_tui.core import commands
 from heypeter_tui.core.events import Actor
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.ui.screens.dialogs import NoteDialog, OperatorDialog, ReasonDialog
-from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
+from heypeter_tui.ui.screens.item_detail import ItemDetailScreen, item_detail
 from heypeter_tui.ui.screens.run_picker import RunPicker
 from heypeter_tui.ui.widgets.activity import Activity
 from heypeter_tui.ui.widgets.header import RunHeader
@@ -70,7 +70,7 @@ async def test_n_adds_a_note_of_several_lines_and_enter_shows_history(make_app, 
         assert "✎ 1 note" in prompts(app)[0]
         await pilot.press("enter")
         assert isinstance(app.screen, ItemDetailScreen)
-        history = app.screen.history().plain
+        history = item_detail(app.state, app.screen.key, app.now).plain
         assert "2026-12-03 09:30 UTC  alice" in history and "All features tested and approved: done" in history
         assert (
             "2026-12-03 09:35 UTC  alice" in history

@@ -13,6 +13,7 @@ from heypeter_tui.core.run import RunState
 from heypeter_tui.ui.messages import ViewSelected
 from heypeter_tui.ui.widgets.activity import Activity
 from heypeter_tui.ui.widgets.header import RunHeader
+from heypeter_tui.ui.widgets.item_side import ItemSide
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import CONTACTS, GATE, GROUP_PREFIX, NEXT, SIGNOFFS, Navigator, group_view
 from heypeter_tui.ui.widgets.row_list import RowList
@@ -21,7 +22,10 @@ SECTION_KEYS = "1234567890"
 
 
 class DashboardScreen(Screen[None]):
-    DEFAULT_CSS = "DashboardScreen { layers: default activity; }"
+    DEFAULT_CSS = """
+    DashboardScreen { layers: default activity; }
+    DashboardScreen.-xwide.-items #side { display: block; }
+    """
     BINDINGS = [
         *(
             Binding(key, f"section({n})", f"Section {n}", show=False, id=f"view.section-{n}")
@@ -53,9 +57,15 @@ class DashboardScreen(Screen[None]):
             yield Navigator(id="nav")
             with ContentSwitcher(id="content", initial="items"):
                 yield ItemList(id="items")  # the record views are mounted when first shown
+            yield ItemSide(id="side")
         yield Activity()
         yield Footer(compact=True)
         yield Static("Terminal too small: heypeter-tui needs at least 40×12.", id="too-small", markup=False)
+
+    def on_resize(self) -> None:
+        # Below 80 columns the palette's corner would run into the keys (`g Go/No-G▏^p paletteH`): ctrl+p still
+        # opens it, and ? lists every key.
+        self.query_one(Footer).show_command_palette = self.size.width >= 80
 
     def on_mount(self) -> None:
         self.view = group_view(self.app.state.checklist.groups[0])
@@ -74,6 +84,10 @@ class DashboardScreen(Screen[None]):
 
     def on_descendant_focus(self, event) -> None:
         self.pane = "nav" if isinstance(event.widget, Navigator) else "view"
+
+    def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
+        if isinstance(event.row_list, ItemList):
+            self.query_one(ItemSide).show_item(event.row.id)
 
     def on_row_list_selected(self, event: RowList.Selected) -> None:
         if isinstance(event.row_list, Navigator):
@@ -104,9 +118,12 @@ class DashboardScreen(Screen[None]):
             self.view = message.view
 
     def watch_view(self, view: str) -> None:
+        self.set_class(view.startswith(GROUP_PREFIX), "-items")
         if view.startswith(GROUP_PREFIX):
-            self.query_one(ItemList).group_id = view.removeprefix(GROUP_PREFIX)
+            items = self.query_one(ItemList)
+            items.group_id = view.removeprefix(GROUP_PREFIX)
             self.query_one(ContentSwitcher).current = "items"
+            self.query_one(ItemSide).show_item(items.highlighted_key)
         else:
             self.query_one(ContentSwitcher).current = view
         self.query_one(Navigator).select_view(view)

@@ -8,9 +8,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from heypeter_tui.core.checklist import owner_of
 from heypeter_tui.core.clock import format_full, parse_iso
+from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.report import describe
 from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, item_history
+from heypeter_tui.core.schedule import timer_label
 from heypeter_tui.ui.literal import literal, literal_block
 from heypeter_tui.ui.screens.dialog_base import Dialog
 
@@ -28,29 +31,38 @@ class ItemDetailScreen(Dialog[None]):
         self.key = key
 
     def compose(self) -> ComposeResult:
-        group, item = self.state.checklist.items_by_key[self.key]
-        current = self.state.item(self.key)
         with VerticalScroll(classes="dialog detail"):
-            yield Static(literal(f"{SYMBOLS[current.status]} {item.text}", "bold", limit=4000), classes="dialog-title")
-            facts = [f"{group.title} · {LABELS[current.status]}"]
-            if item.optional:
-                facts.append("optional")
-            if current.reason:
-                facts.append(f"reason: {current.reason}")
-            yield Static(literal(" · ".join(facts), "$text-muted"))
-            yield Static(self.history(), classes="detail-history")
+            yield Static(item_detail(self.state, self.key, self.app.now))
 
-    def history(self) -> Content:
-        lines: list[Content] = [Content.styled("History", "bold $secondary")]
-        entries = item_history(self.state, self.key)
-        if not entries:
-            lines.append(Content.styled("no changes yet", "$text-muted"))
-        for event, undone in entries:
-            when = format_full(parse_iso(event.ts))
-            who = f"{event.actor.operator} ({event.actor.user}@{event.actor.host})"
-            head = Content.assemble((when, "$text-muted"), "  ", literal(who, "bold"))
-            what = literal_block(describe(self.state, event))
-            if undone:
-                what = Content.assemble(what.stylize("strike"), (" (undone)", "$warning"))
-            lines += [head, Content.assemble("  ", what), Content("")]
-        return Content("\n").join(lines)
+
+def item_detail(state: RunState, key: str, now) -> Content:
+    """One item in full: its text, where it stands, its timer, and every change with who and when."""
+    group, item = state.checklist.items_by_key[key]
+    current = state.item(key)
+    lines = [literal(f"{SYMBOLS[current.status]} {item.text}", "bold", limit=4000), Content("")]
+    facts = [f"{group.title} · {LABELS[current.status]}"]
+    owner = owner_of(group, item)
+    if owner:
+        facts.append(f"owner: {owner}")
+    if item.optional:
+        facts.append("optional")
+    if current.reason:
+        facts.append(f"reason: {current.reason}")
+    lines.append(literal(" · ".join(facts), "$text-muted"))
+    timer = state.timers.get(key)
+    if item.timer:
+        lines.append(Content.styled(timer_label(timer, now) if timer else f"{format_duration(item.timer)} timer: "
+                                    "t starts it", "$accent"))
+    lines += [Content(""), Content.styled("History", "bold $secondary")]
+    entries = item_history(state, key)
+    if not entries:
+        lines.append(Content.styled("no changes yet", "$text-muted"))
+    for event, undone in entries:
+        when = format_full(parse_iso(event.ts))
+        who = f"{event.actor.operator} ({event.actor.user}@{event.actor.host})"
+        head = Content.assemble((when, "$text-muted"), "  ", literal(who, "bold"))
+        what = literal_block(describe(state, event))
+        if undone:
+            what = Content.assemble(what.stylize("strike"), (" (undone)", "$warning"))
+        lines += [head, Content.assemble("  ", what), Content("")]
+    return Content("\n").join(lines)

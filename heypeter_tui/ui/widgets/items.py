@@ -26,7 +26,7 @@ STATUS_STYLES = {PENDING: "bold", DONE: "bold $success", NA: "$text-muted", BLOC
 
 class ItemList(FollowsRunState, RowList):
     BINDINGS = [
-        Binding("space", "request('toggle')", "Done/undo", id="item.toggle"),
+        Binding("space", "request('toggle')", "Done", id="item.toggle"),
         Binding("x", "request('na')", "N/A", id="item.na"),
         Binding("b", "request('blocked')", "Blocked", id="item.blocked"),
         Binding("n", "request('note')", "Note", id="item.note"),
