@@ -66,3 +66,14 @@ async def test_the_next_item_is_named_only_on_deployment_day(make_app, clock) ->
         app.tick()
         await pilot.pause()
         assert "next Final code review" in header_lines(app)[0]
+
+
+def test_a_part_dropped_for_want_of_a_cell_comes_back_where_it_fits() -> None:
+    from heypeter_tui.ui.widgets.fit import Part
+
+    bar = Part(20, lambda width: Content("#" * width), 40, 6)
+    parts = [elided(Content("Production Deployment Checklist, 2026-11-27"), 30), bar, fixed(Content("50/83"), 60),
+             fixed(Content("timer 00:29:20"), 70, right=True), fixed(Content("MAINTENANCE 00:00:41"), 80, right=True),
+             fixed(Content("T-00:59:00"), 90, right=True), fixed(Content(" NO-GO "), 100, right=True)]
+    line = fit_line(parts, 117).plain
+    assert "2026-11-27  ######  50/83  timer" in line  # the bar at its narrowest, not nine blank cells

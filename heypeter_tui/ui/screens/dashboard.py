@@ -65,7 +65,10 @@ class DashboardScreen(Screen[None]):
     def on_resize(self) -> None:
         # Below 80 columns the palette's corner would run into the keys (`g Go/No-G▏^p paletteH`): ctrl+p still
         # opens it, and ? lists every key.
-        self.query_one(Footer).show_command_palette = self.size.width >= 80
+        footer, wide = self.query_one(Footer), self.size.width >= 80
+        if footer.show_command_palette != wide:
+            footer.show_command_palette = wide
+            footer.call_after_refresh(footer.recompose)  # the footer draws it only when composed
 
     def on_mount(self) -> None:
         self.view = group_view(self.app.state.checklist.groups[0])

@@ -80,6 +80,11 @@ class T0Dialog(FormDialog):
         self.query_one("#resolved", Static).update(resolved(event.value, self.clock()))
         self.say_error("")
 
+    def say_error(self, message: str) -> None:
+        # A time that does not parse is already said under the field, as typed: not twice.
+        shown = str(self.query_one("#resolved", Static).render())
+        super().say_error("" if message and message == shown else message)
+
 
 def resolved(text: str, now: datetime):
     """`→ Thu 2026-12-03 14:00 UTC+01:00, in 2 h`: what a typed T-0 means, or what is wrong with it."""

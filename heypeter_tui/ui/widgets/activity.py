@@ -69,8 +69,11 @@ class Activity(Widget):
 
     def render(self) -> Content:
         lines = []
+        width = max(self.size.width - 2, 10)
         for name, burst in list(self.bursts.items())[-WRITERS_SHOWN:]:
             what = count(burst.changes, "change")
-            lines.append(Content.assemble(literal(name, "bold", 80), (f": {what} · latest: ", "$text-muted"),
-                                          literal(burst.latest, "", 200)))
+            line = Content.assemble(literal(name, "bold", 80), (f": {what} · latest: ", "$text-muted"),
+                                    literal(burst.latest, "", 200))
+            # One line per writer, whatever they wrote: a long reason must not push the newest writer out.
+            lines.append(line if line.cell_length <= width else line.truncate(width - 1) + Content("…"))
         return Content("\n").join(lines)

@@ -62,6 +62,19 @@ def fit_line(parts: list[Part], width: int) -> Content:
             widths[id(part)] = max(part.minimum, widths[id(part)] - (total() - width))
         else:
             shown.remove(part)
+    # Dropping a whole part may leave room: a part dropped earlier comes back where it fits at its narrowest
+    # (a bar gone for want of one cell must not leave nine blank ones), then shrunk parts take back the rest.
+    for part in sorted((p for p in parts if p not in shown and p.natural > 0), key=lambda p: -p.priority):
+        widths[id(part)] = part.minimum or part.natural
+        shown.append(part)
+        if total() > width:
+            shown.remove(part)
+        else:
+            shown.sort(key=parts.index)
+    for part in sorted(shown, key=lambda p: -p.priority):
+        spare = width - total()
+        if spare > 0 and widths[id(part)] < part.natural:
+            widths[id(part)] = min(part.natural, widths[id(part)] + spare)
     left = [p.draw(widths[id(p)]) for p in shown if not p.right]
     right = [p.draw(widths[id(p)]) for p in shown if p.right]
     left_content = Content(" " * GAP).join(left)

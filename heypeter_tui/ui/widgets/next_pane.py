@@ -14,6 +14,7 @@ from textual.content import Content
 from heypeter_tui.core.clock import format_local
 from heypeter_tui.core.next_items import NextItem, next_items, owners
 from heypeter_tui.core.run import BLOCKED, SYMBOLS, RunState
+from heypeter_tui.core.schedule import is_overdue
 from heypeter_tui.core.text import count
 from heypeter_tui.ui import messages as msg
 from heypeter_tui.ui.literal import literal
@@ -40,19 +41,22 @@ class NextPane(FollowsRunState, RowList):
     owner: str | None = None
     """Only this owner's items, where one is chosen."""
     minute = None
+    overdue: frozenset[str] = frozenset()
 
     def on_mount(self) -> None:
         self.watch(self.app, "now", self.follow_clock, init=False)
 
     def follow_clock(self) -> None:
-        """Once a minute is enough: due times are shown to the minute."""
-        minute = self.app.now.replace(second=0, microsecond=0)
-        if minute != self.minute:
-            self.show_state(self.app.state)
+        """Due times are shown to the minute, but a phase goes overdue on its second: redrawn when either moves."""
+        state, now = self.app.state, self.app.now
+        overdue = frozenset(group.id for group in state.checklist.groups if is_overdue(state, group, now))
+        if now.replace(second=0, microsecond=0) != self.minute or overdue != self.overdue:
+            self.show_state(state)
 
     def show_state(self, state: RunState) -> None:
         now = self.app.now
         self.minute = now.replace(second=0, microsecond=0)
+        self.overdue = frozenset(group.id for group in state.checklist.groups if is_overdue(state, group, now))
         entries = next_items(state, now, self.owner)
         keep = self.highlighted_row.id if self.highlighted_row else None
         self.set_rows(Row(next_prompt(entry, now), entry.key) for entry in entries[:SHOWN])
