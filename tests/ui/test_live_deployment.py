@@ -14,6 +14,7 @@ from heypeter_tui.ui.widgets.activity import Activity
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import Navigator
+from tests.ui.conftest import poll
 
 LB = "infrastructure-setup/load-balancer-configured-if-applicable"
 FIRST = "code-readiness/all-features-tested-and-approved"
@@ -135,8 +136,7 @@ async def test_others_changes_show_within_a_poll_with_the_cursor_kept(make_app, 
         await pilot.press("1", "l", "down", "down")
         bob = RunSession(context.workspace.store(app.state.run_id), Actor("bob", "bob", "laptop"), clock)
         bob.record(commands.set_status(bob.state, FIRST, "done"))
-        app.follow_log()
-        await pilot.pause()
+        await poll(app, pilot)
         assert app.state.item(FIRST).actor.operator == "bob"
         items = app.query_one(ItemList)
         assert items.highlighted_key == "code-readiness/no-critical-bugs-in-issue-tracker"  # same item, not row
@@ -146,7 +146,7 @@ async def test_others_changes_show_within_a_poll_with_the_cursor_kept(make_app, 
         assert activity.render().plain == "bob (bob@laptop): 1 change · latest: All features tested and approved: done"
         for item in ("code-readiness/code-review-completed-for-all-changes", "testing/smoke-tests-on-production"):
             bob.record(commands.set_status(bob.state, item, "done"))
-            app.follow_log()  # one poll each: the same line counts up
+            await poll(app, pilot)  # one poll each: the same line counts up
         await pilot.pause()
         assert activity.render().plain == "bob (bob@laptop): 3 changes · latest: Smoke tests on production: done"
         clock.advance(seconds=9)
