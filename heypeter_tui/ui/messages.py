@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from heypeter_tui.core.loader import Validation
     from heypeter_tui.core.session import Catchup, RunSession
 
 
@@ -83,3 +84,12 @@ class LogRead(Message):
     """The state dir's current run, as the worker found it."""
     current_title: str = ""
     """Its title, where it was not the current run last seen."""
+
+
+@dataclass
+class ChecklistChecked(Message):
+    """One file of the checklist picker validated, in a worker thread (ui/screens/checklist_picker.py)."""
+
+    index: int
+    """Its place in the picker's list."""
+    validation: Validation

@@ -29,6 +29,13 @@ async def poll(app: HeyPeterApp, pilot) -> None:
     for _ in range(200):  # a few milliseconds each, normally once
         if not app.log_read_pending:
             return
-        await app.workers.wait_for_complete()
+        await workers_done(app, "follow")
         await pilot.pause()
     raise AssertionError("the log's read never came back")
+
+
+async def workers_done(app: HeyPeterApp, group: str) -> None:
+    """The app's workers of `group` finished. Not every worker: a flow's waits for its dialog to close."""
+    workers = [worker for worker in app.workers if worker.group == group]
+    if workers:  # wait_for_complete([]) would wait for every worker
+        await app.workers.wait_for_complete(workers)

@@ -14,7 +14,7 @@ from heypeter_tui.ui.widgets.activity import Activity
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import Navigator
-from tests.ui.conftest import poll
+from tests.ui.conftest import poll, workers_done
 
 LB = "infrastructure-setup/load-balancer-configured-if-applicable"
 FIRST = "code-readiness/all-features-tested-and-approved"
@@ -23,6 +23,13 @@ FIRST = "code-readiness/all-features-tested-and-approved"
 async def palette_settled(app, pilot) -> None:
     """The palette searches in workers: wait for them, not for luck."""
     await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def checklists_checked(app, pilot) -> None:
+    """The checklist picker validates its files in a worker thread: wait for it (the flow's worker that opened
+    the picker waits for the picker, so not for every worker)."""
+    await workers_done(app, "checklists")
     await pilot.pause()
 
 
@@ -181,6 +188,7 @@ async def test_new_run_from_a_users_own_checklist(make_app, tmp_path) -> None:
         await pilot.press("ctrl+p", *"new run from")
         await palette_settled(app, pilot)
         await pilot.press("enter")
+        await checklists_checked(app, pilot)
         picker = app.screen.query_one(OptionList)
         titles = [o.prompt.plain.splitlines()[0] for o in picker.options]
         assert titles == ["Production Deployment Checklist", "Team release"]
