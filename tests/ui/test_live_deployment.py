@@ -162,9 +162,11 @@ async def test_others_changes_show_within_a_poll_with_the_cursor_kept(make_app, 
         assert not activity.display  # gone a while after they stop
 
 
-async def test_new_run_from_the_palette_carries_contacts_and_takes_a_t0(make_app, context) -> None:
+async def test_new_run_from_the_palette_carries_contacts_and_takes_a_t0(make_app, context, monkeypatch) -> None:
     app = make_app()
+    said: list[tuple[str, str]] = []
     async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app, "notify", lambda message, title="", **_: said.append((title, message)))
         await pilot.press("c", "l", "enter", *"Ada", "enter", "enter", "enter")
         first = app.state.run_id
         await pilot.press("ctrl+p", *"new run")
@@ -175,16 +177,23 @@ async def test_new_run_from_the_palette_carries_contacts_and_takes_a_t0(make_app
         assert app.state.t0 == "2026-12-10T14:00:00.000Z"
         assert app.state.contacts["Tech Lead"].name == "Ada"
         assert context.workspace.current_id() == app.state.run_id
+        assert ("Contacts", f"carried 1 contact from {first}") in said
 
 
-async def test_new_run_from_a_users_own_checklist(make_app, tmp_path) -> None:
+async def test_new_run_from_a_users_own_checklist(make_app, tmp_path, monkeypatch) -> None:
     own = tmp_path / "cfg" / "checklists"
     own.mkdir(parents=True)
     (own / "team.yaml").write_text(
         "schema: 1\nid: team\ntitle: Team release\nsections:\n  - title: Prep\n    items: [a, b]\n"
+        "contacts:\n  - role: devops\n"
     )
     app = make_app()
+    said: list[tuple[str, str]] = []
     async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app, "notify", lambda message, title="", **_: said.append((title, message)))
+        first = app.state.run_id
+        for role, name in (("DevOps", "Bob"), ("Security", "Sam")):
+            app.session.record(commands.set_contact(app.session.state, role, name, "", ""))
         await pilot.press("ctrl+p", *"new run from")
         await palette_settled(app, pilot)
         await pilot.press("enter")
@@ -195,3 +204,5 @@ async def test_new_run_from_a_users_own_checklist(make_app, tmp_path) -> None:
         await pilot.press("down", "enter", *"Team drill", "enter", "enter")
         assert (app.state.checklist.id, app.state.title) == ("team", "Team drill")
         assert [o.prompt.plain for o in app.query_one(ItemList).rows] == ["[ ] a", "[ ] b"]
+        assert {role: contact.name for role, contact in app.state.contacts.items()} == {"devops": "Bob"}
+        assert ("Contacts", f"carried 1 contact from {first}; not carried (not in this checklist): Security") in said
