@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -14,9 +15,34 @@ from heypeter_tui.core.events import Actor
 from heypeter_tui.core.paths import config_dir, default_state_dir
 from heypeter_tui.core.resources import builtin_checklists
 from heypeter_tui.core.session import RunSession
-from heypeter_tui.core.workspace import Workspace, read_header
+from heypeter_tui.core.text import MAX_TITLE, check_length, clean_line, count
+from heypeter_tui.core.workspace import Workspace, carry_contacts, read_header
 
 READER = Actor("reader", "reader", "-")
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """A run just made, and which of the run before's filled contacts came with it."""
+
+    run_id: str
+    carried_from: str | None = None
+    """The run the contacts came from; None where it had none filled (or there was none)."""
+    carried: tuple[str, ...] = ()
+    """The roles carried, as the new run's checklist spells them."""
+    left_behind: tuple[str, ...] = ()
+    """The roles not carried: the new run's checklist has no such role."""
+
+    def carry_note(self) -> str:
+        """What `new` says on stderr and the dashboard in a notification, one line: empty where there was
+        nothing to carry."""
+        if self.carried_from is None:
+            return ""
+        carried = count(len(self.carried), "contact") if self.carried else "no contacts"
+        note = f"carried {carried} from {self.carried_from}"
+        if self.left_behind:
+            note += f"; not carried (not in this checklist): {', '.join(clean_line(r) for r in self.left_behind)}"
+        return note
 
 
 class Context:
@@ -93,27 +119,35 @@ class Context:
         actor = self.actor if writer else READER  # a reader records nothing: a bad operator setting does not stop it
         return RunSession(self.workspace.store(run_id, writer), actor, self.clock)
 
-    def create_run(
+    def new_run(
         self, title: str | None, checklist_ref: str | None, t0=None, loaded: tuple[Checklist, bytes] | None = None
-    ) -> str:
-        """A new run, made current; contacts carry over from the latest run. `loaded` spares a second
-        parse where the caller already read the checklist."""
-        from heypeter_tui.core.text import MAX_TITLE, check_length, clean_line
-
+    ) -> NewRun:
+        """A new run, made current. The contacts filled in the latest run carry over where this checklist has
+        their role (core/workspace.py, carry_contacts). `loaded` spares a second parse where the caller already
+        read the checklist."""
         loaded = loaded or self.load_checklist(checklist_ref)
         title = check_length(clean_line(title or "").strip(), MAX_TITLE, "a run's title")
         with self.workspace.locked():  # six `new` at once make six runs, not an error
             return self._create_locked(title, loaded, t0)
 
-    def _create_locked(self, title: str, loaded: tuple[Checklist, bytes], t0=None) -> str:
+    def create_run(
+        self, title: str | None, checklist_ref: str | None, t0=None, loaded: tuple[Checklist, bytes] | None = None
+    ) -> str:
+        """`new_run`, for a caller that needs only the new run's id."""
+        return self.new_run(title, checklist_ref, t0, loaded).run_id
+
+    def _create_locked(self, title: str, loaded: tuple[Checklist, bytes], t0=None) -> NewRun:
         """Under the workspace lock (flock is not re-entrant: a second lock here would wait for ever)."""
         checklist, source = loaded
         now = self.clock()
         runs = self.workspace.runs()
         previous = self.workspace.current_id() or (runs[-1].id if runs else None)
-        contacts = self._contacts_of(previous) if previous else None
+        filled = (self._contacts_of(previous) if previous else None) or []
+        contacts, left = carry_contacts(filled, [role.role for role in checklist.contacts])
         title = title or f"{checklist.title}, {now.astimezone():%Y-%m-%d}"
-        return self.workspace.create_run(checklist, title, self.actor, now, t0, source, contacts)
+        run_id = self.workspace.create_run(checklist, title, self.actor, now, t0, source, contacts or None)
+        carried = tuple(contact["role"] for contact in contacts)
+        return NewRun(run_id, previous if filled else None, carried, tuple(left))
 
     def current_session(self, checklist_ref: str | None = None) -> RunSession:
         """The dashboard's run: the pinned one (`--run`), else with `checklist_ref` the latest run of that
@@ -128,14 +162,14 @@ class Context:
                 run_id = self._current_run(required=False)
                 if run_id is None:
                     runs = workspace.runs()
-                    run_id = runs[-1].id if runs else self._create_locked("", self.load_checklist(None))
+                    run_id = runs[-1].id if runs else self._create_locked("", self.load_checklist(None)).run_id
                     workspace.set_current(run_id)
                 return self.session(run_id)
             run_id = self._latest_of(loaded[0].id)
             if run_id is not None:
                 workspace.set_current(run_id)
                 return self.session(run_id)
-            return self.session(self._create_locked("", loaded))
+            return self.session(self._create_locked("", loaded).run_id)
 
     def existing_session(self, checklist_ref: str | None = None, writer: bool = False) -> RunSession:
         """What a command acts on: the pinned run, else the latest run of `checklist_ref`, else the current

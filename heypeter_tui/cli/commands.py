@@ -47,8 +47,10 @@ def cmd_new(context: Context, args: Namespace) -> int:
             t0 = parse_when(args.t0, context.clock())
         except ValueError as error:
             raise UserError(f"--t0: {error}") from error
-    run_id = context.create_run(args.title, args.checklist, t0)
-    print(f"created run {run_id} (now current)")
+    made = context.new_run(args.title, args.checklist, t0)
+    print(f"created run {made.run_id} (now current)")
+    if made.carry_note():  # on stderr: stdout stays the one line a script reads the id from
+        print(made.carry_note(), file=sys.stderr)
     return 0
 
 

@@ -80,18 +80,57 @@ class RunSession:
 
     def refresh(self) -> list[Event]:
         """Fold in what others appended since the last read; returns those events. Where the log
-        shrank or was replaced (`store.restarted`), the run is folded again from its first event."""
-        new = self.store.read_new()
-        if self.store.restarted:
-            self.fold_problems = []
+        shrank or was replaced (`store.restarted`), the run is folded again from its first event.
+        The same path as the dashboard's reads in a worker thread: read apart, then taken in."""
+        new = self.take(self.read_apart().run())
+        assert new is not None  # nothing read in between on this thread
+        return new
+
+    def read_apart(self) -> Catchup:
+        """A read of what is new, to `run` on any thread: it holds a fork of the store and the state as it is
+        now, and touches nothing of this session's. Made on the session's own thread."""
+        return Catchup(self.store.fork(), self.state, tuple(self.fold_problems))
+
+    def take(self, catchup: Catchup) -> list[Event] | None:
+        """What `catchup` read and folded becomes this session's: its events. None (nothing changed) where
+        the session read since the catch-up began (`record` refreshes): its reading no longer follows on;
+        the next read picks up from where the session is. On the session's own thread only, so the one
+        place the state and the store's position change is this thread, one change at a time."""
+        if not self.store.adopt(catchup.store):  # the state moves only here, with the store: one check for both
+            return None
+        self.state, self.fold_problems = catchup.state, list(catchup.fold_problems)
+        return catchup.new
+
+
+class Catchup:
+    """One read of a run's log, folded, apart from its session: a worker thread runs it while the session
+    stays as it was; the session then `take`s it or, where it read meanwhile, does not."""
+
+    def __init__(self, store: RunStore, base: RunState, fold_problems: tuple[str, ...]) -> None:
+        self.store = store
+        """A fork: this catch-up's own (core/store.py)."""
+        self.base = base
+        self.state = base
+        self.fold_problems = fold_problems
+        self.new: list[Event] = []
+        self.restarted = False
+
+    def run(self) -> Catchup:
+        """Read what is new and fold it: file reads and folding, on whatever thread calls it. RunState is
+        immutable, so folding onto `base` changes nothing the session holds."""
+        self.new = self.store.read_new()
+        self.restarted = self.store.restarted
+        problems = [] if self.restarted else list(self.fold_problems)
+        if self.restarted:
             try:
-                self.state = fold(new, self.fold_problems)
+                self.state = fold(self.new, problems)
             except RunLogError as error:
                 replaced = f"{self.store.path}: replaced by something that is not a readable run"
                 raise UserError(f"{replaced}: {error}") from error
-        elif new:
-            self.state = advance(self.state, new, self.fold_problems)
-        return new
+        elif self.new:
+            self.state = advance(self.base, self.new, problems)
+        self.fold_problems = tuple(problems)
+        return self
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,13 @@
   by file and line. A torn last line (a writer killed mid-write) is set aside by a writer in a side
   file named by the line's byte offset, and never glued to the next event: the next append starts
   with a newline. Readers never write; the log itself is never rewritten.
+- A store is used from one thread. A read elsewhere (the dashboard's worker thread) reads with a `fork`, which
+  shares nothing a read changes, and the owner `adopt`s what it read: only if the store has not read since.
 """
 
 from __future__ import annotations
 
+import copy
 import errno
 import fcntl
 import json
@@ -66,6 +69,10 @@ class RunStore:
         """Only a writer sets torn lines aside: reading never writes."""
         self.restarted = False
         """The last `read_new` found the log shrunk or replaced and read it again from the top."""
+        self._reads = 0
+        """How many reads this store has made: `adopt` takes a fork's reading only where none came after it."""
+        self._origin: tuple[RunStore | None, int] = (None, 0)
+        """A fork's store and that store's count of reads when the fork was made."""
         self._reset()  # the one place a read's position starts: a new store and `load` begin alike
 
     @classmethod
@@ -134,10 +141,32 @@ class RunStore:
         self._identity, self._tail = None, b""
         self.problems = []
 
+    def fork(self) -> RunStore:
+        """A store that reads on from where this one stopped and shares nothing a read changes (the
+        position is numbers and bytes; the problems a list of its own): another thread may read with it
+        while this one is used as before. Made on this store's own thread."""
+        fork = copy.copy(self)
+        fork.problems = list(self.problems)
+        fork._origin = (self, self._reads)
+        return fork
+
+    def adopt(self, fork: RunStore) -> bool:
+        """Read on from where `fork` stopped, its problems and restart included. Refused (False, nothing
+        changed) where this store read after the fork was made: the fork's reading no longer follows on
+        from this store's, and what it read is read again by the next read from here."""
+        origin, reads = fork._origin
+        if origin is not self or reads != self._reads:
+            return False
+        self._offset, self._line, self.events_read = fork._offset, fork._line, fork.events_read
+        self._identity, self._tail, self.problems = fork._identity, fork._tail, fork.problems
+        self.restarted, self._reads = fork.restarted, self._reads + 1
+        return True
+
     def read_new(self) -> list[Event]:
         """Events appended since the last read (by anyone), in log order; all of them again, with
         `restarted` set, where the log was truncated or replaced since."""
         self.restarted = False
+        self._reads += 1
         fd = self._open(os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_SH)

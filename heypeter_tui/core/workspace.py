@@ -171,6 +171,24 @@ class Workspace:
         raise UserError(f"too many runs named {base!r} in {self.runs_dir}")
 
 
+def carry_contacts(
+    filled: list[dict[str, str]], roles: list[str]
+) -> tuple[list[dict[str, str]], list[str]]:
+    """Which of the run before's filled contacts a new run takes: those whose role its checklist lists (`roles`),
+    matched in any case and spelt as the checklist spells it, so the new run shows one row per role and none
+    its checklist does not have. Returns them, and the roles left behind as the run before spelt them."""
+    spelt = {role.casefold(): role for role in roles}
+    carried: dict[str, dict[str, str]] = {}
+    left: list[str] = []
+    for contact in filled:
+        role = spelt.get(contact["role"].casefold())
+        if role is None:
+            left.append(contact["role"])
+        else:
+            carried[role] = {**contact, "role": role}  # two spellings of one role before: the later wins, as a fold
+    return list(carried.values()), left
+
+
 def read_header(path: Path) -> dict[str, object]:
     """A log's first line (run.created) alone: title, checklist and T-0 without folding the run.
     Empty where the log is refused (a link, not ours), unreadable, or its first line is not an event."""

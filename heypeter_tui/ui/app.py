@@ -28,7 +28,7 @@ from heypeter_tui.ui.themes import ThemeChoice
 from heypeter_tui.ui.typeahead import HoldsKeys
 
 if TYPE_CHECKING:
-    from heypeter_tui.context import Context
+    from heypeter_tui.context import Context, NewRun
 
 MINIMUM_SIZE = Size(40, 12)
 """Below it nothing useful fits (the -tiny and -short breakpoints): the "too small" notice covers everything."""
@@ -213,13 +213,15 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ThemeChoice, App[None])
                 return
             reference = checklist_ref or self.state.checklist.id
 
-            def create() -> str:
+            def create() -> NewRun:
                 t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None  # checked by the dialog
-                return self.context.create_run(values["title"].strip(), reference, t0, loaded)
+                return self.context.new_run(values["title"].strip(), reference, t0, loaded)
 
-            run_id = self.attempt(create, failed="no new run")
-            if run_id is not FAILED:
-                self.switch_run(run_id)
+            made = self.attempt(create, failed="no new run")
+            if made is not FAILED:
+                self.switch_run(made.run_id)
+                if made.carry_note():  # which contacts came along, and which this checklist has no role for
+                    self.say(made.carry_note(), title="Contacts", timeout=10)
         finally:
             self.release_keys()
 

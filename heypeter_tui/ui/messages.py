@@ -1,10 +1,16 @@
-"""What widgets ask of the app: changes to an item or a role, views to show. Typed: one class per request."""
+"""What widgets ask of the app (changes to an item or a role, views to show) and what workers bring back to it.
+Typed: one class per request."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from heypeter_tui.core.loader import Validation
+    from heypeter_tui.core.session import Catchup, RunSession
 
 
 @dataclass
@@ -61,3 +67,29 @@ class RevokeRole(RoleAction):
 
 class EditContact(RoleAction):
     pass
+
+
+@dataclass
+class LogRead(Message):
+    """What one poll of the run's log found, read in a worker thread (ui/following.py); the app takes it in on
+    the event loop. No `can_replace`: one read is under way at a time, so none waits behind another."""
+
+    session: RunSession
+    """The session the read was made for: after "Switch run…" a read of the run shown before is moot."""
+    catchup: Catchup | None
+    """The log read and folded, to take in; None where it could not be read."""
+    trouble: str = ""
+    """Why it could not be read."""
+    current: str | None = None
+    """The state dir's current run, as the worker found it."""
+    current_title: str = ""
+    """Its title, where it was not the current run last seen."""
+
+
+@dataclass
+class ChecklistChecked(Message):
+    """One file of the checklist picker validated, in a worker thread (ui/screens/checklist_picker.py)."""
+
+    index: int
+    """Its place in the picker's list."""
+    validation: Validation

@@ -20,3 +20,22 @@ def make_app(state_dir: Path, tmp_path: Path, clock) -> Callable[..., HeyPeterAp
         return HeyPeterApp(context, context.current_session(checklist), theme=theme)
 
     return make
+
+
+async def poll(app: HeyPeterApp, pilot) -> None:
+    """One poll of the log, as the interval makes it, and waited for until it is taken in: the read runs in a
+    worker thread and comes back as a message. A poll the interval started meanwhile is waited for too."""
+    app.follow_log()
+    for _ in range(200):  # a few milliseconds each, normally once
+        if not app.log_read_pending:
+            return
+        await workers_done(app, "follow")
+        await pilot.pause()
+    raise AssertionError("the log's read never came back")
+
+
+async def workers_done(app: HeyPeterApp, group: str) -> None:
+    """The app's workers of `group` finished. Not every worker: a flow's waits for its dialog to close."""
+    workers = [worker for worker in app.workers if worker.group == group]
+    if workers:  # wait_for_complete([]) would wait for every worker
+        await app.workers.wait_for_complete(workers)

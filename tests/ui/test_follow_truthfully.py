@@ -10,6 +10,7 @@ from heypeter_tui.core import commands
 from heypeter_tui.core.events import Actor
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.ui.widgets.items import ItemList
+from tests.ui.conftest import poll
 
 FIRST = "code-readiness/all-features-tested-and-approved"
 
@@ -28,15 +29,13 @@ async def test_a_log_restored_under_the_dashboard_is_read_again_and_said(make_ap
     async with app.run_test(size=(120, 40)) as pilot:
         said = said_by(app, monkeypatch)
         bob.record(commands.toggle_done(bob.state, FIRST))
-        app.follow_log()
-        await pilot.pause()
+        await poll(app, pilot)
         assert app.state.item(FIRST).status == "done"
         restored = path.with_name("restored")  # the backup, put back by renaming over the log
         restored.write_bytes(backup)
         restored.chmod(0o600)
         os.replace(restored, path)
-        app.follow_log()
-        await pilot.pause()
+        await poll(app, pilot)
         assert app.state.item(FIRST).status == "pending"  # what the log holds now, not what it held
         assert app.query_one(ItemList).rows[0].prompt.plain.startswith("[ ] All features tested")
         assert any("replaced or cut short" in message for _, message in said)
@@ -48,11 +47,9 @@ async def test_bad_lines_appended_while_it_runs_are_said(make_app, monkeypatch) 
         said = said_by(app, monkeypatch)
         with open(app.session.store.path, "ab") as file:
             file.write(b'{"id":"x","ts":"2026-12-03T12:00:00Z","actor":{},"type":"run.t0","t0":5}\n')
-        app.follow_log()
-        await pilot.pause()
+        await poll(app, pilot)
         assert [(title, message) for title, message in said if ":2: not a valid event" in message]
-        app.follow_log()
-        await pilot.pause()
+        await poll(app, pilot)
         assert len([m for _, m in said if "not a valid event" in m]) == 1  # said once, not every poll
 
 
@@ -60,11 +57,10 @@ async def test_the_current_run_moved_elsewhere_is_said_and_not_followed(make_app
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         said = said_by(app, monkeypatch)
-        app.follow_log()
+        await poll(app, pilot)
         mine = app.state.run_id
         other = app.context.create_run("Hotfix 2.4.1", None)  # someone's `new`
-        app.follow_log()
-        await pilot.pause()
+        await poll(app, pilot)
         assert app.state.run_id == mine
         assert any("Hotfix 2.4.1" in message and other in message for _, message in said)
 
@@ -84,7 +80,7 @@ async def test_a_hostile_writer_reaches_no_widget(make_app, monkeypatch) -> None
     with open(app.session.store.path, "a") as file:
         file.write(json.dumps(line) + "\n")
     async with app.run_test(size=(120, 40)) as pilot:
-        app.follow_log()
+        await poll(app, pilot)
         await pilot.press("1", "l")
         row = app.query_one(ItemList).rows[0].prompt.plain
         assert "\x1b" not in row and "\x07" not in row and "\u202e" not in row

@@ -14,6 +14,7 @@ from heypeter_tui.ui.widgets.activity import Activity
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.navigator import Navigator
+from tests.ui.conftest import poll, workers_done
 
 LB = "infrastructure-setup/load-balancer-configured-if-applicable"
 FIRST = "code-readiness/all-features-tested-and-approved"
@@ -22,6 +23,13 @@ FIRST = "code-readiness/all-features-tested-and-approved"
 async def palette_settled(app, pilot) -> None:
     """The palette searches in workers: wait for them, not for luck."""
     await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def checklists_checked(app, pilot) -> None:
+    """The checklist picker validates its files in a worker thread: wait for it (the flow's worker that opened
+    the picker waits for the picker, so not for every worker)."""
+    await workers_done(app, "checklists")
     await pilot.pause()
 
 
@@ -135,8 +143,7 @@ async def test_others_changes_show_within_a_poll_with_the_cursor_kept(make_app, 
         await pilot.press("1", "l", "down", "down")
         bob = RunSession(context.workspace.store(app.state.run_id), Actor("bob", "bob", "laptop"), clock)
         bob.record(commands.set_status(bob.state, FIRST, "done"))
-        app.follow_log()
-        await pilot.pause()
+        await poll(app, pilot)
         assert app.state.item(FIRST).actor.operator == "bob"
         items = app.query_one(ItemList)
         assert items.highlighted_key == "code-readiness/no-critical-bugs-in-issue-tracker"  # same item, not row
@@ -146,7 +153,7 @@ async def test_others_changes_show_within_a_poll_with_the_cursor_kept(make_app, 
         assert activity.render().plain == "bob (bob@laptop): 1 change · latest: All features tested and approved: done"
         for item in ("code-readiness/code-review-completed-for-all-changes", "testing/smoke-tests-on-production"):
             bob.record(commands.set_status(bob.state, item, "done"))
-            app.follow_log()  # one poll each: the same line counts up
+            await poll(app, pilot)  # one poll each: the same line counts up
         await pilot.pause()
         assert activity.render().plain == "bob (bob@laptop): 3 changes · latest: Smoke tests on production: done"
         clock.advance(seconds=9)
@@ -155,9 +162,11 @@ async def test_others_changes_show_within_a_poll_with_the_cursor_kept(make_app, 
         assert not activity.display  # gone a while after they stop
 
 
-async def test_new_run_from_the_palette_carries_contacts_and_takes_a_t0(make_app, context) -> None:
+async def test_new_run_from_the_palette_carries_contacts_and_takes_a_t0(make_app, context, monkeypatch) -> None:
     app = make_app()
+    said: list[tuple[str, str]] = []
     async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app, "notify", lambda message, title="", **_: said.append((title, message)))
         await pilot.press("c", "l", "enter", *"Ada", "enter", "enter", "enter")
         first = app.state.run_id
         await pilot.press("ctrl+p", *"new run")
@@ -168,22 +177,32 @@ async def test_new_run_from_the_palette_carries_contacts_and_takes_a_t0(make_app
         assert app.state.t0 == "2026-12-10T14:00:00.000Z"
         assert app.state.contacts["Tech Lead"].name == "Ada"
         assert context.workspace.current_id() == app.state.run_id
+        assert ("Contacts", f"carried 1 contact from {first}") in said
 
 
-async def test_new_run_from_a_users_own_checklist(make_app, tmp_path) -> None:
+async def test_new_run_from_a_users_own_checklist(make_app, tmp_path, monkeypatch) -> None:
     own = tmp_path / "cfg" / "checklists"
     own.mkdir(parents=True)
     (own / "team.yaml").write_text(
         "schema: 1\nid: team\ntitle: Team release\nsections:\n  - title: Prep\n    items: [a, b]\n"
+        "contacts:\n  - role: devops\n"
     )
     app = make_app()
+    said: list[tuple[str, str]] = []
     async with app.run_test(size=(120, 40)) as pilot:
+        monkeypatch.setattr(app, "notify", lambda message, title="", **_: said.append((title, message)))
+        first = app.state.run_id
+        for role, name in (("DevOps", "Bob"), ("Security", "Sam")):
+            app.session.record(commands.set_contact(app.session.state, role, name, "", ""))
         await pilot.press("ctrl+p", *"new run from")
         await palette_settled(app, pilot)
         await pilot.press("enter")
+        await checklists_checked(app, pilot)
         picker = app.screen.query_one(OptionList)
         titles = [o.prompt.plain.splitlines()[0] for o in picker.options]
         assert titles == ["Production Deployment Checklist", "Team release"]
         await pilot.press("down", "enter", *"Team drill", "enter", "enter")
         assert (app.state.checklist.id, app.state.title) == ("team", "Team drill")
         assert [o.prompt.plain for o in app.query_one(ItemList).rows] == ["[ ] a", "[ ] b"]
+        assert {role: contact.name for role, contact in app.state.contacts.items()} == {"devops": "Bob"}
+        assert ("Contacts", f"carried 1 contact from {first}; not carried (not in this checklist): Security") in said

@@ -1,19 +1,29 @@
-"""New run from checklist: the built-in checklists and the user's own, each with its id and size."""
+"""New run from checklist: the built-in checklists and the user's own, each with its id and size.
+
+The list shows at once, each file "checking…"; a worker thread reads and validates the files one by one and
+posts each result back, so a slow disk or a 5 MB file never holds up the screen. A file can be picked once it
+is still being checked (loading it checks it again, and says what is wrong); one found invalid cannot.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
-from heypeter_tui.core.loader import validate_file
+from heypeter_tui.core.loader import Validation, validate_file
 from heypeter_tui.ui.literal import literal
+from heypeter_tui.ui.messages import ChecklistChecked
 from heypeter_tui.ui.screens.dialog_base import Dialog
+
+CHECKING = "    checking…"
 
 
 class ChecklistPicker(Dialog[Path | None]):
@@ -28,20 +38,45 @@ class ChecklistPicker(Dialog[Path | None]):
         self.files = files
 
     def compose(self) -> ComposeResult:
+        # Names only: nothing is read here, on the event loop. Each may be picked at once: arrows and enter
+        # typed straight away are not lost to options waiting for their check.
+        checking = (
+            Option(Content.assemble(literal(path.name, "bold"), "\n", literal(CHECKING, "$text-muted")), id=str(index))
+            for index, path in enumerate(self.files)
+        )
         with Vertical(classes="dialog picker"):
             yield Static(Content.styled("New run from checklist", "bold"), classes="dialog-title")
-            yield OptionList(*(self.option(index, path) for index, path in enumerate(self.files)), id="checklists")
+            yield OptionList(*checking, id="checklists")
 
-    def option(self, index: int, path: Path) -> Option:
-        validation = validate_file(path)
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.check_files()
+
+    @work(thread=True, group="checklists")
+    def check_files(self) -> None:
+        """In a worker thread, in list order: each file read and validated, its result posted as it comes.
+        Stops between files once the picker is closed (its workers are cancelled)."""
+        worker = get_current_worker()
+        for index, path in enumerate(self.files):
+            if worker.is_cancelled:
+                return
+            self.post_message(ChecklistChecked(index, validate_file(path)))
+
+    def on_checklist_checked(self, checked: ChecklistChecked) -> None:
+        options = self.query_one(OptionList)
+        index, validation = checked.index, checked.validation
+        options.replace_option_prompt_at_index(index, self.prompt(self.files[index], validation))
+        if validation.checklist is None:
+            options.disable_option_at_index(index)
+
+    @staticmethod
+    def prompt(path: Path, validation: Validation) -> Content:
         checklist = validation.checklist
         if checklist is None:
             problem = str(validation.errors[0]) if validation.errors else "unreadable"
-            prompt = Content.assemble(literal(path.name, "bold"), "\n", literal(f"    invalid: {problem}", "$error"))
-            return Option(prompt, id=str(index), disabled=True)
+            return Content.assemble(literal(path.name, "bold"), "\n", literal(f"    invalid: {problem}", "$error"))
         detail = f"    {checklist.id} · {checklist.item_count} items · {path}"
-        prompt = Content.assemble(literal(checklist.title, "bold"), "\n", literal(detail, "$text-muted"))
-        return Option(prompt, id=str(index))
+        return Content.assemble(literal(checklist.title, "bold"), "\n", literal(detail, "$text-muted"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.files[int(event.option.id or 0)])
