@@ -56,16 +56,18 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "item history renders markup",
         "heypeter_tui/ui/screens/item_detail.py",
-        "what = literal_block(describe(self.state, event))",
-        "what = Content.from_markup(describe(self.state, event))",
+        "what = literal_block(describe(state, event))",
+        "what = Content.from_markup(describe(state, event))",
         "tests/ui/test_every_view_literal.py",
     ),
     (
         "a deployment-day tick makes sign-offs stale",
-        "heypeter_tui/core/run.py",
-        'if event.type == ev.ITEM_STATUS and event.data.get("item") in self.readiness_keys:',
-        "if event.type == ev.ITEM_STATUS:",
-        "tests/unit/test_promised_rules.py",
+        "heypeter_tui/core/staleness.py",
+        "        for section in state.checklist.sections:\n            for item in section.items:\n"
+        "                key = section.key(item)\n                current = state.item(key)\n",
+        "        for section in state.checklist.groups:\n            for item in section.items:\n"
+        "                key = section.key(item)\n                current = state.item(key)\n",
+        "tests/unit/test_staleness.py",
     ),
     (
         "undo of T-0 clears it",
