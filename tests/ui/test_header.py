@@ -77,3 +77,19 @@ def test_a_part_dropped_for_want_of_a_cell_comes_back_where_it_fits() -> None:
              fixed(Content("T-00:59:00"), 90, right=True), fixed(Content(" NO-GO "), 100, right=True)]
     line = fit_line(parts, 117).plain
     assert "2026-11-27  ######  50/83  timer" in line  # the bar at its narrowest, not nine blank cells
+
+
+async def test_below_100_columns_the_footer_leaves_out_the_palette_corner_and_takes_it_back(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        def corner_shown() -> bool:
+            return app.screen.query_one("FooterKey.-command-palette").display
+
+        await pilot.pause()
+        assert corner_shown()
+        await pilot.resize_terminal(60, 24)
+        await pilot.pause()
+        assert not corner_shown()  # it ran into the keys: `g Go/No-G▏^p paletteH`
+        await pilot.resize_terminal(120, 24)
+        await pilot.pause()
+        assert corner_shown()

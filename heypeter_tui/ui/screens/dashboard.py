@@ -22,8 +22,11 @@ SECTION_KEYS = "1234567890"
 
 
 class DashboardScreen(Screen[None]):
+    # Below 100 columns the palette's corner would run into the keys (`g Go/No-G▏^p paletteH`): it goes (ctrl+p
+    # still opens the palette, and ? lists every key), following every resize.
     DEFAULT_CSS = """
     DashboardScreen { layers: default activity; }
+    DashboardScreen.-narrow Footer FooterKey.-command-palette { display: none; }
     DashboardScreen.-xwide.-items #side { display: block; }
     """
     BINDINGS = [
@@ -61,14 +64,6 @@ class DashboardScreen(Screen[None]):
         yield Activity()
         yield Footer(compact=True)
         yield Static("Terminal too small: heypeter-tui needs at least 40×12.", id="too-small", markup=False)
-
-    def on_resize(self) -> None:
-        # Below 80 columns the palette's corner would run into the keys (`g Go/No-G▏^p paletteH`): ctrl+p still
-        # opens it, and ? lists every key.
-        footer, wide = self.query_one(Footer), self.size.width >= 80
-        if footer.show_command_palette != wide:
-            footer.show_command_palette = wide
-            footer.call_after_refresh(footer.recompose)  # the footer draws it only when composed
 
     def on_mount(self) -> None:
         self.view = group_view(self.app.state.checklist.groups[0])
