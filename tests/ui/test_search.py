@@ -8,11 +8,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from textual import events
+from textual.command import CommandPalette
 from textual.widgets import Input
 
 from heypeter_tui.core import commands
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.search import MAX_RESULTS
+from heypeter_tui.ui.providers import PALETTE_ITEMS
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
 from heypeter_tui.ui.screens.search import HINT, SearchDialog, SearchResults
 from heypeter_tui.ui.widgets.items import ItemList
@@ -210,4 +212,45 @@ async def test_hostile_text_is_shown_as_typed(make_app, context, tmp_path: Path)
         ]
         text = screen_text(app)  # as drawn: brackets and all, and no escape sequence
         assert "[bold]x[/] needle" in text and "[b]needle[/b] note" in text and "[i]Boss[/i]" in text
+        await pilot.press("escape", "ctrl+p", *"needle")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        text = screen_text(app)
+        assert "Show item: [bold]x[/] needle" in text and "[i]Boss[/i]" in text
 
+
+async def test_the_palette_finds_an_item_and_goes_to_it(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p", *"firewall")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert "Show item: Firewall rules configured" in screen_text(app)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown_in_list(app, FIREWALL)
+        await pilot.press("question_mark", "ctrl+p", *"firewall")  # over a dialog: it would change unseen
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette) and "Show item" not in screen_text(app)
+
+
+async def test_the_palette_hands_more_than_it_lists_to_the_search_dialog(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p", *"operations manager")  # 41 items, the palette lists 20
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Search items: 21 more for “operations manager”…" in screen_text(app)
+        await pilot.press(*["down"] * PALETTE_ITEMS, "enter")
+        await pilot.pause()  # not the workers: the search flow waits for its dialog to close
+        assert isinstance(app.screen, SearchDialog) and app.screen.query_one(Input).value == "operations manager"
+        assert len(result_lines(app)) == 41
+        await pilot.press("escape", "ctrl+p", *"search items")
+        await app.workers.wait_for_complete()  # the palette's searches (the search flow ended with escape)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchDialog) and app.screen.query_one(Input).value == ""
