@@ -163,6 +163,18 @@ async def test_escape_closes_and_no_match_says_so(make_app) -> None:
         assert app.query_one(ItemList).group_id == "monitoring-setup"  # the key typed after escape reached it
 
 
+async def test_the_results_follow_the_run_while_open(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"configured", "down", "down")
+        chosen = app.screen.query_one(SearchResults).highlighted_row.id
+        app.session.record(commands.toggle_done(app.session.state, chosen))  # another writer, as the log poll sees it
+        app.state = app.session.state
+        await pilot.pause()
+        results = app.screen.query_one(SearchResults)
+        assert results.highlighted_row.id == chosen and results.highlighted_row.prompt.plain.startswith("[x] ")
+
+
 async def test_at_most_200_shown_and_the_rest_counted(make_app, tmp_path: Path) -> None:
     items = "\n".join(f"      - {{id: i{n}, text: Item {n}}}" for n in range(MAX_RESULTS + 30))
     path = tmp_path / "many.yaml"

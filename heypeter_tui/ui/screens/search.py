@@ -25,7 +25,7 @@ from heypeter_tui.ui.widgets.row_list import Row, RowList
 HINT = "Words from an item's text, its id, a note or its owner: every word must match."
 KEYS = "↑↓ choose · enter goes to it · escape closes"
 TEXT_SHOWN = 200
-"""Characters of an item's text in a result: a line or two of the dialog; the list shows it whole."""
+"""Characters of an item's text in a result: a line or two of the dialog; its list shows more."""
 
 
 class SearchResults(RowList, can_focus=False):
