@@ -101,6 +101,8 @@ def test_every_word_must_match_somewhere(state) -> None:
 
 def test_no_match_and_no_words(state) -> None:
     assert search_items(state, "kubernetes") == Found([])
+    assert search_items(state, "flip").matches[0].owner is None
+    assert search_items(state, "flip xxxx") == Found([])  # no owner is no text to match
     assert search_items(state, "") == Found([])
     assert search_items(state, "   \t ") == Found([])
 
@@ -124,16 +126,15 @@ def test_at_most_limit_are_built_the_rest_counted(tmp_path: Path, context) -> No
     assert search_items(state, "item 7").more == 0
 
 
-def test_a_long_note_is_cut_around_the_word() -> None:
-    text = "a" * 100 + " needle " + "b" * 100
-    snippet = note_snippet([text], "needle", width=40)
-    assert snippet.startswith("…") and snippet.endswith("…") and "needle" in snippet
-    assert len(snippet) == 42
+def test_a_long_note_is_cut_around_the_words_first_place() -> None:
+    text = "a" * 100 + " needle " + "b" * 100 + " needle"
+    assert note_snippet([text], "needle", width=40) == "…" + "a" * 12 + " needle " + "b" * 20 + "…"  # a third before
     assert note_snippet(["needle at the start"], "needle") == "needle at the start"
+    assert note_snippet(["x" * 40], "x", width=40) == "x" * 40  # ends at the window's end: nothing left off
+    assert note_snippet(["x" * 41], "x", width=40) == "x" * 40 + "…"
     assert note_snippet(["no such word"], "needle") == ""
 
 
 def test_the_word_is_found_after_letters_that_fold_longer() -> None:
     text = "ß" * 100 + " needle"  # each ß folds to ss: the folded place is twice as far along
-    snippet = note_snippet([text], "needle", width=40)
-    assert snippet.endswith("needle") and snippet.startswith("…")
+    assert note_snippet([text], "needle", width=40) == "…" + "ß" * 12 + " needle"
