@@ -155,7 +155,7 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ThemeChoice, App[None])
     ALLOWED_ACTIONS = frozenset({
         "quit", "help", "undo", "set_operator", "set_t0", "new_run", "new_run_from_checklist", "switch_run",
         "command_palette", "focus_next", "focus_previous", "back", "pop_screen", "help_quit",
-        "change_theme", "show_help_panel", "hide_help_panel", "dismiss",
+        "change_theme", "show_help_panel", "hide_help_panel", "dismiss", "search",
     })
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -265,6 +265,30 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ThemeChoice, App[None])
         self.state = session.state
         self.report_log_problems()
         self.say(f"now showing: {session.state.title} ({run_id})", timeout=3)
+
+    # -- search --------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.hold_keys()
+        self.find_item()
+
+    @work(group="flow")
+    async def find_item(self, query: str = "") -> None:
+        """The search dialog (ui/screens/search.py); the item chosen is shown in its group, highlighted."""
+        from heypeter_tui.ui.screens.search import SearchDialog
+
+        try:
+            key = await self.push_screen_wait(SearchDialog(query))
+            if key is not None:
+                self.show_in_list(key)
+        finally:
+            self.release_keys()  # keys typed after enter go to the list the item is highlighted in
+
+    def show_in_list(self, key: str) -> None:
+        """Show the item on the dashboard, wherever the dashboard is in the screen stack."""
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                screen.show_item(key)
 
     # -- help ----------------------------------------------------------------------------------
 

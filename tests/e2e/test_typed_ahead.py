@@ -46,3 +46,14 @@ def test_a_bad_t0_keeps_its_dialog_and_the_keys_after_it(open_pane, installed, h
     pane.send("+1h", "Enter")
     pane.wait_for("T-00:59")
     assert record(installed, home)["run"]["t0"] is not None
+
+
+def test_a_search_typed_in_one_burst_goes_to_the_item_and_ticks_it(open_pane, installed, home: Path) -> None:
+    pane = open_pane()
+    pane.wait_for("[ ] All features tested and approved")
+    # The search opens a moment after `/`: the word, enter and the space after it are typed before it is up.
+    pane.send("/", "firewall", "Enter", "Space")
+    pane.wait_for("[x] Firewall rules configured")
+    items = {item["id"]: item for section in record(installed, home)["sections"] for item in section["items"]}
+    assert items["firewall-rules-configured"]["status"] == "done"
+    assert items["all-features-tested-and-approved"]["status"] == "pending"  # no letter landed on the list

@@ -39,6 +39,7 @@ class DashboardScreen(Screen[None]):
         Binding("c", f"show('{CONTACTS}')", "Contacts", show=False, id="view.contacts"),
         Binding("g", f"show('{GATE}')", "Go/No-Go", id="view.gate"),
         Binding("w", f"show('{NEXT}')", "What's next", show=False, id="view.next"),
+        Binding("slash", "app.search", "Search", id="app.search"),
         Binding("T", "app.set_t0", "Set T-0", show=False, id="run.t0"),
         Binding("u,ctrl+z", "app.undo", "Undo", show=False, id="app.undo"),
         Binding("o", "app.set_operator", "Operator", show=False, id="app.operator"),
@@ -145,6 +146,19 @@ class DashboardScreen(Screen[None]):
     async def action_show(self, view: str) -> None:
         await self.mount_view(view)  # keys typed meanwhile wait: the binding awaits this action
         self.view = view
+        self.action_focus_view()
+
+    def show_item(self, key: str) -> None:
+        """The item's section or phase, the item highlighted and the focus on the list: where search and the
+        palette go. An item the run no longer has (another run was switched to meanwhile) is not looked for."""
+        found = self.app.state.checklist.items_by_key.get(key)
+        if found is None:
+            return
+        self.view = group_view(found[0])  # the list is rebuilt for the group as the view is set
+        items = self.query_one(ItemList)
+        index = items.index_of(key)
+        if index is not None:
+            items.highlighted = index
         self.action_focus_view()
 
     # Focus moves at once (`set_focus`, not the deferred `Widget.focus`), so a key typed right
