@@ -154,7 +154,11 @@ class RowList(ScrollView, can_focus=True):
     # -- drawing -------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        if not self._width and self.scrollable_content_region.width:
+        width = self.scrollable_content_region.width
+        if width and width != self._width:
+            # First drawn, or a scrollbar came or went (no Resize says so): rows measured for another width
+            # would be cropped by the scrollbar (`Operatio│`).
+            self._rendered.clear()
             self._measure()
         line = self.scroll_offset.y + y
         index = bisect_right(self._starts, line) - 1
