@@ -47,3 +47,16 @@ async def test_a_wide_sign_off_table_says_the_whole_history(make_app) -> None:
         assert table.get_row("QA Lead")[4].plain == "revoked 09:30 by alice: signed for the wrong build"
         assert table.get_row("Tech Lead")[4].plain == "current; over the signature of Ann, 2026-12-03 09:30:00 UTC"
         assert table.get_row("Security Officer")[4].plain == "not signed"
+
+
+async def test_at_120_columns_a_revocation_says_who_and_why_on_two_lines(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        session = app.session
+        session.record(commands.sign(session.state, "QA Lead", "Dana"))
+        session.record(commands.revoke(session.state, "QA Lead", "missed the perf regression"))
+        app.state = session.state
+        await pilot.press("s", "l")
+        await pilot.pause()
+        status = app.query_one(SignoffTable).get_row("QA Lead")[4].plain
+        assert status.count("\n") == 1 and status.replace("\n", " ").startswith("revoked 09:30 by alice: missed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -37,6 +38,8 @@ class RecordTable(FollowsRunState, DataTable):
         self.add_columns(*self.COLUMNS)
 
     REQUESTS: dict[str, type[msg.RoleAction]] = {}
+    WRAPPED: int | None = None
+    """The column whose cells wrap onto a second line rather than lose their end (a revocation's reason)."""
 
     def action_request(self, action: str) -> None:
         """The keys typed next are held for the dialog it opens (ui/typeahead.py)."""
@@ -71,8 +74,11 @@ class RecordTable(FollowsRunState, DataTable):
         self.clear(columns=True)
         for label, width in zip(self.COLUMNS, widths):
             self.add_column(label, key=label, width=width)
+        wrapped = self.WRAPPED
         for key, cells in rows:
-            self.add_row(*(elide(cell, width) for cell, width in zip(cells, widths)), key=key)
+            shown = [wrap(cell, width) if index == wrapped else elide(cell, width)
+                     for index, (cell, width) in enumerate(zip(cells, widths))]
+            self.add_row(*shown, key=key, height=max(cell.plain.count("\n") + 1 for cell in shown))
         if rows:
             self.move_cursor(row=min(keep, len(rows) - 1))
 
@@ -88,6 +94,20 @@ def fit_columns(natural: list[int], minimum: list[int], room: int) -> list[int]:
     return widths
 
 
+def wrap(cell: Text, width: int, lines: int = 2) -> Text:
+    """At most `lines` lines of `width`, the last cut with …: the end of a status says why."""
+    if cell.cell_len <= width:
+        return cell
+    parts = cell.wrap(Console(width=width, legacy_windows=False), width)[:lines]
+    for part in parts:
+        part.rstrip()
+    if len(parts) == lines and sum(part.cell_len for part in parts) < cell.cell_len - lines:
+        last = parts[-1].copy()
+        last.truncate(width - 1)
+        parts[-1] = last + Text("…")
+    return Text("\n").join(parts)
+
+
 def elide(cell: Text, width: int) -> Text:
     if cell.cell_len <= width:
         return cell
@@ -100,6 +120,7 @@ class SignoffTable(RecordTable):
     """`[x]` signed, `[~]` stale (readiness is not what was signed), `[ ]` not signed; and what happened to it."""
 
     COLUMNS = ("Role", "Name", "Signed", "Signature", "Status")
+    WRAPPED = 4
     SIGNOFF_BINDINGS = [
         Binding("enter", "request('sign')", "Sign", id="signoff.sign"),
         Binding("r", "request('revoke')", "Revoke", id="signoff.revoke"),
