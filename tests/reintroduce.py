@@ -63,10 +63,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "a deployment-day tick makes sign-offs stale",
         "heypeter_tui/core/staleness.py",
-        "        for section in state.checklist.sections:\n            for item in section.items:\n"
-        "                key = section.key(item)\n                current = state.item(key)\n",
-        "        for section in state.checklist.groups:\n            for item in section.items:\n"
-        "                key = section.key(item)\n                current = state.item(key)\n",
+        "for section in state.checklist.sections for item in section.items])",
+        "for section in state.checklist.groups for item in section.items])",
         "tests/unit/test_staleness.py",
     ),
     (

@@ -206,8 +206,8 @@ def cmd_mark(context: Context, args: Namespace) -> int:
     # Judged on the log as it is now, others' changes included: what this command's change left stale.
     made_stale = [role for role in fresh if role in stale_roles(session.state)]
     if made_stale:
-        print(f"{PROG}: this made {count(len(made_stale), 'sign-off')} stale ({', '.join(made_stale)}); "
-              "they must sign again for GO", file=sys.stderr)
+        print(clean_line(f"{PROG}: this made {count(len(made_stale), 'sign-off')} stale ({', '.join(made_stale)}); "
+                         "they must sign again for GO"), file=sys.stderr)
     return 0
 
 

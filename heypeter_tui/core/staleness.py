@@ -17,6 +17,7 @@ from heypeter_tui.core.run import NEEDS_REASON, PENDING, RunState
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
 
     from heypeter_tui.core.commands import Change
@@ -35,16 +36,11 @@ def _entry(key: str, status: str, reason: str) -> list[str]:
 def readiness_digest(state: RunState) -> str:
     """SHA-256 of every readiness item's key, status and reason, in checklist order."""
 
-    def compute() -> str:
-        entries = []
-        for section in state.checklist.sections:
-            for item in section.items:
-                key = section.key(item)
-                current = state.item(key)
-                entries.append(_entry(key, current.status, current.reason))
-        return _digest(entries)
+    def entry(key: str) -> list[str]:
+        current = state.item(key)
+        return _entry(key, current.status, current.reason)
 
-    return for_state("readiness-digest", state, compute)
+    return for_state("readiness-digest", state, lambda: _digest_of(state, entry))
 
 
 def is_stale(state: RunState, role: str) -> bool:
@@ -122,7 +118,8 @@ def _stale_since_all(state: RunState) -> dict[str, Event]:
             signed = dict(values)
             # Rare: a change landed as they signed, so they saw other than the log held. Said stale from
             # the signing on (were it fresh again, then stale once more, this still names the signing).
-            if signature.readiness and _digest_of(state, values) != signature.readiness:
+            seen = _digest_of(state, lambda key: values.get(key) or _entry(key, PENDING, ""))
+            if signature.readiness and seen != signature.readiness:
                 since[role] = event
                 continue
             if signature.readiness:
@@ -132,11 +129,6 @@ def _stale_since_all(state: RunState) -> dict[str, Event]:
     return since
 
 
-def _digest_of(state: RunState, values: dict[str, list[str]]) -> str:
-    pending = _entry("", PENDING, "")
-    entries = []
-    for section in state.checklist.sections:
-        for item in section.items:
-            key = section.key(item)
-            entries.append(values.get(key) or [key, *pending[1:]])
-    return _digest(entries)
+def _digest_of(state: RunState, entry_of: Callable[[str], list[str]]) -> str:
+    """The digest of every readiness item's entry, in checklist order: what a signature records."""
+    return _digest([entry_of(section.key(item)) for section in state.checklist.sections for item in section.items])

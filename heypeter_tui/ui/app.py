@@ -20,7 +20,7 @@ from heypeter_tui.core.run import RunState
 from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.core.text import clean, clean_line, shorten
-from heypeter_tui.ui.flows import FAILED, ChangeFlows
+from heypeter_tui.ui.flows import FAILED, ChangeFlows, flow
 from heypeter_tui.ui.following import FollowsTheLog
 from heypeter_tui.ui.providers import RunCommands
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
@@ -198,50 +198,44 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ThemeChoice, App[None])
         if path is not None:
             self.new_run(str(path))
 
-    @work(group="flow")
+    @flow
     async def new_run(self, checklist_ref: str | None) -> None:
         """A new run of this run's checklist, or of the one picked: title and T-0 asked, then switched to."""
         from heypeter_tui.ui.screens.dialogs import NewRunDialog
 
-        try:
-            loaded = self.attempt(lambda: self.context.load_checklist(checklist_ref)) if checklist_ref else None
-            if loaded is FAILED:
-                return
-            title = loaded[0].title if loaded else self.state.checklist.title
-            values = await self.push_screen_wait(NewRunDialog(title, self.clock))
-            if values is None:
-                return
-            reference = checklist_ref or self.state.checklist.id
+        loaded = self.attempt(lambda: self.context.load_checklist(checklist_ref)) if checklist_ref else None
+        if loaded is FAILED:
+            return
+        title = loaded[0].title if loaded else self.state.checklist.title
+        values = await self.push_screen_wait(NewRunDialog(title, self.clock))
+        if values is None:
+            return
+        reference = checklist_ref or self.state.checklist.id
 
-            def create() -> NewRun:
-                t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None  # checked by the dialog
-                return self.context.new_run(values["title"].strip(), reference, t0, loaded)
+        def create() -> NewRun:
+            t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None  # checked by the dialog
+            return self.context.new_run(values["title"].strip(), reference, t0, loaded)
 
-            made = self.attempt(create, failed="no new run")
-            if made is not FAILED:
-                self.switch_run(made.run_id)
-                if made.carry_note():  # which contacts came along, and which this checklist has no role for
-                    self.say(made.carry_note(), title="Contacts", timeout=10)
-        finally:
-            self.release_keys()
+        made = self.attempt(create, failed="no new run")
+        if made is not FAILED:
+            self.switch_run(made.run_id)
+            if made.carry_note():  # which contacts came along, and which this checklist has no role for
+                self.say(made.carry_note(), title="Contacts", timeout=10)
 
     def action_switch_run(self) -> None:
         self.hold_keys()
         self.pick_run()
 
-    @work(group="flow")
+    @flow
     async def pick_run(self) -> None:
         from heypeter_tui.ui.screens.run_picker import RunPicker
 
-        try:
-            summaries, problems = await self.summarise_runs().wait()
-            for problem in problems:
-                self.say(problem, severity="warning")
-            run_id = await self.push_screen_wait(RunPicker(summaries, self.state.run_id))
-            if run_id:
-                self.switch_run(run_id)
-        finally:
-            self.release_keys()
+        summaries, problems = await self.summarise_runs().wait()
+        for problem in problems:
+            self.say(problem, severity="warning")
+        run_id = await self.push_screen_wait(RunPicker(summaries, self.state.run_id))
+        if run_id:
+            self.switch_run(run_id)
 
     @work(thread=True, group="io")
     def summarise_runs(self):
@@ -272,17 +266,14 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ThemeChoice, App[None])
         self.hold_keys()
         self.find_item()
 
-    @work(group="flow")
+    @flow
     async def find_item(self, query: str = "") -> None:
         """The search dialog (ui/screens/search.py); the item chosen is shown in its group, highlighted."""
         from heypeter_tui.ui.screens.search import SearchDialog
 
-        try:
-            key = await self.push_screen_wait(SearchDialog(query))
-            if key is not None:
-                self.show_in_list(key)
-        finally:
-            self.release_keys()  # keys typed after enter go to the list the item is highlighted in
+        key = await self.push_screen_wait(SearchDialog(query))
+        if key is not None:
+            self.show_in_list(key)
 
     def show_in_list(self, key: str) -> None:
         """Show the item on the dashboard, wherever the dashboard is in the screen stack."""

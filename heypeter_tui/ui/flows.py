@@ -9,7 +9,8 @@ the run as it is when recorded (another writer may have moved it meanwhile).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
 
@@ -40,6 +41,20 @@ class Failed(Enum):
 
 FAILED = Failed.FAILED
 """What `attempt` returns where its action was refused or failed (and said so)."""
+
+
+def flow(method: Callable[..., Awaitable[None]]):
+    """A flow: a worker of the app's "flow" group that, however it ends, lets held keys go (ui/typeahead.py:
+    the key that started it held them for its dialog; with no dialog, or once it is done, they flow on)."""
+
+    @functools.wraps(method)
+    async def run(self, *args) -> None:
+        try:
+            await method(self, *args)
+        finally:
+            self.release_keys()
+
+    return work(group="flow")(run)
 
 
 class ChangeFlows:
@@ -101,68 +116,56 @@ class ChangeFlows:
     def on_toggle_item(self, message: msg.ToggleItem) -> None:
         self.toggle_item(message.key)
 
-    @work(group="flow")
+    @flow
     async def toggle_item(self, key: str) -> None:
         """Space: done <-> pending. Ticking a gated item while NO-GO asks for the override's reason."""
         from heypeter_tui.ui.screens.dialogs import ReasonDialog
 
-        try:
-            status = PENDING if self.state.item(key).status == DONE else DONE
-            override = ""
-            if commands.needs_override(self.state, key, status):
-                reasons = gate(self.state).reasons
-                shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
-                values = await self.push_screen_wait(ReasonDialog(
-                    "Override the gate", self.item_text(key), f"The gate says NO-GO: {shown}. Tick it anyway?",
-                    "Tick anyway", check=lambda v: commands.toggle_done(self.state, key, override=v["reason"]),
-                ))
-                if values is None:
-                    return
-                override = values["reason"]
-            await self.apply(lambda: commands.toggle_done(self.state, key, override=override))
-        finally:
-            self.release_keys()
+        status = PENDING if self.state.item(key).status == DONE else DONE
+        override = ""
+        if commands.needs_override(self.state, key, status):
+            reasons = gate(self.state).reasons
+            shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
+            values = await self.push_screen_wait(ReasonDialog(
+                "Override the gate", self.item_text(key), f"The gate says NO-GO: {shown}. Tick it anyway?",
+                "Tick anyway", check=lambda v: commands.toggle_done(self.state, key, override=v["reason"]),
+            ))
+            if values is None:
+                return
+            override = values["reason"]
+        await self.apply(lambda: commands.toggle_done(self.state, key, override=override))
 
     def on_mark_item(self, message: msg.MarkItem) -> None:
         self.mark_item(message.key, message.status)
 
-    @work(group="flow")
+    @flow
     async def mark_item(self, key: str, status: str) -> None:
         from heypeter_tui.ui.screens.dialogs import ReasonDialog
 
-        try:
-            title = f"Mark {LABELS[status] if status == NA else status}"
-            values = await self.push_screen_wait(ReasonDialog(
-                title, self.item_text(key), check=lambda v: commands.set_status(self.state, key, status, v["reason"])
-            ))
-            if values is not None:
-                await self.apply(lambda: commands.set_status(self.state, key, status, values["reason"]))
-        finally:
-            self.release_keys()
+        title = f"Mark {LABELS[status] if status == NA else status}"
+        values = await self.push_screen_wait(ReasonDialog(
+            title, self.item_text(key), check=lambda v: commands.set_status(self.state, key, status, v["reason"])
+        ))
+        if values is not None:
+            await self.apply(lambda: commands.set_status(self.state, key, status, values["reason"]))
 
     def on_note_on_item(self, message: msg.NoteOnItem) -> None:
         self.note_on_item(message.key)
 
-    @work(group="flow")
+    @flow
     async def note_on_item(self, key: str) -> None:
         from heypeter_tui.ui.screens.dialogs import NoteDialog
 
-        try:
-            note = await self.push_screen_wait(NoteDialog(self.item_text(key)))
-            if note is not None:
-                await self.apply(lambda: commands.add_note(self.state, key, note))
-        finally:
-            self.release_keys()
+        note = await self.push_screen_wait(NoteDialog(self.item_text(key)))
+        if note is not None:
+            await self.apply(lambda: commands.add_note(self.state, key, note))
 
     def on_timer_of_item(self, message: msg.TimerOfItem) -> None:
         self.timer_of_item(message.key)
 
-    @work(group="flow")
+    @flow
     async def timer_of_item(self, key: str) -> None:
-        try:
-            await self.apply(lambda: commands.toggle_timer(self.state, key))
-        finally:
-            self.release_keys()
+        await self.apply(lambda: commands.toggle_timer(self.state, key))
 
     def on_show_item(self, message: msg.ShowItem) -> None:
         from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
@@ -172,110 +175,92 @@ class ChangeFlows:
 
     # -- the run -------------------------------------------------------------------------------
 
-    @work(group="flow")
+    @flow
     async def set_t0(self) -> None:
         from heypeter_tui.ui.screens.dialogs import T0Dialog
 
-        try:
-            current = format_full(parse_iso(self.state.t0))[:16] if self.state.t0 else ""
-            values = await self.push_screen_wait(T0Dialog(current, self.clock))
-            if values is not None:
-                await self.apply(lambda: commands.set_t0(values["t0"], self.clock()))
-        finally:
-            self.release_keys()
+        current = format_full(parse_iso(self.state.t0))[:16] if self.state.t0 else ""
+        values = await self.push_screen_wait(T0Dialog(current, self.clock))
+        if values is not None:
+            await self.apply(lambda: commands.set_t0(values["t0"], self.clock()))
 
-    @work(group="flow")
+    @flow
     async def undo(self) -> None:
-        try:
-            target = None
+        target = None
 
-            def build() -> Change:
-                nonlocal target
-                change = self.session.undo_change()
-                target = next(e for e in self.state.events if e.id == change.data["target"])
-                return change
+        def build() -> Change:
+            nonlocal target
+            change = self.session.undo_change()
+            target = next(e for e in self.state.events if e.id == change.data["target"])
+            return change
 
-            if await self.apply(build) and target is not None:
-                self.say(f"undone: {describe(self.state, target)}", timeout=3)
-        finally:
-            self.release_keys()
+        if await self.apply(build) and target is not None:
+            self.say(f"undone: {describe(self.state, target)}", timeout=3)
 
-    @work(group="flow")
+    @flow
     async def set_operator(self) -> None:
         """Who is at the keyboard: every change from here records it, and config.yaml keeps it for the next
         dashboard and for the command line."""
         from heypeter_tui.ui.screens.dialogs import OperatorDialog
 
-        try:
-            values = await self.push_screen_wait(OperatorDialog(
-                self.session.actor.operator, check=lambda v: self.session.actor.here(v["operator"])
-            ))
-            if values is None or self.attempt(lambda: self.session.set_operator(values["operator"])) is FAILED:
-                return
-            self.operator = self.session.actor.operator
-            path = self.context.config_dir / "config.yaml"
-            keep = lambda: save_setting(path, "operator", self.operator)  # noqa: E731
-            kept = self.attempt(keep, failed="not kept for next time", severity="warning")
-            if kept is not FAILED:
-                self.say(f"operating as {self.operator}; kept in {path}", timeout=4)
-        finally:
-            self.release_keys()
+        values = await self.push_screen_wait(OperatorDialog(
+            self.session.actor.operator, check=lambda v: self.session.actor.here(v["operator"])
+        ))
+        if values is None or self.attempt(lambda: self.session.set_operator(values["operator"])) is FAILED:
+            return
+        self.operator = self.session.actor.operator
+        path = self.context.config_dir / "config.yaml"
+        keep = lambda: save_setting(path, "operator", self.operator)  # noqa: E731
+        kept = self.attempt(keep, failed="not kept for next time", severity="warning")
+        if kept is not FAILED:
+            self.say(f"operating as {self.operator}; kept in {path}", timeout=4)
 
     # -- sign-offs and contacts ----------------------------------------------------------------
 
     def on_sign_role(self, message: msg.SignRole) -> None:
         self.sign_role(message.role)
 
-    @work(group="flow")
+    @flow
     async def sign_role(self, role: str) -> None:
         from heypeter_tui.ui.screens.dialogs import SignDialog
 
-        try:
-            def build(values: dict[str, str]) -> Change:
-                return commands.sign(self.state, role, values["name"], values["signature"])
+        def build(values: dict[str, str]) -> Change:
+            return commands.sign(self.state, role, values["name"], values["signature"])
 
-            dialog = SignDialog(role, open_readiness_items(self.state), self.state.signoffs.get(role), check=build)
-            values = await self.push_screen_wait(dialog)
-            if values is not None:
-                await self.apply(lambda: build(values), ask_stale=False)
-        finally:
-            self.release_keys()
+        dialog = SignDialog(role, open_readiness_items(self.state), self.state.signoffs.get(role), check=build)
+        values = await self.push_screen_wait(dialog)
+        if values is not None:
+            await self.apply(lambda: build(values), ask_stale=False)
 
     def on_revoke_role(self, message: msg.RevokeRole) -> None:
         self.revoke_role(message.role)
 
-    @work(group="flow")
+    @flow
     async def revoke_role(self, role: str) -> None:
         from heypeter_tui.ui.screens.dialogs import ReasonDialog
 
-        try:
-            if role not in self.state.signoffs:
-                self.say(f"{role} has not signed", severity="warning")
-                return
-            signed = self.state.signoffs[role]
-            values = await self.push_screen_wait(ReasonDialog(
-                f"Revoke the {role} sign-off", f"signed by {signed.name}",
-                "The revocation and its reason go into the record.", "Revoke",
-                check=lambda v: commands.revoke(self.state, role, v["reason"]),
-            ))
-            if values is not None:
-                await self.apply(lambda: commands.revoke(self.state, role, values["reason"]), ask_stale=False)
-        finally:
-            self.release_keys()
+        if role not in self.state.signoffs:
+            self.say(f"{role} has not signed", severity="warning")
+            return
+        signed = self.state.signoffs[role]
+        values = await self.push_screen_wait(ReasonDialog(
+            f"Revoke the {role} sign-off", f"signed by {signed.name}",
+            "The revocation and its reason go into the record.", "Revoke",
+            check=lambda v: commands.revoke(self.state, role, v["reason"]),
+        ))
+        if values is not None:
+            await self.apply(lambda: commands.revoke(self.state, role, values["reason"]), ask_stale=False)
 
     def on_edit_contact(self, message: msg.EditContact) -> None:
         self.edit_contact(message.role)
 
-    @work(group="flow")
+    @flow
     async def edit_contact(self, role: str) -> None:
         from heypeter_tui.ui.screens.dialogs import ContactDialog
 
-        try:
-            def build(values: dict[str, str]) -> Change:
-                return commands.set_contact(self.state, role, values["name"], values["phone"], values["email"])
+        def build(values: dict[str, str]) -> Change:
+            return commands.set_contact(self.state, role, values["name"], values["phone"], values["email"])
 
-            values = await self.push_screen_wait(ContactDialog(self.state.contacts[role], check=build))
-            if values is not None:
-                await self.apply(lambda: build(values), ask_stale=False)
-        finally:
-            self.release_keys()
+        values = await self.push_screen_wait(ContactDialog(self.state.contacts[role], check=build))
+        if values is not None:
+            await self.apply(lambda: build(values), ask_stale=False)
