@@ -15,8 +15,9 @@ from heypeter_tui.core.events import Actor
 from heypeter_tui.core.paths import config_dir, default_state_dir
 from heypeter_tui.core.resources import builtin_checklists
 from heypeter_tui.core.session import RunSession
+from heypeter_tui.core.store_choice import STORE_VARIABLE, StoreChoice, choose
 from heypeter_tui.core.text import MAX_TITLE, check_length, clean_line, count
-from heypeter_tui.core.workspace import Workspace, carry_contacts, read_header
+from heypeter_tui.core.workspace import RunSpace, Workspace, carry_contacts
 
 READER = Actor("reader", "reader", "-")
 
@@ -53,7 +54,9 @@ class Context:
         clock: Clock = system_clock,
         config_path: Path | None = None,
         run: str | None = None,
+        store: str | None = None,
     ) -> None:
+        self._store = store
         self._state_dir = state_dir
         self._operator = operator
         self._config_path = config_path
@@ -70,8 +73,26 @@ class Context:
         return load_config(self._config_path or self.config_dir / "config.yaml")
 
     @cached_property
-    def workspace(self) -> Workspace:
-        return Workspace(self._state_dir or default_state_dir())
+    def store_choice(self) -> StoreChoice | None:
+        """`--store`, else $HEYPETER_TUI_STORE, else config.yaml's `store:`; None for the default file store."""
+        return choose(self._store, os.environ.get(STORE_VARIABLE), self.config.store)
+
+    @cached_property
+    def workspace(self) -> RunSpace:
+        """Where the runs are: the file store in the state dir, or a PostgreSQL database."""
+        return self.open_store(self.store_choice)
+
+    def open_store(self, choice: StoreChoice | None) -> RunSpace:
+        """The store `choice` names (None: the state dir's). A database store remembers its current run in the
+        state dir, per store: `open` on one store moves no other's current run."""
+        state_dir = self._state_dir or default_state_dir()
+        if choice is None:
+            return Workspace(state_dir)
+        if not choice.is_postgres:
+            return Workspace(Path(choice.location))
+        from heypeter_tui.core.pg_store import open_workspace  # psycopg is loaded only for a database store
+
+        return open_workspace(choice, state_dir)
 
     @property
     def actor(self) -> Actor:
@@ -191,11 +212,10 @@ class Context:
         """The run `current` names. Its log gone is an error: a change must never land in another run."""
         pointer = self.workspace.current_pointer()
         if pointer is not None:
-            path = self.workspace.log_path(pointer)
-            if not os.path.lexists(path):
+            if not self.workspace.exists(pointer):
                 raise UserError(
-                    f"the current run {pointer} has no log ({path} is missing); `heypeter-tui runs` lists the runs "
-                    "and `heypeter-tui open RUN` picks one"
+                    f"the current run {pointer} has no log ({self.workspace.where(pointer)} is missing); `heypeter-tui "
+                    "runs` lists the runs and `heypeter-tui open RUN` picks one"
                 )
             return pointer
         if required:
@@ -209,7 +229,7 @@ class Context:
         current = workspace.current_id()
         candidates = ([current] if current else []) + [run.id for run in reversed(workspace.runs())]
         for run_id in candidates:
-            if read_header(workspace.store(run_id).path).get("checklist") == checklist_id:
+            if workspace.header(run_id).get("checklist") == checklist_id:
                 return run_id
         return None
 

@@ -80,7 +80,7 @@ def _run(argv: list[str]) -> int:
         for name in COMMON_OPTIONS:  # SUPPRESS leaves them unset where not given
             setattr(args, name, getattr(args, name, None))
         run = args.run if args.run is not None else os.environ.get(RUN_VARIABLE) or None
-        context = Context(state_dir=args.state_dir, operator=args.operator, run=run)
+        context = Context(state_dir=args.state_dir, operator=args.operator, run=run, store=args.store)
         return args.handler(context, args)
     except UserError as error:
         _fail(f"{PROG}: {error}")

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 PROG = cmd.PROG
 _COMMON: dict[str, dict[str, object]] = {
     "--state-dir": {"type": Path, "help": "keep runs here instead of the user state dir"},
+    "--store": {"metavar": "URL|DIR", "help": "where runs are kept: a postgresql:// URL or libpq connection string, or "
+                "a directory (default: $HEYPETER_TUI_STORE, else config.yaml's store, else the state dir)"},
     "--operator": {"help": "who is acting (default: config.yaml's operator, else the login name)"},
     "--checklist": {"help": "checklist id or path (dashboard: open its latest run)"},
     "--run": {"help": "the run to act on: its id, a unique prefix of it, or its title "
@@ -107,6 +109,19 @@ def _import_md(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, help="write the YAML here ('-': standard output)")
 
 
+def _store(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("init", "copy"),
+                        help="init: create or upgrade the tables of the --store database; copy: a run to --to")
+    parser.add_argument("run", nargs="?", metavar="RUN", help="copy: the run (id, unique prefix or title)")
+    parser.add_argument("--to", metavar="URL|DIR", help="copy: the store to copy into (a database or a state dir)")
+
+
+def _store_command(context, args) -> int:
+    from heypeter_tui.cli.store_commands import cmd_store
+
+    return cmd_store(context, args)
+
+
 COMMANDS: dict[str, tuple[str, Arguments, Callable[..., int]]] = {
     "new": ("start a new run and make it current", _new, cmd.cmd_new),
     "runs": ("list runs", _no_arguments, cmd.cmd_runs),
@@ -123,6 +138,7 @@ COMMANDS: dict[str, tuple[str, Arguments, Callable[..., int]]] = {
     "schema": ("print the JSON Schema of the checklist format", _no_arguments, cmd.cmd_schema),
     "checklists": ("list the checklists available by id", _no_arguments, cmd.cmd_checklists),
     "paths": ("where config and runs live", _no_arguments, cmd.cmd_paths),
+    "store": ("set up a PostgreSQL store (init), or copy a run to another store", _store, _store_command),
 }
 
 

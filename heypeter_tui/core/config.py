@@ -1,4 +1,4 @@
-"""config.yaml in the config dir: the operator, the theme, a keymap and the default checklist."""
+"""config.yaml in the config dir: the operator, the theme, a keymap, the default checklist and the store."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.paths import ensure_private_dir, write_private_file
 
 DEFAULT_CHECKLIST = "heypeter-production"
-_KEYS = ("operator", "theme", "keymap", "checklist")
+_KEYS = ("operator", "theme", "keymap", "checklist", "store")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class Config:
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     checklist: str = DEFAULT_CHECKLIST
+    store: str | None = None
+    """Where runs are kept (core/store_choice.py): a directory, or a PostgreSQL connection string."""
 
 
 MAX_CONFIG_BYTES = 64 * 1024
@@ -67,7 +69,7 @@ def load_config(path: Path) -> Config:
     values: dict[str, object] = {}
     try:
         fields = reader.mapping(root, "settings", _KEYS) or {}
-        for key in ("operator", "theme", "checklist"):
+        for key in ("operator", "theme", "checklist", "store"):
             if key in fields:
                 values[key] = reader.text(fields[key], key)
         if "keymap" in fields:
@@ -88,6 +90,7 @@ def load_config(path: Path) -> Config:
         theme=_optional_text(values.get("theme")),
         keymap=keymap,
         checklist=_optional_text(values.get("checklist")) or DEFAULT_CHECKLIST,
+        store=_optional_text(values.get("store")),
     )
 
 

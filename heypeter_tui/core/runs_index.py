@@ -8,7 +8,7 @@ from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.rules import overall_progress
 from heypeter_tui.core.run import RunLogError, fold
-from heypeter_tui.core.workspace import Workspace
+from heypeter_tui.core.workspace import RunSpace
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class RunSummary:
     current: bool
 
 
-def summarize_runs(workspace: Workspace) -> tuple[list[RunSummary], list[str]]:
+def summarize_runs(workspace: RunSpace) -> tuple[list[RunSummary], list[str]]:
     """Every readable run, newest first, and a line for each run that could not be read."""
     current = workspace.current_id()
     summaries: list[RunSummary] = []
@@ -32,7 +32,7 @@ def summarize_runs(workspace: Workspace) -> tuple[list[RunSummary], list[str]]:
         try:
             state = fold(store.load())
         except (RunLogError, OSError) as error:
-            problems.append(f"{run.path}: not a readable run: {error}")
+            problems.append(f"{run.where}: not a readable run: {error}")
             continue
         except UserError as error:  # refused: a link, not ours, writable by others
             problems.append(str(error))

@@ -33,15 +33,15 @@ class RunSession:
         try:
             return fold(self.store.load(), self.fold_problems)
         except RunLogError as error:
-            raise UserError(f"{self.store.path}: not a readable run: {error}") from error
+            raise UserError(f"{self.store.where}: not a readable run: {error}") from error
         except OSError as error:
-            raise UserError(f"{self.store.path}: cannot read: {describe_os_error(error)}") from error
+            raise UserError(f"{self.store.where}: cannot read: {describe_os_error(error)}") from error
 
     @property
     def problems(self) -> list[str]:
         """Every line of the log that did not become part of the run, naming file and line."""
         return [str(problem) for problem in self.store.problems] + [
-            f"{self.store.path}: {problem}" for problem in self.fold_problems
+            f"{self.store.where}: {problem}" for problem in self.fold_problems
         ]
 
     def integrity(self) -> Integrity:
@@ -59,7 +59,10 @@ class RunSession:
         events = [new_event(change.type, self.actor, now, **change.data) for change in changes]
         self.store.append(*events)
         self.own_changes += [event.id for event in events if event.type != ev.UNDO]
-        self.refresh()
+        try:
+            self.refresh()
+        except UserError as error:  # kept, but not read back (a database lost just after the commit): said so
+            raise UserError(f"recorded, not yet read back: {error}; it shows once the run is read again") from error
         return events[-1]
 
     def undo_change(self) -> Change:
@@ -125,7 +128,7 @@ class Catchup:
             try:
                 self.state = fold(self.new, problems)
             except RunLogError as error:
-                replaced = f"{self.store.path}: replaced by something that is not a readable run"
+                replaced = f"{self.store.where}: replaced by something that is not a readable run"
                 raise UserError(f"{replaced}: {error}") from error
         elif self.new:
             self.state = advance(self.base, self.new, problems)

@@ -45,7 +45,8 @@ class LogRefused(UserError):
 class LogProblem:
     """A line of a log that did not become an event: skipped, or set aside (torn)."""
 
-    path: Path
+    path: Path | str
+    """The log's path; a database store names its run."""
     line: int
     message: str
     set_aside: bool = False
@@ -74,6 +75,11 @@ class RunStore:
         self._origin: tuple[RunStore | None, int] = (None, 0)
         """A fork's store and that store's count of reads when the fork was made."""
         self._reset()  # the one place a read's position starts: a new store and `load` begin alike
+
+    @property
+    def where(self) -> str:
+        """The log, as messages name it."""
+        return str(self.path)
 
     @classmethod
     def create(cls, path: Path, first: Event) -> RunStore:

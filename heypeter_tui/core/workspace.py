@@ -1,4 +1,5 @@
-"""The state dir: one log per run under `runs/`, and which run is current."""
+"""Where runs are kept, and which is current: the file store's state dir (one log per run under `runs/`);
+core/pg_store.py keeps them in PostgreSQL behind the same methods."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from heypeter_tui.core import events as ev
 from heypeter_tui.core.checklist import Checklist
 from heypeter_tui.core.clock import to_iso
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.events import Actor, new_event
+from heypeter_tui.core.events import Actor, Event, new_event
 from heypeter_tui.core.ids import is_identifier, slugify
 from heypeter_tui.core.paths import FILE_MODE, ReadRefused, ensure_private_dir, read_limited, write_private_file
 from heypeter_tui.core.store import RunStore, check_log
@@ -27,52 +28,78 @@ LOG_SUFFIX = ".jsonl"
 
 @dataclass(frozen=True)
 class RunRef:
-    """A run's id and the path of its log."""
+    """A run's id and where it is kept (a log's path, or a run in a database), for messages."""
 
     id: str
-    path: Path
+    where: str
 
 
-class Workspace:
-    def __init__(self, state_dir: Path) -> None:
-        self.state_dir = state_dir
-        self.runs_dir = state_dir / "runs"
-        self._current_file = state_dir / "current"
+class RunSpace:
+    """Runs kept somewhere, and which of them is current for this user. The file store (`Workspace`) and the
+    PostgreSQL store (core/pg_store.py) differ only in the methods that raise NotImplementedError here; the
+    current-run pointer is a local file either way (per user, and per store)."""
 
-    def ensure(self) -> Workspace:
+    kind = "file"
+
+    def __init__(self, pointer_dir: Path) -> None:
+        self.pointer_dir = pointer_dir
+        self._current_file = pointer_dir / "current"
+
+    # -- what a store provides ------------------------------------------------------------------
+
+    def runs(self) -> list[RunRef]:
+        """Every run, oldest first."""
+        raise NotImplementedError
+
+    def exists(self, run_id: str) -> bool:
+        raise NotImplementedError
+
+    def header(self, run_id: str) -> dict[str, object]:
+        """A run's first event (run.created) alone: title, checklist and T-0 without folding the run; empty
+        where it cannot be read."""
+        raise NotImplementedError
+
+    def store(self, run_id: str, writer: bool = False) -> RunStore:
+        raise NotImplementedError
+
+    def where(self, run_id: str) -> str:
+        """Where a run is kept, as messages name it."""
+        raise NotImplementedError
+
+    def add_run(self, run_id: str, first: Event) -> bool:
+        """Keep a new run whose first event is `first`; False where `run_id` is taken."""
+        raise NotImplementedError
+
+    def _discard(self, run_id: str) -> None:
+        """A run just made, never announced, is taken back where the store allows it."""
+
+    def check(self) -> None:
+        """Said plainly, before anything looks inside: the pointer's dir must be a directory."""
+        if self.pointer_dir.exists() and not self.pointer_dir.is_dir():
+            raise UserError(f"{self.pointer_dir}: the state dir is not a directory")
+
+    def ensure(self) -> RunSpace:
         self.check()
-        ensure_private_dir(self.state_dir)
-        ensure_private_dir(self.runs_dir)
+        ensure_private_dir(self.pointer_dir)
         return self
 
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Held while choosing or creating a run, so two dashboards started at the same moment on an
-        empty state dir share one first run, and six `new` at once make six runs. Writers only:
-        reading a run takes no workspace lock (the state dir may be read-only)."""
+        empty store share one first run, and six `new` at once make six runs. Writers only:
+        reading a run takes no lock (the state dir may be read-only)."""
         self.ensure()
-        fd = os.open(self.state_dir / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
+        fd = os.open(self.pointer_dir / "lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
             os.close(fd)
 
-    def check(self) -> None:
-        """A state dir that exists must be a directory: said plainly, before anything looks inside."""
-        if self.state_dir.exists() and not self.state_dir.is_dir():
-            raise UserError(f"{self.state_dir}: the state dir is not a directory")
-
-    def runs(self) -> list[RunRef]:
-        """Every run, oldest first (ids begin with their creation time)."""
-        self.check()
-        if not self.runs_dir.is_dir():
-            return []
-        paths = sorted(self.runs_dir.glob(f"*{LOG_SUFFIX}"), key=lambda path: _natural(path.stem))
-        return [RunRef(path.stem, path) for path in paths if is_run_id(path.stem)]
+    # -- shared by both ---------------------------------------------------------------------------
 
     def current_pointer(self) -> str | None:
-        """The run id `current` names (whether or not its log is still there); None where there is
+        """The run id `current` names (whether or not its run is still there); None where there is
         no pointer. A pointer that is not a run id (`../..`) is refused, never followed."""
         self.check()
         try:
@@ -90,38 +117,30 @@ class Workspace:
         return run_id
 
     def current_id(self) -> str | None:
-        """The current run, where its log is there."""
+        """The current run, where it is there."""
         try:
             run_id = self.current_pointer()
         except UserError:
             return None
-        return run_id if run_id and self.log_path(run_id).is_file() else None
+        return run_id if run_id and self.exists(run_id) else None
 
     def set_current(self, run_id: str) -> None:
         """Atomically: a crash leaves the old pointer or the new one, never half of one."""
+        check_run_id(run_id)
         self.ensure()
-        write_private_file(self._current_file, self.log_path(run_id).stem.encode("utf-8") + b"\n")
-
-    def log_path(self, run_id: str) -> Path:
-        if not is_run_id(run_id):
-            raise UserError(f"{clean_line(run_id)[:60]!r} is not a run id")
-        return self.runs_dir / f"{run_id}{LOG_SUFFIX}"
-
-    def store(self, run_id: str, writer: bool = False) -> RunStore:
-        return RunStore(self.log_path(run_id), writer=writer)
+        write_private_file(self._current_file, run_id.encode("utf-8") + b"\n")
 
     def resolve(self, reference: str) -> str:
         """A run by its id, a unique prefix of it, or its exact title."""
         if not reference.strip():
             raise UserError("no run named: give its id, a unique prefix of it, or its title")
-        runs = self.runs()
-        ids = [run.id for run in runs]
+        ids = [run.id for run in self.runs()]
         if reference in ids:
             return reference
         matches = [run_id for run_id in ids if run_id.startswith(reference)]
         if not matches:
             wanted = reference.casefold()
-            matches = [run.id for run in runs if str(read_header(run.path).get("title", "")).casefold() == wanted]
+            matches = [run_id for run_id in ids if str(self.header(run_id).get("title", "")).casefold() == wanted]
         if len(matches) == 1:
             return matches[0]
         if not matches:
@@ -158,17 +177,63 @@ class Workspace:
         for n in range(1, 1000):
             run_id = base if n == 1 else f"{base}-{n}"
             data["run"] = run_id
-            try:  # O_EXCL: another process may take a name between a look and a create
-                RunStore.create(self.log_path(run_id), new_event(ev.RUN_CREATED, actor, now, **data))
-            except FileExistsError:
-                continue
+            if not self.add_run(run_id, new_event(ev.RUN_CREATED, actor, now, **data)):
+                continue  # another process took the name between a look and a create
             try:
                 self.set_current(run_id)
             except BaseException:  # a run that could not be made current was never announced: not left behind
-                self.log_path(run_id).unlink(missing_ok=True)
+                self._discard(run_id)
                 raise
             return run_id
-        raise UserError(f"too many runs named {base!r} in {self.runs_dir}")
+        raise UserError(f"too many runs named {base!r} in {self.where('')}")
+
+
+class Workspace(RunSpace):
+    """The file store: the state dir, one log per run under `runs/`, and which run is current."""
+
+    def __init__(self, state_dir: Path) -> None:
+        super().__init__(state_dir)
+        self.state_dir = state_dir
+        self.runs_dir = state_dir / "runs"
+
+    def ensure(self) -> Workspace:
+        super().ensure()
+        ensure_private_dir(self.runs_dir)
+        return self
+
+    def runs(self) -> list[RunRef]:
+        """Every run, oldest first (ids begin with their creation time)."""
+        self.check()
+        if not self.runs_dir.is_dir():
+            return []
+        paths = sorted(self.runs_dir.glob(f"*{LOG_SUFFIX}"), key=lambda path: _natural(path.stem))
+        return [RunRef(path.stem, str(path)) for path in paths if is_run_id(path.stem)]
+
+    def exists(self, run_id: str) -> bool:
+        """Something is at the run's log path: a link there is refused when opened, never taken for no run."""
+        return os.path.lexists(self.log_path(run_id))
+
+    def header(self, run_id: str) -> dict[str, object]:
+        return read_header(self.log_path(run_id))
+
+    def where(self, run_id: str) -> str:
+        return str(self.log_path(run_id)) if run_id else str(self.runs_dir)
+
+    def log_path(self, run_id: str) -> Path:
+        return self.runs_dir / f"{check_run_id(run_id)}{LOG_SUFFIX}"
+
+    def store(self, run_id: str, writer: bool = False) -> RunStore:
+        return RunStore(self.log_path(run_id), writer=writer)
+
+    def add_run(self, run_id: str, first: Event) -> bool:
+        try:  # O_EXCL: another process may take a name between a look and a create
+            RunStore.create(self.log_path(run_id), first)
+        except FileExistsError:
+            return False
+        return True
+
+    def _discard(self, run_id: str) -> None:
+        self.log_path(run_id).unlink(missing_ok=True)
 
 
 def carry_contacts(
@@ -212,6 +277,12 @@ def _natural(run_id: str) -> list[object]:
     import re
 
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", run_id)]
+
+
+def check_run_id(run_id: str) -> str:
+    if not is_run_id(run_id):
+        raise UserError(f"{clean_line(run_id)[:60]!r} is not a run id")
+    return run_id
 
 
 def is_run_id(text: str) -> bool:

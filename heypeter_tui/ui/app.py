@@ -22,6 +22,7 @@ from heypeter_tui.core.session import RunSession
 from heypeter_tui.core.text import clean, clean_line, shorten
 from heypeter_tui.ui.flows import FAILED, ChangeFlows, flow
 from heypeter_tui.ui.following import FollowsTheLog
+from heypeter_tui.ui.listening import LISTENING_POLL_SECONDS, ListensToTheStore
 from heypeter_tui.ui.providers import RunCommands
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
 from heypeter_tui.ui.themes import ThemeChoice
@@ -38,7 +39,7 @@ LOG_POLL_SECONDS = 0.5
 """How often the log is checked for others' changes: a change shows elsewhere within a second."""
 
 
-class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ThemeChoice, App[None]):
+class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ListensToTheStore, ThemeChoice, App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {RunCommands}
     TITLE = "heypeter-tui"
@@ -94,7 +95,9 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ThemeChoice, App[None])
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.report_log_problems()
-        self.set_interval(LOG_POLL_SECONDS, self.follow_log)
+        if self.listens:  # a database store says when it changed: the poll is only a safety net
+            self.listen_to_store()
+        self.set_interval(LISTENING_POLL_SECONDS if self.listens else LOG_POLL_SECONDS, self.follow_log)
         self.set_interval(1.0, self.tick)
 
     def tick(self) -> None:

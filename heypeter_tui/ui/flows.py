@@ -93,6 +93,8 @@ class ChangeFlows:
         append it durably, then show: the screen changes only once the event is on disk."""
         from heypeter_tui.ui.screens.dialog_base import ConfirmDialog
 
+        if self.refuse_offline():
+            return False
         change = self.attempt(build)
         if change is FAILED:
             return False

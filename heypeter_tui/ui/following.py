@@ -91,8 +91,6 @@ class FollowsTheLog:
     def read_log(self, session: RunSession, catchup: Catchup, known_current: str | None) -> None:
         """In a worker thread: the log read and folded on the catch-up's own fork, and the current run looked up.
         Nothing the event loop uses is touched here; what was found goes back as a LogRead message."""
-        from heypeter_tui.core.workspace import read_header
-
         try:
             catchup.run()
         except (OSError, UserError) as error:
@@ -103,7 +101,7 @@ class FollowsTheLog:
         current = workspace.current_id()
         title = ""
         if current and current != known_current:  # the one header read, where the current run moved
-            title = str(read_header(workspace.log_path(current)).get("title") or current)
+            title = str(workspace.header(current).get("title") or current)
         self.post_message(LogRead(session, catchup, "", current, title))
 
     def on_log_read(self, read: LogRead) -> None:
@@ -118,6 +116,8 @@ class FollowsTheLog:
 
     def take_in(self, read: LogRead) -> None:
         if read.catchup is None:
+            if getattr(self, "offline", ""):  # the header says OFFLINE already, and the listener says when it is back
+                return
             if read.trouble != self.log_trouble:
                 self.log_trouble = read.trouble
                 self.say(f"cannot read the run log: {read.trouble}", title="Run log", severity="error", timeout=30)

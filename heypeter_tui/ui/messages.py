@@ -86,6 +86,26 @@ class LogRead(Message):
     """Its title, where it was not the current run last seen."""
 
 
+class StoreChanged(Message):
+    """A run in the database was appended to (ui/listening.py): a hint to catch up, never the change itself.
+    Hints waiting in the queue merge into one: one catch-up reads them all."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__()
+        self.run_id = run_id
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StoreChanged)
+
+
+@dataclass
+class StoreReachable(Message):
+    """The database store's connection came (`up`) or went, and why (ui/listening.py)."""
+
+    up: bool
+    why: str = ""
+
+
 @dataclass
 class ChecklistChecked(Message):
     """One file of the checklist picker validated, in a worker thread (ui/screens/checklist_picker.py)."""

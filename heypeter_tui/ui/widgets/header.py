@@ -27,6 +27,7 @@ DEPLOYMENT_DAY = timedelta(hours=12)
 """From this long before T-0 on, the header names the next open item."""
 
 # Priorities: higher stays longer.
+OFFLINE = 110
 VERDICT, COUNTDOWN, WINDOW, TIMER, COUNT, OPERATOR, NEXT, RUN_TITLE, BAR, CHECKLIST = 100, 90, 80, 70, 60, 50, 40, 30, \
     20, 10
 
@@ -37,7 +38,7 @@ class RunHeader(Widget):
     """
 
     def on_mount(self) -> None:
-        for name in ("state", "now", "operator"):
+        for name in ("state", "now", "operator", "offline"):
             self.watch(self.app, name, self.refresh, init=False)
 
     def render(self) -> Content:
@@ -45,7 +46,7 @@ class RunHeader(Widget):
         state, now = self.app.state, self.app.now
         return Content("\n").join([
             fit_line(first_line(state, now, self.app.operator), width),
-            fit_line(second_line(state, now), width),
+            fit_line(second_line(state, now, self.app.offline), width),
         ])
 
 
@@ -62,7 +63,7 @@ def first_line(state: RunState, now: datetime, operator: str) -> list[Part]:
     return parts
 
 
-def second_line(state: RunState, now: datetime) -> list[Part]:
+def second_line(state: RunState, now: datetime, offline: str = "") -> list[Part]:
     progress = overall_progress(state)
     parts = [elided(literal(state.title, "$accent bold"), RUN_TITLE)]
     parts.append(Part(BAR, lambda width: progress_bar(progress, width), 40, 6))
@@ -82,6 +83,8 @@ def second_line(state: RunState, now: datetime) -> list[Part]:
     go = is_go(state)
     badge = Content.styled(" GO " if go else " NO-GO ", "bold $text on $success" if go else "bold $text on $error")
     parts.append(fixed(badge, VERDICT, right=True))
+    if offline:  # the database is away: what shows may be behind, and nothing can be changed
+        parts.append(fixed(Content.styled(" OFFLINE ", "bold $text on $error"), OFFLINE, right=True))
     return parts
 
 

@@ -1,0 +1,66 @@
+"""Listening to a PostgreSQL store: every append notifies (core/pg_store.py); a listener hears it and says so.
+
+Notifications are not stored: one sent while the listener was away is lost. So what a listener reports is a
+hint to read, never the change itself: the reader catches up by seq after every notification and after every
+reconnect, and nothing is missed. The listener also notices a lost server within a second, even with nothing
+to hear (a `SELECT 1` each quiet second), and tries again with backoff until it is back or told to stop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import psycopg
+
+from heypeter_tui.core import pg_schema
+from heypeter_tui.core.pg_store import Database, describe
+
+BACKOFF = (0.25, 0.5, 1.0, 2.0, 4.0)
+"""Seconds between attempts to reconnect: soon at first, then no more often than every 4 s."""
+QUIET = 1.0
+"""The longest wait for a notification before the connection is checked."""
+
+
+def listen(
+    db: Database,
+    changed: Callable[[str], None],
+    reachable: Callable[[bool, str], None],
+    stopped: Callable[[], bool],
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Until `stopped()`: `changed(run_id)` for each notification, `reachable(True, "")` on each (re)connect
+    (read everything new then), `reachable(False, why)` when the connection is lost or cannot be made."""
+    failures = 0
+    while not stopped():
+        try:
+            conn = db.connect()
+        except Exception as error:  # unreachable, or the tables gone: a UserError saying which
+            reachable(False, str(error))
+            _wait(BACKOFF[min(failures, len(BACKOFF) - 1)], stopped, sleep)
+            failures += 1
+            continue
+        failures = 0
+        try:
+            with conn:
+                conn.execute(f"LISTEN {pg_schema.CHANNEL}")
+                reachable(True, "")
+                while not stopped():
+                    heard = False
+                    for notification in conn.notifies(timeout=QUIET):
+                        heard = True
+                        changed(notification.payload)
+                        if stopped():
+                            return
+                    if not heard:
+                        conn.execute("SELECT 1")  # quiet: is the server still there?
+        except psycopg.Error as error:
+            reachable(False, f"lost the database {db.shown}: {describe(error)}")
+            _wait(BACKOFF[0], stopped, sleep)
+
+
+def _wait(seconds: float, stopped: Callable[[], bool], sleep: Callable[[float], None]) -> None:
+    """Sleep in short steps, so a stop is heard within a tenth of a second."""
+    end = time.monotonic() + seconds
+    while not stopped() and time.monotonic() < end:
+        sleep(min(0.1, max(end - time.monotonic(), 0)))

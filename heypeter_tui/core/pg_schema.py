@@ -1,0 +1,121 @@
+"""The PostgreSQL store's tables, versioned: `store init` creates or upgrades them in one transaction.
+
+`runs` names each run; `events` holds each run's log, one row per event, numbered by `seq` from 1. Rows are
+only ever added: triggers refuse UPDATE, DELETE and TRUNCATE of `events` to everyone but a superuser who drops
+them, and the README's grants give the application's role INSERT and SELECT alone. Who wrote a row is stamped
+by the server (`session_user`), whatever the client sent: a role may claim any operator name in an event's
+`actor`, but not another database user.
+"""
+
+from __future__ import annotations
+
+from heypeter_tui.core.errors import UserError
+
+CHANNEL = "heypeter_tui_events"
+"""The LISTEN/NOTIFY channel: every append notifies it with the run's id, after its commit."""
+
+INIT_LOCK = 0x4865795065746572  # "HeyPeter": `store init` runs one at a time on a database
+CREATE_LOCK = INIT_LOCK + 1
+"""Held while a dashboard chooses or creates a run: two hosts starting on an empty database share one first run."""
+
+_V1 = """
+CREATE TABLE runs (
+    id          text PRIMARY KEY,
+    title       text NOT NULL,
+    checklist   text NOT NULL,
+    created     timestamptz NOT NULL,
+    created_by  text NOT NULL DEFAULT session_user
+);
+CREATE TABLE events (
+    run         text NOT NULL REFERENCES runs (id),
+    seq         bigint NOT NULL CHECK (seq > 0),
+    event_id    text NOT NULL,
+    ts          timestamptz NOT NULL,
+    actor       jsonb NOT NULL,
+    type        text NOT NULL,
+    body        jsonb NOT NULL,
+    db_user     text NOT NULL DEFAULT session_user,
+    written_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (run, seq),
+    UNIQUE (run, event_id)
+);
+COMMENT ON COLUMN events.body IS 'the event''s own fields; id, ts, actor and type are the columns of those names';
+COMMENT ON COLUMN events.db_user IS 'the database user who inserted the row, stamped by the server';
+
+CREATE FUNCTION heypeter_stamp_event() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.db_user := session_user;
+    NEW.written_at := clock_timestamp();
+    RETURN NEW;
+END $$;
+CREATE TRIGGER events_stamp BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION heypeter_stamp_event();
+
+CREATE FUNCTION heypeter_stamp_run() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.created_by := session_user;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER runs_stamp BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION heypeter_stamp_run();
+
+CREATE FUNCTION heypeter_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'heypeter-tui: % is append-only: % refused', TG_TABLE_NAME, TG_OP;
+END $$;
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION heypeter_append_only();
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+    FOR EACH STATEMENT EXECUTE FUNCTION heypeter_append_only();
+CREATE TRIGGER runs_append_only BEFORE UPDATE OR DELETE ON runs
+    FOR EACH ROW EXECUTE FUNCTION heypeter_append_only();
+CREATE TRIGGER runs_no_truncate BEFORE TRUNCATE ON runs
+    FOR EACH STATEMENT EXECUTE FUNCTION heypeter_append_only();
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+"""Version n is MIGRATIONS[n - 1]. A new version is added at the end, never edited in place."""
+LATEST = len(MIGRATIONS)
+
+_VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS heypeter_schema (
+    version     integer PRIMARY KEY,
+    applied     timestamptz NOT NULL DEFAULT now(),
+    applied_by  text NOT NULL DEFAULT session_user
+)
+"""
+
+
+def init(conn, shown: str) -> tuple[int, int]:
+    """Create or upgrade the tables, all in one transaction (a failure leaves the database as it was).
+    Returns the versions before and after; running it again changes nothing."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (INIT_LOCK,))
+        conn.execute(_VERSION_TABLE)
+        before = conn.execute("SELECT coalesce(max(version), 0) FROM heypeter_schema").fetchone()[0]
+        if before > LATEST:
+            raise UserError(newer(shown, before))
+        for version in range(before + 1, LATEST + 1):
+            conn.execute(MIGRATIONS[version - 1])
+            conn.execute("INSERT INTO heypeter_schema (version) VALUES (%s)", (version,))
+    return before, LATEST
+
+
+def check(conn, shown: str) -> None:
+    """The tables are there and of a version this program knows; else one line saying what to do."""
+    import psycopg
+
+    try:
+        version = conn.execute("SELECT max(version) FROM heypeter_schema").fetchone()[0]
+    except psycopg.errors.UndefinedTable:
+        version = None
+    if not version:
+        raise UserError(f"{shown}: no heypeter-tui tables in this database; `heypeter-tui store init --store URL` "
+                        "creates them")
+    if version > LATEST:
+        raise UserError(newer(shown, version))
+    if version < LATEST:
+        raise UserError(f"{shown}: the tables are of version {version}, this heypeter-tui needs {LATEST}; "
+                        "`heypeter-tui store init --store URL` upgrades them")
+
+
+def newer(shown: str, version: int) -> str:
+    return f"{shown}: the tables are of version {version}, newer than this heypeter-tui knows ({LATEST}); upgrade it"

@@ -1,0 +1,308 @@
+"""The PostgreSQL store: runs and their events in a database a team shares, behind the file store's methods.
+
+- An append is one transaction: a lock on the run (an advisory lock, which needs no UPDATE grant), the next
+  seq, the insert of every event of the change, and `pg_notify`; what was appended is shown only after the
+  commit. A writer that meets a seq taken anyway (one that does not take the lock) tries again: nothing is lost
+  and each writer's order is kept.
+- A read is `seq > last seen`: a reader never misses a row and never reads one twice; catching up after a lost
+  connection is the same read.
+- Every database failure is one line (a UserError): the database unreachable, a grant missing, the tables
+  missing. A lost connection is dropped and made again on the next use.
+- One connection per store, used by one thread at a time (a lock): the dashboard's catch-up thread and its
+  event loop take turns, so no read runs inside another thread's transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from heypeter_tui.core import pg_schema
+from heypeter_tui.core.clock import to_iso
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.events import RUN_CREATED, Event
+from heypeter_tui.core.store import LogProblem
+from heypeter_tui.core.store_choice import StoreChoice, needs_extra
+from heypeter_tui.core.text import clean_line
+from heypeter_tui.core.workspace import RunRef, RunSpace, check_run_id
+
+try:
+    import psycopg
+    from psycopg.types.json import Jsonb
+except ImportError as missing:  # the plain install: one line naming the extra
+    raise needs_extra() from missing
+
+T = TypeVar("T")
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for a server that does not answer: a command says so rather than hang."""
+_SEQ_RETRIES = 50
+
+
+class Unreachable(UserError):
+    """The database could not be reached, or the connection was lost: nothing was recorded."""
+
+
+def describe(error: BaseException) -> str:
+    """A database error in one line: libpq's messages span several."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return clean_line(text)[:300]
+
+
+class Database:
+    def __init__(self, choice: StoreChoice, checked: bool = True) -> None:
+        self.choice = choice
+        self.checked = checked
+        """Each connection checks the tables are there, and of this version (not for `store init`)."""
+        self.shown = clean_line(choice.shown)
+        self._conn: psycopg.Connection | None = None
+        self._lock = threading.RLock()
+
+    def connect(self) -> psycopg.Connection:
+        """A new connection, autocommit (every write is an explicit transaction)."""
+        try:
+            conn = psycopg.connect(self.choice.location, autocommit=True, **_defaults(self.choice.location))
+        except psycopg.Error as error:
+            raise Unreachable(f"cannot reach the database {self.shown}: {describe(error)}") from None
+        if self.checked:
+            try:
+                pg_schema.check(conn, self.shown)
+            except BaseException:
+                conn.close()
+                raise
+        return conn
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """This store's connection, made (again) where there is none or it was lost; every error a UserError."""
+        with self._lock:
+            try:
+                if self._conn is None or self._conn.closed or self._conn.broken:
+                    self._conn = self.connect()
+                yield self._conn
+            except psycopg.OperationalError as error:
+                self.close()
+                raise Unreachable(f"lost the database {self.shown}: {describe(error)}") from None
+            except psycopg.errors.InsufficientPrivilege as error:
+                raise UserError(f"{self.shown}: not allowed: {describe(error)} (the README lists the grants)") from None
+            except psycopg.Error as error:
+                if self._conn is not None and self._conn.broken:
+                    self.close()
+                    raise Unreachable(f"lost the database {self.shown}: {describe(error)}") from None
+                raise UserError(f"{self.shown}: {describe(error)}") from None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = None
+
+    def run(self, work: Callable[[psycopg.Connection], T]) -> T:
+        with self.connection() as conn:
+            return work(conn)
+
+    @contextmanager
+    def held(self, key: int) -> Iterator[None]:
+        """A session advisory lock, held by this store's connection (and this thread) until the block ends."""
+        with self.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                if not conn.broken:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def append(self, run_id: str, events: tuple[Event, ...], create: tuple[str, str, str] | None = None) -> bool:
+        """Every event of `events` after the run's last, in one transaction, then a notification. With `create`
+        (title, checklist, created) the run is made first, and False says its id is taken (nothing written)."""
+        rows = [_row(event) for event in events]
+        for attempt in range(_SEQ_RETRIES):
+            try:
+                return self.run(lambda conn: _append(conn, run_id, rows, create))
+            except _SeqTaken:
+                time.sleep(random.uniform(0.001, 0.005) * (attempt + 1))  # a writer without the lock: let it finish
+        raise UserError(f"{self.shown}: run {run_id}: could not take a place in the log after {_SEQ_RETRIES} tries")
+
+    def read(self, run_id: str, after: int) -> list[tuple[Any, ...]]:
+        query = ("SELECT seq, event_id, ts, actor, type, body FROM events WHERE run = %s AND seq > %s "
+                 "ORDER BY seq")
+        return self.run(lambda conn: conn.execute(query, (run_id, after)).fetchall())
+
+
+class _SeqTaken(Exception):
+    """Another writer took the seq this one chose: the transaction is rolled back; try again."""
+
+
+def _append(conn: psycopg.Connection, run_id: str, rows: list[tuple], create: tuple[str, str, str] | None) -> bool:
+    try:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_run_lock(run_id),))
+            if create is not None:
+                made = conn.execute(
+                    "INSERT INTO runs (id, title, checklist, created) VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (id) DO NOTHING RETURNING id", (run_id, *create)).fetchone()
+                if made is None:
+                    return False
+            last = conn.execute("SELECT coalesce(max(seq), 0) FROM events WHERE run = %s", (run_id,)).fetchone()[0]
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO events (run, seq, event_id, ts, actor, type, body) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    [(run_id, last + n, *row) for n, row in enumerate(rows, 1)])
+            conn.execute("SELECT pg_notify(%s, %s)", (pg_schema.CHANNEL, run_id))
+    except psycopg.errors.UniqueViolation as error:
+        if error.diag.constraint_name == "events_pkey":
+            raise _SeqTaken from None
+        raise UserError(f"run {run_id}: an event of this change is in the run already; nothing written") from None
+    except psycopg.errors.ForeignKeyViolation:
+        raise UserError(f"no run {run_id} in the database; nothing written") from None
+    except psycopg.errors.UntranslatableCharacter as error:
+        raise UserError(f"run {run_id}: PostgreSQL cannot keep this text ({describe(error)}); nothing written") from None
+    return True
+
+
+def _row(event: Event) -> tuple[Any, ...]:
+    return (event.id, event.time, Jsonb(event.actor.to_dict()), event.type, Jsonb(dict(event.data)))
+
+
+def _run_lock(run_id: str) -> int:
+    return int.from_bytes(hashlib.sha256(run_id.encode()).digest()[:8], "big", signed=True)
+
+
+def _defaults(conninfo: str) -> dict[str, object]:
+    """What a connection string leaves unsaid, said: a timeout, and a name in pg_stat_activity."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        given = conninfo_to_dict(conninfo)
+    except psycopg.ProgrammingError as error:
+        raise UserError(f"not a PostgreSQL connection string: {describe(error)}") from None
+    defaults: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT, "application_name": "heypeter-tui"}
+    return {key: value for key, value in defaults.items() if key not in given}
+
+
+class PgRunStore:
+    """One run's log in the database, with the file store's methods (core/store.py): append, load, read_new,
+    fork and adopt. The read position is the last seq read."""
+
+    def __init__(self, db: Database, run_id: str, writer: bool = False) -> None:
+        self.db, self.run_id, self.writer = db, run_id, writer
+        self.where = f"{db.shown} run {run_id}"
+        self.restarted = False
+        self._reads = 0
+        self._origin: tuple[PgRunStore | None, int] = (None, 0)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._seq = self.events_read = 0
+        self.problems: list[LogProblem] = []
+
+    def append(self, *events: Event) -> None:
+        self.db.append(self.run_id, events)
+
+    def load(self) -> list[Event]:
+        self._reset()
+        return self.read_new()
+
+    def fork(self) -> PgRunStore:
+        import copy
+
+        fork = copy.copy(self)
+        fork.problems = list(self.problems)
+        fork._origin = (self, self._reads)
+        return fork
+
+    def adopt(self, fork: PgRunStore) -> bool:
+        origin, reads = fork._origin
+        if origin is not self or reads != self._reads:
+            return False
+        self._seq, self.events_read, self.problems = fork._seq, fork.events_read, fork.problems
+        self.restarted, self._reads = fork.restarted, self._reads + 1
+        return True
+
+    def read_new(self) -> list[Event]:
+        self.restarted = False
+        self._reads += 1
+        rows = self.db.read(self.run_id, self._seq)
+        events: list[Event] = []
+        for seq, event_id, ts, actor, kind, body in rows:
+            self._seq = seq
+            raw = {**body, "id": event_id, "ts": to_iso(ts), "actor": actor, "type": kind} if isinstance(
+                body, dict) else None
+            try:
+                event = Event.from_dict(raw)
+            except (ValueError, RecursionError) as error:
+                self.problems.append(LogProblem(self.where, seq, f"not a valid event ({str(error)[:200]}); "
+                                                "skipped"))
+                continue
+            if event.type == RUN_CREATED and (events or self.events_read):
+                self.problems.append(LogProblem(self.where, seq, "a second run.created: skipped"))
+                continue
+            events.append(event)
+        self.events_read += len(events)
+        return events
+
+
+class PgWorkspace(RunSpace):
+    """Runs in a database; which is current is remembered locally, per user and per database."""
+
+    kind = "postgres"
+
+    def __init__(self, db: Database, pointer_dir: Path) -> None:
+        super().__init__(pointer_dir)
+        self.db = db
+        self.shown = db.shown
+
+    def runs(self) -> list[RunRef]:
+        rows = self.db.run(lambda conn: conn.execute("SELECT id FROM runs ORDER BY created, id").fetchall())
+        return [RunRef(run_id, self.where(run_id)) for (run_id,) in rows]
+
+    def exists(self, run_id: str) -> bool:
+        check_run_id(run_id)
+        return self.db.run(lambda conn: conn.execute("SELECT 1 FROM runs WHERE id = %s", (run_id,)).fetchone())\
+            is not None
+
+    def header(self, run_id: str) -> dict[str, object]:
+        try:
+            row = self.db.run(lambda c: c.execute("SELECT title, checklist FROM runs WHERE id = %s", (run_id,))
+                              .fetchone())
+        except UserError:
+            return {}
+        return {"title": row[0], "checklist": row[1]} if row else {}
+
+    def where(self, run_id: str) -> str:
+        return f"{self.shown} run {run_id}" if run_id else self.shown
+
+    def store(self, run_id: str, writer: bool = False) -> PgRunStore:
+        return PgRunStore(self.db, check_run_id(run_id), writer)
+
+    def add_run(self, run_id: str, first: Event) -> bool:
+        made = (str(first.get("title") or ""), str(first.get("checklist") or ""), first.time)
+        return self.db.append(run_id, (first,), create=made)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        with super().locked(), self.db.held(pg_schema.CREATE_LOCK):
+            yield
+
+
+def open_workspace(choice: StoreChoice, state_dir: Path) -> PgWorkspace:
+    """The database `choice` names, reached and checked now: unreachable or without the tables is one line."""
+    db = Database(choice)
+    db.run(lambda conn: None)
+    return PgWorkspace(db, state_dir / "stores" / store_key(choice.location))
+
+
+def store_key(conninfo: str) -> str:
+    """A short name for a database, for the local file that remembers its current run: the same for every
+    spelling of one connection string (a URL or key=value pairs, in any order), whatever password it holds."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    given = {key: str(value) for key, value in conninfo_to_dict(conninfo).items() if key != "password"}
+    return hashlib.sha256(repr(sorted(given.items())).encode()).hexdigest()[:16]
