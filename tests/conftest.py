@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import signal
 import time
@@ -10,6 +12,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
+from tests.pgserver import PgServer
 
 os.environ["TZ"] = "UTC"
 time.tzset()
@@ -140,3 +144,51 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for report in skipped:
             reporter.write_line(f"CI=true: skipped is not passed: {report.nodeid}: {report.longrepr}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# A real PostgreSQL for the store's tests (tests/pgserver.py): one server for the session, a fresh database per
+# test; a test that stops or restarts its server gets a server of its own.
+
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The session's PostgreSQL server, started by the first test that asks for it (the others never pay its
+    start), stopped and removed at the end of the session."""
+    server = PgServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.cleanup()
+
+
+@contextlib.contextmanager
+def fresh_database(server: PgServer) -> Iterator[str]:
+    """A new, empty database on SERVER for as long as the block runs: its conninfo. For a test that needs two."""
+    name = f"t_{next(_database_numbers)}"
+    server.create_database(name)
+    try:
+        yield server.conninfo(name)
+    finally:
+        server.drop_database(name)  # WITH (FORCE): a connection the test left open does not keep it
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh, empty database of the session's server, for this test only: a libpq key=value conninfo."""
+    with fresh_database(pg_server) as conninfo:
+        yield conninfo
+
+
+@pytest.fixture
+def pg_restartable() -> Iterator[PgServer]:
+    """A server of this test's own, started, that it may stop, start again and restart without disturbing any
+    other test; removed after the test."""
+    server = PgServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.cleanup()
