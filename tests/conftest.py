@@ -54,6 +54,7 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.delenv("HEYPETER_TUI_STORE", raising=False)  # the default file store, unless a test names one
     return home
 
 
@@ -192,3 +193,20 @@ def pg_restartable() -> Iterator[PgServer]:
         yield server
     finally:
         server.cleanup()
+
+
+def init_store(conninfo: str) -> str:
+    """The heypeter-tui tables in the database `conninfo` names (what `store init` does): the conninfo."""
+    import psycopg
+
+    from heypeter_tui.core import pg_schema
+
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        pg_schema.init(conn, conninfo)
+    return conninfo
+
+
+@pytest.fixture
+def pg_store(pg_url: str) -> str:
+    """A fresh database with the heypeter-tui tables: a PostgreSQL store ready for runs."""
+    return init_store(pg_url)

@@ -42,6 +42,23 @@ CREATE TABLE events (
 COMMENT ON COLUMN events.body IS 'the event''s own fields; id, ts, actor and type are the columns of those names';
 COMMENT ON COLUMN events.db_user IS 'the database user who inserted the row, stamped by the server';
 
+-- An append in one round trip: one writer of a run at a time (an advisory lock, which needs no UPDATE grant), the
+-- next seq read after the lock (each statement of a function sees every commit before it), the insert, the
+-- notification, and the commit of the statement around it. SECURITY INVOKER: the caller's own grants apply.
+CREATE FUNCTION heypeter_append(p_run text, p_ids text[], p_ts timestamptz[], p_actors jsonb[], p_types text[],
+                                p_bodies jsonb[]) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    last_seq bigint;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('heypeter-tui run ' || p_run, 0));
+    SELECT coalesce(max(seq), 0) INTO last_seq FROM events WHERE run = p_run;
+    INSERT INTO events (run, seq, event_id, ts, actor, type, body)
+        SELECT p_run, last_seq + e.n, e.id, e.ts, e.actor, e.type, e.body
+        FROM unnest(p_ids, p_ts, p_actors, p_types, p_bodies) WITH ORDINALITY AS e(id, ts, actor, type, body, n);
+    PERFORM pg_notify('heypeter_tui_events', p_run);
+    RETURN last_seq + cardinality(p_ids);
+END $$;
+
 CREATE FUNCTION heypeter_stamp_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.db_user := session_user;

@@ -103,8 +103,19 @@ class Database:
             self._conn = None
 
     def run(self, work: Callable[[psycopg.Connection], T]) -> T:
-        with self.connection() as conn:
-            return work(conn)
+        """`work` on this store's connection. A connection made earlier may have died unseen (the server
+        restarted): its first use fails, and the work is done once more on a new one. That is safe for an append
+        too: one in doubt either committed, and its event ids are found (idempotent), or never happened."""
+        with self._lock:
+            fresh = self._conn is None or self._conn.closed or self._conn.broken
+            try:
+                with self.connection() as conn:
+                    return work(conn)
+            except Unreachable:
+                if fresh:
+                    raise
+            with self.connection() as conn:
+                return work(conn)
 
     @contextmanager
     def held(self, key: int) -> Iterator[None]:
@@ -141,29 +152,29 @@ class _SeqTaken(Exception):
 
 
 def _append(conn: psycopg.Connection, run_id: str, rows: list[tuple], create: tuple[str, str, str] | None) -> bool:
+    """One statement, in one round trip, where the run exists (core/pg_schema.py, heypeter_append); with the run's
+    row first, in one transaction, where it is made."""
+    arrays = [list(column) for column in zip(*rows)]
     try:
+        if create is None:
+            conn.execute(_APPEND, (run_id, *arrays))
+            return True
         with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_run_lock(run_id),))
-            if create is not None:
-                made = conn.execute(
-                    "INSERT INTO runs (id, title, checklist, created) VALUES (%s, %s, %s, %s) "
-                    "ON CONFLICT (id) DO NOTHING RETURNING id", (run_id, *create)).fetchone()
-                if made is None:
-                    return False
-            last = conn.execute("SELECT coalesce(max(seq), 0) FROM events WHERE run = %s", (run_id,)).fetchone()[0]
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO events (run, seq, event_id, ts, actor, type, body) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                    [(run_id, last + n, *row) for n, row in enumerate(rows, 1)])
-            conn.execute("SELECT pg_notify(%s, %s)", (pg_schema.CHANNEL, run_id))
+            made = conn.execute("INSERT INTO runs (id, title, checklist, created) VALUES (%s, %s, %s, %s) "
+                                "ON CONFLICT (id) DO NOTHING RETURNING id", (run_id, *create)).fetchone()
+            if made is None:
+                return False
+            conn.execute(_APPEND, (run_id, *arrays))
     except psycopg.errors.UniqueViolation as error:
         if error.diag.constraint_name == "events_pkey":
             raise _SeqTaken from None
-        raise UserError(f"run {run_id}: an event of this change is in the run already; nothing written") from None
+        # The change's events are there already: an attempt whose commit was in doubt (the connection lost as it
+        # committed) did commit. Appending by event id is idempotent; a change is one transaction, all or none.
+        return create is None
     except psycopg.errors.ForeignKeyViolation:
         raise UserError(f"no run {run_id} in the database; nothing written") from None
-    except psycopg.errors.UntranslatableCharacter as error:
-        raise UserError(f"run {run_id}: PostgreSQL cannot keep this text ({describe(error)}); nothing written") from None
+    except (psycopg.errors.UntranslatableCharacter, psycopg.errors.InvalidTextRepresentation) as error:
+        raise UserError(f"run {run_id}: PostgreSQL cannot keep this ({describe(error)}); nothing written") from None
     return True
 
 
@@ -171,8 +182,7 @@ def _row(event: Event) -> tuple[Any, ...]:
     return (event.id, event.time, Jsonb(event.actor.to_dict()), event.type, Jsonb(dict(event.data)))
 
 
-def _run_lock(run_id: str) -> int:
-    return int.from_bytes(hashlib.sha256(run_id.encode()).digest()[:8], "big", signed=True)
+_APPEND = "SELECT heypeter_append(%s, %s::text[], %s::timestamptz[], %s::jsonb[], %s::text[], %s::jsonb[])"
 
 
 def _defaults(conninfo: str) -> dict[str, object]:

@@ -1,0 +1,91 @@
+"""The dashboard on a PostgreSQL store: another host's change shows without a poll, the database going away shows
+OFFLINE and refuses changes, and its return is said and caught up. A real server of the test's own."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from heypeter_tui.context import Context
+from heypeter_tui.core.commands import add_note, set_status
+from heypeter_tui.ui.app import HeyPeterApp
+from heypeter_tui.ui.widgets.header import RunHeader
+from tests.conftest import FakeClock, init_store
+from tests.pgserver import PgServer
+from tests.ui.conftest import workers_done
+
+FIRST = "code-readiness/all-features-tested-and-approved"
+
+
+@pytest.fixture
+def store(pg_restartable: PgServer) -> str:
+    pg_restartable.create_database("runs")
+    return init_store(pg_restartable.conninfo("runs"))
+
+
+def host(store: str, tmp_path: Path, name: str) -> Context:
+    """A context as on a machine of its own: its own state dir and config, one shared database."""
+    return Context(state_dir=tmp_path / name / "state", operator=name, clock=FakeClock(), store=store,
+                   config_path=tmp_path / name / "config" / "config.yaml")
+
+
+async def until(pilot, condition, seconds: float = 10.0) -> float:
+    """Waits on the event loop (the listener is a real thread on a real connection) until `condition()`; returns
+    how long it took. Fails after `seconds`."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > seconds:
+            raise AssertionError(f"not within {seconds} s")
+        await pilot.pause(0.02)
+    return time.monotonic() - start
+
+
+def header(app: HeyPeterApp) -> str:
+    return app.query_one(RunHeader).render().plain
+
+
+async def test_a_change_on_another_host_shows_within_a_second_without_the_poll(store: str, tmp_path: Path) -> None:
+    alice = host(store, tmp_path, "alice")
+    run_id = alice.create_run("Release", None)
+    app = HeyPeterApp(alice, alice.session(run_id))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: not app.offline and app.workers and any(
+            w.group == "listen" for w in app.workers))
+        bob = host(store, tmp_path, "bob").session(run_id)
+        await pilot.pause(0.3)  # the listener's LISTEN is in place
+        bob.record(set_status(bob.state, FIRST, "done"))
+        took = await until(pilot, lambda: app.state.item(FIRST).status == "done", seconds=5)
+        assert took < 1.0  # the poll is every 5 s on a database: only the notification can have done it
+        assert "bob" in app.activity().render().plain
+
+
+async def test_the_database_away_shows_offline_refuses_changes_and_catches_up_when_back(
+        pg_restartable: PgServer, store: str, tmp_path: Path, monkeypatch) -> None:
+    alice = host(store, tmp_path, "alice")
+    run_id = alice.create_run("Release", None)
+    app = HeyPeterApp(alice, alice.session(run_id))
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(app, "notify", lambda message, title="", **_: said.append((title, message)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.3)
+        pg_restartable.stop()
+        await until(pilot, lambda: "OFFLINE" in header(app))
+        assert any(title == "OFFLINE" for title, _ in said)
+        await pilot.press("1", "l", "space")  # tick the first item
+        await workers_done(app, "flow")
+        assert app.state.item(FIRST).status == "pending"
+        assert any("OFFLINE" in message and "nothing was changed" in message for _, message in said)
+
+        pg_restartable.start_again()
+        await until(pilot, lambda: "OFFLINE" not in header(app), seconds=15)
+        assert any(title == "Online" for title, _ in said)
+        bob = host(store, tmp_path, "bob").session(run_id)
+        bob.record(add_note(bob.state, FIRST, "written after the restart"))
+        await until(pilot, lambda: bool(app.state.item(FIRST).notes), seconds=5)
+        await pilot.press("space")  # and changes are taken again
+        await until(pilot, lambda: app.state.item(FIRST).status == "done", seconds=5)
+    reread = host(store, tmp_path, "carol").session(run_id).state
+    assert reread.item(FIRST).status == "done" and [n.text for n in reread.item(FIRST).notes] == [
+        "written after the restart"]
