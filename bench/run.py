@@ -4,14 +4,19 @@ Every start is a real process in a real tmux pane, timed from launch until its f
 on the screen (polled with capture-pane); memory is the process's peak RSS (VmHWM) at that frame.
 Runs are interleaved, at least nine of each; the ratio is taken between the fastest runs (noise on a
 shared machine only ever adds time) and the medians are shown beside it.
+
+Then the PostgreSQL store against the file store (bench/store_bench.py): appends, concurrent writers, another
+process's change to the screen, and the dashboard's start, with a PostgreSQL server of the bench's own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -20,6 +25,8 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+
+import store_bench
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -75,19 +82,45 @@ class Tmux:
             time.sleep(0.005)
         raise RuntimeError(f"no first frame within {timeout}s; missing {marks}:\n{self.screen(window)}")
 
+    def pane_pid(self, window: str) -> int:
+        return int(self.run("display-message", "-p", "-t", window, "#{pane_pid}").strip())
+
     def peak_rss_kib(self, window: str) -> int:
-        pid = self.run("display-message", "-p", "-t", window, "#{pane_pid}").strip()
+        pid = self.pane_pid(window)
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
         return 0
 
     def close(self, window: str) -> None:
+        """SIGTERM first, the terminal still there (the app ends as `q` does), then the window. Killing the window
+        alone hangs up on an app that may still be drawing its first frames, and most such dashboards then never
+        end (stuck in Textual's shutdown, writing to the terminal that is gone): each start left one running,
+        polling, for the rest of the bench."""
+        try:
+            pid = self.pane_pid(window)
+            os.kill(pid, signal.SIGTERM)
+        except (subprocess.CalledProcessError, ValueError, ProcessLookupError):  # gone already
+            pid = None
+        deadline = time.perf_counter() + 5
+        while pid is not None and running(pid) and time.perf_counter() < deadline:
+            time.sleep(0.01)
         subprocess.run([*self.base, "kill-window", "-t", window], capture_output=True)
+        if pid is not None and running(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def shutdown(self) -> None:
         subprocess.run([*self.base, "kill-server"], capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def running(pid: int) -> bool:
+    """Whether PID runs: a zombie (ended, not yet reaped by tmux) does not."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def environment(home: Path) -> dict[str, str]:
@@ -291,6 +324,7 @@ def main() -> int:
         check=True,
     )
     textual_loaded = json.loads(probe.stdout.strip().splitlines()[-1])
+    stores = store_bench.measure(Tmux, start_frame, environment, HEYPETER)
 
     print(f"heypeter-tui benchmark: {RUNS} interleaved runs each, {WIDTH}x{HEIGHT} tmux pane, "
           f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
@@ -310,6 +344,7 @@ def main() -> int:
     )
     keys = absolute["key to screen, 5,000 vs 83 items"]
     print(f"(fastest key to screen: {keys[1] * 1000:.0f} ms with 83 items, {keys[0] * 1000:.0f} ms with 5,000)")
+    failures += store_bench.report(stores)
     shutil.rmtree(root, ignore_errors=True)
     return 1 if failures or textual_loaded else 0
 
