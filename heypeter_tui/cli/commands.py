@@ -341,14 +341,21 @@ def cmd_checklists(context: Context, args: Namespace) -> int:
 
 
 def cmd_paths(context: Context, args: Namespace) -> int:
+    from heypeter_tui.core.workspace import Workspace
+
     current = context.workspace.current_id()
     print(f"config\t{context.config_dir / 'config.yaml'}")
     print(f"checklists\t{context.config_dir / 'checklists'}")
     print(f"themes\t{context.config_dir / 'themes'}")
-    print(f"state\t{context.workspace.state_dir}")
-    print(f"runs\t{context.workspace.runs_dir}")
+    workspace = context.workspace
+    if isinstance(workspace, Workspace):
+        print(f"state\t{workspace.state_dir}")
+        print(f"runs\t{workspace.runs_dir}")
+    else:  # a database: the runs are there, which is current is remembered here
+        print(f"store\t{workspace.where('')}")
+        print(f"current-run pointer\t{workspace.pointer_dir / 'current'}")
     if current:
-        print(f"current\t{context.workspace.store(current).path}")
+        print(f"current\t{workspace.where(current)}")
     return 0
 
 

@@ -61,6 +61,6 @@ def _copy(context: Context, reference: str, to: str) -> int:
         print(f"{run_id}: {shown} holds all of it already ({count(copied.present, 'event')}); nothing copied")
     else:
         made = "made the run and " if copied.created else ""
-        print(f"{run_id}: {made}copied {count(copied.added, 'event')} to {shown} "
-              f"({count(copied.present, 'event')} there already)")
+        there = f" ({count(copied.present, 'event')} there already)" if copied.present else ""
+        print(f"{run_id}: {made}copied {count(copied.added, 'event')} to {shown}{there}")
     return 0
