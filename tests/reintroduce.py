@@ -26,6 +26,49 @@ SKIP = shutil.ignore_patterns(
 # name, file, the code as it is, the code with the bug, the test file meant to catch it
 BUGS: list[tuple[str, str, str, str, str]] = [
     (
+        "database trusts the client's claim of who wrote a row",
+        "heypeter_tui/core/pg_schema.py",
+        "    NEW.db_user := session_user;\n",
+        "",
+        "tests/unit/test_pg_store.py",
+    ),
+    (
+        "database events can be edited by their owner",
+        "heypeter_tui/core/pg_schema.py",
+        "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events\n"
+        "    FOR EACH ROW EXECUTE FUNCTION heypeter_append_only();\n",
+        "",
+        "tests/unit/test_pg_store.py",
+    ),
+    (
+        "database reader reads its last event again",
+        "heypeter_tui/core/pg_store.py",
+        "WHERE run = %s AND seq > %s",
+        "WHERE run = %s AND seq >= %s",
+        "tests/unit/test_store_contract.py",
+    ),
+    (
+        "a server restart fails the first change after it",
+        "heypeter_tui/core/pg_store.py",
+        "            except Unreachable:\n                if fresh:\n                    raise\n",
+        "            except Unreachable:\n                raise\n",
+        "tests/unit/test_pg_faults.py",
+    ),
+    (
+        "dashboard tries changes while the database is offline",
+        "heypeter_tui/ui/flows.py",
+        "        if self.refuse_offline():\n            return False\n",
+        "",
+        "tests/ui/test_postgres_dashboard.py",
+    ),
+    (
+        "a password in config.yaml is taken",
+        "heypeter_tui/core/store_choice.py",
+        'if source == "config.yaml" and has_password(spec):',
+        "if False:",
+        "tests/unit/test_pg_store.py",
+    ),
+    (
         "append without fsync",
         "heypeter_tui/core/store.py",
         "                write_all(fd, data)\n                os.fsync(fd)\n",
