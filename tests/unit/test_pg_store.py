@@ -136,3 +136,23 @@ sys.exit(main(["--state-dir", sys.argv[1], "--store", "postgresql://db.example/r
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip() == ("heypeter-tui: a postgresql:// store needs psycopg 3: install the postgres extra, "
                                    "`pip install 'heypeter-tui[postgres]'`")
+
+
+def test_the_dashboard_on_the_file_store_imports_no_psycopg(tmp_path: Path) -> None:
+    """`make run`: the dashboard opens, follows its log and closes, and no database library was loaded."""
+    probe = """
+import asyncio, sys
+from pathlib import Path
+from heypeter_tui.context import Context
+from heypeter_tui.ui.app import HeyPeterApp
+
+async def main():
+    app = HeyPeterApp(Context(state_dir=Path(sys.argv[1])))
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.follow_log()
+        await pilot.pause(0.2)
+asyncio.run(main())
+print("psycopg" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr[-2000:]
