@@ -32,6 +32,7 @@ def listen(
     """Until `stopped()`: `changed(run_id)` for each notification, `reachable(True, "")` on each (re)connect
     (read everything new then), `reachable(False, why)` when the connection is lost or cannot be made."""
     failures = 0
+    lost = False
     while not stopped():
         try:
             conn = db.connect()
@@ -39,8 +40,15 @@ def listen(
             reachable(False, str(error))
             _wait(BACKOFF[min(failures, len(BACKOFF) - 1)], stopped, sleep)
             failures += 1
+            lost = True
             continue
         failures = 0
+        if lost:
+            # Back after a loss: the store's own connection (reads and writes) was cut too, but psycopg learns that
+            # only when it is next used, and that use fails. Dropped now, the catch-up that `reachable(True)` starts
+            # reads on a new connection instead of failing on the old one.
+            db.close()
+            lost = False
         try:
             with conn:
                 conn.execute(f"LISTEN {pg_schema.CHANNEL}")
@@ -55,6 +63,7 @@ def listen(
                     if not heard:
                         conn.execute("SELECT 1")  # quiet: is the server still there?
         except psycopg.Error as error:
+            lost = True
             reachable(False, f"lost the database {db.shown}: {describe(error)}")
             _wait(BACKOFF[0], stopped, sleep)
 

@@ -42,8 +42,9 @@ class Installed:
             "TERM": "screen-256color",
         }
 
-    def run(self, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(self.script), *args], env=self.env(home), capture_output=True, text=True, timeout=60)
+    def run(self, home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        variables = {**self.env(home), **(env or {})}
+        return subprocess.run([str(self.script), *args], env=variables, capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture(scope="session")
@@ -141,8 +142,11 @@ class Pane:
 def open_pane(installed: Installed, home: Path):
     panes: list[Pane] = []
 
-    def start(*args: str, width: int = 120, height: int = 40, env: dict[str, str] | None = None) -> Pane:
-        pane = Pane(installed, home, args, width, height, env)
+    def start(
+        *args: str, width: int = 120, height: int = 40, env: dict[str, str] | None = None, at: Path | None = None
+    ) -> Pane:
+        """A pane running `heypeter-tui ARGS` in the test's home, or in the home `at` (another "host")."""
+        pane = Pane(installed, at or home, args, width, height, env)
         panes.append(pane)
         return pane
 
