@@ -37,6 +37,7 @@ class ListensToTheStore:
         def say(self, message: str, **options) -> None: ...
         def follow_log(self) -> None: ...
         def post_message(self, message) -> bool: ...
+        def clear_notifications(self) -> None: ...
 
     @property
     def listens(self) -> bool:
@@ -58,11 +59,13 @@ class ListensToTheStore:
     def on_store_reachable(self, message: StoreReachable) -> None:
         if not message.up:
             if not self.offline:
+                self.clear_notifications()  # what was said before is moot; this must show (toasts do not scroll)
                 self.say(f"{message.why}; changes are refused until it is back (trying again)",
                          title="OFFLINE", severity="error", timeout=20)
             self.offline = message.why or "the database is unreachable"
             return
         if self.offline:
+            self.clear_notifications()
             self.say("the database is back: caught up with every change made meanwhile", title="Online", timeout=8)
         self.offline = ""
         self.follow_log()  # whatever was appended while no one listened
@@ -70,6 +73,7 @@ class ListensToTheStore:
     def refuse_offline(self) -> bool:
         """Said, and True, while the database is away: a change is not even tried."""
         if self.offline:
+            self.clear_notifications()  # the answer to the key just pressed must be seen, not stacked off the screen
             self.say(f"OFFLINE: {self.offline}; nothing was changed", severity="error", timeout=10)
             return True
         return False
