@@ -29,34 +29,36 @@ CREATE TABLE runs (
 CREATE TABLE events (
     run         text NOT NULL REFERENCES runs (id),
     seq         bigint NOT NULL CHECK (seq > 0),
-    event_id    text NOT NULL,
     ts          timestamptz NOT NULL,
-    actor       jsonb NOT NULL,
-    type        text NOT NULL,
-    body        jsonb NOT NULL,
+    line        text NOT NULL,
+    event_id    text GENERATED ALWAYS AS (line::jsonb ->> 'id') STORED,
+    actor       jsonb GENERATED ALWAYS AS (line::jsonb -> 'actor') STORED,
+    type        text GENERATED ALWAYS AS (line::jsonb ->> 'type') STORED,
+    body        jsonb GENERATED ALWAYS AS (line::jsonb) STORED,
     db_user     text NOT NULL DEFAULT session_user,
     written_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (run, seq),
     UNIQUE (run, event_id)
 );
-COMMENT ON COLUMN events.body IS 'the event''s own fields; id, ts, actor and type are the columns of those names';
+COMMENT ON COLUMN events.line IS 'the event exactly as a file log holds it (one JSON object): what is read back';
+COMMENT ON COLUMN events.body IS 'the event as jsonb, for queries; event_id, actor and type are taken from it';
 COMMENT ON COLUMN events.db_user IS 'the database user who inserted the row, stamped by the server';
 
 -- An append in one round trip: one writer of a run at a time (an advisory lock, which needs no UPDATE grant), the
 -- next seq read after the lock (each statement of a function sees every commit before it), the insert, the
 -- notification, and the commit of the statement around it. SECURITY INVOKER: the caller's own grants apply.
-CREATE FUNCTION heypeter_append(p_run text, p_ids text[], p_ts timestamptz[], p_actors jsonb[], p_types text[],
-                                p_bodies jsonb[]) RETURNS bigint LANGUAGE plpgsql AS $$
+CREATE FUNCTION heypeter_append(p_run text, p_lines text[], p_ts timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql AS $$
 DECLARE
     last_seq bigint;
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended('heypeter-tui run ' || p_run, 0));
     SELECT coalesce(max(seq), 0) INTO last_seq FROM events WHERE run = p_run;
-    INSERT INTO events (run, seq, event_id, ts, actor, type, body)
-        SELECT p_run, last_seq + e.n, e.id, e.ts, e.actor, e.type, e.body
-        FROM unnest(p_ids, p_ts, p_actors, p_types, p_bodies) WITH ORDINALITY AS e(id, ts, actor, type, body, n);
+    INSERT INTO events (run, seq, ts, line)
+        SELECT p_run, last_seq + e.n, e.ts, e.line
+        FROM unnest(p_lines, p_ts) WITH ORDINALITY AS e(line, ts, n);
     PERFORM pg_notify('heypeter_tui_events', p_run);
-    RETURN last_seq + cardinality(p_ids);
+    RETURN last_seq + cardinality(p_lines);
 END $$;
 
 CREATE FUNCTION heypeter_stamp_event() RETURNS trigger LANGUAGE plpgsql AS $$

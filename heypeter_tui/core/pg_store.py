@@ -24,17 +24,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from heypeter_tui.core import pg_schema
-from heypeter_tui.core.clock import to_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import RUN_CREATED, Event
-from heypeter_tui.core.store import LogProblem
+from heypeter_tui.core.store import LogProblem, decode_event
 from heypeter_tui.core.store_choice import StoreChoice, needs_extra
 from heypeter_tui.core.text import clean_line
 from heypeter_tui.core.workspace import RunRef, RunSpace, check_run_id
 
 try:
     import psycopg
-    from psycopg.types.json import Jsonb
 except ImportError as missing:  # the plain install: one line naming the extra
     raise needs_extra() from missing
 
@@ -142,8 +140,7 @@ class Database:
         raise UserError(f"{self.shown}: run {run_id}: could not take a place in the log after {_SEQ_RETRIES} tries")
 
     def read(self, run_id: str, after: int) -> list[tuple[Any, ...]]:
-        query = ("SELECT seq, event_id, ts, actor, type, body FROM events WHERE run = %s AND seq > %s "
-                 "ORDER BY seq")
+        query = "SELECT seq, line FROM events WHERE run = %s AND seq > %s ORDER BY seq"
         return self.run(lambda conn: conn.execute(query, (run_id, after)).fetchall())
 
 
@@ -178,11 +175,12 @@ def _append(conn: psycopg.Connection, run_id: str, rows: list[tuple], create: tu
     return True
 
 
-def _row(event: Event) -> tuple[Any, ...]:
-    return (event.id, event.time, Jsonb(event.actor.to_dict()), event.type, Jsonb(dict(event.data)))
+def _row(event: Event) -> tuple[str, Any]:
+    """The event's line, as the file store writes it, and its time."""
+    return event.to_line()[:-1].decode("utf-8"), event.time
 
 
-_APPEND = "SELECT heypeter_append(%s, %s::text[], %s::timestamptz[], %s::jsonb[], %s::text[], %s::jsonb[])"
+_APPEND = "SELECT heypeter_append(%s, %s::text[], %s::timestamptz[])"
 
 
 def _defaults(conninfo: str) -> dict[str, object]:
@@ -241,18 +239,15 @@ class PgRunStore:
         self._reads += 1
         rows = self.db.read(self.run_id, self._seq)
         events: list[Event] = []
-        for seq, event_id, ts, actor, kind, body in rows:
+        for seq, line in rows:
             self._seq = seq
-            raw = {**body, "id": event_id, "ts": to_iso(ts), "actor": actor, "type": kind} if isinstance(
-                body, dict) else None
-            try:
-                event = Event.from_dict(raw)
-            except (ValueError, RecursionError) as error:
-                self.problems.append(LogProblem(self.where, seq, f"not a valid event ({str(error)[:200]}); "
-                                                "skipped"))
+            event, problem = decode_event(line.encode("utf-8", "surrogatepass"), first=seq == 1)
+            if event is None:
+                self.problems.append(LogProblem(self.where, seq, problem))
                 continue
             if event.type == RUN_CREATED and (events or self.events_read):
-                self.problems.append(LogProblem(self.where, seq, "a second run.created: skipped"))
+                self.problems.append(LogProblem(self.where, seq, "a second run.created: a run is created once; "
+                                                "skipped"))
                 continue
             events.append(event)
         self.events_read += len(events)

@@ -218,19 +218,10 @@ class RunStore:
         return events
 
     def _event(self, raw: bytes) -> Event | None:
-        limit = MAX_FIRST_LINE_BYTES if self._line == 1 else MAX_LINE_BYTES
-        if len(raw) > limit:
-            self._problem(f"a line of {len(raw):,} bytes (at most {limit:,}); skipped")
-            return None
-        try:
-            return Event.from_dict(_DECODER.decode(raw.decode("utf-8")))
-        except UnicodeDecodeError:
-            self._problem("not UTF-8; skipped")
-        except RecursionError:
-            self._problem("not a valid event (nested too deeply); skipped")
-        except ValueError as error:
-            self._problem(f"not a valid event ({str(error)[:200]}); skipped")
-        return None
+        event, problem = decode_event(raw, first=self._line == 1)
+        if problem:
+            self._problem(problem)
+        return event
 
     def _problem(self, message: str, line: int | None = None, set_aside: bool = False) -> None:
         self.problems.append(LogProblem(self.path, line or self._line, message, set_aside))
@@ -253,6 +244,22 @@ class RunStore:
             self._problem(f"{message}; skipped, and could not be set aside in {side.name} ({detail})", line)
             return
         self._problem(f"{message}; set aside in {side.name}", line, set_aside=True)
+
+
+def decode_event(raw: bytes, first: bool) -> tuple[Event | None, str]:
+    """One line of a log (without its newline) as an event, or None and why it is skipped: every store reads its
+    lines through here, so a database row is held to the file's rules."""
+    limit = MAX_FIRST_LINE_BYTES if first else MAX_LINE_BYTES
+    if len(raw) > limit:
+        return None, f"a line of {len(raw):,} bytes (at most {limit:,}); skipped"
+    try:
+        return Event.from_dict(_DECODER.decode(raw.decode("utf-8"))), ""
+    except UnicodeDecodeError:
+        return None, "not UTF-8; skipped"
+    except RecursionError:
+        return None, "not a valid event (nested too deeply); skipped"
+    except ValueError as error:
+        return None, f"not a valid event ({str(error)[:200]}); skipped"
 
 
 def check_log(path: Path, info: os.stat_result) -> None:

@@ -87,11 +87,11 @@ def test_the_database_stamps_who_wrote_each_row_whatever_the_client_claims(pg_se
     key = first_key(tmp_path / "ci", as_pipeline, capsys)
     assert cli(tmp_path / "ci", as_pipeline, "mark", key, "done") == 0
     with psycopg.connect(as_pipeline, autocommit=True) as conn:
-        conn.execute("""INSERT INTO events (run, seq, event_id, ts, actor, type, body, db_user)
-                        SELECT run, 99, 'forged', ts, actor, type, body, 'postgres' FROM events WHERE seq = 2""")
+        conn.execute("""INSERT INTO events (run, seq, ts, line, db_user)
+                        SELECT run, 99, ts, replace(line, event_id, 'forged'), 'postgres' FROM events WHERE seq = 2""")
         users = {row[0] for row in conn.execute("SELECT db_user FROM events")}
         assert users == {"pipeline"}  # the client's 'postgres' was overwritten by the server
-        for statement in ("UPDATE events SET type = 'x'", "DELETE FROM events", "DELETE FROM runs"):
+        for statement in ("UPDATE events SET line = '{}'", "DELETE FROM events", "DELETE FROM runs"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
 
@@ -99,9 +99,9 @@ def test_the_database_stamps_who_wrote_each_row_whatever_the_client_claims(pg_se
 def test_even_the_owner_cannot_change_or_remove_an_event(pg_store: str) -> None:
     with psycopg.connect(pg_store, autocommit=True) as conn:
         conn.execute("INSERT INTO runs (id, title, checklist, created) VALUES ('r', 't', 'c', now())")
-        conn.execute("""INSERT INTO events (run, seq, event_id, ts, actor, type, body)
-                        VALUES ('r', 1, 'e', now(), '{}', 'run.created', '{}')""")
-        for statement in ("UPDATE events SET type = 'x'", "DELETE FROM events", "TRUNCATE events",
+        conn.execute("""INSERT INTO events (run, seq, ts, line)
+                        VALUES ('r', 1, now(), '{"id": "e", "type": "run.created"}')""")
+        for statement in ("UPDATE events SET line = '{}'", "DELETE FROM events", "TRUNCATE events",
                           "UPDATE runs SET title = 'x'"):
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 conn.execute(statement)
@@ -156,3 +156,43 @@ print("psycopg" in sys.modules)
 """
     done = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "False", done.stderr[-2000:]
+
+
+def test_a_row_that_is_not_an_event_is_skipped_by_seq_and_the_run_still_reads(pg_store: str, tmp_path: Path,
+                                                                              capsys) -> None:
+    """Anyone granted INSERT may write any line: it is held to the file log's rules, row by row."""
+    assert cli(tmp_path, pg_store, "new", "Release") == 0
+    capsys.readouterr()
+    key = first_key(tmp_path, pg_store, capsys)
+    with psycopg.connect(pg_store, autocommit=True) as conn:
+        run_id = conn.execute("SELECT id FROM runs").fetchone()[0]
+        for line in ('{"id": "x1", "type": "item.status", "item": "\\u001b[2J", "status": 1}',
+                     '{"id": "x2", "type": "run.created", "ts": "2026-12-03T09:30:00Z", "actor": {}}',
+                     '[1, 2, 3]'):
+            conn.execute("SELECT heypeter_append(%s, ARRAY[%s], ARRAY[now()])", (run_id, line))
+    assert cli(tmp_path, pg_store, "mark", key, "done") == 0
+    capsys.readouterr()
+    assert cli(tmp_path, pg_store, "status") == 0
+    out, err = capsys.readouterr()
+    assert "1/83" in out
+    skipped = [line for line in err.splitlines() if "skipped" in line]
+    assert [line.split(f"{run_id}:")[1].split(":")[0] for line in skipped] == ["2", "3", "4"]  # by seq
+    assert "\x1b" not in out + err
+
+
+def test_an_event_postgresql_cannot_hold_is_refused_in_one_line_and_nothing_is_written(pg_store: str,
+                                                                                      tmp_path: Path) -> None:
+    from heypeter_tui.context import Context
+    from heypeter_tui.core.errors import UserError
+    from heypeter_tui.core.events import Actor, new_event
+    from tests.conftest import FakeClock
+
+    context = Context(state_dir=tmp_path, store=pg_store, clock=FakeClock())
+    run_id = context.create_run("r", None)
+    store = context.workspace.store(run_id, writer=True)
+    fine = new_event("item.note", Actor("a", "a", "h"), FakeClock()(), item="a/b", text="fine")
+    nul = new_event("item.note", Actor("a", "a", "h"), FakeClock()(), item="a/b", text="nul \x00 here")
+    with pytest.raises(UserError, match="PostgreSQL cannot keep this") as refused:
+        store.append(fine, nul)
+    assert "\n" not in str(refused.value)
+    assert [e.type for e in context.workspace.store(run_id).load()] == ["run.created"]  # all or none
