@@ -153,16 +153,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 _database_numbers = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    """The session's PostgreSQL server, started by the first test that asks for it (the others never pay its
-    start), stopped and removed at the end of the session."""
+@contextlib.contextmanager
+def running_server() -> Iterator[PgServer]:
+    """A new server, started; stopped and removed when the block ends, however it ends."""
     server = PgServer()
     try:
         server.start()
         yield server
     finally:
         server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The session's PostgreSQL server, started by the first test that asks for it (the others never pay its
+    start), stopped and removed at the end of the session."""
+    with running_server() as server:
+        yield server
 
 
 @contextlib.contextmanager
@@ -187,12 +194,8 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
 def pg_restartable() -> Iterator[PgServer]:
     """A server of this test's own, started, that it may stop, start again and restart without disturbing any
     other test; removed after the test."""
-    server = PgServer()
-    try:
-        server.start()
+    with running_server() as server:
         yield server
-    finally:
-        server.cleanup()
 
 
 def init_store(conninfo: str) -> str:
