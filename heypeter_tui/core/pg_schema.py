@@ -31,17 +31,18 @@ CREATE TABLE events (
     seq         bigint NOT NULL CHECK (seq > 0),
     ts          timestamptz NOT NULL,
     line        text NOT NULL,
-    event_id    text GENERATED ALWAYS AS (line::jsonb ->> 'id') STORED,
-    actor       jsonb GENERATED ALWAYS AS (line::jsonb -> 'actor') STORED,
-    type        text GENERATED ALWAYS AS (line::jsonb ->> 'type') STORED,
-    body        jsonb GENERATED ALWAYS AS (line::jsonb) STORED,
+    event_id    text NOT NULL,
+    actor       jsonb,
+    type        text,
+    body        jsonb NOT NULL,
     db_user     text NOT NULL DEFAULT session_user,
     written_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (run, seq),
     UNIQUE (run, event_id)
 );
 COMMENT ON COLUMN events.line IS 'the event exactly as a file log holds it (one JSON object): what is read back';
-COMMENT ON COLUMN events.body IS 'the event as jsonb, for queries; event_id, actor and type are taken from it';
+COMMENT ON COLUMN events.body IS 'the event as jsonb, for queries: set from line by the server, as are event_id,
+actor and type';
 COMMENT ON COLUMN events.db_user IS 'the database user who inserted the row, stamped by the server';
 
 -- An append in one round trip: one writer of a run at a time (an advisory lock, which needs no UPDATE grant), the
@@ -63,6 +64,11 @@ END $$;
 
 CREATE FUNCTION heypeter_stamp_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- Whatever the client sent for them: what the line says (parsed once), who wrote it, and when.
+    NEW.body := NEW.line::jsonb;
+    NEW.event_id := NEW.body ->> 'id';
+    NEW.actor := NEW.body -> 'actor';
+    NEW.type := NEW.body ->> 'type';
     NEW.db_user := session_user;
     NEW.written_at := clock_timestamp();
     RETURN NEW;

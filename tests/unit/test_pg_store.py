@@ -87,10 +87,13 @@ def test_the_database_stamps_who_wrote_each_row_whatever_the_client_claims(pg_se
     key = first_key(tmp_path / "ci", as_pipeline, capsys)
     assert cli(tmp_path / "ci", as_pipeline, "mark", key, "done") == 0
     with psycopg.connect(as_pipeline, autocommit=True) as conn:
-        conn.execute("""INSERT INTO events (run, seq, ts, line, db_user)
-                        SELECT run, 99, ts, replace(line, event_id, 'forged'), 'postgres' FROM events WHERE seq = 2""")
+        conn.execute("""INSERT INTO events (run, seq, ts, line, db_user, event_id, type)
+                        SELECT run, 99, ts, replace(line, event_id, 'forged'), 'postgres', 'claimed', 'run.created'
+                        FROM events WHERE seq = 2""")
         users = {row[0] for row in conn.execute("SELECT db_user FROM events")}
         assert users == {"pipeline"}  # the client's 'postgres' was overwritten by the server
+        row = conn.execute("SELECT event_id, type, body ->> 'id' FROM events WHERE seq = 99").fetchone()
+        assert row == ("forged", "item.status", "forged")  # the columns say what the line says, not the client
         for statement in ("UPDATE events SET line = '{}'", "DELETE FROM events", "DELETE FROM runs"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
@@ -168,7 +171,7 @@ def test_a_row_that_is_not_an_event_is_skipped_by_seq_and_the_run_still_reads(pg
         run_id = conn.execute("SELECT id FROM runs").fetchone()[0]
         for line in ('{"id": "x1", "type": "item.status", "item": "\\u001b[2J", "status": 1}',
                      '{"id": "x2", "type": "run.created", "ts": "2026-12-03T09:30:00Z", "actor": {}}',
-                     '[1, 2, 3]'):
+                     '{"id": "x3"}'):
             conn.execute("SELECT heypeter_append(%s, ARRAY[%s], ARRAY[now()])", (run_id, line))
     assert cli(tmp_path, pg_store, "mark", key, "done") == 0
     capsys.readouterr()
