@@ -52,7 +52,7 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "heypeter_tui/core/pg_store.py",
         "            except Unreachable:\n                if fresh:\n                    raise\n",
         "            except Unreachable:\n                raise\n",
-        "tests/unit/test_pg_faults.py",
+        "tests/unit/test_pg_faults.py",  # the listener also drops a dead connection, but a change may come first
     ),
     (
         "dashboard tries changes while the database is offline",
