@@ -96,7 +96,36 @@ CREATE TRIGGER runs_no_truncate BEFORE TRUNCATE ON runs
     FOR EACH STATEMENT EXECUTE FUNCTION heypeter_append_only();
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+-- The hash chain (core/chain.py): each line links to the line before it by the SHA-256 of its exact bytes. The
+-- client sends `"prev":"000…0"` (64 zeros) and the server puts the real link in its place, under the run's lock and in
+-- the append's transaction, so concurrent writers keep the chain whole. The first event of a run links to nothing.
+CREATE OR REPLACE FUNCTION heypeter_append(p_run text, p_lines text[], p_ts timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    last_seq bigint;
+    prev text;
+    line text;
+    n integer := 0;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('heypeter-tui run ' || p_run, 0));
+    SELECT e.seq, encode(sha256(convert_to(e.line, 'UTF8')), 'hex') INTO last_seq, prev
+        FROM events e WHERE e.run = p_run ORDER BY e.seq DESC LIMIT 1;
+    last_seq := coalesce(last_seq, 0);
+    FOREACH line IN ARRAY p_lines LOOP
+        n := n + 1;
+        IF prev IS NOT NULL THEN
+            line := regexp_replace(line, '"prev":"0{64}"', '"prev":"' || prev || '"');
+        END IF;
+        INSERT INTO events (run, seq, ts, line) VALUES (p_run, last_seq + n, p_ts[n], line);
+        prev := encode(sha256(convert_to(line, 'UTF8')), 'hex');
+    END LOOP;
+    PERFORM pg_notify('heypeter_tui_events', p_run);
+    RETURN last_seq + n;
+END $$;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """Version n is MIGRATIONS[n - 1]. A new version is added at the end, never edited in place."""
 LATEST = len(MIGRATIONS)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from heypeter_tui.core import pg_schema
+from heypeter_tui.core.chain import PREV, Chain, with_placeholder
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import RUN_CREATED, Event
 from heypeter_tui.core.store import LogProblem, decode_event
@@ -214,9 +215,12 @@ class PgRunStore:
     def _reset(self) -> None:
         self._seq = self.events_read = 0
         self.problems: list[LogProblem] = []
+        self.chain = Chain()
+        """The hash chain as walked so far, by seq (core/chain.py)."""
 
     def append(self, *events: Event) -> None:
-        self.db.append(self.run_id, events)
+        """The server links each event to the line before it, in the append's transaction (core/pg_schema.py)."""
+        self.db.append(self.run_id, tuple(with_placeholder(event) for event in events))
 
     def load(self) -> list[Event]:
         self._reset()
@@ -227,6 +231,7 @@ class PgRunStore:
 
         fork = copy.copy(self)
         fork.problems = list(self.problems)
+        fork.chain = self.chain.copy()
         fork._origin = (self, self._reads)
         return fork
 
@@ -234,7 +239,7 @@ class PgRunStore:
         origin, reads = fork._origin
         if origin is not self or reads != self._reads:
             return False
-        self._seq, self.events_read, self.problems = fork._seq, fork.events_read, fork.problems
+        self._seq, self.events_read, self.problems, self.chain = fork._seq, fork.events_read, fork.problems, fork.chain
         self.restarted, self._reads = fork.restarted, self._reads + 1
         return True
 
@@ -245,7 +250,9 @@ class PgRunStore:
         events: list[Event] = []
         for seq, line in rows:
             self._seq = seq
-            event, problem = decode_event(line.encode("utf-8", "surrogatepass"), first=seq == 1)
+            raw = line.encode("utf-8", "surrogatepass")
+            event, problem = decode_event(raw, first=seq == 1)
+            self.chain.see(seq, raw, event.get(PREV) if event is not None else None, event is not None)
             if event is None:
                 self.problems.append(LogProblem(self.where, seq, problem))
                 continue

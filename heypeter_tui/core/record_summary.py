@@ -181,6 +181,8 @@ def integrity_line(integrity: Integrity) -> str:
             parts.append(f"{count(len(lines), 'line')} {what} ({shown})")
     if integrity.unapplied:
         parts.append(f"{count(integrity.unapplied, 'event')} not applied")
+    if integrity.chain:
+        parts.append(integrity.chain)
     if integrity.whole:
         parts.append("every line of the log is part of this record")
     return "; ".join(parts)

@@ -87,6 +87,8 @@ def _integrity_json(state: RunState, integrity: Integrity | None) -> dict[str, A
         "skipped_lines": list(integrity.skipped_lines),
         "set_aside_lines": list(integrity.set_aside_lines),
         "unapplied_events": integrity.unapplied,
+        "chain": integrity.chain,
+        "chain_head": integrity.chain_head or None,
     }
 
 
@@ -189,9 +191,11 @@ def to_markdown(
         ("Participants", ", ".join(_who(actor) for actor in participants(state))),
         ("Progress", f"{progress} complete, {progress.blocked} blocked"),
         ("Integrity", integrity_line(integrity)),
+        ("Chain head", f"sha256 {integrity.chain_head} (heypeter-tui verify --digest checks that a run still holds "
+         "this record unchanged)" if integrity.chain_head else ""),
     ]
     lines += ["## Run details", ""]
-    lines += [f"- **{name}:** {_line(value)}" for name, value in facts]
+    lines += [f"- **{name}:** {_line(value)}" for name, value in facts if value]
     lines += ["", "## Readiness", ""]
     for group in checklist.sections:
         lines += _group_markdown(state, group, ids)

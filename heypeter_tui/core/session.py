@@ -48,7 +48,9 @@ class RunSession:
         """What the record says of how whole the log was: events read, lines skipped or set aside."""
         skipped = tuple(p.line for p in self.store.problems if not p.set_aside)
         set_aside = tuple(p.line for p in self.store.problems if p.set_aside)
-        return Integrity(len(self.state.events), skipped, set_aside, len(self.fold_problems))
+        chain = self.store.chain
+        return Integrity(len(self.state.events), skipped, set_aside, len(self.fold_problems), chain.head or "",
+                         chain.describe(), chain.broken is not None)
 
     def record(self, *changes: Change) -> Event:
         """Append durably (several changes all or none), then fold in everything new in the log,
@@ -63,7 +65,8 @@ class RunSession:
             self.refresh()
         except UserError as error:  # kept, but not read back (a database lost just after the commit): said so
             raise UserError(f"recorded, not yet read back: {error}; it shows once the run is read again") from error
-        return events[-1]
+        last = events[-1].id  # as the log holds it: linked into the hash chain by the store
+        return next((event for event in reversed(self.state.events) if event.id == last), events[-1])
 
     def undo_change(self) -> Change:
         """An `undo` of the latest change made here that is not undone yet (by anyone)."""
@@ -144,7 +147,12 @@ class Integrity:
     skipped_lines: tuple[int, ...] = ()
     set_aside_lines: tuple[int, ...] = ()
     unapplied: int = 0
+    chain_head: str = ""
+    """The hash of the log's last line (core/chain.py): `verify --digest` finds this record by it."""
+    chain: str = ""
+    """The hash chain in one line: intact (from where), or where it first broke."""
+    chain_broken: bool = False
 
     @property
     def whole(self) -> bool:
-        return not (self.skipped_lines or self.set_aside_lines or self.unapplied)
+        return not (self.skipped_lines or self.set_aside_lines or self.unapplied or self.chain_broken)

@@ -28,6 +28,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from heypeter_tui.core.chain import PREV, Chain, line_hash, link
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Event
 from heypeter_tui.core.paths import FILE_MODE, describe_os_error, fsync_dir, write_all, write_private_file
@@ -81,6 +82,9 @@ class RunStore:
         """The log, as messages name it."""
         return str(self.path)
 
+    chain: Chain
+    """The hash chain as walked so far (core/chain.py)."""
+
     @classmethod
     def create(cls, path: Path, first: Event) -> RunStore:
         """A new log holding `first`; fails if anything already exists at `path`."""
@@ -118,11 +122,14 @@ class RunStore:
 
     def append(self, *events: Event) -> None:
         """Durably add `events`, all or none. Returns only once they are on disk."""
-        data = b"".join(event.to_line() for event in events)
         fd = self._open(os.O_RDWR | os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             size = os.fstat(fd).st_size
+            # Linked under the lock: no other writer can come between the line we link to and ours (core/chain.py).
+            known = self.chain.head if size == self._offset and not self._changed_underneath(fd, os.fstat(fd)) else None
+            lines, _ = link(events, known or _last_line_hash(fd, size))
+            data = b"".join(lines)
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 data = b"\n" + data  # a torn line before us stays a line of its own
             try:
@@ -146,6 +153,7 @@ class RunStore:
         self._offset = self._line = self.events_read = 0
         self._identity, self._tail = None, b""
         self.problems = []
+        self.chain = Chain()
 
     def fork(self) -> RunStore:
         """A store that reads on from where this one stopped and shares nothing a read changes (the
@@ -153,6 +161,7 @@ class RunStore:
         while this one is used as before. Made on this store's own thread."""
         fork = copy.copy(self)
         fork.problems = list(self.problems)
+        fork.chain = self.chain.copy()
         fork._origin = (self, self._reads)
         return fork
 
@@ -164,7 +173,7 @@ class RunStore:
         if origin is not self or reads != self._reads:
             return False
         self._offset, self._line, self.events_read = fork._offset, fork._line, fork.events_read
-        self._identity, self._tail, self.problems = fork._identity, fork._tail, fork.problems
+        self._identity, self._tail, self.problems, self.chain = fork._identity, fork._tail, fork.problems, fork.chain
         self.restarted, self._reads = fork.restarted, self._reads + 1
         return True
 
@@ -201,6 +210,7 @@ class RunStore:
             if not raw.strip():
                 continue
             event = self._event(raw)
+            self.chain.see(self._line, raw, event.get(PREV) if event is not None else None, event is not None)
             if event is not None and event.type == "run.created" and (events or self.events_read):
                 self._problem("a second run.created: a run is created once; skipped")
             elif event is not None:
@@ -209,6 +219,7 @@ class RunStore:
         if torn:
             # Read under a shared lock, so no writer of ours is mid-line: these bytes are a torn write.
             self._torn(torn, self._offset + consumed, self._line + 1)
+            self.chain.see(self._line + 1, torn, None, False)  # a line of its own once the next writer ends it
             consumed += len(torn)
             self._line += 1
         self._offset += consumed
@@ -244,6 +255,19 @@ class RunStore:
             self._problem(f"{message}; skipped, and could not be set aside in {side.name} ({detail})", line)
             return
         self._problem(f"{message}; set aside in {side.name}", line, set_aside=True)
+
+
+def _last_line_hash(fd: int, size: int) -> str | None:
+    """The hash of the log's last non-blank line (a torn one too: the next write ends it), read back from the end
+    in growing steps; None for an empty log."""
+    step, tail = 64 * 1024, b""
+    while True:
+        start = max(size - step, 0)
+        tail = os.pread(fd, size - start, start)
+        lines = [line for line in tail.split(b"\n") if line.strip()]
+        if start == 0 or len(lines) > 1:  # the last whole line is in the tail (its start is after a newline)
+            return line_hash(lines[-1]) if lines else None
+        step *= 4
 
 
 def decode_event(raw: bytes, first: bool) -> tuple[Event | None, str]:

@@ -213,6 +213,9 @@ def check_event(raw: Any) -> None:
         value = actor.get(key)
         if value is not None and (type(value) is not str or len(value) > MAX_ACTOR_FIELD):
             raise InvalidEvent(f"actor {key} must be text of at most {MAX_ACTOR_FIELD} characters")
+    prev = raw.get("prev")
+    if prev is not None and not (type(prev) is str and _SHA256.fullmatch(prev)):
+        raise InvalidEvent("prev must be a SHA-256 (64 hex digits)")  # the hash chain's link (core/chain.py)
     check = FIELD_CHECKS.get(raw["type"])
     if check is not None:
         check(raw)

@@ -38,11 +38,11 @@ def test_store_init_creates_the_tables_once_and_again_changes_nothing(pg_url: st
     assert cli(tmp_path, pg_url, "runs") == 2
     assert "store init" in one_line(capsys)
     assert cli(tmp_path, pg_url, "store", "init") == 0
-    assert "created the heypeter-tui tables (version 1)" in capsys.readouterr().out
+    assert "created the heypeter-tui tables (version 2)" in capsys.readouterr().out
     assert cli(tmp_path, pg_url, "store", "init") == 0
-    assert "at version 1 already; nothing to do" in capsys.readouterr().out
+    assert "at version 2 already; nothing to do" in capsys.readouterr().out
     with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT count(*) FROM heypeter_schema").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM heypeter_schema").fetchone()[0] == 2
 
 
 def test_a_newer_schema_is_refused_by_name(pg_store: str, tmp_path: Path, capsys) -> None:

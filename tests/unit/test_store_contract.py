@@ -66,8 +66,10 @@ def test_appends_keep_ids_times_actors_and_order(context_for) -> None:
     for event in sent[3:]:
         store.append(event)
     read = context_for().workspace.store(run_id).load()[1:]
-    assert [(e.id, e.ts, e.actor, e.type, dict(e.data)) for e in read] == [
+    unlinked = [{key: value for key, value in e.data.items() if key != "prev"} for e in read]
+    assert [(e.id, e.ts, e.actor, e.type, data) for e, data in zip(read, unlinked)] == [
         (e.id, e.ts, e.actor, e.type, dict(e.data)) for e in sent]
+    assert len(read) == len(sent) and all(e.get("prev") for e in read)  # each linked to the line before it
 
 
 def test_read_new_gives_only_what_came_since_by_anyone(context_for) -> None:

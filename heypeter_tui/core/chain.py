@@ -1,0 +1,111 @@
+"""The hash chain: every event carries `prev`, the SHA-256 of the exact bytes of the line before it.
+
+A writer links its events under its append lock (file store) or in the append's transaction (PostgreSQL, where the
+server fills in `prev` over the line it holds); a reader re-walks the links as it reads. An edited, removed,
+inserted or reordered line breaks the link of the line after it: the first broken link names its line (or seq).
+
+What a chain cannot see alone: the last line edited or the log cut short at a line's end leave every link whole.
+The chain head (the hash of the last line) closes that gap: the record carries it, and `verify --digest` checks that
+a run still holds the record with that head unchanged.
+
+Logs written before the chain have no `prev`: they read as "unchained up to line N", and are chained from there. The
+first line (run.created) never has a link. Blank lines are no lines: they are neither hashed nor linked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+
+from heypeter_tui.core.events import Event
+
+PREV = "prev"
+PLACEHOLDER = "0" * 64
+"""What a PostgreSQL writer sends as `prev`: the server puts the real link in its place, in the append's transaction
+(core/pg_schema.py). A line that still holds it was never linked."""
+
+
+def line_hash(raw: bytes) -> str:
+    """The hash a link names: of a line's exact bytes, without its newline."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def link(events: tuple[Event, ...] | list[Event], prev: str | None) -> tuple[list[bytes], str | None]:
+    """The lines of `events`, each linked to the line before it (`prev`: the hash of the log's last line; None in
+    an empty log, where the first event links to nothing), and the hash of the last of them: the new head."""
+    lines: list[bytes] = []
+    for event in events:
+        if prev is not None:
+            event = replace(event, data={**event.data, PREV: prev})
+        line = event.to_line()
+        lines.append(line)
+        prev = line_hash(line[:-1])
+    return lines, prev
+
+
+def with_placeholder(event: Event) -> Event:
+    return replace(event, data={**event.data, PREV: PLACEHOLDER})
+
+
+@dataclass(frozen=True)
+class Break:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class Chain:
+    """The walk so far: fed every non-blank line, in order, with the `prev` of the event it holds (None where it
+    holds none, or is no event)."""
+
+    head: str | None = None
+    """The hash of the last line: the chain head."""
+    head_line: int = 0
+    unchained: int = 0
+    """The last line before the chain began (0: chained from the first line after run.created)."""
+    started: bool = False
+    broken: Break | None = None
+    """The first broken link; the walk goes on (the head still moves), but the chain is broken from here."""
+    heads: dict[str, int] = field(default_factory=dict)
+    """Every head seen, by the line it closed: `verify --digest` asks whether a record's head is one of them."""
+
+    def copy(self) -> Chain:
+        return replace(self, heads=dict(self.heads))
+
+    def see(self, line: int, raw: bytes, prev: str | None, is_event: bool) -> None:
+        if is_event and line > 1:
+            self._check(line, prev)
+        self.head, self.head_line = line_hash(raw), line
+        if self.broken is None:
+            self.heads[self.head] = line
+
+    def _check(self, line: int, prev: str | None) -> None:
+        if prev is None:
+            if self.started:
+                self._break(line, "no link to the line before it, after the chain began (inserted by a writer "
+                                  "that does not link, or its link removed)")
+            else:
+                self.unchained = line
+            return
+        self.started = True
+        if prev != self.head:
+            what = "the server never linked it" if prev == PLACEHOLDER else (
+                f"its link does not match line {self.head_line}: a line before it was changed, or removed, or this "
+                "one inserted or moved")
+            self._break(line, what)
+
+    def _break(self, line: int, message: str) -> None:
+        if self.broken is None:
+            self.broken = Break(line, message)
+
+    def describe(self) -> str:
+        """One line: intact (and from where), or where it first broke."""
+        if self.broken is not None:
+            return f"chain broken at {self.broken}"
+        if not self.started:  # a run of its first event alone has nothing to link yet: nothing to say
+            return f"unchained up to line {self.unchained} (written before the hash chain)" if self.unchained else ""
+        since = f", unchained up to line {self.unchained}" if self.unchained else ""
+        return f"chain intact to line {self.head_line}{since}"
