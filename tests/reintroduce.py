@@ -26,6 +26,20 @@ SKIP = shutil.ignore_patterns(
 # name, file, the code as it is, the code with the bug, the test file meant to catch it
 BUGS: list[tuple[str, str, str, str, str]] = [
     (
+        "a reader that does not check the links",
+        "heypeter_tui/core/chain.py",
+        "        if is_event and line > 1:\n            self._check(line, prev)\n",
+        "",
+        "tests/unit/test_chain.py",
+    ),
+    (
+        "a file writer that links to the line it read, not the log's last",
+        "heypeter_tui/core/store.py",
+        "known = self.chain.head if size == self._offset and not self._changed_underneath(fd, os.fstat(fd)) else None",
+        "known = self.chain.head",
+        "tests/unit/test_chain.py",
+    ),
+    (
         "database trusts the client's claim of who wrote a row",
         "heypeter_tui/core/pg_schema.py",
         "    NEW.db_user := session_user;\n",

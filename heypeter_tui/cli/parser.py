@@ -116,6 +116,17 @@ def _store(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", metavar="URL|DIR", help="copy: the store to copy into (a database or a state dir)")
 
 
+def _verify(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--digest", metavar="HEAD", help="also check the run still holds the record with this chain "
+                        "head (its 'Chain head' line) unchanged")
+
+
+def _verify_command(context, args) -> int:
+    from heypeter_tui.cli.verify_command import cmd_verify
+
+    return cmd_verify(context, args)
+
+
 def _store_command(context, args) -> int:
     from heypeter_tui.cli.store_commands import cmd_store
 
@@ -138,6 +149,7 @@ COMMANDS: dict[str, tuple[str, Arguments, Callable[..., int]]] = {
     "schema": ("print the JSON Schema of the checklist format", _no_arguments, cmd.cmd_schema),
     "checklists": ("list the checklists available by id", _no_arguments, cmd.cmd_checklists),
     "paths": ("where config and runs live", _no_arguments, cmd.cmd_paths),
+    "verify": ("re-walk the run's hash chain: exit 0 intact, 1 broken", _verify, _verify_command),
     "store": ("set up a PostgreSQL store (init), or copy a run to another store", _store, _store_command),
 }
 

@@ -93,8 +93,8 @@ class Chain:
         self.started = True
         if prev != self.head:
             what = "the server never linked it" if prev == PLACEHOLDER else (
-                f"its link does not match line {self.head_line}: a line before it was changed, or removed, or this "
-                "one inserted or moved")
+                f"its link does not match line {self.head_line}: line {self.head_line} was changed, or a line "
+                "removed before this one, or this one inserted or moved")
             self._break(line, what)
 
     def _break(self, line: int, message: str) -> None:

@@ -46,7 +46,7 @@ class RunHeader(Widget):
         state, now = self.app.state, self.app.now
         return Content("\n").join([
             fit_line(first_line(state, now, self.app.operator), width),
-            fit_line(second_line(state, now, self.app.offline), width),
+            fit_line(second_line(state, now, self.app.offline, chain_break(self.app)), width),
         ])
 
 
@@ -63,7 +63,7 @@ def first_line(state: RunState, now: datetime, operator: str) -> list[Part]:
     return parts
 
 
-def second_line(state: RunState, now: datetime, offline: str = "") -> list[Part]:
+def second_line(state: RunState, now: datetime, offline: str = "", broken: int = 0) -> list[Part]:
     progress = overall_progress(state)
     parts = [elided(literal(state.title, "$accent bold"), RUN_TITLE)]
     parts.append(Part(BAR, lambda width: progress_bar(progress, width), 40, 6))
@@ -85,7 +85,15 @@ def second_line(state: RunState, now: datetime, offline: str = "") -> list[Part]
     parts.append(fixed(badge, VERDICT, right=True))
     if offline:  # the database is away: what shows may be behind, and nothing can be changed
         parts.append(fixed(Content.styled(" OFFLINE ", "bold $text on $error"), OFFLINE, right=True))
+    if broken:  # a past line of the log was changed: `heypeter-tui verify` says which
+        parts.append(fixed(Content.styled(f" CHAIN BROKEN L{broken} ", "bold $text on $error"), OFFLINE, right=True))
     return parts
+
+
+def chain_break(app) -> int:
+    """The line (or seq) where the run's hash chain first broke, as the dashboard's reads found it; 0 if whole."""
+    broken = app.session.store.chain.broken
+    return broken.line if broken is not None else 0
 
 
 def next_item(state: RunState, now: datetime) -> str | None:

@@ -1,0 +1,54 @@
+"""`verify`: re-walk a run's hash chain (core/chain.py), and find a record by its chain head.
+
+Exit 0: the chain is intact (and the record named by --digest is held unchanged); 1: a link is broken, or the run
+does not hold that record; 2: bad input.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from heypeter_tui.context import Context
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.text import count
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+_DIGEST = re.compile(r"(?:sha256[ :])?([0-9a-f]{64})")
+
+
+def cmd_verify(context: Context, args: Namespace) -> int:
+    digest = _digest(args.digest) if args.digest is not None else None
+    session = context.existing_session(args.checklist)
+    store, run_id = session.store, session.state.run_id
+    chain = store.chain
+    for problem in session.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    lines = f"{count(chain.head_line, 'line')}" if chain.head_line else "nothing"
+    if chain.broken is not None:
+        print(f"{run_id}: chain broken at {chain.broken}")
+        code = 1
+    else:
+        print(f"{run_id}: {chain.describe() or 'chain intact (only its first event)'}; {lines} read; head sha256 "
+              f"{chain.head}")
+        code = 0
+    if digest is not None:
+        line = chain.heads.get(digest)
+        if line is None:
+            print(f"{run_id}: holds no record with chain head {digest}: a line up to it was changed or removed, "
+                  "or the record is of another run")
+            return 1
+        after = chain.head_line - line
+        print(f"{run_id}: holds the record with chain head {digest} unchanged (up to line {line}; "
+              f"{count(after, 'line')} after it)")
+    return code
+
+
+def _digest(text: str) -> str:
+    found = _DIGEST.fullmatch(text.strip().lower())
+    if found is None:
+        raise UserError("--digest: a chain head is 64 hex digits (the record's 'Chain head', 'sha256 …')")
+    return found.group(1)
