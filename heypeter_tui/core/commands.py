@@ -161,6 +161,13 @@ def sign(state: RunState, role: str, name: str, signature: str = "") -> Change:
     )
 
 
+def key_signed(change: Change, signature: str, key_type: str, fingerprint: str, head: str | None, at: str) -> Change:
+    """A sign-off (from `sign`) with its SSH signature: what the signature covers is in the event, so a verifier
+    rebuilds it from the log (core/ssh_signatures.py, `payload`)."""
+    return Change(change.type, {**change.data, "ssh_signature": signature, "ssh_key_type": key_type,
+                                "ssh_fingerprint": fingerprint, "signed_head": head, "signed_at": at})
+
+
 def revoke(state: RunState, role: str, reason: str) -> Change:
     role = find_role(state.checklist.signoffs, role)
     if role not in state.signoffs:

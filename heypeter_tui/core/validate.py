@@ -148,6 +148,16 @@ def _signoff_sign(data: dict[str, Any]) -> None:
     readiness = data.get("readiness")
     if readiness is not None and (type(readiness) is not str or not _SHA256.fullmatch(readiness)):
         raise InvalidEvent("readiness must be a SHA-256 digest in hex")
+    if data.get("ssh_signature") is not None:  # signed with an SSH key (core/ssh_signatures.py)
+        _text(data, "ssh_signature", limit=64 * 1024)
+        _text(data, "ssh_key_type", limit=200)
+        _text(data, "ssh_fingerprint", limit=200)
+        _time_or_none(data, "signed_at")
+        if data.get("signed_at") is None:
+            raise InvalidEvent("signed_at: a key-signed sign-off says when it was signed")
+        head = data.get("signed_head")
+        if head is not None and (type(head) is not str or not _SHA256.fullmatch(head)):
+            raise InvalidEvent("signed_head must be a SHA-256 digest in hex")
 
 
 def _signoff_revoke(data: dict[str, Any]) -> None:
