@@ -216,13 +216,30 @@ def cmd_sign(context: Context, args: Namespace) -> int:
 
     session = _writing(context, args)
     change = commands.sign(session.state, args.role, args.name, args.signature)
+    if args.ssh_key is not None:
+        change = _key_signed(session, change, args.ssh_key)
     earlier = session.state.signoffs.get(change.data["role"])
     session.record(change)
     open_items = change.data["open_items"]
     warning = f" ({count(open_items, 'readiness item')} still open)" if open_items else ""
     replaced = f"; replaces {earlier.name}'s sign-off of {format_full(parse_iso(earlier.at))}" if earlier else ""
-    print(clean_line(f"{change.data['role']} signed by {change.data['name']}{warning}{replaced}"))
+    key = f" with {change.data['ssh_key_type']} {change.data['ssh_fingerprint']}" if args.ssh_key else ""
+    print(clean_line(f"{change.data['role']} signed by {change.data['name']}{key}{warning}{replaced}"))
     return 0
+
+
+def _key_signed(session, change, key: Path):
+    """The sign-off signed with an SSH key (core/ssh_signatures.py) over the run, role, name, the readiness its signer
+    sees, the log's chain head and the time; the signature and what it covers go into the event."""
+    from heypeter_tui.core import commands
+    from heypeter_tui.core import ssh_signatures as ssh
+    from heypeter_tui.core.clock import to_iso
+
+    at, head = to_iso(session.clock()), session.store.chain.head
+    data = change.data
+    signed = ssh.sign(ssh.payload(session.state.run_id, data["role"], data["name"], data["readiness"], head, at),
+                      key.expanduser())
+    return commands.key_signed(change, signed.signature, signed.key_type, signed.fingerprint, head, at)
 
 
 def cmd_revoke(context: Context, args: Namespace) -> int:

@@ -80,6 +80,9 @@ def _sign(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("role")
     parser.add_argument("--name", required=True)
     parser.add_argument("--signature", default="")
+    parser.add_argument("--ssh-key", type=Path, metavar="KEY",
+                        help="sign with this SSH key (a private key, or a public key whose private half is in "
+                        "ssh-agent); `verify --allowed-signers` checks it")
 
 
 def _revoke(parser: argparse.ArgumentParser) -> None:
@@ -119,6 +122,9 @@ def _store(parser: argparse.ArgumentParser) -> None:
 def _verify(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--digest", metavar="HEAD", help="also check the run still holds the record with this chain "
                         "head (its 'Chain head' line) unchanged")
+    parser.add_argument("--allowed-signers", type=Path, metavar="FILE",
+                        help="check every key-signed sign-off against this file (OpenSSH's format, as git uses; "
+                        "default: allowed_signers in config.yaml)")
 
 
 def _verify_command(context, args) -> int:

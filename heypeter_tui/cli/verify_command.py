@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 from heypeter_tui.context import Context
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.text import count
+from heypeter_tui.core.text import clean_line, count
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ def cmd_verify(context: Context, args: Namespace) -> int:
         print(f"{run_id}: {chain.describe() or 'chain intact (only its first event)'}; {lines} read; head sha256 "
               f"{chain.head}")
         code = 0
+    code = max(code, _signoffs(context, session, args.allowed_signers))
     if digest is not None:
         line = chain.heads.get(digest)
         if line is None:
@@ -44,6 +46,20 @@ def cmd_verify(context: Context, args: Namespace) -> int:
         after = chain.head_line - line
         print(f"{run_id}: holds the record with chain head {digest} unchanged (up to line {line}; "
               f"{count(after, 'line')} after it)")
+    return code
+
+
+def _signoffs(context: Context, session, allowed: Path | None) -> int:
+    """Who signed each role, and whether each key signature verifies: 1 where one does not."""
+    from heypeter_tui.core.signoff_check import check_signoffs
+
+    allowed = allowed or (Path(context.config.allowed_signers).expanduser() if context.config.allowed_signers else None)
+    code = 0
+    for check in check_signoffs(session.state, session.store.chain, allowed):
+        verdict = "" if allowed is None or not check.key_signed else ("verified" if check.ok else "NOT VERIFIED")
+        print(clean_line(f"{check.role}: {check.name}: {check.said}" + (f": {verdict}" if verdict else "")))
+        if check.key_signed and not check.ok and allowed is not None:
+            code = 1
     return code
 
 

@@ -10,7 +10,7 @@ from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.paths import ensure_private_dir, write_private_file
 
 DEFAULT_CHECKLIST = "heypeter-production"
-_KEYS = ("operator", "theme", "keymap", "checklist", "store")
+_KEYS = ("operator", "theme", "keymap", "checklist", "store", "allowed_signers")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class Config:
     checklist: str = DEFAULT_CHECKLIST
     store: str | None = None
     """Where runs are kept (core/store_choice.py): a directory, or a PostgreSQL connection string."""
+    allowed_signers: str | None = None
+    """OpenSSH's allowed signers file: whose SSH keys may sign sign-offs (`verify`)."""
 
 
 MAX_CONFIG_BYTES = 64 * 1024
@@ -69,7 +71,7 @@ def load_config(path: Path) -> Config:
     values: dict[str, object] = {}
     try:
         fields = reader.mapping(root, "settings", _KEYS) or {}
-        for key in ("operator", "theme", "checklist", "store"):
+        for key in ("operator", "theme", "checklist", "store", "allowed_signers"):
             if key in fields:
                 values[key] = reader.text(fields[key], key)
         if "keymap" in fields:
@@ -91,6 +93,7 @@ def load_config(path: Path) -> Config:
         keymap=keymap,
         checklist=_optional_text(values.get("checklist")) or DEFAULT_CHECKLIST,
         store=_optional_text(values.get("store")),
+        allowed_signers=_optional_text(values.get("allowed_signers")),
     )
 
 

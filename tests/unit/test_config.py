@@ -59,7 +59,8 @@ def test_only_plain_settings_are_rewritten_and_a_file_that_is_not_text_is_left_a
         (b"theme: [dark\n", "{path}:2:1: YAML syntax: expected ',' or ']', but got '<stream end>'"),
         (b"theme: 'x" + b"y" * 1001 + b"'\n", "{path}:1:8: theme is 1,002 characters; at most 1,000 are allowed"),
         (b"colour: red\n",
-         "{path}:1:1: unknown setting 'colour'; expected one of: operator, theme, keymap, checklist, store"),
+         "{path}:1:1: unknown setting 'colour'; expected one of: operator, theme, keymap, checklist, store, "
+         "allowed_signers"),
         (b"keymap: [q]\n", "{path}:1:9: keymap must be a mapping (key: value), not a list"),
         (b"operator: [a]\n", "{path}:1:11: operator must be text, not a list"),
     ],

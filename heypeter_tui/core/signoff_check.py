@@ -1,0 +1,54 @@
+"""Checking the run's key-signed sign-offs against an allowed signers file: who signed each role, or why not.
+
+A signature covers what the event says of the sign-off (core/ssh_signatures.py, `payload`), with the run's id taken
+from the run being checked, not from the event: a sign-off copied onto another run does not verify there. The chain
+head its signer saw must be one this run's chain went through, or it was signed for some other log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from heypeter_tui.core.chain import Chain
+from heypeter_tui.core.run import RunState
+
+
+@dataclass(frozen=True)
+class RoleCheck:
+    role: str
+    name: str
+    key_signed: bool
+    ok: bool
+    """Verified (or, where not key-signed, nothing to verify)."""
+    said: str
+    """One line: who signed and how, or why it does not verify."""
+
+
+def check_signoffs(state: RunState, chain: Chain, allowed_signers: Path | None) -> list[RoleCheck]:
+    """Each role's standing sign-off, in the checklist's order; roles not signed are left out."""
+    from heypeter_tui.core import ssh_signatures as ssh
+
+    checks: list[RoleCheck] = []
+    for role in state.checklist.signoffs:
+        signature = state.signoffs.get(role)
+        if signature is None:
+            continue
+        event = state.events[signature.seq]
+        if not event.get("ssh_signature"):
+            checks.append(RoleCheck(role, signature.name, False, True, "signed by name, not with a key"))
+            continue
+        fingerprint = event.get("ssh_fingerprint")
+        if allowed_signers is None:
+            checks.append(RoleCheck(role, signature.name, True, False, f"signed with {fingerprint}; not checked: "
+                                    "no allowed signers file (--allowed-signers, or allowed_signers in config.yaml)"))
+            continue
+        head = event.get("signed_head")
+        if head is not None and head not in chain.heads:
+            checks.append(RoleCheck(role, signature.name, True, False, f"signed with {fingerprint} over a log this "
+                                    "run never held (chain head not found): made for another run, or copied"))
+            continue
+        body = ssh.payload(state.run_id, role, signature.name, signature.readiness, head, event.get("signed_at"))
+        verified = ssh.verify(body, event.get("ssh_signature"), allowed_signers)
+        checks.append(RoleCheck(role, signature.name, True, verified.ok, verified.reason))
+    return checks

@@ -1,0 +1,95 @@
+"""Sign-offs signed with SSH keys, through the command line: verified against allowed_signers with the principal
+named; another key, an edited sign-off, and a sign-off copied onto another run do not verify. Real `ssh-keygen`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from heypeter_tui.cli import main
+
+
+def keygen(path: Path, comment: str) -> Path:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(path)], check=True)
+    return path
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> dict[str, Path]:
+    made = {name: keygen(tmp_path / name, name) for name in ("qa", "intruder")}
+    public = (tmp_path / "qa.pub").read_text().split()
+    (tmp_path / "allowed_signers").write_text(f"qa@heypeter.example {public[0]} {public[1]}\n")
+    return made
+
+
+def cli(capsys, state: Path, *args: str) -> tuple[int, str]:
+    code = main(["--state-dir", str(state), "--operator", "qa", *args])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def a_run(capsys, state: Path, title: str = "Release") -> Path:
+    assert cli(capsys, state, "new", title)[0] == 0
+    return max((state / "runs").glob("*.jsonl"))
+
+
+def test_a_key_signed_sign_off_verifies_and_names_its_principal(capsys, tmp_path: Path, keys) -> None:
+    a_run(capsys, tmp_path / "s")
+    code, out = cli(capsys, tmp_path / "s", "sign", "QA Lead", "--name", "Quinn", "--ssh-key", str(keys["qa"]))
+    assert code == 0 and "QA Lead signed by Quinn with ssh-ed25519 SHA256:" in out
+    code, out = cli(capsys, tmp_path / "s", "verify", "--allowed-signers", str(tmp_path / "allowed_signers"))
+    assert code == 0 and "QA Lead: Quinn: signed by qa@heypeter.example (SHA256:" in out and ": verified" in out
+
+
+def test_another_key_does_not_verify(capsys, tmp_path: Path, keys) -> None:
+    a_run(capsys, tmp_path / "s")
+    cli(capsys, tmp_path / "s", "sign", "QA Lead", "--name", "Quinn", "--ssh-key", str(keys["intruder"]))
+    code, out = cli(capsys, tmp_path / "s", "verify", "--allowed-signers", str(tmp_path / "allowed_signers"))
+    assert code == 1 and "is not in the allowed signers file: NOT VERIFIED" in out
+
+
+def test_an_edited_sign_off_does_not_verify(capsys, tmp_path: Path, keys) -> None:
+    log = a_run(capsys, tmp_path / "s")
+    cli(capsys, tmp_path / "s", "sign", "QA Lead", "--name", "Quinn", "--ssh-key", str(keys["qa"]))
+    log.write_bytes(log.read_bytes().replace(b'"name":"Quinn"', b'"name":"Mallory"'))
+    code, out = cli(capsys, tmp_path / "s", "verify", "--allowed-signers", str(tmp_path / "allowed_signers"))
+    assert code == 1 and "QA Lead: Mallory:" in out and "does not match this sign-off" in out and "NOT VERIFIED" in out
+
+
+def test_a_sign_off_copied_onto_another_run_does_not_verify(capsys, tmp_path: Path, keys) -> None:
+    signed_log = a_run(capsys, tmp_path / "a")
+    cli(capsys, tmp_path / "a", "sign", "QA Lead", "--name", "Quinn", "--ssh-key", str(keys["qa"]))
+    signed = json.loads(signed_log.read_bytes().splitlines()[-1])
+    other = a_run(capsys, tmp_path / "b", "Other")
+    assert cli(capsys, tmp_path / "b", "mark", "code-readiness/all-features-tested-and-approved", "done")[0] == 0
+    # Copied with its link made right for the new log, so only the signature can tell.
+    last = other.read_bytes().splitlines()[-1]
+    import hashlib
+
+    signed["prev"] = hashlib.sha256(last).hexdigest()
+    with other.open("ab") as file:
+        file.write(json.dumps(signed, separators=(",", ":")).encode() + b"\n")
+    code, out = cli(capsys, tmp_path / "b", "verify", "--allowed-signers", str(tmp_path / "allowed_signers"))
+    assert code == 1 and "chain intact" in out and "QA Lead: Quinn:" in out and "NOT VERIFIED" in out
+    signed_head_too = dict(signed, signed_head=None)  # and with no chain head to give it away: the run id does
+    with other.open("ab") as file:
+        signed_head_too["id"] = "c" * 32
+        signed_head_too["prev"] = hashlib.sha256(other.read_bytes().splitlines()[-1]).hexdigest()
+        file.write(json.dumps(signed_head_too, separators=(",", ":")).encode() + b"\n")
+    code, out = cli(capsys, tmp_path / "b", "verify", "--allowed-signers", str(tmp_path / "allowed_signers"))
+    assert code == 1 and "does not match this sign-off" in out
+
+
+def test_a_key_without_its_private_half_is_refused_in_one_line(capsys, tmp_path: Path, keys, monkeypatch) -> None:
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    lonely = tmp_path / "lonely"
+    lonely.mkdir()
+    (lonely / "qa.pub").write_bytes((tmp_path / "qa.pub").read_bytes())
+    log = a_run(capsys, tmp_path / "s")
+    before = log.read_bytes()
+    code, out = cli(capsys, tmp_path / "s", "sign", "QA Lead", "--name", "Quinn", "--ssh-key", str(lonely / "qa.pub"))
+    assert code == 2 and out.count("\n") == 1 and "no ssh-agent is running" in out
+    assert log.read_bytes() == before  # nothing recorded
