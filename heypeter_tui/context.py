@@ -138,7 +138,9 @@ class Context:
     def session(self, run_id: str, writer: bool = True) -> RunSession:
         """A run by id. A writer (the dashboard, `mark`) sets torn lines aside; a reader writes nothing."""
         actor = self.actor if writer else READER  # a reader records nothing: a bad operator setting does not stop it
-        return RunSession(self.workspace.store(run_id, writer), actor, self.clock)
+        allowed = self.config.allowed_signers
+        return RunSession(self.workspace.store(run_id, writer), actor, self.clock,
+                          Path(allowed).expanduser() if allowed else None)
 
     def new_run(
         self, title: str | None, checklist_ref: str | None, t0=None, loaded: tuple[Checklist, bytes] | None = None

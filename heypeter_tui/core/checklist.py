@@ -74,6 +74,20 @@ class ContactRole:
     email: str = ""
 
 
+MAX_PRINCIPAL = 200
+"""A principal of an allowed_signers file (`sec@heypeter.example`, `*@heypeter.example`)."""
+
+
+@dataclass(frozen=True)
+class Signers:
+    """A sign-off role's SSH signers: the principals of an allowed_signers file who may sign it, and whether the role
+    holds the gate NO-GO until a signature by one of them verifies (`require_signature`)."""
+
+    role: str
+    principals: tuple[str, ...] = ()
+    required: bool = False
+
+
 @dataclass(frozen=True)
 class Checklist:
     """A whole checklist: readiness sections, deployment-day phases, sign-off and contact roles."""
@@ -85,6 +99,11 @@ class Checklist:
     phases: tuple[Group, ...] = ()
     signoffs: tuple[str, ...] = ()
     contacts: tuple[ContactRole, ...] = field(default=())
+    signers: tuple[Signers, ...] = ()
+    """Who may sign a role with an SSH key, and whether its sign-off counts only so signed."""
+
+    def signers_of(self, role: str) -> Signers | None:
+        return next((rule for rule in self.signers if rule.role == role), None)
 
     @property
     def groups(self) -> tuple[Group, ...]:
@@ -108,6 +127,15 @@ class Checklist:
                 return group
         raise KeyError(group_id)
 
+    def _signoff_to_dict(self, role: str) -> str | dict[str, Any]:
+        rule = self.signers_of(role)
+        if rule is None:
+            return role
+        data: dict[str, Any] = {"role": role, "principals": list(rule.principals)}
+        if rule.required:
+            data["require_signature"] = True
+        return data
+
     def to_dict(self) -> dict[str, Any]:
         """Schema 1 in its full form (every id explicit): what a run's log carries."""
         data: dict[str, Any] = {"schema": SCHEMA_VERSION, "id": self.id, "title": self.title}
@@ -117,7 +145,7 @@ class Checklist:
         if self.phases:
             data["phases"] = [_group_to_dict(group) for group in self.phases]
         if self.signoffs:
-            data["signoffs"] = list(self.signoffs)
+            data["signoffs"] = [self._signoff_to_dict(role) for role in self.signoffs]
         if self.contacts:
             data["contacts"] = [
                 {k: v for k, v in vars(contact).items() if v} for contact in self.contacts
@@ -232,11 +260,21 @@ def checklist_from_dict(data: object) -> Checklist:
             owner(entry),
         )
 
+    def principal(raw: object) -> str:
+        value = text(raw, "a principal", MAX_PRINCIPAL)
+        if any(ch.isspace() for ch in value):
+            raise ValueError(f"a principal is one word, as in allowed_signers: {value[:60]!r}")
+        return value
+
     def contact(raw: object) -> ContactRole:
         entry = mapping(raw, "a contact")
         fields = {key: entry.get(key) or "" for key in ("name", "phone", "email")}
         details = {k: text(v, k) if v else "" for k, v in fields.items()}
         return ContactRole(text(entry.get("role"), "contact role"), **details)
+
+    def signers(raw: dict[str, Any]) -> Signers:
+        principals = tuple(principal(p) for p in listing(raw.get("principals", []), "principals"))
+        return Signers(text(raw.get("role"), "sign-off role"), principals, raw.get("require_signature") is True)
 
     data = mapping(data, "the checklist")
     sections = tuple(group(raw, GroupKind.SECTION) for raw in listing(data.get("sections"), "sections"))
@@ -252,7 +290,10 @@ def checklist_from_dict(data: object) -> Checklist:
         product=text(product, "product") if product else "",
         sections=sections,
         phases=phases,
-        signoffs=tuple(text(role, "sign-off role") for role in listing(data.get("signoffs", []), "signoffs")),
+        signoffs=tuple(text(role.get("role") if isinstance(role, dict) else role, "sign-off role")
+                       for role in listing(data.get("signoffs", []), "signoffs")),
         contacts=tuple(contact(raw) for raw in listing(data.get("contacts", []), "contacts")),
+        signers=tuple(signers(raw) for raw in listing(data.get("signoffs", []), "signoffs") if isinstance(raw, dict)
+                      and ("principals" in raw or raw.get("require_signature"))),
     )
 

@@ -17,6 +17,7 @@ import yaml
 from heypeter_tui.core.checklist import (
     MAX_DUE_SECONDS,
     MAX_OWNER,
+    MAX_PRINCIPAL,
     MAX_TEXT,
     MAX_TIMER_SECONDS,
     SCHEMA_VERSION,
@@ -25,6 +26,7 @@ from heypeter_tui.core.checklist import (
     Group,
     GroupKind,
     Item,
+    Signers,
 )
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.ids import slugify
@@ -188,7 +190,7 @@ class ChecklistReader(NodeReader):
         phases = self.groups(top.get("phases"), GroupKind.PHASE, group_ids)
         if "sections" in top and not sections and not self.errors:
             self.error(top["sections"], "sections: a checklist needs at least one section")
-        signoffs = self.signoffs(top["signoffs"]) if "signoffs" in top else ()
+        signoffs, signers = self.signoffs(top["signoffs"]) if "signoffs" in top else ((), ())
         contacts = self.contacts(top["contacts"]) if "contacts" in top else ()
         if self.derived_ids:
             self.warn(
@@ -198,7 +200,7 @@ class ChecklistReader(NodeReader):
             )
         if self.errors or checklist_id is None or title is None:
             return None
-        return Checklist(checklist_id, title, sections, product, phases, signoffs, contacts)
+        return Checklist(checklist_id, title, sections, product, phases, signoffs, contacts, signers)
 
     def schema(self, node: yaml.Node) -> None:
         plain = self.visit(node) and node.tag == YAML_TAG + "int" and len(node.value) < 10
@@ -298,11 +300,15 @@ class ChecklistReader(NodeReader):
         """A group's or an item's `owner:`: one line of text (cleaned on entry), a role or a name."""
         return self.text(fields["owner"], what, MAX_OWNER) if "owner" in fields else None
 
-    def signoffs(self, node: yaml.Node) -> tuple[str, ...]:
+    def signoffs(self, node: yaml.Node) -> tuple[tuple[str, ...], tuple[Signers, ...]]:
+        """The roles, and for those that say so who may sign them with an SSH key (`principals`) and whether only
+        such a signature counts (`require_signature`)."""
         roles: list[str] = []
+        signers: list[Signers] = []
         for role_node in self.sequence(node, "signoffs"):
+            fields: dict[str, yaml.Node] | None = None
             if isinstance(role_node, yaml.MappingNode):
-                fields = self.mapping(role_node, "signoff", ("role",), ("role",))
+                fields = self.mapping(role_node, "signoff", ("role", "principals", "require_signature"), ("role",))
                 role = self.text(fields["role"], "signoff role") if fields and "role" in fields else None
             else:
                 role = self.text(role_node, "signoff role")
@@ -312,7 +318,29 @@ class ChecklistReader(NodeReader):
                 self.error(role_node, f"signoffs: role {role!r} is listed twice")
                 continue
             roles.append(role)
-        return tuple(roles)
+            if fields and ("principals" in fields or "require_signature" in fields):
+                signers.append(self.signers(role, fields))
+        return tuple(roles), tuple(signers)
+
+    def signers(self, role: str, fields: dict[str, yaml.Node]) -> Signers:
+        principals: list[str] = []
+        if "principals" in fields:
+            for principal_node in self.sequence(fields["principals"], f"{role}: principals"):
+                principal = self.text(principal_node, "principal", MAX_PRINCIPAL)
+                if principal and any(ch.isspace() for ch in principal):
+                    self.error(principal_node, f"{role}: a principal is one word, as in allowed_signers")
+                elif principal:
+                    principals.append(principal)
+        required = False
+        if "require_signature" in fields:
+            node = fields["require_signature"]
+            required = node.value in ("true", "True", "yes") if isinstance(node, yaml.ScalarNode) else False
+            if not isinstance(node, yaml.ScalarNode) or node.value not in ("true", "false", "True", "False", "yes",
+                                                                            "no"):
+                self.error(node, f"{role}: require_signature is true or false")
+        if required and not principals:
+            self.error(fields["require_signature"], f"{role}: require_signature needs principals who may sign")
+        return Signers(role, tuple(principals), required)
 
     def contacts(self, node: yaml.Node) -> tuple[ContactRole, ...]:
         contacts: list[ContactRole] = []

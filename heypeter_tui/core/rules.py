@@ -87,7 +87,14 @@ def _nothing_in_the_way(state: RunState) -> bool:
             current = state.item(group.key(item))
             if current.status == BLOCKED or (readiness and not current.complete and not item.optional):
                 return False
-    return all(role in state.signoffs and not is_stale(state, role) for role in state.checklist.signoffs)
+    return all(role in state.signoffs and not is_stale(state, role) and not _unverified(state, role)
+               for role in state.checklist.signoffs)
+
+
+def _unverified(state: RunState, role: str) -> bool:
+    """A role that counts only when signed with a key of one of its principals, signed otherwise (or unverified)."""
+    signers = state.checklist.signers_of(role)
+    return signers is not None and signers.required and role not in state.verified
 
 
 def _judge(state: RunState) -> Gate:
@@ -113,6 +120,11 @@ def _judge(state: RunState) -> Gate:
         elif is_stale(state, role):
             reasons.append(f"stale: {role} signed before the latest readiness change; sign again")
             kinds.append("stale")
+        elif _unverified(state, role):
+            principals = ", ".join(state.checklist.signers_of(role).principals)  # type: ignore[union-attr]
+            reasons.append(f"unverified: {role} must be signed with an SSH key of {principals}, verified against the "
+                           "allowed signers")
+            kinds.append("unverified")
     return Gate(not reasons, tuple(reasons), tuple(kinds))
 
 

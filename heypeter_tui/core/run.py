@@ -108,6 +108,9 @@ class RunState:
     timers: Mapping[str, Timer] = field(default_factory=dict)
     readiness_seq: int = 0
     """Position in the log of the latest change to a readiness item (0: none yet)."""
+    verified: frozenset[str] = frozenset()
+    """The roles whose standing sign-off carries an SSH signature that verified against the allowed signers (and the
+    role's principals): set by the session (core/signoff_check.py), never by the fold, which runs no programs."""
 
     def item(self, key: str) -> ItemState:
         return self.items.get(key, _PENDING_ITEM)

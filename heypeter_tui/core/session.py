@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.clock import Clock, system_clock
@@ -19,7 +20,12 @@ if TYPE_CHECKING:
 
 
 class RunSession:
-    def __init__(self, store: RunStore, actor: Actor, clock: Clock = system_clock) -> None:
+    def __init__(self, store: RunStore, actor: Actor, clock: Clock = system_clock,
+                 allowed_signers: Path | None = None) -> None:
+        self.allowed_signers = allowed_signers
+        """Whose SSH keys may sign (config.yaml's allowed_signers): the gate counts a key signature only once it
+        verifies against it (core/signoff_check.py)."""
+        self._verdicts: dict[str, bool] = {}
         self.store = store
         self.actor = actor
         self.clock = clock
@@ -31,7 +37,7 @@ class RunSession:
     def _load(self) -> RunState:
         self.fold_problems = []
         try:
-            return fold(self.store.load(), self.fold_problems)
+            return self._verified(fold(self.store.load(), self.fold_problems))
         except RunLogError as error:
             raise UserError(f"{self.store.where}: not a readable run: {error}") from error
         except OSError as error:
@@ -104,8 +110,16 @@ class RunSession:
         place the state and the store's position change is this thread, one change at a time."""
         if not self.store.adopt(catchup.store):  # the state moves only here, with the store: one check for both
             return None
-        self.state, self.fold_problems = catchup.state, list(catchup.fold_problems)
+        self.state, self.fold_problems = self._verified(catchup.state), list(catchup.fold_problems)
         return catchup.new
+
+    def _verified(self, state: RunState) -> RunState:
+        """Which roles' key signatures verify, where any sign-off is key-signed (most runs have none: no cost)."""
+        if not state.verified and not any(state.events[s.seq].get("ssh_signature") for s in state.signoffs.values()):
+            return state
+        from heypeter_tui.core.signoff_check import with_verified
+
+        return with_verified(state, self.store.chain, self.allowed_signers, self._verdicts)
 
 
 class Catchup:

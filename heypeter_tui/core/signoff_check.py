@@ -49,6 +49,25 @@ def check_signoffs(state: RunState, chain: Chain, allowed_signers: Path | None) 
                                     "run never held (chain head not found): made for another run, or copied"))
             continue
         body = ssh.payload(state.run_id, role, signature.name, signature.readiness, head, event.get("signed_at"))
-        verified = ssh.verify(body, event.get("ssh_signature"), allowed_signers)
+        signers = state.checklist.signers_of(role)
+        principals = list(signers.principals) if signers is not None and signers.principals else None
+        verified = ssh.verify(body, event.get("ssh_signature"), allowed_signers, principals)
         checks.append(RoleCheck(role, signature.name, True, verified.ok, verified.reason))
     return checks
+
+
+def with_verified(state: RunState, chain: Chain, allowed_signers: Path | None, known: dict[str, bool]) -> RunState:
+    """`state` knowing which roles' key signatures verify (`RunState.verified`, which the gate consults). `known`
+    keeps each sign-off event's verdict, so each signature is checked once (ssh-keygen takes milliseconds)."""
+    from dataclasses import replace
+
+    keyed = {role: state.events[signature.seq] for role, signature in state.signoffs.items()
+             if state.events[signature.seq].get("ssh_signature")}
+    if not keyed or allowed_signers is None:
+        return state if not state.verified else replace(state, verified=frozenset())
+    if any(event.id not in known for event in keyed.values()):
+        for check in check_signoffs(state, chain, allowed_signers):
+            if check.key_signed:
+                known[keyed[check.role].id] = check.ok
+    verified = frozenset(role for role, event in keyed.items() if known.get(event.id))
+    return state if verified == state.verified else replace(state, verified=verified)

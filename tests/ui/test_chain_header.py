@@ -21,3 +21,22 @@ async def test_a_changed_past_line_shows_chain_broken_in_the_header(make_app, st
         await poll(app, pilot)  # the log no longer holds the bytes it ended on: read again from the top
         await pilot.pause()
         assert "CHAIN BROKEN L3" in app.query_one(RunHeader).render().plain
+
+
+async def test_the_sign_off_table_shows_a_key_signature_and_whether_it_verified(make_app, state_dir, tmp_path) -> None:
+    import subprocess
+
+    from heypeter_tui.cli import main
+    from heypeter_tui.ui.widgets.tables import SignoffTable
+
+    key = tmp_path / "qa"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    app = make_app()
+    main(["--state-dir", str(state_dir), "sign", "QA Lead", "--name", "Quinn", "--ssh-key", str(key)])
+    async with app.run_test(size=(160, 40)) as pilot:
+        await poll(app, pilot)
+        await pilot.press("s", "l")  # the sign-offs
+        await pilot.pause()
+        row = app.query_one(SignoffTable).get_row("QA Lead")
+        assert str(row[3]).startswith("unchecked key SHA256:")  # no allowed_signers in config.yaml
+        assert "Quinn" in str(row[1])

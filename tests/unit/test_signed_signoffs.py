@@ -93,3 +93,64 @@ def test_a_key_without_its_private_half_is_refused_in_one_line(capsys, tmp_path:
     code, out = cli(capsys, tmp_path / "s", "sign", "QA Lead", "--name", "Quinn", "--ssh-key", str(lonely / "qa.pub"))
     assert code == 2 and out.count("\n") == 1 and "no ssh-agent is running" in out
     assert log.read_bytes() == before  # nothing recorded
+
+
+CHECKLIST = """\
+schema: 1
+id: guarded
+title: Guarded release
+sections:
+  - id: ready
+    title: Ready
+    items:
+      - id: tested
+        text: Tested
+signoffs:
+  - QA Lead
+  - role: Security Officer
+    principals: [sec@heypeter.example]
+    require_signature: true
+"""
+
+
+def gated(capsys, tmp_path: Path, keys) -> tuple[Path, list[str]]:
+    """A run of a checklist whose Security Officer must sign with sec@'s key; config.yaml names the signers."""
+    sec = keygen(tmp_path / "sec", "sec")
+    public = (tmp_path / "sec.pub").read_text().split()
+    qa = (tmp_path / "qa.pub").read_text().split()
+    (tmp_path / "allowed_signers").write_text(f"sec@heypeter.example {public[0]} {public[1]}\n"
+                                               f"qa@heypeter.example {qa[0]} {qa[1]}\n")
+    config = Path(__import__("os").environ["XDG_CONFIG_HOME"]) / "heypeter-tui"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.yaml").write_text(f"allowed_signers: {tmp_path / 'allowed_signers'}\n")
+    (tmp_path / "guarded.yaml").write_text(CHECKLIST)
+    state = tmp_path / "s"
+    assert cli(capsys, state, "new", "Guarded", "--checklist", str(tmp_path / "guarded.yaml"))[0] == 0
+    assert cli(capsys, state, "mark", "ready/tested", "done")[0] == 0
+    assert cli(capsys, state, "sign", "QA Lead", "--name", "Quinn")[0] == 0
+    return state, [str(sec)]
+
+
+def test_a_role_that_requires_a_signature_holds_the_gate_until_its_principal_signs(capsys, tmp_path, keys) -> None:
+    state, sec = gated(capsys, tmp_path, keys)
+    assert cli(capsys, state, "sign", "Security Officer", "--name", "Sam")[0] == 0  # by name only
+    code, out = cli(capsys, state, "status", "--gate")
+    assert code == 1 and "unverified: Security Officer must be signed with an SSH key of sec@heypeter.example" in out
+    cli(capsys, state, "sign", "Security Officer", "--name", "Sam", "--ssh-key", str(keys["qa"]))  # another principal
+    code, out = cli(capsys, state, "status", "--gate")
+    assert code == 1 and "unverified: Security Officer" in out
+    cli(capsys, state, "sign", "Security Officer", "--name", "Sam", "--ssh-key", sec[0])
+    code, out = cli(capsys, state, "status", "--gate")
+    assert code == 0 and "verdict: GO" in out
+    code, out = cli(capsys, state, "verify")
+    assert code == 0 and "Security Officer: Sam: signed by sec@heypeter.example" in out
+
+
+def test_principals_are_checked_where_the_checklist_is_read(capsys, tmp_path: Path) -> None:
+    bad = CHECKLIST.replace("principals: [sec@heypeter.example]", "principals: [two words]")
+    (tmp_path / "bad.yaml").write_text(bad)
+    code, out = cli(capsys, tmp_path, "validate", str(tmp_path / "bad.yaml"))
+    assert code == 2 and "a principal is one word" in out
+    (tmp_path / "none.yaml").write_text(CHECKLIST.replace("    principals: [sec@heypeter.example]\n", ""))
+    code, out = cli(capsys, tmp_path, "validate", str(tmp_path / "none.yaml"))
+    assert code == 2 and "require_signature needs principals" in out

@@ -140,10 +140,25 @@ class SignoffTable(RecordTable):
                 mark = Text("[~] ", style="bold italic")
             else:
                 mark = Text("[x] ", style="bold")
-            cells = [signed.name, format_local(parse_iso(signed.at), now), signed.signature] if signed else ["", "", ""]
+            cells = [signed.name, format_local(parse_iso(signed.at), now), signature_shown(state, role, self.app)] \
+                if signed else ["", "", ""]
             rows.append((role, [mark + literal_cell(role), *map(literal_cell, cells),
                                 literal_cell(signoff_status(state, role, now, history.get(role)), 300)]))
         self.show_rows(rows)
+
+
+def signature_shown(state: RunState, role: str, app) -> str:
+    """A typed signature as typed; a key signature by its key, and whether it verified against the allowed signers."""
+    signed = state.signoffs[role]
+    event = state.events[signed.seq]
+    fingerprint = event.get("ssh_fingerprint")
+    if not event.get("ssh_signature") or not fingerprint:
+        return signed.signature
+    if role in state.verified:
+        verdict = "verified"
+    else:  # unchecked: no allowed_signers in config.yaml to check it against
+        verdict = "NOT verified" if getattr(app.session, "allowed_signers", None) else "unchecked"
+    return f"{verdict} key {str(fingerprint)[:18]}…"
 
 
 def signoff_status(state: RunState, role: str, now, latest: Deviation | None) -> str:
