@@ -26,6 +26,20 @@ SKIP = shutil.ignore_patterns(
 # name, file, the code as it is, the code with the bug, the test file meant to catch it
 BUGS: list[tuple[str, str, str, str, str]] = [
     (
+        "a sign-off that must be key-signed counts without its signature",
+        "heypeter_tui/core/rules.py",
+        "    return signers is not None and signers.required and role not in state.verified",
+        "    return False",
+        "tests/unit/test_signed_signoffs.py",
+    ),
+    (
+        "a role's key signature accepted from any allowed signer, not only its principals",
+        "heypeter_tui/core/signoff_check.py",
+        "principals = list(signers.principals) if signers is not None and signers.principals else None",
+        "principals = None",
+        "tests/unit/test_signed_signoffs.py",
+    ),
+    (
         "a reader that does not check the links",
         "heypeter_tui/core/chain.py",
         "        if is_event and line > 1:\n            self._check(line, prev)\n",
