@@ -139,8 +139,15 @@ class Context:
         """A run by id. A writer (the dashboard, `mark`) sets torn lines aside; a reader writes nothing."""
         actor = self.actor if writer else READER  # a reader records nothing: a bad operator setting does not stop it
         allowed = self.config.allowed_signers
-        return RunSession(self.workspace.store(run_id, writer), actor, self.clock,
-                          Path(allowed).expanduser() if allowed else None)
+        session = RunSession(self.workspace.store(run_id, writer), actor, self.clock,
+                             Path(allowed).expanduser() if allowed else None)
+        if writer:  # what this host saw of the chain, for `verify` (core/witness.py); a reader writes nothing
+            session.witness = self.witness_path(run_id)
+            session.remember()
+        return session
+
+    def witness_path(self, run_id: str) -> Path:
+        return self.workspace.pointer_dir / "witness" / f"{run_id}.json"
 
     def new_run(
         self, title: str | None, checklist_ref: str | None, t0=None, loaded: tuple[Checklist, bytes] | None = None

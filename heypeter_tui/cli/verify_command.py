@@ -36,6 +36,12 @@ def cmd_verify(context: Context, args: Namespace) -> int:
         print(f"{run_id}: {chain.describe() or 'chain intact (only its first event)'}; {lines} read; head sha256 "
               f"{chain.head}")
         code = 0
+    from heypeter_tui.core.witness import judge
+
+    seen = judge(context.witness_path(run_id), chain)
+    if seen is not None:
+        print(f"{run_id}: {seen} (this host's witness of the chain)")
+        code = 1
     code = max(code, _signoffs(context, session, args.allowed_signers))
     if digest is not None:
         line = chain.heads.get(digest)

@@ -26,6 +26,8 @@ class RunSession:
         """Whose SSH keys may sign (config.yaml's allowed_signers): the gate counts a key signature only once it
         verifies against it (core/signoff_check.py)."""
         self._verdicts: dict[str, bool] = {}
+        self.witness: Path | None = None
+        """Where this host keeps the chain head it last saw (core/witness.py); None: a reader, which writes nothing."""
         self.store = store
         self.actor = actor
         self.clock = clock
@@ -71,6 +73,7 @@ class RunSession:
             self.refresh()
         except UserError as error:  # kept, but not read back (a database lost just after the commit): said so
             raise UserError(f"recorded, not yet read back: {error}; it shows once the run is read again") from error
+        self.remember()
         last = events[-1].id  # as the log holds it: linked into the hash chain by the store
         return next((event for event in reversed(self.state.events) if event.id == last), events[-1])
 
@@ -111,7 +114,15 @@ class RunSession:
         if not self.store.adopt(catchup.store):  # the state moves only here, with the store: one check for both
             return None
         self.state, self.fold_problems = self._verified(catchup.state), list(catchup.fold_problems)
+        if catchup.new:
+            self.remember()
         return catchup.new
+
+    def remember(self) -> None:
+        if self.witness is not None:
+            from heypeter_tui.core.witness import remember
+
+            remember(self.witness, self.store.chain)
 
     def _verified(self, state: RunState) -> RunState:
         """Which roles' key signatures verify, where any sign-off is key-signed (most runs have none: no cost)."""

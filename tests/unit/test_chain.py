@@ -89,6 +89,7 @@ def test_a_log_cut_short_keeps_its_links_but_loses_its_record(capsys, log: Path)
     code, record = cli(capsys, log.parent.parent, "export")
     head = next(line for line in record.splitlines() if "Chain head" in line).split()[4]
     assert verify(capsys, log, "--digest", head)[0] == 0
+    (log.parent.parent / "witness").rename(log.parent.parent / "elsewhere")  # as on a host that never saw it
     rewrite(log, lines(log)[:7])
     code, out = verify(capsys, log, "--digest", head)
     assert code == 1 and "chain intact to line 7" in out and f"holds no record with chain head {head}" in out
@@ -96,6 +97,9 @@ def test_a_log_cut_short_keeps_its_links_but_loses_its_record(capsys, log: Path)
     log.write_bytes(log.read_bytes()[:-20])
     code, out = verify(capsys, log)
     assert code == 0 and "incomplete last line" in out
+    (log.parent.parent / "elsewhere").rename(log.parent.parent / "witness")  # this host saw line 9: cut short
+    code, out = verify(capsys, log)
+    assert code == 1 and "this host saw it reach line 9: cut short since" in out
 
 
 def test_an_earlier_record_is_still_held_after_more_work(capsys, log: Path) -> None:
@@ -107,6 +111,9 @@ def test_an_earlier_record_is_still_held_after_more_work(capsys, log: Path) -> N
 
 
 def test_a_log_from_before_the_chain_reads_as_unchained_then_chains(capsys, log: Path) -> None:
+    import shutil
+
+    shutil.rmtree(log.parent.parent / "witness")  # written before the chain: no host has a witness of it
     unlinked = []
     for line in lines(log):
         event = json.loads(line)
@@ -159,3 +166,17 @@ def test_the_database_links_every_append_and_a_changed_row_is_named_by_seq(capsy
         assert changed.rowcount == 1
     code, out = cli(capsys, tmp_path, *store, "verify")
     assert code == 1 and "chain broken at line 21: its link does not match line 20" in out
+
+
+def test_this_hosts_witness_catches_what_the_chain_cannot(capsys, log: Path) -> None:
+    """The last line edited, or the log cut at a line's end, leave every link whole; the head this host saw is gone."""
+    original = log.read_bytes()
+    rewrite(log, [*lines(log)[:-1], lines(log)[-1].replace(b"Quinn", b"Mallo")])
+    code, out = verify(capsys, log)
+    assert code == 1 and "chain intact to line 9" in out and "line 9 is not what this host saw there" in out
+    assert cli(capsys, log.parent.parent, "mark", FIRST, "done")[0] == 0  # a writer here keeps the evidence
+    assert verify(capsys, log)[0] == 1
+    log.write_bytes(original)
+    rewrite(log, lines(log)[:6])
+    code, out = verify(capsys, log)
+    assert code == 1 and "the log ends at line 6, but this host saw it reach line 9" in out

@@ -1,0 +1,46 @@
+"""A host's witness of each run's chain: the head and the line it last saw, kept in the user's own state dir.
+
+The chain alone cannot tell that its last line was edited, or that the log was cut short at a line's end: every link
+left is whole. What a host has seen can: a writer here (the dashboard, `mark`, `sign`) remembers the head after each
+change it made or read, and `verify` says when the run no longer holds that head at that line. For a database run,
+whose rows a superuser could edit past the append-only triggers, the witness is outside the database altogether.
+Only writers write it (a reader writes nothing); a witness that cannot be written is no reason to fail a change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from heypeter_tui.core.chain import Chain
+from heypeter_tui.core.paths import ReadRefused, ensure_private_dir, read_limited, write_private_file
+
+
+def remember(path: Path, chain: Chain) -> None:
+    if chain.head is None or chain.broken is not None:
+        return  # nothing seen yet, or nothing worth vouching for
+    if judge(path, chain) is not None:
+        return  # what this host saw is no longer there: kept, as the evidence `verify` reports, never overwritten
+    data = json.dumps({"head": chain.head, "line": chain.head_line}).encode()
+    try:
+        if path.is_file() and read_limited(path, 4096, follow=False) == data:
+            return
+        ensure_private_dir(path.parent.parent)
+        ensure_private_dir(path.parent)
+        write_private_file(path, data)
+    except (OSError, ReadRefused):
+        pass
+
+
+def judge(path: Path, chain: Chain) -> str | None:
+    """Why the run is not what this host saw (one line), or None: as seen, or never seen here."""
+    try:
+        seen = json.loads(read_limited(path, 4096, follow=False))
+        head, line = str(seen["head"]), int(seen["line"])
+    except (OSError, ReadRefused, ValueError, KeyError, TypeError):
+        return None
+    if chain.head_line < line:
+        return f"the log ends at line {chain.head_line}, but this host saw it reach line {line}: cut short since"
+    if chain.heads.get(head) != line:
+        return f"line {line} is not what this host saw there: it was changed since (or a line before it)"
+    return None
