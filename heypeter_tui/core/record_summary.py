@@ -165,8 +165,19 @@ def _signoffs_markdown(state: RunState) -> list[str]:
         standing = "stale: signed before the latest readiness change" if is_stale(state, role) else "current"
         if signed.open_items:
             standing += f"; {count(signed.open_items, 'readiness item')} open when signed"
-        lines.append(md_row([role, signed.name, signed.signature, when(signed.at), standing]))
+        lines.append(md_row([role, signed.name, signature_text(state, role), when(signed.at), standing]))
     return [*lines, ""]
+
+
+def signature_text(state: RunState, role: str) -> str:
+    """A typed signature as typed; a key signature by its key, and whether it verified against the allowed signers
+    (`verify --allowed-signers` checks it again from the log)."""
+    signed = state.signoffs[role]
+    event = state.events[signed.seq]
+    if not event.get("ssh_signature"):
+        return signed.signature
+    verdict = "verified" if role in state.verified else "not verified here"
+    return f"{event.get('ssh_key_type')} key {event.get('ssh_fingerprint')}, {verdict}"
 
 
 # -- the exceptions, each kind -----------------------------------------------------------------------

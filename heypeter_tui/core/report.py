@@ -157,7 +157,17 @@ def _signoff_json(state: RunState, role: str) -> dict[str, Any]:
         "by": signed.actor.to_dict(),
         "open_items_when_signed": signed.open_items,
         "stale": is_stale(state, role),
+        "key": _key_json(state, role),
     }
+
+
+def _key_json(state: RunState, role: str) -> dict[str, Any] | None:
+    event = state.events[state.signoffs[role].seq]
+    if not event.get("ssh_signature"):
+        return None
+    return {"type": event.get("ssh_key_type"), "fingerprint": event.get("ssh_fingerprint"),
+            "signed_at": event.get("signed_at"), "signed_head": event.get("signed_head"),
+            "verified": role in state.verified}
 
 
 # -- Markdown ---------------------------------------------------------------------------------------
