@@ -140,9 +140,9 @@ class Context:
         actor = self.actor if writer else READER  # a reader records nothing: a bad operator setting does not stop it
         allowed = self.config.allowed_signers
         session = RunSession(self.workspace.store(run_id, writer), actor, self.clock,
-                             Path(allowed).expanduser() if allowed else None)
-        if writer:  # what this host saw of the chain, for `verify` (core/witness.py); a reader writes nothing
-            session.witness = self.witness_path(run_id)
+                             Path(allowed).expanduser() if allowed else None, self.witness_path(run_id))
+        if writer:  # what this host saw of the chain (core/witness.py), kept by writers: a reader writes nothing
+            session.witness = session.witness_path
             session.remember()
         return session
 
@@ -176,6 +176,7 @@ class Context:
         contacts, left = carry_contacts(filled, [role.role for role in checklist.contacts])
         title = title or f"{checklist.title}, {now.astimezone():%Y-%m-%d}"
         run_id = self.workspace.create_run(checklist, title, self.actor, now, t0, source, contacts or None)
+        self.session(run_id)  # a writer's look at it: this host's witness holds its first line from the start
         carried = tuple(contact["role"] for contact in contacts)
         return NewRun(run_id, previous if filled else None, carried, tuple(left))
 

@@ -24,7 +24,7 @@ _DIGEST = re.compile(r"(?:sha256[ :])?([0-9a-f]{64})")
 def cmd_verify(context: Context, args: Namespace) -> int:
     digest = _digest(args.digest) if args.digest is not None else None
     session = context.existing_session(args.checklist)
-    store, run_id = session.store, session.state.run_id
+    store, run_id = session.store, session.store.opened_id
     chain = store.chain
     for problem in session.problems:
         print(f"warning: {problem}", file=sys.stderr)
@@ -38,6 +38,9 @@ def cmd_verify(context: Context, args: Namespace) -> int:
         code = 0
     from heypeter_tui.core.witness import judge
 
+    if session.state.run_id != run_id:
+        print(f"{run_id}: line 1 names another run ({session.state.run_id!r}): it was changed")
+        code = 1
     seen = judge(context.witness_path(run_id), chain)
     if seen is not None:
         print(f"{run_id}: {seen} (this host's witness of the chain)")

@@ -212,6 +212,10 @@ class PgRunStore:
         self._origin: tuple[PgRunStore | None, int] = (None, 0)
         self._reset()
 
+    @property
+    def opened_id(self) -> str:
+        return self.run_id
+
     def _reset(self) -> None:
         self._seq = self.events_read = 0
         self.problems: list[LogProblem] = []

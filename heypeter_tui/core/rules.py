@@ -81,6 +81,8 @@ def is_go(state: RunState) -> bool:
 
 
 def _nothing_in_the_way(state: RunState) -> bool:
+    if state.doubt:
+        return False
     for group in state.checklist.groups:
         readiness = group.kind == GroupKind.SECTION
         for item in group.items:
@@ -100,8 +102,8 @@ def _unverified(state: RunState, role: str) -> bool:
 def _judge(state: RunState) -> Gate:
     """GO only when every readiness item is done or N/A (optional ones may stay open), nothing is
     blocked, and every sign-off role has signed the readiness that is there now."""
-    reasons: list[str] = []
-    kinds: list[str] = []
+    reasons: list[str] = [f"log: {state.doubt}; `heypeter-tui verify` says more"] if state.doubt else []
+    kinds: list[str] = ["log"] if state.doubt else []
     for group in state.checklist.groups:  # anything blocked holds the gate; open readiness items do too
         readiness = group.kind == GroupKind.SECTION
         for item in group.items:

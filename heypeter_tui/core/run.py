@@ -108,6 +108,9 @@ class RunState:
     timers: Mapping[str, Timer] = field(default_factory=dict)
     readiness_seq: int = 0
     """Position in the log of the latest change to a readiness item (0: none yet)."""
+    doubt: str = ""
+    """Why the log cannot be vouched for (its hash chain broken, this host's witness contradicted, its first line
+    naming another run), set by the session from what it read; the gate holds NO-GO while there is one."""
     verified: frozenset[str] = frozenset()
     """The roles whose standing sign-off carries an SSH signature that verified against the allowed signers (and the
     role's principals): set by the session (core/signoff_check.py), never by the fold, which runs no programs."""

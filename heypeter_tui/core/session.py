@@ -21,11 +21,13 @@ if TYPE_CHECKING:
 
 class RunSession:
     def __init__(self, store: RunStore, actor: Actor, clock: Clock = system_clock,
-                 allowed_signers: Path | None = None) -> None:
+                 allowed_signers: Path | None = None, witness_path: Path | None = None) -> None:
         self.allowed_signers = allowed_signers
         """Whose SSH keys may sign (config.yaml's allowed_signers): the gate counts a key signature only once it
         verifies against it (core/signoff_check.py)."""
-        self._verdicts: dict[str, bool] = {}
+        self._verdicts: dict[tuple, bool] = {}
+        self.witness_path = witness_path
+        """Where this host keeps what it saw of the chain, read by readers too (the gate consults it)."""
         self.witness: Path | None = None
         """Where this host keeps the chain head it last saw (core/witness.py); None: a reader, which writes nothing."""
         self.store = store
@@ -118,6 +120,18 @@ class RunSession:
             self.remember()
         return catchup.new
 
+    def _doubt(self, state: RunState) -> str:
+        chain = self.store.chain
+        if chain.broken is not None:
+            return f"hash chain broken at {chain.broken}"
+        if state.run_id != self.store.opened_id:
+            return f"its first line names another run ({clean_line(state.run_id)[:60]!r})"
+        if self.witness_path is not None:
+            from heypeter_tui.core.witness import judge
+
+            return judge(self.witness_path, chain) or ""
+        return ""
+
     def remember(self) -> None:
         if self.witness is not None:
             from heypeter_tui.core.witness import remember
@@ -125,7 +139,11 @@ class RunSession:
             remember(self.witness, self.store.chain)
 
     def _verified(self, state: RunState) -> RunState:
-        """Which roles' key signatures verify, where any sign-off is key-signed (most runs have none: no cost)."""
+        """The state with what only reading can tell: whether the log can be vouched for (`doubt`), and which roles'
+        key signatures verify, where any sign-off is key-signed (most runs have none: no cost)."""
+        doubt = self._doubt(state)
+        if doubt != state.doubt:
+            state = replace(state, doubt=doubt)
         if not state.verified and not any(state.events[s.seq].get("ssh_signature") for s in state.signoffs.values()):
             return state
         from heypeter_tui.core.signoff_check import with_verified

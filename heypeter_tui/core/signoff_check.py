@@ -43,6 +43,13 @@ def check_signoffs(state: RunState, chain: Chain, allowed_signers: Path | None) 
             checks.append(RoleCheck(role, signature.name, True, False, f"signed with {fingerprint}; not checked: "
                                     "no allowed signers file (--allowed-signers, or allowed_signers in config.yaml)"))
             continue
+        revoked = next((later for later in state.events[signature.seq + 1:]
+                        if later.type == "signoff.revoke" and later.get("role") == role), None)
+        if revoked is not None:  # undone since (or the sign-off appended again): a withdrawn signature stays withdrawn
+            checks.append(RoleCheck(role, signature.name, True, False, f"signed with {fingerprint}, revoked after "
+                                    f"(by {revoked.actor.operator}): a key signature once revoked counts only made "
+                                    "again, after the revoke"))
+            continue
         head = event.get("signed_head")
         if head is not None and head not in chain.heads:
             checks.append(RoleCheck(role, signature.name, True, False, f"signed with {fingerprint} over a log this "
@@ -56,18 +63,25 @@ def check_signoffs(state: RunState, chain: Chain, allowed_signers: Path | None) 
     return checks
 
 
-def with_verified(state: RunState, chain: Chain, allowed_signers: Path | None, known: dict[str, bool]) -> RunState:
+def with_verified(state: RunState, chain: Chain, allowed_signers: Path | None, known: dict[tuple, bool]) -> RunState:
     """`state` knowing which roles' key signatures verify (`RunState.verified`, which the gate consults). `known`
     keeps each sign-off event's verdict, so each signature is checked once (ssh-keygen takes milliseconds)."""
     from dataclasses import replace
 
-    keyed = {role: state.events[signature.seq] for role, signature in state.signoffs.items()
-             if state.events[signature.seq].get("ssh_signature")}
+    # A verdict is kept by what was checked, the role and the whole event as written, and whether a revoke of the
+    # role came after it: never by the event's id, which a writer chooses (two events may share one, and a verified
+    # signature must not lend its verdict to another role's forgery).
+    keyed = {role: (role, state.events[signature.seq].to_line(), _revoked_after(state, role, signature.seq))
+             for role, signature in state.signoffs.items() if state.events[signature.seq].get("ssh_signature")}
     if not keyed or allowed_signers is None:
         return state if not state.verified else replace(state, verified=frozenset())
-    if any(event.id not in known for event in keyed.values()):
+    if any(key not in known for key in keyed.values()):
         for check in check_signoffs(state, chain, allowed_signers):
             if check.key_signed:
-                known[keyed[check.role].id] = check.ok
-    verified = frozenset(role for role, event in keyed.items() if known.get(event.id))
+                known[keyed[check.role]] = check.ok
+    verified = frozenset(role for role, key in keyed.items() if known.get(key))
     return state if verified == state.verified else replace(state, verified=verified)
+
+
+def _revoked_after(state: RunState, role: str, seq: int) -> bool:
+    return any(event.type == "signoff.revoke" and event.get("role") == role for event in state.events[seq + 1:])

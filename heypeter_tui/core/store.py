@@ -82,6 +82,11 @@ class RunStore:
         """The log, as messages name it."""
         return str(self.path)
 
+    @property
+    def opened_id(self) -> str:
+        """The run this log is, by its name: what its first line says is checked against it, never trusted."""
+        return self.path.stem
+
     chain: Chain
     """The hash chain as walked so far (core/chain.py)."""
 
