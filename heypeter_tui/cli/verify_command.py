@@ -23,6 +23,9 @@ _DIGEST = re.compile(r"(?:sha256[ :])?([0-9a-f]{64})")
 
 def cmd_verify(context: Context, args: Namespace) -> int:
     digest = _digest(args.digest) if args.digest is not None else None
+    allowed = args.allowed_signers
+    if allowed is not None and not allowed.expanduser().is_file():  # said before anything else is printed
+        raise UserError(f"--allowed-signers: {allowed} is not a file (OpenSSH's allowed signers format)")
     session = context.existing_session(args.checklist)
     store, run_id = session.store, session.store.opened_id
     chain = store.chain

@@ -156,3 +156,9 @@ def test_principals_are_checked_where_the_checklist_is_read(capsys, tmp_path: Pa
     (tmp_path / "none.yaml").write_text(CHECKLIST.replace("    principals: [sec@heypeter.example]\n", ""))
     code, out = cli(capsys, tmp_path, "validate", str(tmp_path / "none.yaml"))
     assert code == 2 and "require_signature needs principals" in out
+
+
+def test_an_allowed_signers_that_is_not_a_file_is_one_line_before_anything_else(capsys, tmp_path: Path) -> None:
+    a_run(capsys, tmp_path / "s")
+    code, out = cli(capsys, tmp_path / "s", "verify", "--allowed-signers", str(tmp_path / "missing"))
+    assert code == 2 and out.count("\n") == 1 and "is not a file" in out
