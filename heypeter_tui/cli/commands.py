@@ -225,6 +225,12 @@ def cmd_sign(context: Context, args: Namespace) -> int:
     replaced = f"; replaces {earlier.name}'s sign-off of {format_full(parse_iso(earlier.at))}" if earlier else ""
     key = f" with {change.data['ssh_key_type']} {change.data['ssh_fingerprint']}" if args.ssh_key else ""
     print(clean_line(f"{change.data['role']} signed by {change.data['name']}{key}{warning}{replaced}"))
+    signers = session.state.checklist.signers_of(change.data["role"])
+    if signers is not None and signers.required and change.data["role"] not in session.state.verified:
+        where = "" if session.allowed_signers else " (no allowed_signers in config.yaml here)"
+        print(clean_line(f"warning: {change.data['role']} counts only signed with a key of "
+                         f"{', '.join(signers.principals)} that verifies against the allowed signers{where}; "
+                         "the gate stays NO-GO"), file=sys.stderr)
     return 0
 
 

@@ -48,9 +48,9 @@ class Unreachable(UserError):
 
 
 def describe(error: BaseException) -> str:
-    """A database error in one line: libpq's messages span several."""
-    text = " ".join(str(error).split()) or type(error).__name__
-    return clean_line(text)[:300]
+    """A database error in one short line: libpq's first line, which says what failed (its next lines guess why)."""
+    first = next((line.strip() for line in str(error).splitlines() if line.strip()), "") or type(error).__name__
+    return clean_line(first.rstrip(".;: "))[:200]
 
 
 class Database:

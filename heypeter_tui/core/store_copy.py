@@ -33,6 +33,9 @@ def copy_run(source: RunSpace, run_id: str, target: RunSpace) -> Copied:
     not_copied = tuple(str(problem) for problem in store.problems)
     if not events or events[0].type != RUN_CREATED:
         raise UserError(f"{source.where(run_id)}: not a readable run (no run.created first); nothing copied")
+    if store.chain.broken is not None:  # a copy links its events anew: it would hide the break, so it is refused
+        raise UserError(f"{source.where(run_id)}: its hash chain is broken at {store.chain.broken}; nothing copied "
+                        "(`heypeter-tui verify` says more)")
     created = False
     if target.exists(run_id):
         held = target.store(run_id).load()

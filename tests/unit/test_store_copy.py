@@ -85,3 +85,16 @@ def test_store_copy_says_what_it_needs(tmp_path: Path, capsys) -> None:
     assert code == 2 and "store copy needs the run and where to" in err
     code, _, err = cli(capsys, "--state-dir", str(tmp_path), "store", "init")
     assert code == 2 and "store init sets up a PostgreSQL store" in err
+
+
+def test_a_run_whose_chain_is_broken_is_not_copied(tmp_path: Path, capsys) -> None:
+    """A copy links its events anew: copied, a tampered run would arrive looking whole."""
+    one = ["--state-dir", str(tmp_path / "one")]
+    cli(capsys, *one, "new", "Release 4.2")
+    cli(capsys, *one, "mark", FIRST, "done")
+    cli(capsys, *one, "mark", SECOND, "done")
+    log = next((tmp_path / "one" / "runs").glob("*.jsonl"))
+    log.write_bytes(log.read_bytes().replace(b'"qa-lead"', b'"mallory"', 2))
+    code, _, err = cli(capsys, *one, "store", "copy", "Release 4.2", "--to", str(tmp_path / "archive"))
+    assert code == 2 and "its hash chain is broken at line " in err and "nothing copied" in err
+    assert not (tmp_path / "archive" / "runs").exists() or not list((tmp_path / "archive" / "runs").iterdir())

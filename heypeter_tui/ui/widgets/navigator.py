@@ -17,6 +17,7 @@ from heypeter_tui.ui.messages import ViewSelected
 from heypeter_tui.ui.widgets.bars import progress_bar
 from heypeter_tui.ui.widgets.row_list import Row, RowList
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
+from heypeter_tui.ui.widgets.tables import needs_signature
 
 SIGNOFFS = "signoffs"
 CONTACTS = "contacts"
@@ -105,7 +106,8 @@ class Navigator(FollowsRunState, RowList):
         rows.append(Row(_plain_row("What's next", f"{open_items} open", width), NEXT))
         badge = Content.styled("   GO", "bold $success") if is_go(state) else Content.styled("NO-GO", "bold $error")
         rows.append(Row(Content.assemble(_plain_row("Go / No-Go", "", width - 5), badge), GATE))
-        signed = sum(role in state.signoffs and not is_stale(state, role) for role in checklist.signoffs)
+        signed = sum(role in state.signoffs and not is_stale(state, role) and not needs_signature(state, role)
+                     for role in checklist.signoffs)
         rows.append(Row(_plain_row("Sign-offs", f"{signed}/{len(checklist.signoffs)}", width), SIGNOFFS))
         rows.append(Row(_plain_row("Emergency contacts", "", width), CONTACTS))
         return rows

@@ -138,6 +138,8 @@ class SignoffTable(RecordTable):
                 mark = Text("[ ] ")
             elif is_stale(state, role):
                 mark = Text("[~] ", style="bold italic")
+            elif needs_signature(state, role):  # signed, but not with a key of its principals that verifies
+                mark = Text("[?] ", style="bold italic")
             else:
                 mark = Text("[x] ", style="bold")
             cells = [signed.name, format_local(parse_iso(signed.at), now), signature_shown(state, role, self.app)] \
@@ -145,6 +147,11 @@ class SignoffTable(RecordTable):
             rows.append((role, [mark + literal_cell(role), *map(literal_cell, cells),
                                 literal_cell(signoff_status(state, role, now, history.get(role)), 300)]))
         self.show_rows(rows)
+
+
+def needs_signature(state: RunState, role: str) -> bool:
+    signers = state.checklist.signers_of(role)
+    return signers is not None and signers.required and role not in state.verified
 
 
 def signature_shown(state: RunState, role: str, app) -> str:
