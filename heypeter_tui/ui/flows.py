@@ -43,18 +43,25 @@ FAILED = Failed.FAILED
 """What `attempt` returns where its action was refused or failed (and said so)."""
 
 
-def flow(method: Callable[..., Awaitable[None]]):
+def flow(method: Callable[..., Awaitable[None]] | None = None, *, changes_run: bool = True):
     """A flow: a worker of the app's "flow" group that, however it ends, lets held keys go (ui/typeahead.py:
-    the key that started it held them for its dialog; with no dialog, or once it is done, they flow on)."""
+    the key that started it held them for its dialog; with no dialog, or once it is done, they flow on).
+    One that changes the run is refused before its dialog opens while the database is away (ui/listening.py):
+    nobody types a note or a signature only to have it refused and lost."""
 
-    @functools.wraps(method)
-    async def run(self, *args) -> None:
-        try:
-            await method(self, *args)
-        finally:
-            self.release_keys()
+    def decorate(method: Callable[..., Awaitable[None]]):
+        @functools.wraps(method)
+        async def run(self, *args) -> None:
+            try:
+                if changes_run and self.refuse_offline():
+                    return
+                await method(self, *args)
+            finally:
+                self.release_keys()
 
-    return work(group="flow")(run)
+        return work(group="flow")(run)
+
+    return decorate(method) if method is not None else decorate
 
 
 class ChangeFlows:
@@ -199,7 +206,7 @@ class ChangeFlows:
         if await self.apply(build) and target is not None:
             self.say(f"undone: {describe(self.state, target)}", timeout=3)
 
-    @flow
+    @flow(changes_run=False)  # the operator is this dashboard's, kept in config.yaml, not in the run
     async def set_operator(self) -> None:
         """Who is at the keyboard: every change from here records it, and config.yaml keeps it for the next
         dashboard and for the command line."""

@@ -77,6 +77,12 @@ async def test_the_database_away_shows_offline_refuses_changes_and_catches_up_wh
         await workers_done(app, "flow")
         assert app.state.item(FIRST).status == "pending"
         assert any("OFFLINE" in message and "nothing was changed" in message for _, message in said)
+        said.clear()
+        await pilot.press("n")  # a note: refused before its dialog opens, so nothing typed is lost
+        await pilot.pause()
+        assert len(app.screen_stack) == 1  # no dialog (waiting on the flow first would wait on an open dialog)
+        await workers_done(app, "flow")
+        assert any("nothing was changed" in message for _, message in said)
 
         pg_restartable.start_again()
         await until(pilot, lambda: "OFFLINE" not in header(app), seconds=15)
