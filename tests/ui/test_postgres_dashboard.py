@@ -70,7 +70,15 @@ async def test_the_database_away_shows_offline_refuses_changes_and_catches_up_wh
     monkeypatch.setattr(app, "notify", lambda message, title="", **_: said.append((title, message)))
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause(0.3)
+        await pilot.press("1", "l", "n")  # a note's dialog open as the database goes away
+        await pilot.pause()
+        assert len(app.screen_stack) == 2
         pg_restartable.stop()
+        await until(pilot, lambda: "OFFLINE" in header(app))
+        await pilot.press(*"lost?", "ctrl+s")  # saved while away: refused, never shown as done
+        await workers_done(app, "flow")
+        assert not app.state.item(FIRST).notes and any("nothing was changed" in message for _, message in said)
+        await pilot.press("h")
         await until(pilot, lambda: "OFFLINE" in header(app))
         assert any(title == "OFFLINE" for title, _ in said)
         await pilot.press("1", "l", "space")  # tick the first item
