@@ -158,7 +158,9 @@ class Context:
         loaded = loaded or self.load_checklist(checklist_ref)
         title = check_length(clean_line(title or "").strip(), MAX_TITLE, "a run's title")
         with self.workspace.locked():  # six `new` at once make six runs, not an error
-            return self._create_locked(title, loaded, t0)
+            made = self._create_locked(title, loaded, t0)
+        self.session(made.run_id)  # a writer's look at it: this host's witness holds its first line from the start
+        return made
 
     def create_run(
         self, title: str | None, checklist_ref: str | None, t0=None, loaded: tuple[Checklist, bytes] | None = None
@@ -176,7 +178,6 @@ class Context:
         contacts, left = carry_contacts(filled, [role.role for role in checklist.contacts])
         title = title or f"{checklist.title}, {now.astimezone():%Y-%m-%d}"
         run_id = self.workspace.create_run(checklist, title, self.actor, now, t0, source, contacts or None)
-        self.session(run_id)  # a writer's look at it: this host's witness holds its first line from the start
         carried = tuple(contact["role"] for contact in contacts)
         return NewRun(run_id, previous if filled else None, carried, tuple(left))
 

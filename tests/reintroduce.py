@@ -49,7 +49,7 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "a file writer that links to the line it read, not the log's last",
         "heypeter_tui/core/store.py",
-        "known = self.chain.head if size == self._offset and not self._changed_underneath(fd, os.fstat(fd)) else None",
+        "known = self.chain.head if size == self._offset and not self._changed_underneath(fd, info) else None",
         "known = self.chain.head",
         "tests/unit/test_chain.py",
     ),

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from heypeter_tui.core.clock import to_iso
 from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.paths import write_private_file
 from heypeter_tui.core.text import clean_line, shorten
 
 NAMESPACE = "heypeter-tui-signoff@heypeter.example"
@@ -234,7 +235,7 @@ def sign(payload: bytes, key: Path) -> Signed:
         # from stdin when there is no terminal, and would take the payload for one (a wrong PIN counts
         # against the token's retries).
         data = Path(folder, "payload")
-        _write_private(data, payload)
+        write_private_file(data, payload)
         command = [program, "-Y", "sign", "-n", NAMESPACE, "-f", str(key), str(data)]
         result = _run(command, f"signing with {shown}", hint=" (a hardware key waiting for a touch?)")
         signature_file = data.with_name("payload.sig")
@@ -278,12 +279,6 @@ def _check_readable(path: Path, what: str) -> None:
         raise UserError(f"{what} {shown} cannot be read: {_show(error.strerror or str(error))}") from None
 
 
-def _write_private(path: Path, content: bytes) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(content)
-
-
 # --- verifying --------------------------------------------------------------------------------------------
 
 
@@ -305,7 +300,7 @@ def verify(payload: bytes, signature: str, allowed_signers: Path, principals: li
     allowed = str(allowed_signers)
     with tempfile.TemporaryDirectory(prefix="heypeter-verify-") as folder:
         signature_file = Path(folder, "signature")
-        _write_private(signature_file, signature.encode("utf-8", "replace"))
+        write_private_file(signature_file, signature.encode("utf-8", "replace"))
         command = [program, "-Y", "find-principals", "-s", str(signature_file), "-f", allowed]
         found = _run(command, "finding who signed")
         signers = [line.strip() for line in found.stdout.decode(errors="replace").splitlines() if line.strip()]

@@ -130,9 +130,10 @@ class RunStore:
         fd = self._open(os.O_RDWR | os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            size = os.fstat(fd).st_size
+            info = os.fstat(fd)
+            size = info.st_size
             # Linked under the lock: no other writer can come between the line we link to and ours (core/chain.py).
-            known = self.chain.head if size == self._offset and not self._changed_underneath(fd, os.fstat(fd)) else None
+            known = self.chain.head if size == self._offset and not self._changed_underneath(fd, info) else None
             lines, _ = link(events, known or _last_line_hash(fd, size))
             data = b"".join(lines)
             if size and os.pread(fd, 1, size - 1) != b"\n":

@@ -28,8 +28,6 @@ class StoreChoice:
 
     kind: str
     location: str
-    source: str
-    """Where the choice came from, for messages: `--store`, $HEYPETER_TUI_STORE or config.yaml."""
 
     @property
     def is_postgres(self) -> bool:
@@ -54,13 +52,13 @@ def choose(flag: str | None, environment: str | None, configured: str | None) ->
             continue
         spec = spec.strip()
         if not is_postgres(spec):
-            return StoreChoice("file", str(Path(spec).expanduser()), source)
+            return StoreChoice("file", str(Path(spec).expanduser()))
         if source == "config.yaml" and has_password(spec):
             raise UserError(
                 "config.yaml: `store:` holds a password; refused. Keep it in ~/.pgpass (or the file $PGPASSFILE "
                 "names), or name a service in ~/.pg_service.conf with $PGSERVICE"
             )
-        return StoreChoice("postgres", spec, source)
+        return StoreChoice("postgres", spec)
     return None
 
 
