@@ -56,6 +56,9 @@ class Context:
         run: str | None = None,
         store: str | None = None,
     ) -> None:
+        self.environment = dict(os.environ)
+        """The user's environment as this command started, before any library could add to it: what a check's
+        command gets (core/check_runner.py), and nothing of the app's."""
         self._store = store
         self._state_dir = state_dir
         self._operator = operator

@@ -127,6 +127,31 @@ def _verify(parser: argparse.ArgumentParser) -> None:
                         "default: allowed_signers in config.yaml)")
 
 
+def _check(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("item", nargs="?", metavar="ITEM", help="the item whose check runs (key, id or exact text)")
+    parser.add_argument("--section", metavar="SECTION", help="every check of this section or phase (id, title or "
+                        "number)")
+    parser.add_argument("--all", action="store_true", help="every check of the run's checklist")
+    parser.add_argument("--quiet", action="store_true", help="print each result, not each command's output")
+
+
+def _trust(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--yes", action="store_true", help="trust without asking (a pipeline that reviewed the "
+                        "commands already)")
+
+
+def _check_command(context, args) -> int:
+    from heypeter_tui.cli.check_commands import cmd_check
+
+    return cmd_check(context, args)
+
+
+def _trust_command(context, args) -> int:
+    from heypeter_tui.cli.check_commands import cmd_trust
+
+    return cmd_trust(context, args)
+
+
 def _verify_command(context, args) -> int:
     from heypeter_tui.cli.verify_command import cmd_verify
 
@@ -149,6 +174,9 @@ COMMANDS: dict[str, tuple[str, Arguments, Callable[..., int]]] = {
     "sign": ("sign off for a role", _sign, cmd.cmd_sign),
     "revoke": ("revoke a role's sign-off", _revoke, cmd.cmd_revoke),
     "timer": ("start or stop an item's timer", _timer, cmd.cmd_timer),
+    "check": ("run items' checks (trusted checklists only): exit 0 all passed, 1 any failed", _check,
+              _check_command),
+    "trust": ("show every command of the run's checklist, and trust them to run here", _trust, _trust_command),
     "export": ("the run's full record", _export, cmd.cmd_export),
     "validate": ("check a checklist file", _validate, cmd.cmd_validate),
     "import-md": ("a Markdown checklist to schema-1 YAML", _import_md, cmd.cmd_import_md),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
+from heypeter_tui.core.checks import Check
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.ids import MAX_ID, is_identifier
 
@@ -43,6 +44,8 @@ class Item:
     """Seconds the item's timer runs ("Monitor for 30 minutes"), if it has one."""
     owner: str | None = None
     """Who answers for it, as written on the item; `owner_of` adds what it inherits from its group."""
+    check: Check | None = None
+    """The command that checks it (core/checks.py), if it has one."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,8 @@ def _item_to_dict(item: Item) -> dict[str, Any]:
         data["timer"] = format_duration(item.timer)
     if item.owner:
         data["owner"] = item.owner
+    if item.check is not None:
+        data["check"] = item.check.to_dict()
     return data
 
 
@@ -232,8 +237,25 @@ def checklist_from_dict(data: object) -> Checklist:
     def owner(entry: dict[str, Any]) -> str | None:
         return text(entry["owner"], "owner", MAX_OWNER) if entry.get("owner") is not None else None
 
+    def check(raw: object) -> Check | None:
+        from heypeter_tui.core.checks import MAX_EVERY, MAX_TIMEOUT, MIN_EVERY, MIN_TIMEOUT, command_problem
+
+        if raw is None:
+            return None
+        entry = mapping(raw, "a check")
+        command = entry.get("run")
+        problem = command_problem(command) if isinstance(command, str) else "must be text"
+        if problem:
+            raise ValueError(f"a check's command {problem}")
+        every = entry.get("every")
+        return Check(command, seconds(entry.get("timeout", "60s"), "timeout", MIN_TIMEOUT, MAX_TIMEOUT),
+                     seconds(every, "every", MIN_EVERY, MAX_EVERY) if every is not None else None)
+
     def item(raw: object) -> Item:
         entry = mapping(raw, "an item")
+        found = check(entry.get("check"))
+        if found is not None and found.every is not None and entry.get("timer") is None:
+            raise ValueError("a check that repeats (every) needs its item's timer")
         return Item(
             identifier(entry.get("id"), "item id"),
             text(entry.get("text"), "item text"),
@@ -242,6 +264,7 @@ def checklist_from_dict(data: object) -> Checklist:
             identifier(entry["closes"], "closes") if entry.get("closes") is not None else None,
             seconds(entry["timer"], "timer", 1, MAX_TIMER_SECONDS) if entry.get("timer") is not None else None,
             owner(entry),
+            found,
         )
 
     def group(raw: object, kind: GroupKind) -> Group:

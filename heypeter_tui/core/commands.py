@@ -30,6 +30,8 @@ TYPE_CHECKING = False  # typing is not imported at run time: `status` starts wit
 if TYPE_CHECKING:
     from typing import Any
 
+    from heypeter_tui.core.checks import CheckResult
+
 _STATUS_WORDS = {"pending": "pending", "open": "pending", "done": "done", "na": "na", "n/a": "na", "blocked": "blocked"}
 
 
@@ -183,3 +185,14 @@ def set_contact(state: RunState, role: str, name: str, phone: str, email: str) -
     fields = {"name": name, "phone": phone, "email": email}
     cleaned = {k: check_length(clean_line(v).strip(), MAX_CONTACT_FIELD, f"the {k}") for k, v in fields.items()}
     return Change(ev.CONTACT_SET, {"role": role, **cleaned})
+
+
+def checked(state: RunState, key: str, result: CheckResult) -> tuple[list[Change], str]:
+    """What a check's result records: its evidence, and where it passed the item done, by the rule ticking it
+    follows. Returns the changes and, where a pass does not mark it, why (a gated item while NO-GO)."""
+    changes = [Change(ev.ITEM_CHECK, result.to_data(key))]
+    if not result.passed or state.item(key).status == DONE:
+        return changes, ""
+    if needs_override(state, key, DONE):
+        return changes, "not marked done: the gate says NO-GO, and ticking this item needs an override reason"
+    return changes + [Change(ev.ITEM_STATUS, {"item": key, "status": DONE})], ""

@@ -28,6 +28,7 @@ from heypeter_tui.core.checklist import (
     Item,
     Signers,
 )
+from heypeter_tui.core.check_reader import read_check
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.ids import slugify
 from heypeter_tui.core.nodes import (
@@ -276,7 +277,7 @@ class ChecklistReader(NodeReader):
             text = self.text(node, f"{what}: item")
             return (Item(slugify(text), text), False) if text is not None else None
         fields = self.mapping(
-            node, f"{what}: item", ("id", "text", "optional", "opens", "closes", "timer", "owner"), ("text",)
+            node, f"{what}: item", ("id", "text", "optional", "opens", "closes", "timer", "owner", "check"), ("text",)
         )
         if fields is None:
             return None
@@ -291,9 +292,10 @@ class ChecklistReader(NodeReader):
             else None
         )
         owner = self.owner(fields, f"{what}: item owner")
+        check = read_check(self, fields["check"], f"{what}: item {(text or '')[:40]!r}", timer) if "check" in fields else None
         if text is None:
             return None
-        item = Item(explicit or slugify(text), text, bool(optional), opens, closes, timer, owner)
+        item = Item(explicit or slugify(text), text, bool(optional), opens, closes, timer, owner, check)
         return item, explicit is not None
 
     def owner(self, fields: dict[str, yaml.Node], what: str) -> str | None:

@@ -33,6 +33,12 @@ def describe(state: RunState, event: Event) -> str:
         return f"{item_text()}: {LABELS.get(event.get('status'), event.get('status'))}{reason}{override}"
     if kind == "item.note":
         return f"note on {item_text()}: {event.get('text', '')}"
+    if kind == "item.check":
+        from heypeter_tui.core.checks import duration_text, outcome_line, visible
+
+        took = duration_text(event.get("duration_ms") or 0)
+        return f"{item_text()}: {outcome_line(event)} in {took} on {event.get('host') or '?'}: " \
+               f"{visible(str(event.get('command', '')))}"
     if kind == "signoff.sign":
         return f"{event.get('role')} signed by {event.get('name')}"
     if kind == "signoff.revoke":

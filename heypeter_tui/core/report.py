@@ -15,6 +15,7 @@ from heypeter_tui.core.checklist import Group, owner_of
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor
+from heypeter_tui.core.record_checks import check_events, check_json, checks_markdown, item_check_line
 from heypeter_tui.core.record_attributes import comment, group_attributes, item_attributes
 from heypeter_tui.core.record_summary import first_screen_markdown, integrity_line, summarize, summary_json
 from heypeter_tui.core.record_text import describe
@@ -139,6 +140,8 @@ def _group_json(state: RunState, group: Group) -> dict[str, Any]:
                 "by": current.actor.to_dict() if current.actor else None,
                 "at": current.at,
                 "notes": [{"text": n.text, "by": n.actor.to_dict(), "at": n.at} for n in current.notes],
+                "check": item.check.to_dict() if item.check else None,
+                "checks": [check_json(event) for event in check_events(state, group.key(item))],
             }
         )
     return data
@@ -218,6 +221,7 @@ def to_markdown(
         lines += ["## Emergency Contacts", "", "| Role | Name | Phone | Email |", "|------|------|-------|-------|"]
         lines += [_row([c.role, c.name, c.phone, c.email]) for c in state.contacts.values()]
         lines.append("")
+    lines += checks_markdown(state)
     lines += ["## Timeline", "", "| Time (UTC) | Who | What |", "|------------|-----|------|"]
     lines += [_row([_when(event.ts), _who(event.actor), describe(state, event)]) for event in state.events]
     return "\n".join(lines) + "\n"
@@ -241,6 +245,7 @@ def _group_markdown(state: RunState, group: Group, ids: bool) -> list[str]:
             lines.append(f"  - {LABELS[current.status]}{reason}, by {_line(_who(current.actor))}, {_when(current.at)}")
         if current.override:
             lines.append(f"  - override while NO-GO: {_line(current.override)}")
+        lines += item_check_line(state, group.key(item))
         for note in current.notes:
             first, *rest = clean(note.text).split("\n")
             lines.append(f"  - Note by {_line(_who(note.actor))}, {_when(note.at)}: {_line(first)}")

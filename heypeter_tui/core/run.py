@@ -46,6 +46,8 @@ class ItemState:
     notes: tuple[Note, ...] = ()
     override: str = ""
     """Why it was ticked although the gate said NO-GO, where it was."""
+    check: Event | None = None
+    """Its latest check's `item.check` event (core/checks.py): shown on the item, whatever its status."""
 
     @property
     def complete(self) -> bool:
@@ -79,6 +81,8 @@ class Timer:
     started_at: str
     actor: Actor
     stopped_at: str | None = None
+    started_by: str = ""
+    """The id of the event that started it: the dashboard that started it repeats its item's check (`every`)."""
 
 
 @dataclass(frozen=True)
@@ -280,12 +284,16 @@ class _Folder:
         if kind == ev.ITEM_STATUS:
             key, status = data["item"], data["status"]
             if key in self.state.checklist.items_by_key and status in STATUSES:
-                notes = self.items.get(key, _PENDING_ITEM).notes
+                before = self.items.get(key, _PENDING_ITEM)
                 reason, override = data.get("reason"), data.get("override")
                 self.items[key] = ItemState(  # not dataclasses.replace: this runs once per event
-                    status, str(reason) if reason else "", event.actor, event.ts, notes,
-                    str(override) if override else "",
+                    status, str(reason) if reason else "", event.actor, event.ts, before.notes,
+                    str(override) if override else "", before.check,
                 )
+        elif kind == ev.ITEM_CHECK:
+            key = data["item"]
+            if key in self.state.checklist.items_by_key:
+                self.items[key] = replace(self.items.get(key, _PENDING_ITEM), check=event)
         elif kind == ev.ITEM_NOTE:
             key = data["item"]
             if key in self.state.checklist.items_by_key:
@@ -310,7 +318,7 @@ class _Folder:
             key = data["item"]
             entry = self.state.checklist.items_by_key.get(key)
             if entry and entry[1].timer:
-                self.timers[key] = Timer(key, entry[1].timer, event.ts, event.actor)
+                self.timers[key] = Timer(key, entry[1].timer, event.ts, event.actor, started_by=event.id)
         elif kind == ev.TIMER_STOP:
             key = data["item"]
             if key in self.timers and self.timers[key].stopped_at is None:
@@ -335,12 +343,12 @@ def item_history(state: RunState, key: str) -> list[tuple[Event, bool]]:
     return [
         (event, event.id in state.undone)
         for event in state.events
-        if event.type in (ev.ITEM_STATUS, ev.ITEM_NOTE) and event.get("item") == key
+        if event.type in (ev.ITEM_STATUS, ev.ITEM_NOTE, ev.ITEM_CHECK) and event.get("item") == key
     ]
 
 
 def _subject(event: Event) -> tuple[str, str] | None:
-    if event.type in (ev.ITEM_STATUS, ev.ITEM_NOTE):
+    if event.type in (ev.ITEM_STATUS, ev.ITEM_NOTE, ev.ITEM_CHECK):
         return ("item", str(event.get("item", "")))
     if event.type in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE):
         return ("signoff", str(event.get("role", "")))

@@ -140,6 +140,30 @@ def _item_note(data: dict[str, Any]) -> None:
     _text(data, "text")
 
 
+_OUTCOMES = frozenset({"passed", "failed", "timed out", "cancelled"})
+
+
+def _item_check(data: dict[str, Any]) -> None:
+    """What a check found (core/checks.py): its command, outcome, exit status or signal, and its output's tail."""
+    _text(data, "item", limit=2 * MAX_ID + 1)
+    _text(data, "command", limit=16 * 1024)
+    outcome = data.get("outcome")
+    if not isinstance(outcome, str) or outcome not in _OUTCOMES:
+        raise InvalidEvent(f"outcome must be one of: {', '.join(sorted(_OUTCOMES))}")
+    code = data.get("exit")
+    if code is not None and (type(code) is not int or not 0 <= code <= 255):
+        raise InvalidEvent("exit must be a status from 0 to 255")
+    _text(data, "signal", required=False, limit=40)
+    _text(data, "host", required=False, limit=MAX_ACTOR_FIELD)
+    _text(data, "output", required=False, limit=64 * 1024)
+    for key in ("duration_ms", "timeout"):
+        _count(data, key)
+    size = data.get("output_bytes")
+    if size is not None and (type(size) is not int or not 0 <= size < 2**53):  # 10 MB of output is no error
+        raise InvalidEvent("output_bytes must be a whole number of bytes")
+    _time_or_none(data, "started")
+
+
 def _signoff_sign(data: dict[str, Any]) -> None:
     _text(data, "role", limit=4000)
     _text(data, "name")
@@ -191,6 +215,7 @@ FIELD_CHECKS = {
     "run.t0": _run_t0,
     "item.status": _item_status,
     "item.note": _item_note,
+    "item.check": _item_check,
     "signoff.sign": _signoff_sign,
     "signoff.revoke": _signoff_revoke,
     "contact.set": _contact_set,

@@ -1,0 +1,176 @@
+"""`check` and `trust`: run items' commands from a pipeline, and trust a checklist's commands first.
+
+`check` exit codes: 0 every check passed, 1 any failed (or timed out), 2 bad input or an untrusted checklist
+(nothing run), 130 interrupted (the command killed, and its cancel recorded).
+"""
+
+from __future__ import annotations
+
+import codecs
+import signal
+import sys
+
+from heypeter_tui.context import Context
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.text import clean_line, count
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+STREAM_FLUSH = 64 * 1024
+"""A line longer than this is written out unfinished: memory stays bounded whatever a command prints."""
+
+
+def cmd_check(context: Context, args: Namespace) -> int:
+    from heypeter_tui.core import commands
+    from heypeter_tui.core.check_runner import Interrupted, run_item_check
+    from heypeter_tui.core.checks import checks_of
+    from heypeter_tui.core.trust import require_trust
+
+    if sum(bool(x) for x in (args.item, args.section, args.all)) != 1:
+        raise UserError("check needs one of: an ITEM, --section SECTION or --all")
+    session = context.existing_session(args.checklist, writer=True)
+    for problem in session.problems:
+        print(f"heypeter-tui: warning: {problem}", file=sys.stderr)
+    state = session.state
+    if state.read_only:
+        raise UserError(f"{state.read_only}; nothing was run")
+    keys = _keys(state, args, commands.find_item, checks_of)
+    require_trust(context.config_dir, state.checklist)
+    failed = 0
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # a pipeline's cancel kills the command too
+    try:
+        for key in keys:
+            check = state.checklist.items_by_key[key][1].check
+            assert check is not None
+            print(clean_line(f"check {key}: $ {_first_line(check.run)}"), flush=True)
+            stream = None if args.quiet else _Stream()
+            try:
+                result = run_item_check(session, key, context.environment, progress=stream)
+            except Interrupted as interrupted:
+                _record(session, key, interrupted.result, commands)
+                raise KeyboardInterrupt from None
+            failed += not result.passed
+            _record(session, key, result, commands)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if len(keys) > 1:
+        print(f"{count(len(keys) - failed, 'check')} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _interrupt(number, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _keys(state, args: Namespace, find_item, checks_of) -> list[str]:
+    checklist = state.checklist
+    if args.item:
+        key = find_item(state, args.item)
+        if checklist.items_by_key[key][1].check is None:
+            raise UserError(f"{key} has no check; the items with one: `heypeter-tui check --all` runs them")
+        return [key]
+    if args.section:
+        group = _group(checklist, args.section)
+        keys = [key for key, _ in checks_of(checklist, group.id)]
+        if not keys:
+            raise UserError(f"{group.title} ({group.id}) has no items with a check")
+        return keys
+    keys = [key for key, _ in checks_of(checklist)]
+    if not keys:
+        raise UserError(f"checklist {checklist.id!r} has no items with a check")
+    return keys
+
+
+def _group(checklist, reference: str):
+    wanted = reference.strip().casefold()
+    for number, group in enumerate(checklist.groups, start=1):
+        if wanted in (group.id.casefold(), group.title.casefold()) or wanted == str(number):
+            return group
+    names = ", ".join(group.id for group in checklist.groups)
+    raise UserError(f"no section or phase {reference[:80]!r}; they are: {names}")
+
+
+def _first_line(command: str) -> str:
+    from heypeter_tui.core.checks import visible
+
+    lines = visible(command).split("\n")
+    return lines[0] + (f"  (and {count(len(lines) - 1, 'more line')})" if len(lines) > 1 else "")
+
+
+def _record(session, key: str, result, commands) -> None:
+    from heypeter_tui.core.checks import OUTPUT_KEPT, duration_text, outcome_line
+    from heypeter_tui.core.staleness import stale_roles
+
+    changes, held = commands.checked(session.state, key, result)
+    fresh = [role for role in session.state.signoffs if role not in stale_roles(session.state)]
+    session.record(*changes)
+    marked = "; marked done" if len(changes) > 1 else ""
+    size = f"; {result.output_bytes:,} bytes of output, the last {OUTPUT_KEPT // 1024} KiB kept" \
+        if result.output_bytes > OUTPUT_KEPT else ""
+    print(clean_line(f"{key}: {outcome_line(result.to_data(key))} in {duration_text(result.duration_ms)}"
+                     f"{marked}{size}"), flush=True)
+    if held:
+        print(clean_line(f"heypeter-tui: {key}: passed, {held}"), file=sys.stderr)
+    made_stale = [role for role in fresh if role in stale_roles(session.state)]
+    if made_stale:
+        print(clean_line(f"heypeter-tui: this made {count(len(made_stale), 'sign-off')} stale "
+                         f"({', '.join(made_stale)}); they must sign again for GO"), file=sys.stderr)
+
+
+class _Stream:
+    """A check's output as it comes, line by line, through the CLI's cleaning stream (cli/__init__.py): a chunk
+    that ends inside a character or an escape sequence waits for the rest."""
+
+    def __init__(self) -> None:
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.pending = ""
+
+    def __call__(self, tail, chunk: bytes) -> None:
+        self.pending += self.decoder.decode(chunk, final=not chunk)
+        end = self.pending.rfind("\n") + 1
+        if not chunk or len(self.pending) > STREAM_FLUSH:
+            end = len(self.pending)
+        if end:
+            text, self.pending = self.pending[:end], self.pending[end:]
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+
+
+def cmd_trust(context: Context, args: Namespace) -> int:
+    from heypeter_tui.core.checks import checks_of
+    from heypeter_tui.core.clock import to_iso
+    from heypeter_tui.core.trust import content_digest, is_trusted, review_lines, trust, trust_path
+
+    session = context.existing_session(args.checklist)
+    checklist = session.state.checklist
+    checks = checks_of(checklist)
+    if not checks:
+        print(clean_line(f"checklist {checklist.id!r} has no commands: nothing to trust"))
+        return 0
+    digest = content_digest(checklist)
+    actor = context.actor
+    print(clean_line(f"Checklist {checklist.id} ({checklist.title}), run {session.state.run_id}"))
+    print(f"content sha256 {digest}")
+    print(clean_line(f"{count(len(checks), 'command')}, each run by /bin/sh -c as {actor.user} on {actor.host} "
+                     "when its item is checked:"))
+    for line in review_lines(checklist):
+        print(line)  # `visible` already: every control spelled out
+    if is_trusted(context.config_dir, checklist):
+        print(f"already trusted here ({trust_path(context.config_dir, digest)})")
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError("not asked: standard input is not a terminal; review the commands above, then run "
+                            "`heypeter-tui trust --yes`")
+        try:
+            answer = input(f"Trust these {count(len(checks), 'command')}? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("not trusted: none of them will run")
+            return 1
+    path = trust(context.config_dir, checklist, f"{actor.user}@{actor.host}", to_iso(context.clock()))
+    print(f"trusted: these commands may run here (kept in {path})")
+    return 0

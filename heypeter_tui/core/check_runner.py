@@ -1,0 +1,201 @@
+"""Running a check's command: `/bin/sh -c`, its own process group, a bounded tail of its output, a timeout.
+
+Why each choice:
+- Its own session (`start_new_session`): the command has no controlling terminal, so it can neither read the
+  dashboard's keys nor write to the terminal behind the output pipe; and its whole process group, children
+  and `sleep 100 &` included, is one `killpg` away.
+- Standard input is /dev/null and no descriptor of ours is inherited (`close_fds`): a database connection or a
+  locked log stays ours. The environment is the user's, captured before the app started (context.py).
+- Output of any size goes through `Tail`: a buffer that keeps the last 64 KiB and counts the rest.
+- At the timeout (or a cancel) the group gets SIGTERM, then SIGKILL after `GRACE_SECONDS`. Once the shell itself
+  has ended, whatever it left running in its group is killed too: a check leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Mapping
+
+from heypeter_tui.core.checks import CANCELLED, FAILED, OUTPUT_KEPT, PASSED, TIMED_OUT, Check, CheckResult
+from heypeter_tui.core.text import clean
+
+GRACE_SECONDS = 2.0
+"""Between SIGTERM and SIGKILL: time for a command to clean up, no more."""
+DRAIN_SECONDS = 1.0
+"""Once the shell has ended, how long its output is still read while something it started holds the pipe."""
+READ_CHUNK = 64 * 1024
+TICK_SECONDS = 0.1
+"""How often the loop wakes without output: to see a cancel, the timeout, or the shell's end."""
+
+
+class Tail:
+    """The last `limit` bytes of a stream and its whole size: memory stays bounded whatever the command prints."""
+
+    def __init__(self, limit: int = OUTPUT_KEPT) -> None:
+        self.limit = limit
+        self.total = 0
+        self._buffer = bytearray()
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        self._buffer += chunk
+        if len(self._buffer) > 2 * self.limit:  # trimmed now and then, not on every chunk
+            del self._buffer[: -self.limit]
+
+    def text(self, limit: int | None = None) -> str:
+        """The last `limit` bytes (at most the kept 64 KiB), decoded and cleaned: printable text and line breaks."""
+        kept = bytes(self._buffer[-min(limit or self.limit, self.limit):])
+        return clean(kept.decode("utf-8", "replace"))
+
+
+Progress = Callable[[Tail, bytes], None]
+"""Called with the tail and each chunk as it is read, then once with `b""` at the end: the command line streams
+the chunks, the dashboard shows the tail (and says it at most so often: ui/checking.py)."""
+
+
+def run_check(check: Check, env: Mapping[str, str], started: str, host: str,
+              cancel: threading.Event | None = None, progress: Progress | None = None) -> CheckResult:
+    """Run `check` to its end, its timeout or a cancel; never raises for what the command does. A Ctrl-C in the
+    calling process is a cancel too: the command is killed and the result says so (then KeyboardInterrupt is
+    raised again by the caller, once it has recorded it: see `interrupted`)."""
+    tail = Tail()
+    begin = time.monotonic()
+    try:
+        process = subprocess.Popen(  # noqa: S603 (the command is the checklist's, run only once trusted)
+            ["/bin/sh", "-c", check.run], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, env=dict(env), start_new_session=True, close_fds=True,
+        )
+    except OSError as error:
+        message = f"could not start /bin/sh: {error.strerror or error}\n".encode()
+        tail.add(message)
+        return _result(check, FAILED, None, None, begin, tail, host, started)
+    ending = _Watch(process, check.timeout, begin, cancel)
+    try:
+        ending.read(tail, progress)
+    except KeyboardInterrupt:
+        ending.why = CANCELLED
+        ending.interrupted = True
+    finally:
+        ending.finish()
+    code = process.returncode
+    if ending.why:
+        outcome = ending.why
+    else:
+        outcome = PASSED if code == 0 else FAILED
+    signal_name = _signal_name(-code) if code is not None and code < 0 else None
+    result = _result(check, outcome, code if code is not None and code >= 0 else None, signal_name, begin, tail,
+                     host, started)
+    if ending.interrupted:
+        raise Interrupted(result)
+    return result
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C while a check ran: the command was killed; `result` is what to record before ending."""
+
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class _Watch:
+    """One running command: reads its output until it ends, times out or is cancelled, then ends its group."""
+
+    def __init__(self, process: subprocess.Popen, timeout: int, begin: float, cancel: threading.Event | None):
+        self.process = process
+        self.deadline = begin + timeout
+        self.cancel = cancel
+        self.why = ""
+        """TIMED_OUT or CANCELLED where the command was stopped; empty where it ended by itself."""
+        self.interrupted = False
+
+    def stopped(self) -> bool:
+        if self.cancel is not None and self.cancel.is_set():
+            self.why = CANCELLED
+        elif time.monotonic() >= self.deadline:
+            self.why = TIMED_OUT
+        return bool(self.why)
+
+    def read(self, tail: Tail, progress: Progress | None) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        fd = stream.fileno()
+        os.set_blocking(fd, False)
+        ended_at: float | None = None
+        with selectors.DefaultSelector() as selector:
+            selector.register(fd, selectors.EVENT_READ)
+            while not self.stopped():
+                if ended_at is None and self.process.poll() is not None:
+                    ended_at = time.monotonic()
+                if ended_at is not None and time.monotonic() - ended_at > DRAIN_SECONDS:
+                    break  # the shell is gone; something it started still holds the pipe
+                if not selector.select(min(TICK_SECONDS, max(self.deadline - time.monotonic(), 0))):
+                    continue
+                try:
+                    chunk = os.read(fd, READ_CHUNK)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    break  # end of output
+                tail.add(chunk)
+                if progress is not None:
+                    progress(tail, chunk)
+        while not self.why and self.process.poll() is None and not self.stopped():  # output closed, shell running
+            time.sleep(TICK_SECONDS)
+        if progress is not None:
+            progress(tail, b"")
+
+    def finish(self) -> None:
+        """End the command's group: SIGTERM, then SIGKILL after the grace, where it was stopped; SIGKILL to what
+        is left once the shell ended by itself. Then reap the shell and close the pipe."""
+        process = self.process
+        if self.why:
+            _signal_group(process.pid, signal.SIGTERM)
+            try:
+                process.wait(GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+        _signal_group(process.pid, signal.SIGKILL)  # what is left of the group (the shell's children)
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def _signal_group(pgid: int, number: int) -> None:
+    try:
+        os.killpg(pgid, number)
+    except (ProcessLookupError, PermissionError):
+        pass  # nothing left in the group
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _result(check: Check, outcome: str, code: int | None, signal_name: str | None, begin: float, tail: Tail,
+            host: str, started: str) -> CheckResult:
+    elapsed = int((time.monotonic() - begin) * 1000)
+    return CheckResult(check.run, outcome, code, signal_name, elapsed, tail.text(), tail.total, check.timeout,
+                       host, started)
+
+
+def run_item_check(session, key: str, env: Mapping[str, str], cancel: threading.Event | None = None,
+                   progress: Progress | None = None) -> CheckResult:
+    """The check of the run's item `key`, started now by the session's clock, on the session's host. Trust is the
+    caller's to require first (core/trust.py): this runs what it is given."""
+    from heypeter_tui.core.clock import to_iso
+
+    check = session.state.checklist.items_by_key[key][1].check
+    if check is None:
+        from heypeter_tui.core.errors import UserError
+
+        raise UserError(f"{key} has no check")
+    return run_check(check, env, to_iso(session.clock()), session.actor.host, cancel, progress)
