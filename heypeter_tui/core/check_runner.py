@@ -13,6 +13,7 @@ Why each choice:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import signal
@@ -156,10 +157,8 @@ class _Watch:
         process = self.process
         if self.why:
             _signal_group(process.pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                pass
         _signal_group(process.pid, signal.SIGKILL)  # what is left of the group (the shell's children)
         process.wait()
         if process.stdout is not None:
@@ -167,10 +166,8 @@ class _Watch:
 
 
 def _signal_group(pgid: int, number: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # nothing left in the group
         os.killpg(pgid, number)
-    except (ProcessLookupError, PermissionError):
-        pass  # nothing left in the group
 
 
 def _signal_name(number: int) -> str:

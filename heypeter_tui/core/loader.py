@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from heypeter_tui.core.check_reader import read_check
 from heypeter_tui.core.checklist import (
     MAX_DUE_SECONDS,
     MAX_OWNER,
@@ -28,7 +29,6 @@ from heypeter_tui.core.checklist import (
     Item,
     Signers,
 )
-from heypeter_tui.core.check_reader import read_check
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.ids import slugify
 from heypeter_tui.core.nodes import (
@@ -292,7 +292,8 @@ class ChecklistReader(NodeReader):
             else None
         )
         owner = self.owner(fields, f"{what}: item owner")
-        check = read_check(self, fields["check"], f"{what}: item {(text or '')[:40]!r}", timer) if "check" in fields else None
+        named = f"{what}: item {(text or '')[:40]!r}"
+        check = read_check(self, fields["check"], named, timer) if "check" in fields else None
         if text is None:
             return None
         item = Item(explicit or slugify(text), text, bool(optional), opens, closes, timer, owner, check)

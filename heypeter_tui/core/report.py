@@ -15,8 +15,8 @@ from heypeter_tui.core.checklist import Group, owner_of
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor
-from heypeter_tui.core.record_checks import check_events, check_json, checks_markdown, item_check_line
 from heypeter_tui.core.record_attributes import comment, group_attributes, item_attributes
+from heypeter_tui.core.record_checks import check_events, check_json, checks_markdown, item_check_line
 from heypeter_tui.core.record_summary import first_screen_markdown, integrity_line, summarize, summary_json
 from heypeter_tui.core.record_text import describe
 from heypeter_tui.core.record_text import md_block_line as _block_line

@@ -20,6 +20,7 @@ from heypeter_tui.core.run import RunState
 from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.core.text import clean, clean_line, shorten
+from heypeter_tui.ui.checking import RunsChecks
 from heypeter_tui.ui.flows import FAILED, ChangeFlows, flow
 from heypeter_tui.ui.following import FollowsTheLog
 from heypeter_tui.ui.listening import LISTENING_POLL_SECONDS, ListensToTheStore
@@ -39,7 +40,7 @@ LOG_POLL_SECONDS = 0.5
 """How often the log is checked for others' changes: a change shows elsewhere within a second."""
 
 
-class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ListensToTheStore, ThemeChoice, App[None]):
+class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTheStore, ThemeChoice, App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {RunCommands}
     TITLE = "heypeter-tui"
@@ -77,6 +78,7 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ListensToTheStore, Them
         self.set_reactive(HeyPeterApp.state, self.session.state)
         self.set_reactive(HeyPeterApp.operator, self.session.actor.operator)
         self.set_reactive(HeyPeterApp.now, self.clock())
+        self.init_checks()
         self.choose_theme()
 
     def get_default_screen(self) -> DashboardScreen:
@@ -109,6 +111,7 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ListensToTheStore, Them
                 self.bell()
                 self.say(f"{text}: time's up; tick it when done", title="Timer", severity="warning", timeout=30)
         self.now = after
+        self.repeat_checks(after)
 
     # -- too small, and signals ----------------------------------------------------------------
 
@@ -148,6 +151,8 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ListensToTheStore, Them
 
     def on_unmount(self) -> None:
         self.minding_size = False  # the screens are gone
+        for cancel in self.cancels.values():  # ended by a signal: no command outlives the dashboard
+            cancel.set()
         # The signal handlers belong to this app's life: a test's event loop may outlive it.
         loop = asyncio.get_running_loop()
         for number in ENDING_SIGNALS:
@@ -158,7 +163,7 @@ class HeyPeterApp(HoldsKeys, ChangeFlows, FollowsTheLog, ListensToTheStore, Them
     ALLOWED_ACTIONS = frozenset({
         "quit", "help", "undo", "set_operator", "set_t0", "new_run", "new_run_from_checklist", "switch_run",
         "command_palette", "focus_next", "focus_previous", "back", "pop_screen", "help_quit",
-        "change_theme", "show_help_panel", "hide_help_panel", "dismiss", "search",
+        "change_theme", "show_help_panel", "hide_help_panel", "dismiss", "search", "run_section_checks",
     })
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -31,7 +31,7 @@ from heypeter_tui.ui import messages as msg
 if TYPE_CHECKING:
     from heypeter_tui.core.commands import Change
 
-Build = Callable[[], "Change"]
+Build = Callable[[], "Change | tuple[Change, ...]"]
 T = TypeVar("T")
 
 
@@ -105,6 +105,10 @@ class ChangeFlows:
         change = self.attempt(build)
         if change is FAILED:
             return False
+        if isinstance(change, tuple):  # several changes recorded together, all or none (a check's evidence)
+            done = self.attempt(lambda: self.session.record(*change)) is not FAILED
+            self.state = self.session.state
+            return done
         stale = made_stale_by(self.state, change, self.session.actor, self.clock()) if ask_stale else []
         if stale:
             question = (f"This makes {count(len(stale), 'sign-off')} stale ({', '.join(stale)}): they vouched for "

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from heypeter_tui.core.checks import CheckResult
     from heypeter_tui.core.loader import Validation
     from heypeter_tui.core.session import Catchup, RunSession
 
@@ -113,3 +114,29 @@ class ChecklistChecked(Message):
     index: int
     """Its place in the picker's list."""
     validation: Validation
+
+
+class CheckItem(ItemAction):
+    """`v`: run the item's check (once its checklist is trusted)."""
+
+
+class CheckOutput(Message):
+    """A running check's output so far (its cleaned tail), from the worker that runs it (ui/checking.py). Those
+    waiting in the queue for the same check merge into the latest: the screen draws what is current, not every
+    chunk a noisy command printed."""
+
+    def __init__(self, key: str, output: str, output_bytes: int, elapsed: float) -> None:
+        super().__init__()
+        self.key, self.output, self.output_bytes, self.elapsed = key, output, output_bytes, elapsed
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, CheckOutput) and message.key == self.key
+
+
+@dataclass
+class CheckDone(Message):
+    """A check ended (passed, failed, timed out or cancelled): its evidence, to record in `session`'s run."""
+
+    session: RunSession
+    key: str
+    result: CheckResult

@@ -36,6 +36,8 @@ class RunCommands(Provider):
             ("Switch run…", "pick another run to show", self.app.action_switch_run),
             ("Search items…", "find an item by its text, id, notes or owner", self.app.action_search),
             ("Who is operating…", "set the name the log records for changes made here", self.app.action_set_operator),
+            ("Run the checks of this section", "run every check of the section or phase shown (its checklist "
+             "trusted first)", self.app.action_run_section_checks),
         ]
 
     async def discover(self) -> Hits:

@@ -12,6 +12,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from heypeter_tui.core.run import RunState
 from heypeter_tui.ui.messages import ViewSelected
 from heypeter_tui.ui.widgets.activity import Activity
+from heypeter_tui.ui.widgets.checks_panel import ChecksPanel
 from heypeter_tui.ui.widgets.header import RunHeader
 from heypeter_tui.ui.widgets.item_side import ItemSide
 from heypeter_tui.ui.widgets.items import ItemList
@@ -43,6 +44,7 @@ class DashboardScreen(Screen[None]):
         Binding("T", "app.set_t0", "Set T-0", show=False, id="run.t0"),
         Binding("u,ctrl+z", "app.undo", "Undo", show=False, id="app.undo"),
         Binding("o", "app.set_operator", "Operator", show=False, id="app.operator"),
+        Binding("escape", "checks_escape", "Cancel checks", id="checks.escape"),
         Binding("h,left", "focus_navigator", "Navigator", show=False, id="pane.left"),
         Binding("l,right", "focus_view", "Into the view", show=False, id="pane.right"),
     ]
@@ -62,6 +64,7 @@ class DashboardScreen(Screen[None]):
             with ContentSwitcher(id="content", initial="items"):
                 yield ItemList(id="items")  # the record views are mounted when first shown
             yield ItemSide(id="side")
+        yield ChecksPanel()
         yield Activity()
         yield Footer(compact=True)
         yield Static("Terminal too small: heypeter-tui needs at least 40×12.", id="too-small", markup=False)
@@ -128,6 +131,22 @@ class DashboardScreen(Screen[None]):
         self.query_one(Navigator).select_view(view)
 
     # -- actions -------------------------------------------------------------------------------
+
+    @property
+    def checks_panel(self) -> ChecksPanel:
+        return self.query_one(ChecksPanel)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`esc` is the checks panel's alone, and only while it shows: elsewhere it stays free (and unlisted)."""
+        if action == "checks_escape":
+            return self.is_mounted and self.checks_panel.display
+        return True
+
+    def action_checks_escape(self) -> None:
+        """Cancel the checks running; with none running, close the panel."""
+        if not self.app.cancel_checks():
+            self.checks_panel.close()
+        self.refresh_bindings()
 
     def action_section(self, number: int) -> None:
         sections = self.app.state.checklist.sections

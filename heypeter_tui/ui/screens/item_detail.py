@@ -35,6 +35,25 @@ class ItemDetailScreen(Dialog[None]):
             yield Static(item_detail(self.state, self.key, self.app.now))
 
 
+def check_detail(state: RunState, key: str) -> list[Content]:
+    """The item's command, and its latest check with the output it kept."""
+    from heypeter_tui.core.checks import visible
+    from heypeter_tui.core.record_checks import result_line
+
+    item = state.checklist.items_by_key[key][1]
+    if item.check is None:
+        return []
+    lines = [Content(""), Content.styled("Check", "bold $secondary"), literal_block(f"$ {visible(item.check.run)}")]
+    event = state.item(key).check
+    if event is None:
+        return lines + [Content.styled("not run yet: v runs it", "$text-muted")]
+    size = event.get("output_bytes") or 0
+    lines += [literal(result_line(event), "bold", 400), Content.styled(f"output: {size:,} bytes", "$text-muted")]
+    if event.get("output"):
+        lines.append(literal_block(str(event.get("output")), 64 * 1024))
+    return lines
+
+
 def item_detail(state: RunState, key: str, now) -> Content:
     """One item in full: its text, where it stands, its timer, and every change with who and when."""
     group, item = state.checklist.items_by_key[key]
@@ -53,6 +72,7 @@ def item_detail(state: RunState, key: str, now) -> Content:
     if item.timer:
         lines.append(Content.styled(timer_label(timer, now) if timer else f"{format_duration(item.timer)} timer: "
                                     "t starts it", "$accent"))
+    lines += check_detail(state, key)
     lines += [Content(""), Content.styled("History", "bold $secondary")]
     entries = item_history(state, key)
     if not entries:

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.reactive import reactive
 
 from heypeter_tui.core.checklist import Group, Item
+from heypeter_tui.core.checks import PASSED, outcome_line
 from heypeter_tui.core.clock import format_local, parse_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.run import BLOCKED, DONE, LABELS, NA, PENDING, SYMBOLS, ItemState, RunState, Timer
@@ -32,6 +33,7 @@ class ItemList(FollowsRunState, RowList):
         Binding("n", "request('note')", "Note", id="item.note"),
         Binding("enter", "request('detail')", "History", show=False, id="item.detail"),
         Binding("t", "request('timer')", "Timer", show=False, id="item.timer"),
+        Binding("v", "request('check')", "Check", show=False, id="item.check"),
         Binding("j", "cursor_down", "Down", show=False, id="items.down"),
         Binding("k", "cursor_up", "Up", show=False, id="items.up"),
     ]
@@ -90,6 +92,7 @@ class ItemList(FollowsRunState, RowList):
             return
         request = {
             "toggle": msg.ToggleItem, "note": msg.NoteOnItem, "detail": msg.ShowItem, "timer": msg.TimerOfItem,
+            "check": msg.CheckItem,
         }.get(action)
         self.app.hold_keys()
         self.post_message(request(key) if request else msg.MarkItem(key, action))
@@ -149,12 +152,23 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None,
             over = timer.stopped_at is None and timer_remaining(timer, now) <= 0
             style = "bold reverse $warning" if over else "$accent"
         parts += ["  ", (line, style)]
+    if item.check is not None:
+        parts += ["  ", check_label(current, now)]
     if current.notes:  # the latest note under the item, on one line: the history has them all
         latest = current.notes[-1]
         first_line = latest.text.strip().splitlines()[0] if latest.text.strip() else ""
         parts += ["\n    ", ("✎ ", "$accent"), literal(first_line, "italic", NOTE_SHOWN),
                   (f"  {latest.actor.operator[:40]} · {format_local(parse_iso(latest.at), now)}", "$text-muted")]
     return Content.assemble(*parts)
+
+
+def check_label(current: ItemState, now) -> Content:
+    """`check failed (exit 3) 14:02` on the item, whatever its status; `v checks it` before its first run."""
+    event = current.check
+    if event is None:
+        return Content.styled("v checks it", "$text-muted")
+    style = "$text-muted" if event.get("outcome") == PASSED else "bold $error"
+    return Content.styled(outcome_line(event, format_local(parse_iso(event.ts), now)), style)
 
 
 def _index(group: Group, key: str) -> int | None:
