@@ -187,11 +187,13 @@ def set_contact(state: RunState, role: str, name: str, phone: str, email: str) -
     return Change(ev.CONTACT_SET, {"role": role, **cleaned})
 
 
-def checked(state: RunState, key: str, result: CheckResult) -> tuple[list[Change], str]:
+def checked(state: RunState, key: str, result: CheckResult, marks: bool = True) -> tuple[list[Change], str]:
     """What a check's result records: its evidence, and where it passed the item done, by the rule ticking it
-    follows. Returns the changes and, where a pass does not mark it, why (a gated item while NO-GO)."""
+    follows. Returns the changes and, where a pass does not mark it, why (a gated item while NO-GO). `marks`
+    False: evidence only (a repeating check's runs while its timer runs: monitoring is not done at its first
+    probe)."""
     changes = [Change(ev.ITEM_CHECK, result.to_data(key))]
-    if not result.passed or state.item(key).status == DONE:
+    if not marks or not result.passed or state.item(key).status == DONE:
         return changes, ""
     if needs_override(state, key, DONE):
         return changes, "not marked done: the gate says NO-GO, and ticking this item needs an override reason"

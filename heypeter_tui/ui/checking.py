@@ -6,8 +6,9 @@ that replace one another while queued: a command printing 10 MB costs the screen
 messages. Each result comes back as `CheckDone` and is recorded by `apply`, the one place changes are made.
 
 A repeating check (`every`) is run by the dashboard that started its item's timer (the timer's event is one of
-this session's own changes), so two dashboards on one run never both repeat it. It runs quietly: its result shows
-on the item, and only a failure is said.
+this session's own changes), so two dashboards on one run never both repeat it. It runs quietly: each run is
+evidence on the item and in the record, it marks nothing done (monitoring is not over at its first probe: a person
+ticks it when the timer is up), and only a failure is said, with the bell.
 """
 
 from __future__ import annotations
@@ -136,10 +137,10 @@ class RunsChecks:
         panel = self.checks_panel
         if panel is not None and (shown or panel.display):
             panel.start([Job(key, items[key][1].text, check.run, check.timeout) for key, check in jobs])
-        self.run_checks(self.session, jobs, [self.cancels[key] for key, _ in jobs])
+        self.run_checks(self.session, jobs, [self.cancels[key] for key, _ in jobs], not shown)
 
     @work(thread=True, group="checks")
-    def run_checks(self, session: RunSession, jobs, cancels: list[threading.Event]) -> None:
+    def run_checks(self, session: RunSession, jobs, cancels: list[threading.Event], repeat: bool) -> None:
         """Each check in turn, off the event loop. A cancel stops the running one and those after it."""
         from heypeter_tui.core.check_runner import run_check
 
@@ -155,7 +156,7 @@ class RunsChecks:
                     self.post_message(CheckOutput(key, tail.text(OUTPUT_SHOWN), tail.total, now - begun))  # type: ignore
 
             result = run_check(check, environment, to_iso(self.clock()), host, cancel, progress)
-            self.post_message(CheckDone(session, key, result))  # type: ignore[attr-defined]
+            self.post_message(CheckDone(session, key, result, repeat))  # type: ignore[attr-defined]
 
     def on_check_output(self, message: CheckOutput) -> None:
         panel = self.checks_panel
@@ -173,7 +174,7 @@ class RunsChecks:
 
         def build():
             nonlocal held
-            changes, held = commands.checked(message.session.state, key, result)
+            changes, held = commands.checked(message.session.state, key, result, marks=not message.repeat)
             return tuple(changes)
 
         if message.session is self.session:
@@ -181,7 +182,9 @@ class RunsChecks:
         else:  # the run shown changed while it ran: its evidence still goes to the run it was run for
             recorded = self.attempt(lambda: message.session.record(*build())) is not FAILED
         text = message.session.state.checklist.items_by_key[key][1].text
-        if recorded and (not result.passed or held or key not in self.repeated):
+        if recorded and not result.passed and message.repeat:
+            self.bell()  # type: ignore[attr-defined]  (monitoring found a fault: heard as well as seen)
+        if recorded and (not result.passed or held or not message.repeat):
             done = "; marked done" if result.passed and not held else ""
             self.say(f"{text}: {outcome_line(result.to_data(key))}{done}" + (f"; {held}" if held else ""),
                      severity="information" if result.passed else "error", timeout=5 if result.passed else 15)

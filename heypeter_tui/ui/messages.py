@@ -140,3 +140,5 @@ class CheckDone(Message):
     session: RunSession
     key: str
     result: CheckResult
+    repeat: bool = False
+    """A repeating check's run (`every`): its evidence is recorded, and it marks nothing done."""
