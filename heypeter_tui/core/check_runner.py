@@ -72,9 +72,7 @@ def run_check(check: Check, env: Mapping[str, str], started: str, host: str,
             stderr=subprocess.STDOUT, env=dict(env), start_new_session=True, close_fds=True,
         )
     except OSError as error:
-        message = f"could not start /bin/sh: {error.strerror or error}\n".encode()
-        tail.add(message)
-        return _result(check, FAILED, None, None, begin, tail, host, started)
+        return not_run(check, f"could not start /bin/sh: {error.strerror or error}", host, started)
     ending = _Watch(process, check.timeout, begin, cancel)
     try:
         ending.read(tail, progress)
@@ -94,6 +92,11 @@ def run_check(check: Check, env: Mapping[str, str], started: str, host: str,
     if ending.interrupted:
         raise Interrupted(result)
     return result
+
+
+def not_run(check: Check, why: str, host: str, started: str) -> CheckResult:
+    """A check that could not run at all (no /bin/sh, no processes left): failed, saying why in its output."""
+    return CheckResult(check.run, FAILED, None, None, 0, clean(why) + "\n", len(why) + 1, check.timeout, host, started)
 
 
 class Interrupted(KeyboardInterrupt):

@@ -21,6 +21,7 @@ from typing import Any
 
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.checklist import GroupKind
+from heypeter_tui.core.checks import outcome_line
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.events import Actor, Event
 from heypeter_tui.core.record_text import describe, md_line, md_row, offset, when, who
@@ -41,6 +42,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "log": ("Log", "damaged log", ""),
     "blocked": ("Blocked", "blocked item", ""),
     "override": ("Override", "override", ""),
+    "check_failed": ("Check failed", "failed check", ""),
     "revoked": ("Sign-off revoked", "revoked sign-off", ""),
     "resigned": ("Signed again", "re-sign", ""),
     "stale": ("Stale sign-off", "stale sign-off", ""),
@@ -52,7 +54,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
 gives them, what a reviewer must act on first: a cut list loses the most ordinary first, open items (in a run
 not yet deployed, every step of deployment day) after N/A ones (each a decision someone made and gave a reason)."""
 
-_WHERE = {"log": "Run details", "revoked": "the Timeline", "resigned": "the Timeline", "stale": "the Sign-offs",
+_WHERE = {"check_failed": "the Checks", "log": "Run details", "revoked": "the Timeline", "resigned": "the Timeline", "stale": "the Sign-offs",
           "overdue": "the Deployment Clock"}
 """Where the detail shows an exception the first screen had no room for (the others: on their items)."""
 
@@ -94,7 +96,8 @@ def summarize(state: RunState, now: datetime | None = None, integrity: Integrity
     """The verdict and every exception, as of `now`: the exporting command's clock, never the system's here.
     Without one, as of the log's last event, so a record of the same log is always the same."""
     as_of = now or parse_iso(state.last_event.ts)
-    deviations = (*_log(integrity), *_items(state, "blocked"), *_items(state, "override"), *signing_history(state),
+    deviations = (*_log(integrity), *_items(state, "blocked"), *_items(state, "override"),
+                  *_items(state, "check_failed"), *signing_history(state),
                   *_stale(state), *_overdue(state, as_of), *_items(state, "na"), *_items(state, "open_phase_item"))
     verdict = gate(state)
     overrides = sum(deviation.kind == "override" for deviation in deviations)
@@ -222,6 +225,10 @@ def _items(state: RunState, kind: str) -> Iterator[Deviation]:
             elif kind == "override" and current.override:
                 text = f"{label}: {subject}, ticked while NO-GO{_by(current.actor, current.at)}: {current.override}"
                 yield Deviation(kind, key, text, current.override, current.actor, current.at)
+            elif kind == "check_failed" and current.check is not None and current.check.get("outcome") != "passed":
+                check = current.check  # its latest check: one that passed since clears it
+                text = f"{label}: {subject}: {outcome_line(check)}{_by(check.actor, check.ts)}"
+                yield Deviation(kind, key, text, "", check.actor, check.ts)
             elif kind == "open_phase_item" and group.kind == GroupKind.PHASE and current.status == PENDING:
                 yield Deviation(kind, key, f"{label}: {subject}{' (optional)' if item.optional else ''}")
 

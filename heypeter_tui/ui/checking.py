@@ -125,6 +125,9 @@ class RunsChecks:
             if self.attempt(lambda: trust(self.context.config_dir, checklist, by, to_iso(self.clock())),
                             failed="not trusted (the trust could not be kept)") is FAILED:
                 return
+            if self.state.checklist is not checklist:  # another run was switched to while the question was open
+                self.say("the run shown changed: nothing was run; v runs it here", severity="warning")
+                return
         self.start_checks(keys, shown=True)
 
     def start_checks(self, keys: list[str], shown: bool) -> None:
@@ -142,7 +145,7 @@ class RunsChecks:
     @work(thread=True, group="checks")
     def run_checks(self, session: RunSession, jobs, cancels: list[threading.Event], repeat: bool) -> None:
         """Each check in turn, off the event loop. A cancel stops the running one and those after it."""
-        from heypeter_tui.core.check_runner import run_check
+        from heypeter_tui.core.check_runner import not_run, run_check
 
         environment, host = self.context.environment, session.actor.host
         for (key, check), cancel in zip(jobs, cancels):
@@ -155,7 +158,11 @@ class RunsChecks:
                     said[0] = now
                     self.post_message(CheckOutput(key, tail.text(OUTPUT_SHOWN), tail.total, now - begun))  # type: ignore
 
-            result = run_check(check, environment, to_iso(self.clock()), host, cancel, progress)
+            started = to_iso(self.clock())
+            try:
+                result = run_check(check, environment, started, host, cancel, progress)
+            except Exception as error:  # a fault of ours, not the command's: still a result, so nothing waits on it
+                result = not_run(check, f"not run: {type(error).__name__}: {error}", host, started)
             self.post_message(CheckDone(session, key, result, repeat))  # type: ignore[attr-defined]
 
     def on_check_output(self, message: CheckOutput) -> None:

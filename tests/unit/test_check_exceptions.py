@@ -1,0 +1,60 @@
+"""A failed check is an exception the record's first screen names: a reviewer sees it before anything else."""
+
+from __future__ import annotations
+
+import os
+
+from heypeter_tui.core import commands
+from heypeter_tui.core.check_runner import run_check
+from heypeter_tui.core.checks import Check
+from heypeter_tui.core.report import to_json, to_markdown
+
+CHECKLIST = """\
+schema: 1
+id: probes
+title: Probes
+sections:
+  - title: Servers
+    id: servers
+    items:
+      - id: health
+        text: Health endpoint answers
+        check: exit 3
+      - id: plain
+        text: Plain
+"""
+
+
+def recorded(session, command: str, marks: bool = True) -> None:
+    result = run_check(Check(command, 5), dict(os.environ), "2026-12-03T09:30:00Z", "web-1")
+    changes, _ = commands.checked(session.state, "servers/health", result, marks)
+    session.record(*changes)
+
+
+def test_the_latest_check_failing_is_listed_first_and_a_later_pass_clears_it(context, tmp_path) -> None:
+    path = tmp_path / "probes.yaml"
+    path.write_text(CHECKLIST)
+    session = context.session(context.create_run("R", str(path)))
+    recorded(session, "exit 3")
+    text = to_markdown(session.state)
+    exceptions = text.split("## Exceptions", 1)[1].split("##", 1)[0]
+    assert "Check failed: Servers / Health endpoint answers: check failed (exit 3)" in exceptions
+    assert to_json(session.state)["summary"]["counts"] == {"check_failed": 1}
+    assert session.state.item("servers/health").status == "pending"
+
+    recorded(session, "true")
+    assert "Check failed" not in to_markdown(session.state)
+    assert session.state.item("servers/health").status == "done"
+    recorded(session, "exit 4", marks=False)  # a repeating probe that fails later: still an exception
+    assert "check failed (exit 4)" in to_markdown(session.state).split("## Run details")[0]
+    assert session.state.item("servers/health").status == "done"
+
+
+def test_undoing_a_failed_check_takes_it_off_the_exceptions(context, tmp_path) -> None:
+    path = tmp_path / "probes.yaml"
+    path.write_text(CHECKLIST)
+    session = context.session(context.create_run("R", str(path)))
+    recorded(session, "exit 3")
+    session.record(session.undo_change())
+    assert "Check failed" not in to_markdown(session.state)
+    assert session.state.item("servers/health").check is None
