@@ -54,7 +54,8 @@ KINDS: dict[str, tuple[str, str, str]] = {
 gives them, what a reviewer must act on first: a cut list loses the most ordinary first, open items (in a run
 not yet deployed, every step of deployment day) after N/A ones (each a decision someone made and gave a reason)."""
 
-_WHERE = {"check_failed": "the Checks", "log": "Run details", "revoked": "the Timeline", "resigned": "the Timeline", "stale": "the Sign-offs",
+_WHERE = {"check_failed": "the Checks",
+          "log": "Run details", "revoked": "the Timeline", "resigned": "the Timeline", "stale": "the Sign-offs",
           "overdue": "the Deployment Clock"}
 """Where the detail shows an exception the first screen had no room for (the others: on their items)."""
 
