@@ -18,6 +18,10 @@ from heypeter_tui.ui.literal import literal, literal_block
 from heypeter_tui.ui.screens.dialog_base import Dialog
 
 
+OUTPUT_LINES_SHOWN = 40
+"""Of a check's kept output, the lines the detail shows: the failure is at the end, the record has the rest."""
+
+
 class ItemDetailScreen(Dialog[None]):
     DEFAULT_CSS = """
     ItemDetailScreen .detail { width: 90; height: 80%; }
@@ -49,8 +53,12 @@ def check_detail(state: RunState, key: str) -> list[Content]:
         return lines + [Content.styled("not run yet: v runs it", "$text-muted")]
     size = event.get("output_bytes") or 0
     lines += [literal(result_line(event), "bold", 400), Content.styled(f"output: {size:,} bytes", "$text-muted")]
-    if event.get("output"):
-        lines.append(literal_block(str(event.get("output")), 64 * 1024))
+    output = str(event.get("output") or "").rstrip("\n").split("\n")
+    if output != [""]:
+        if len(output) > OUTPUT_LINES_SHOWN:  # the side pane redraws with every change to the run: kept short
+            lines.append(Content.styled(f"… its last {OUTPUT_LINES_SHOWN} lines (export has the last 64 KiB):",
+                                        "$text-muted"))
+        lines.append(literal_block("\n".join(output[-OUTPUT_LINES_SHOWN:]), 16 * 1024))
     return lines
 
 
