@@ -66,8 +66,12 @@ class RunsChecks:
     """When each repeating check last started (`every`), by item key."""
     ending_after_checks = False
 
+    kept: list[CheckDone]
+    """Results that came back while the database was away: recorded once it is back (ui/listening.py)."""
+    warned_of_kept = False
+
     def init_checks(self) -> None:
-        self.cancels, self.repeated = {}, {}
+        self.cancels, self.repeated, self.kept = {}, {}, []
 
     @property
     def checks_panel(self) -> ChecksPanel | None:
@@ -177,6 +181,14 @@ class RunsChecks:
         panel = self.checks_panel
         if panel is not None and panel.display:
             panel.finish(key, result.to_data(key), result.output)
+        text = message.session.state.checklist.items_by_key[key][1].text
+        if getattr(self, "offline", ""):  # the command ran: its evidence waits here rather than being lost
+            self.kept.append(message)
+            self.say(f"{text}: {outcome_line(result.to_data(key))}; kept here until the database is back, then "
+                     "recorded", severity="warning", timeout=10)
+            if self.ending_after_checks and not self.cancels:
+                self.exit()
+            return
         held = ""
 
         def build():
@@ -188,7 +200,6 @@ class RunsChecks:
             recorded = await self.apply(build, ask_stale=False)
         else:  # the run shown changed while it ran: its evidence still goes to the run it was run for
             recorded = self.attempt(lambda: message.session.record(*build())) is not FAILED
-        text = message.session.state.checklist.items_by_key[key][1].text
         if recorded and not result.passed and message.repeat:
             self.bell()  # type: ignore[attr-defined]  (monitoring found a fault: heard as well as seen)
         if recorded and (not result.passed or held or not message.repeat):
@@ -208,9 +219,21 @@ class RunsChecks:
             self.say(f"cancelling {count(len(self.cancels), 'check')}", severity="warning", timeout=3)
         return bool(self.cancels)
 
+    def record_kept_checks(self) -> None:
+        """The database is back: the results kept meanwhile go into the record, in the order they came."""
+        kept, self.kept = self.kept, []
+        for message in kept:
+            self.post_message(CheckDone(message.session, message.key, message.result, message.repeat))  # type: ignore
+
     async def action_quit(self) -> None:
         """Checks still running are cancelled and their cancel recorded before the dashboard ends: a command
-        that ran is in the record, whatever stopped it."""
+        that ran is in the record, whatever stopped it. Results kept while the database is away are said once
+        before they are given up."""
+        if self.kept and not self.warned_of_kept:
+            self.warned_of_kept = True
+            self.say(f"{count(len(self.kept), 'check result')} not yet recorded (the database is away); q again "
+                     "quits without them", severity="error", timeout=15)
+            return
         if self.cancels:
             self.ending_after_checks = True
             self.cancel_checks()

@@ -38,6 +38,7 @@ class ListensToTheStore:
         def follow_log(self) -> None: ...
         def post_message(self, message) -> bool: ...
         def clear_notifications(self) -> None: ...
+        def record_kept_checks(self) -> None: ...
 
     @property
     def listens(self) -> bool:
@@ -69,6 +70,7 @@ class ListensToTheStore:
             self.say("the database is back: caught up with every change made meanwhile", title="Online", timeout=8)
         self.offline = ""
         self.follow_log()  # whatever was appended while no one listened
+        self.record_kept_checks()  # results of checks that ended while it was away (ui/checking.py)
 
     def refuse_offline(self) -> bool:
         """Said, and True, while the database is away: a change is not even tried."""

@@ -37,6 +37,9 @@ sections:
         check: head -c 10000000 /dev/zero | tr '\0' x; sleep 1
       - id: plain
         text: No probe here
+      - id: waits
+        text: Waits for its go
+        check: {{run: "while [ ! -e {marker}.go ]; do sleep 0.05; done; echo went", timeout: 30s}}
 phases:
   - title: Monitor
     id: monitor
@@ -259,3 +262,27 @@ async def test_a_changed_checklist_is_asked_about_again(make_app, tmp_path):
     changed = Path(path).read_text().replace("exit 3", "exit 4")
     Path(path).write_text(changed)
     assert not is_trusted(app.context.config_dir, load_checklist(Path(path)))
+
+
+async def test_a_result_that_comes_back_while_the_database_is_away_is_recorded_once_it_is_back(make_app, tmp_path):
+    from heypeter_tui.ui.messages import StoreReachable
+
+    path, marker = write_checklist(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        trusted(app)
+        await open_servers(pilot)
+        await pilot.press(*"jjjjj", "v")
+        await pilot.pause()
+        assert "servers/waits" in app.cancels
+        app.offline = "the database is unreachable"  # it goes away while the check runs
+        Path(f"{marker}.go").touch()
+        await checks_done(app, pilot)
+        assert not checks_of(app, "servers/waits") and len(app.kept) == 1  # ran, not yet recorded, not lost
+        app.post_message(StoreReachable(True))
+        for _ in range(100):
+            await pilot.pause()
+            if checks_of(app, "servers/waits"):
+                break
+        (evidence,) = checks_of(app, "servers/waits")
+        assert evidence.get("output") == "went\n" and app.state.item("servers/waits").status == "done"

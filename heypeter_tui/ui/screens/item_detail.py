@@ -17,7 +17,6 @@ from heypeter_tui.core.schedule import timer_label
 from heypeter_tui.ui.literal import literal, literal_block
 from heypeter_tui.ui.screens.dialog_base import Dialog
 
-
 OUTPUT_LINES_SHOWN = 40
 """Of a check's kept output, the lines the detail shows: the failure is at the end, the record has the rest."""
 
