@@ -26,7 +26,7 @@ from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.text import count
 from heypeter_tui.core.trust import is_trusted, trust
 from heypeter_tui.ui.flows import FAILED, flow
-from heypeter_tui.ui.messages import CheckDone, CheckItem, CheckOutput
+from heypeter_tui.ui.messages import CheckDone, CheckItem, CheckNotRun, CheckOutput
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -153,6 +153,9 @@ class RunsChecks:
 
         environment, host = self.context.environment, session.actor.host
         for (key, check), cancel in zip(jobs, cancels):
+            if cancel.is_set():  # cancelled before its turn: never started, so nothing to record
+                self.post_message(CheckNotRun(key))  # type: ignore[attr-defined]
+                continue
             begun = time.monotonic()
             said = [0.0]
 
@@ -168,6 +171,14 @@ class RunsChecks:
             except Exception as error:  # a fault of ours, not the command's: still a result, so nothing waits on it
                 result = not_run(check, f"not run: {type(error).__name__}: {error}", host, started)
             self.post_message(CheckDone(session, key, result, repeat))  # type: ignore[attr-defined]
+
+    def on_check_not_run(self, message: CheckNotRun) -> None:
+        self.cancels.pop(message.key, None)
+        panel = self.checks_panel
+        if panel is not None:
+            panel.drop(message.key)
+        if self.ending_after_checks and not self.cancels:
+            self.exit()
 
     def on_check_output(self, message: CheckOutput) -> None:
         panel = self.checks_panel

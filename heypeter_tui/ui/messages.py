@@ -142,3 +142,10 @@ class CheckDone(Message):
     result: CheckResult
     repeat: bool = False
     """A repeating check's run (`every`): its evidence is recorded, and it marks nothing done."""
+
+
+@dataclass
+class CheckNotRun(Message):
+    """A check cancelled before its turn came: it never started, so there is nothing to record."""
+
+    key: str

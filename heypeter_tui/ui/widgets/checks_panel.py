@@ -69,6 +69,11 @@ class ChecksPanel(Widget):
             job.state, job.result, job.output = "ended", result, output
             self.redraw()
 
+    def drop(self, key: str) -> None:
+        """A check cancelled before it started: off the list."""
+        if self.jobs.pop(key, None) is not None:
+            self.redraw()
+
     @property
     def running(self) -> bool:
         return any(job.state in (WAITING, RUNNING) for job in self.jobs.values())
