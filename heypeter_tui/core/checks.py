@@ -30,9 +30,13 @@ OUTPUT_KEPT = 64 * 1024
 PASSED, FAILED, TIMED_OUT, CANCELLED = "passed", "failed", "timed out", "cancelled"
 OUTCOMES = (PASSED, FAILED, TIMED_OUT, CANCELLED)
 
-_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+_UNSHOWABLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 """What a terminal would act on, or what makes text read other than it runs: controls (but newline and tab),
-zero-width characters, bidirectional marks, overrides and isolates (Trojan Source), and lone surrogates."""
+zero-width characters, bidirectional marks, overrides and isolates (Trojan Source), lone surrogates, and the
+Unicode line and paragraph separators, which a screen breaks the line at and /bin/sh does not: `true<U+2028># x;
+rm -rf ~` shows a harmless comment on its own line, and runs rm."""
 
 
 @dataclass(frozen=True)
