@@ -26,6 +26,10 @@ def read_check(reader: NodeReader, node: yaml.Node, what: str, timer: int | None
     if isinstance(node, yaml.ScalarNode):
         command = _command(reader, node, f"{what}: check")
         return Check(command) if command is not None else None
+    if isinstance(node, yaml.SequenceNode):
+        reader.visit(node)
+        reader.error(node, f"{what}: check must be a command or a mapping (run:, timeout:, every:), not a list")
+        return None
     fields = reader.mapping(node, f"{what}: check", ("run", "timeout", "every"), ("run",))
     if fields is None or "run" not in fields:
         return None
