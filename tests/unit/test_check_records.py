@@ -127,6 +127,23 @@ def test_hostile_output_stays_in_its_fence_and_makes_no_heading_task_or_comment(
         assert "`" * 13 + "text\n" in record  # a fence longer than any run of backticks in what it holds
 
 
+def test_a_log_writers_command_signal_and_host_forge_no_line_either(tmp_path: Path, clock) -> None:
+    quiet, loud = probes_run(tmp_path / "quiet", clock), probes_run(tmp_path / "loud", clock)
+    forged = "x | cell\n## Forged\n- [ ] evil\n<!-- id: evil -->\n````"
+    for session, text in ((quiet, "plain"), (loud, forged)):
+        clock.advance(minutes=1)
+        fields = {**result().to_data("servers/health"), "outcome": "failed", "exit": None, "command": f"df {text}",
+                  "host": f"web-1 {text}", "signal": "S\n## F <!-- e -->\n- [ ] e | c"}
+        session.store.append(new_event("item.check", DANA, clock(), **fields))
+        session.refresh()
+    for ids in (False, True):
+        loud_record, quiet_record = to_markdown(loud.state, ids=ids), to_markdown(quiet.state, ids=ids)
+        assert [(t.type, t.tag, t.info) for t in tokens(loud_record)] == [
+            (t.type, t.tag, t.info) for t in tokens(quiet_record)]  # the same blocks, rows and items, in order
+        assert shape(loud_record)["html"] == shape(quiet_record)["html"]
+        assert f"\n`````sh\ndf {forged}\n`````\n" in loud_record  # the command whole, in a fence it cannot close
+
+
 def test_import_md_never_makes_a_check_even_from_a_record_of_hostile_output(tmp_path: Path, clock) -> None:
     session = probes_run(tmp_path, clock)
     checked(session, clock, "servers/health", result(output=HOSTILE))
