@@ -254,8 +254,15 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "a check's command may hold a line separator: a screen breaks the line there, /bin/sh runs on past it",
         "heypeter_tui/core/checks.py",
-        r"\u2028\u2029",
-        "",
+        r"\u2028-\u202f",
+        r"\u202a-\u202e",
+        "tests/unit/test_check_checklists.py",
+    ),
+    (
+        "a check's command may hold a no-break space: `true<NBSP># x; rm -rf ~` shows a comment, and runs rm",
+        "heypeter_tui/core/checks.py",
+        r"\x7f-\xa0",
+        r"\x7f-\x9f",
         "tests/unit/test_check_checklists.py",
     ),
 ]

@@ -31,12 +31,14 @@ PASSED, FAILED, TIMED_OUT, CANCELLED = "passed", "failed", "timed out", "cancell
 OUTCOMES = (PASSED, FAILED, TIMED_OUT, CANCELLED)
 
 _UNSHOWABLE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\xa0\xad\u061c\u115f\u1160\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u2800"
+    r"\u3000\u3164\ufeff\uffa0\ud800-\udfff\U000e0000-\U000e007f]"
 )
 """What a terminal would act on, or what makes text read other than it runs: controls (but newline and tab),
-zero-width characters, bidirectional marks, overrides and isolates (Trojan Source), lone surrogates, and the
-Unicode line and paragraph separators, which a screen breaks the line at and /bin/sh does not: `true<U+2028># x;
-rm -rf ~` shows a harmless comment on its own line, and runs rm."""
+zero-width and invisible characters (tags too), bidirectional marks, overrides and isolates (Trojan Source), lone
+surrogates; and what a screen shows as a space or a line break where /bin/sh sees neither: the Unicode line and
+paragraph separators, every space but the ASCII one (no-break, em, ideographic…) and the blank fillers. Either
+makes `true<U+00A0># harmless; rm -rf ~` read as a comment, and run rm."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 
 from heypeter_tui.cli import main
 from heypeter_tui.core.checklist import checklist_from_dict
-from heypeter_tui.core.checks import MAX_COMMAND, MAX_EVERY, MAX_TIMEOUT, MIN_EVERY, MIN_TIMEOUT, Check
+from heypeter_tui.core.checks import (
+    MAX_COMMAND,
+    MAX_EVERY,
+    MAX_TIMEOUT,
+    MIN_EVERY,
+    MIN_TIMEOUT,
+    Check,
+    command_problem,
+)
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor
 from heypeter_tui.core.loader import validate_text
@@ -99,6 +107,17 @@ BAD = {
     "a line separator that sh does not break on": (
         '      - {text: A, check: "true\\L# harmless; rm -rf ~"}\n', f"f.yaml:7:26: {WHERE} holds character U+2028",
         True),
+    "a no-break space before # that sh does not split on": (
+        '      - {text: A, check: "true\\u00a0# harmless; rm -rf ~"}\n', f"f.yaml:7:26: {WHERE} holds character U+00A0",
+        True),
+    "an em space": ('      - {text: A, check: "true\\u2003# x; rm -rf ~"}\n',
+                    f"f.yaml:7:26: {WHERE} holds character U+2003", True),
+    "a blank Hangul filler": ('      - {text: A, check: "true\\u3164# x; rm -rf ~"}\n',
+                              f"f.yaml:7:26: {WHERE} holds character U+3164", True),
+    "the Arabic letter mark": ('      - {text: A, check: "echo \\u061cabc"}\n',
+                               f"f.yaml:7:26: {WHERE} holds character U+061C", True),
+    "an invisible tag": ('      - {text: A, check: "curl https://x/\\U000E0041"}\n',
+                         f"f.yaml:7:26: {WHERE} holds character U+E0041", False),
     "too long": ('      - {text: A, check: "' + "x" * (MAX_COMMAND + 1) + '"}\n',
                  f"f.yaml:7:26: {WHERE} is 16,385 characters; at most 16,384 are allowed", True),
     "timeout of 0s": ("      - {text: A, check: {run: x, timeout: 0s}}\n",
@@ -158,10 +177,10 @@ def test_validate_exits_0_on_good_checks_and_2_naming_each_bad_one(tmp_path: Pat
 
 
 COMMANDS = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp", "Co", "Cn"))
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Cf", "Zs", "Zl", "Zp", "Co", "Cn"))
     | st.sampled_from("\n\t '\"\\|&;$`#:-{}[]!%@*"),
     min_size=1, max_size=60,
-).filter(lambda text: text.strip() and text == text.strip("\n"))
+).filter(lambda text: command_problem(text) is None and text == text.strip("\n"))
 
 
 @settings(max_examples=60, deadline=None)
@@ -183,7 +202,8 @@ def test_a_logs_checklist_whose_command_holds_a_control_is_not_a_readable_run() 
         {"id": "s", "title": "S", "items": [{"id": "a", "text": "A", "check": {"run": "echo hi"}}]}]}
     item = template["sections"][0]["items"][0]
     assert checklist_from_dict(template).groups[0].items[0].check == Check("echo hi")
-    for run in ("echo \x1b]52;c;ZXZpbA==\x07", "true\u2028# comment; rm -rf ~", "echo \u202e", " ", "x" * 16385):
+    for run in ("echo \x1b]52;c;ZXZpbA==\x07", "true\u2028# comment; rm -rf ~", "true\xa0# x; rm -rf ~", "echo \u202e",
+                " ", "x" * 16385):
         item["check"] = {"run": run}
         with pytest.raises(ValueError, match="^a check's command "):
             checklist_from_dict(template)
