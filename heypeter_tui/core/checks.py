@@ -119,7 +119,7 @@ def outcome_line(data, with_time: str = "") -> str:
         detail = f" after {format_duration(int(data.get('timeout') or 0))}"
     elif data.get("signal"):
         detail = f" ({data.get('signal')})"
-    elif data.get("exit") is not None and outcome != CANCELLED:
+    elif data.get("exit") is not None and outcome not in (CANCELLED, PASSED):  # a pass is exit 0: said once
         detail = f" (exit {data.get('exit')})"
     else:
         detail = ""

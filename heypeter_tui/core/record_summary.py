@@ -42,7 +42,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "log": ("Log", "damaged log", ""),
     "blocked": ("Blocked", "blocked item", ""),
     "override": ("Override", "override", ""),
-    "check_failed": ("Check failed", "failed check", ""),
+    "check_failed": ("Check not passed", "check not passed", "checks not passed"),
     "revoked": ("Sign-off revoked", "revoked sign-off", ""),
     "resigned": ("Signed again", "re-sign", ""),
     "stale": ("Stale sign-off", "stale sign-off", ""),

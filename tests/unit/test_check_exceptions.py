@@ -38,12 +38,12 @@ def test_the_latest_check_failing_is_listed_first_and_a_later_pass_clears_it(con
     recorded(session, "exit 3")
     text = to_markdown(session.state)
     exceptions = text.split("## Exceptions", 1)[1].split("##", 1)[0]
-    assert "Check failed: Servers / Health endpoint answers: check failed (exit 3)" in exceptions
+    assert "Check not passed: Servers / Health endpoint answers: check failed (exit 3)" in exceptions
     assert to_json(session.state)["summary"]["counts"] == {"check_failed": 1}
     assert session.state.item("servers/health").status == "pending"
 
     recorded(session, "true")
-    assert "Check failed" not in to_markdown(session.state)
+    assert "Check not passed" not in to_markdown(session.state)
     assert session.state.item("servers/health").status == "done"
     recorded(session, "exit 4", marks=False)  # a repeating probe that fails later: still an exception
     assert "check failed (exit 4)" in to_markdown(session.state).split("## Run details")[0]
@@ -56,5 +56,5 @@ def test_undoing_a_failed_check_takes_it_off_the_exceptions(context, tmp_path) -
     session = context.session(context.create_run("R", str(path)))
     recorded(session, "exit 3")
     session.record(session.undo_change())
-    assert "Check failed" not in to_markdown(session.state)
+    assert "Check not passed" not in to_markdown(session.state)
     assert session.state.item("servers/health").check is None

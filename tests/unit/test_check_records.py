@@ -279,7 +279,7 @@ def test_the_record_of_checks_word_for_word(tmp_path: Path, clock, fixed_ids) ->
     record = to_markdown(session.state, now=datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc))
     check_golden("record-checks.md", record)
     assert re.findall(r"^  - check .*$", record, re.M) == [  # each item's latest check, under it
-        "  - check passed (exit 0) in 1.2 s on web-1, by dana@bastion, 2026-12-03 09:31:00 UTC (output under Checks)",
+        "  - check passed in 1.2 s on web-1, by dana@bastion, 2026-12-03 09:31:00 UTC (output under Checks)",
         "  - check timed out after 30s in 30.0 s on web-1, by dana@bastion, 2026-12-03 09:33:00 UTC (output under "
         "Checks)",
         "  - check cancelled (SIGTERM) in 1m15s on web-1, by dana@bastion, 2026-12-03 09:34:00 UTC (output under "
@@ -287,7 +287,7 @@ def test_the_record_of_checks_word_for_word(tmp_path: Path, clock, fixed_ids) ->
     ]
     checks = record.split("\n## Checks\n", 1)[1].split("\n## Timeline\n", 1)[0]
     assert re.findall(r"^### .*$", checks, re.M) == [  # every check, oldest first
-        "### Health endpoint answers: check passed (exit 0)", "### Disk has room: check failed (exit 1)",
+        "### Health endpoint answers: check passed", "### Disk has room: check failed (exit 1)",
         "### Disk has room: check timed out after 30s", "### Watch the error rate: check cancelled (SIGTERM)"]
     assert checks.count("<details><summary>Output</summary>") == checks.count("</details>") == 3  # none when empty
     assert "- Output: 65,537 bytes, the last 64 KiB kept\n" in checks
