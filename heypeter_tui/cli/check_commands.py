@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import signal
 import sys
+import threading
 
 from heypeter_tui.context import Context
 from heypeter_tui.core.errors import UserError
@@ -39,29 +40,33 @@ def cmd_check(context: Context, args: Namespace) -> int:
     keys = _keys(state, args, commands.find_item, checks_of)
     require_trust(context.config_dir, state.checklist)
     failed = 0
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # a pipeline's cancel kills the command too
+    # Ctrl-C and a pipeline's SIGTERM cancel the check, never raise where they land: one landing while
+    # subprocess.Popen waits for the exec would leave the command running, unwatched and unrecorded.
+    cancel = threading.Event()
+    previous = {number: signal.signal(number, lambda *_: cancel.set()) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         for key in keys:
+            if cancel.is_set():
+                raise KeyboardInterrupt
             check = state.checklist.items_by_key[key][1].check
             assert check is not None
             print(clean_line(f"check {key}: $ {_first_line(check.run)}"), flush=True)
             stream = None if args.quiet else _Stream()
             try:
-                result = run_item_check(session, key, context.environment, progress=stream)
+                result = run_item_check(session, key, context.environment, cancel, progress=stream)
             except Interrupted as interrupted:
                 _record(session, key, interrupted.result, commands)
                 raise KeyboardInterrupt from None
             failed += not result.passed
             _record(session, key, result, commands)
+            if cancel.is_set():
+                raise KeyboardInterrupt  # recorded as cancelled: exit 130
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     if len(keys) > 1:
         print(f"{count(len(keys) - failed, 'check')} passed, {failed} failed")
     return 1 if failed else 0
-
-
-def _interrupt(number, frame) -> None:
-    raise KeyboardInterrupt
 
 
 def _keys(state, args: Namespace, find_item, checks_of) -> list[str]:
