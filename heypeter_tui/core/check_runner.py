@@ -134,7 +134,7 @@ class _Watch:
         with selectors.DefaultSelector() as selector:
             selector.register(fd, selectors.EVENT_READ)
             while not self.stopped():
-                if ended_at is None and self.process.poll() is not None:
+                if ended_at is None and self.exited():
                     ended_at = time.monotonic()
                 if ended_at is not None and time.monotonic() - ended_at > DRAIN_SECONDS:
                     break  # the shell is gone; something it started still holds the pipe
@@ -149,19 +149,28 @@ class _Watch:
                 tail.add(chunk)
                 if progress is not None:
                     progress(tail, chunk)
-        while not self.why and self.process.poll() is None and not self.stopped():  # output closed, shell running
+        while not self.why and not self.exited() and not self.stopped():  # output closed, shell running
             time.sleep(TICK_SECONDS)
         if progress is not None:
             progress(tail, b"")
 
+    def exited(self) -> bool:
+        """Whether the shell has ended, without reaping it: until it is reaped its pid (its process group's id)
+        cannot be given to another process, so `killpg` can never reach a group that is not this check's."""
+        try:
+            return os.waitid(os.P_PID, self.process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+        except ChildProcessError:
+            return True
+
     def finish(self) -> None:
         """End the command's group: SIGTERM, then SIGKILL after the grace, where it was stopped; SIGKILL to what
-        is left once the shell ended by itself. Then reap the shell and close the pipe."""
+        is left once the shell ended by itself. Only then is the shell reaped, and the pipe closed."""
         process = self.process
         if self.why:
             _signal_group(process.pid, signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(GRACE_SECONDS)
+            grace = time.monotonic() + GRACE_SECONDS
+            while not self.exited() and time.monotonic() < grace:
+                time.sleep(0.02)
         _signal_group(process.pid, signal.SIGKILL)  # what is left of the group (the shell's children)
         process.wait()
         if process.stdout is not None:

@@ -116,7 +116,7 @@ def test_a_passing_check_marks_its_item_done_with_its_evidence(state_dir: Path, 
     out = capsys.readouterr().out
     first, output, result = out.splitlines()
     assert (first, output) == (f"check ready/ok: $ touch '{marker}' && echo healthy", "healthy")
-    assert re.fullmatch(r"ready/ok: check passed \(exit 0\) in \d+\.\d s; marked done", result)
+    assert re.fullmatch(r"ready/ok: check passed in \d+\.\d s; marked done", result)
     assert marker.exists()
     recorded = item(state_dir, capsys, "ready/ok")
     assert recorded["status"] == "done" and recorded["by"]["operator"] == "ci-bot"
