@@ -110,7 +110,13 @@ def _record(session, key: str, result, commands) -> None:
 
     changes, held = commands.checked(session.state, key, result)
     fresh = [role for role in session.state.signoffs if role not in stale_roles(session.state)]
-    session.record(*changes)
+    try:
+        session.record(*changes)
+    except (UserError, OSError) as error:  # the command ran: what it found is said, with why it is not recorded
+        from heypeter_tui.core.paths import describe_os_error
+
+        why = describe_os_error(error) if isinstance(error, OSError) else str(error)
+        raise UserError(f"{key}: {outcome_line(result.to_data(key))}, but NOT recorded: {why}") from error
     marked = "; marked done" if len(changes) > 1 else ""
     size = f"; {result.output_bytes:,} bytes of output, the last {OUTPUT_KEPT // 1024} KiB kept" \
         if result.output_bytes > OUTPUT_KEPT else ""
