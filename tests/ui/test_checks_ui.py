@@ -108,7 +108,7 @@ async def test_v_on_an_untrusted_checklist_shows_every_command_and_runs_nothing_
         assert marker.read_text() == "ran\n"
         (evidence,) = checks_of(app, "servers/health")
         assert evidence.get("outcome") == "passed" and evidence.get("exit") == 0
-        assert "healthy\nred\n" == evidence.get("output")  # the clipboard write and the colour are gone
+        assert evidence.get("output") == "healthy\nred\n"  # the clipboard write and the colour are gone
         assert app.state.item("servers/health").status == "done"
         panel = app.query_one(ChecksPanel)
         assert panel.display and "healthy" in str(panel.render())
