@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shutil
 import signal
 import threading
@@ -17,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from tests.pane_colours import highlighted_item
 
 HEALTH = '{"status":"ok"}'
 HUNG = f"sleep 100.{os.getpid():07d}"
@@ -230,43 +231,4 @@ def test_a_hung_check_leaves_the_dashboard_answering_and_its_whole_group_is_kill
 
 
 def highlighted(pane) -> str:
-    """The text of the item the list's highlight is on, read from the pane's colours: of the item rows, the one
-    whose marker (`[ ]`, `[x]`) is drawn on a background no other row's is."""
-    backgrounds: dict[str, str] = {}
-    background = ""
-    for line in pane.screen_with_colours().splitlines():
-        parts = SGR.split(line)  # text, codes, text, codes, ..., text
-        for index in range(0, len(parts), 2):
-            marker = MARKER.search(parts[index])
-            if marker:
-                rest = parts[index][marker.end():] + "".join(parts[index + 2::2])
-                backgrounds[rest.strip().split("  ")[0]] = background
-            if index + 1 < len(parts):
-                background = _background(parts[index + 1], background)
-    odd = [text for text, colour in backgrounds.items()
-           if sum(other == colour for other in backgrounds.values()) == 1]
-    return odd[0] if len(odd) == 1 and len(backgrounds) > 2 else ""
-
-
-SGR = re.compile(r"\x1b\[([0-9;]*)m")
-MARKER = re.compile(r"\[[ x-]\]")
-
-
-def _background(codes: str, background: str) -> str:
-    """The background in effect after one SGR sequence's `codes`."""
-    parts = codes.split(";") if codes else ["0"]
-    index = 0
-    while index < len(parts):
-        part = parts[index]
-        if part in ("0", "49"):
-            background = ""
-        elif part == "48" and index + 1 < len(parts):
-            size = 3 if parts[index + 1] == "5" else 5
-            background = ";".join(parts[index:index + size])
-            index += size - 1
-        elif part == "38" and index + 1 < len(parts):
-            index += 2 if parts[index + 1] == "5" else 4
-        elif part.isdigit() and (40 <= int(part) <= 47 or 100 <= int(part) <= 107):
-            background = part
-        index += 1
-    return background
+    return highlighted_item(pane.screen_with_colours())
