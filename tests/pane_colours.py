@@ -19,11 +19,13 @@ def highlighted_item(screen: str) -> str:
     background = ""
     for line in screen.splitlines():
         parts = SGR.split(line)  # text, codes, text, codes, ..., text
+        found = False
         for index in range(0, len(parts), 2):
-            marker = MARKER.search(parts[index])
-            if marker:
+            marker = None if found else MARKER.search(parts[index])
+            if marker:  # a line's first box is the list's: one further right is the wide screen's item pane
                 rest = parts[index][marker.end():] + "".join(parts[index + 2::2])
-                backgrounds[rest.strip().split("  ")[0]] = background
+                backgrounds.setdefault(rest.strip().split("  ")[0], background)
+                found = True
             if index + 1 < len(parts):
                 background = _background(parts[index + 1], background)
     odd = [text for text, colour in backgrounds.items()
