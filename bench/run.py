@@ -5,8 +5,10 @@ on the screen (polled with capture-pane); memory is the process's peak RSS (VmHW
 Runs are interleaved, at least nine of each; the ratio is taken between the fastest runs (noise on a
 shared machine only ever adds time) and the medians are shown beside it.
 
-Then the PostgreSQL store against the file store (bench/store_bench.py): appends, concurrent writers, another
-process's change to the screen, and the dashboard's start, with a PostgreSQL server of the bench's own.
+Then a key to the screen while a check floods the dashboard with output, against no check running
+(bench/check_bench.py); and the PostgreSQL store against the file store (bench/store_bench.py): appends,
+concurrent writers, another process's change to the screen, and the dashboard's start, with a PostgreSQL
+server of the bench's own.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+import check_bench
 import store_bench
 
 HERE = Path(__file__).resolve().parent
@@ -285,6 +288,9 @@ def main() -> int:
         rows.append(("key to screen, 5,000 vs 83 items", [r[2] for r in hp_big], [r[2] for r in hp_existing], 1.5))
     finally:
         tmux.shutdown()
+    checks = check_bench.measure(Tmux, environment, HEYPETER)
+    if not checks.skipped:
+        rows.append(check_bench.row(checks))
 
     small, large = root / "events-83", root / "events-5000"
     for home, count in ((small, 83), (large, 5000)):
@@ -344,6 +350,8 @@ def main() -> int:
     )
     keys = absolute["key to screen, 5,000 vs 83 items"]
     print(f"(fastest key to screen: {keys[1] * 1000:.0f} ms with 83 items, {keys[0] * 1000:.0f} ms with 5,000)")
+    print(check_bench.note(checks))
+    failures += bool(checks.skipped)
     failures += store_bench.report(stores)
     shutil.rmtree(root, ignore_errors=True)
     return 1 if failures or textual_loaded else 0

@@ -158,6 +158,7 @@ class RunsChecks:
                 continue
             begun = time.monotonic()
             said = [0.0]
+            self.post_message(CheckOutput(key, "", 0, 0.0))  # type: ignore[attr-defined]  (running, if silent)
 
             def progress(tail, chunk: bytes, key: str = key, begun: float = begun, said: list[float] = said) -> None:
                 now = time.monotonic()

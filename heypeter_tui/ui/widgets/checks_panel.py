@@ -6,6 +6,7 @@ tail the worker already cut and cleaned (ui/checking.py): whatever a command pri
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from textual.content import Content
@@ -31,6 +32,8 @@ class Job:
     """`waiting`, `running`, or the `item.check` fields once it ended (see `result`)."""
     result: dict[str, object] = field(default_factory=dict)
     elapsed: float = 0.0
+    began: float = 0.0
+    """When it started running (monotonic): its time is shown counting, even while it prints nothing."""
     output: str = ""
     output_bytes: int = 0
 
@@ -48,6 +51,13 @@ class ChecksPanel(Widget):
         super().__init__(id="checks-panel")
         self.jobs: dict[str, Job] = {}
 
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._count)
+
+    def _count(self) -> None:
+        if self.display and any(job.state == RUNNING for job in self.jobs.values()):
+            self.refresh()
+
     def start(self, jobs: list[Job]) -> None:
         """New checks asked for: those that ended before make way, those still running stay."""
         self.jobs = {key: job for key, job in self.jobs.items() if job.state in (WAITING, RUNNING)}
@@ -60,6 +70,8 @@ class ChecksPanel(Widget):
     def progress(self, key: str, output: str, output_bytes: int, elapsed: float) -> None:
         job = self.jobs.get(key)
         if job is not None:
+            if job.state != RUNNING:
+                job.began = time.monotonic() - elapsed
             job.state, job.output, job.output_bytes, job.elapsed = RUNNING, output, output_bytes, elapsed
             self.redraw()
 
@@ -110,7 +122,8 @@ class ChecksPanel(Widget):
         if job.state == WAITING:
             head: tuple[str, str] = ("· waiting  ", "$text-muted")
         elif job.state == RUNNING:
-            head = (f"▶ running {duration_text(int(job.elapsed * 1000))} of {job.timeout}s  ", "bold $accent")
+            elapsed = max(job.elapsed, time.monotonic() - job.began)
+            head = (f"▶ running {duration_text(int(elapsed * 1000))} of {job.timeout}s  ", "bold $accent")
         else:
             took = duration_text(int(job.result.get("duration_ms") or 0))  # type: ignore[arg-type]
             style = "bold $success" if job.result.get("outcome") == PASSED else "bold $error"

@@ -1,0 +1,27 @@
+"""The checks panel in the dashboard, as a check runs: what it says of a command that prints nothing."""
+
+from __future__ import annotations
+
+from heypeter_tui.ui.widgets.checks_panel import ChecksPanel
+from tests.ui.test_checks_ui import checks_done, open_servers, trusted
+
+
+async def test_a_silent_check_shows_running_and_its_time_counting_before_any_output(make_app, tmp_path):
+    path = tmp_path / "silent.yaml"
+    path.write_text("schema: 1\nid: silent\ntitle: Silent\nsections:\n  - title: Servers\n    items:\n"
+                    "      - {id: quiet, text: Quiet probe, check: {run: sleep 30, timeout: 1m}}\n")
+    app = make_app(str(path))
+    async with app.run_test(size=(130, 40)) as pilot:
+        trusted(app)
+        await open_servers(pilot)
+        await pilot.press("v")
+        panel = app.query_one(ChecksPanel)
+        for _ in range(300):  # it prints nothing: "running", not "waiting", once the worker started it
+            await pilot.pause(0.01)
+            if "running" in str(panel.render()):
+                break
+        assert "▶ running 0." in str(panel.render()) and "waiting" not in str(panel.render())
+        panel.jobs["servers/quiet"].began -= 5  # five seconds on, with still no output: the panel's own count
+        assert "▶ running 5." in str(panel.render())
+        await pilot.press("escape")
+        await checks_done(app, pilot)
