@@ -147,12 +147,16 @@ async def test_esc_cancels_a_running_check_kills_it_and_records_the_cancel(make_
             if "started" in str(panel.render()):
                 break
         assert app.cancels and "esc cancels" in str(panel.border_title)
+        footer = {binding.description for _, binding, enabled, _ in app.screen.active_bindings.values() if enabled}
+        assert "Cancel checks" in footer and "Close checks" not in footer
         await pilot.press("escape")
         await checks_done(app, pilot)
         (evidence,) = checks_of(app, "servers/slow")
         assert evidence.get("outcome") == "cancelled" and evidence.get("signal") == "SIGTERM"
         assert evidence.get("duration_ms") < 10_000  # killed, not waited out
         assert app.state.item("servers/slow").status == "pending"
+        footer = {binding.description for _, binding, enabled, _ in app.screen.active_bindings.values() if enabled}
+        assert "Close checks" in footer and "Cancel checks" not in footer
         await pilot.press("escape")  # nothing runs now: esc closes the panel
         assert not panel.display
 

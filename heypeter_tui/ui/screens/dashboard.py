@@ -44,7 +44,8 @@ class DashboardScreen(Screen[None]):
         Binding("T", "app.set_t0", "Set T-0", show=False, id="run.t0"),
         Binding("u,ctrl+z", "app.undo", "Undo", show=False, id="app.undo"),
         Binding("o", "app.set_operator", "Operator", show=False, id="app.operator"),
-        Binding("escape", "checks_escape", "Cancel checks", id="checks.escape"),
+        Binding("escape", "checks_cancel", "Cancel checks", id="checks.cancel"),
+        Binding("escape", "checks_close", "Close checks", id="checks.close"),
         Binding("h,left", "focus_navigator", "Navigator", show=False, id="pane.left"),
         Binding("l,right", "focus_view", "Into the view", show=False, id="pane.right"),
     ]
@@ -137,16 +138,18 @@ class DashboardScreen(Screen[None]):
         return self.query_one(ChecksPanel)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`esc` is the checks panel's alone, and only while it shows: elsewhere it stays free (and unlisted)."""
-        if action == "checks_escape":
-            return self.is_mounted and self.checks_panel.display
+        """`esc` is the checks panel's alone, and only while it shows: it cancels the checks running, or with none
+        running closes the panel (the footer says which). Elsewhere it stays free, and unlisted."""
+        if action in ("checks_cancel", "checks_close"):
+            shown = self.is_mounted and self.checks_panel.display
+            return shown and (action == "checks_cancel") == bool(self.app.cancels)
         return True
 
-    def action_checks_escape(self) -> None:
-        """Cancel the checks running; with none running, close the panel."""
-        if not self.app.cancel_checks():
-            self.checks_panel.close()
-        self.refresh_bindings()
+    def action_checks_cancel(self) -> None:
+        self.app.cancel_checks()
+
+    def action_checks_close(self) -> None:
+        self.checks_panel.close()
 
     def action_section(self, number: int) -> None:
         sections = self.app.state.checklist.sections

@@ -80,11 +80,13 @@ class ChecksPanel(Widget):
         if job is not None:
             job.state, job.result, job.output = "ended", result, output
             self.redraw()
+            self.screen.refresh_bindings()  # the last one ended: `esc` closes now
 
     def drop(self, key: str) -> None:
         """A check cancelled before it started: off the list."""
         if self.jobs.pop(key, None) is not None:
             self.redraw()
+            self.screen.refresh_bindings()
 
     @property
     def running(self) -> bool:
