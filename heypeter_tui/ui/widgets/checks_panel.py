@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from heypeter_tui.core.checks import PASSED, duration_text, outcome_line, visible
+from heypeter_tui.core.durations import format_duration
 from heypeter_tui.ui.literal import literal
 
 WAITING, RUNNING = "waiting", "running"
@@ -125,7 +126,8 @@ class ChecksPanel(Widget):
             head: tuple[str, str] = ("· waiting  ", "$text-muted")
         elif job.state == RUNNING:
             elapsed = max(job.elapsed, time.monotonic() - job.began)
-            head = (f"▶ running {duration_text(int(elapsed * 1000))} of {job.timeout}s  ", "bold $accent")
+            took = duration_text(int(elapsed * 1000))
+            head = (f"▶ running {took} of {format_duration(job.timeout)}  ", "bold $accent")
         else:
             took = duration_text(int(job.result.get("duration_ms") or 0))  # type: ignore[arg-type]
             style = "bold $success" if job.result.get("outcome") == PASSED else "bold $error"
