@@ -31,14 +31,29 @@ PASSED, FAILED, TIMED_OUT, CANCELLED = "passed", "failed", "timed out", "cancell
 OUTCOMES = (PASSED, FAILED, TIMED_OUT, CANCELLED)
 
 _UNSHOWABLE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\xa0\xad\u061c\u115f\u1160\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u2800"
-    r"\u3000\u3164\ufeff\uffa0\ud800-\udfff\U000e0000-\U000e007f]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\xa0\xad\u034f\u0600-\u0605\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f"
+    r"\u2000-\u200f\u2028-\u202f\u205f-\u206f\u2800\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb"
+    r"\ud800-\udfff\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
 """What a terminal would act on, or what makes text read other than it runs: controls (but newline and tab),
-zero-width and invisible characters (tags too), bidirectional marks, overrides and isolates (Trojan Source), lone
-surrogates; and what a screen shows as a space or a line break where /bin/sh sees neither: the Unicode line and
-paragraph separators, every space but the ASCII one (no-break, em, ideographic…) and the blank fillers. Either
-makes `true<U+00A0># harmless; rm -rf ~` read as a comment, and run rm."""
+zero-width and invisible characters (Unicode's default-ignorable ones: variation selectors, tags, the combining
+grapheme joiner, Khmer and Mongolian invisibles, musical formatting), bidirectional marks, overrides and isolates
+(Trojan Source), lone surrogates; and what a screen shows as a space or a line break where /bin/sh sees neither: the
+Unicode line and paragraph separators, every space but the ASCII one (no-break, em, ideographic…) and the blank
+fillers. Any of them makes `true<U+00A0># harmless; rm -rf ~` read as a comment, and run rm."""
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+"""And by category, for what the list above does not name: every other format character, private use, unassigned
+code points (a future version's invisible), and separators."""
+
+
+def _hidden(character: str) -> bool:
+    if character in "\n\t ":
+        return False
+    if _UNSHOWABLE.match(character):
+        return True
+    import unicodedata
+
+    return unicodedata.category(character) in _HIDDEN_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -62,7 +77,7 @@ def command_problem(command: str) -> str | None:
         return "is empty"
     if len(command) > MAX_COMMAND:
         return f"is {len(command):,} characters; at most {MAX_COMMAND:,} are allowed (put a longer one in a script)"
-    found = _UNSHOWABLE.search(command)
+    found = _UNSHOWABLE.search(command) if command.isascii() else next(filter(_hidden, command), None)
     if found:
         return (f"holds character U+{ord(found[0]):04X}, which would not show as it runs; a check's command is "
                 "shown to be trusted exactly as it runs")
@@ -72,7 +87,13 @@ def command_problem(command: str) -> str | None:
 def visible(command: str) -> str:
     """The command for a screen, the terminal or the record: every character that `command_problem` refuses
     spelled out (`\\x1b`, `\\u202e`), so nothing hides in what is shown and nothing acts on the terminal."""
-    return _UNSHOWABLE.sub(lambda m: m[0].encode("unicode_escape", "backslashreplace").decode("ascii"), command)
+    if command.isascii():
+        return _UNSHOWABLE.sub(lambda m: _spelled(m[0]), command)
+    return "".join(_spelled(ch) if _hidden(ch) else ch for ch in command)
+
+
+def _spelled(character: str) -> str:
+    return character.encode("unicode_escape", "backslashreplace").decode("ascii")
 
 
 def checks_of(checklist, group_id: str | None = None) -> list[tuple[str, Check]]:
