@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import signal
 import sys
 import threading
@@ -25,9 +26,10 @@ STREAM_FLUSH = 64 * 1024
 
 def cmd_check(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
-    from heypeter_tui.core.check_runner import Interrupted, run_item_check
+    from heypeter_tui.core.check_runner import Interrupted, run_check
     from heypeter_tui.core.checks import checks_of
-    from heypeter_tui.core.trust import require_trust
+    from heypeter_tui.core.clock import to_iso
+    from heypeter_tui.core.trust import content_digest, require_trust
 
     if sum(bool(x) for x in (args.item, args.section, args.all)) != 1:
         raise UserError("check needs one of: an ITEM, --section SECTION or --all")
@@ -39,21 +41,28 @@ def cmd_check(context: Context, args: Namespace) -> int:
         raise UserError(f"{state.read_only}; nothing was run")
     keys = _keys(state, args, commands.find_item, checks_of)
     require_trust(context.config_dir, state.checklist)
+    # What runs is what was trusted: the commands are taken now, from the checklist just judged, never read again
+    # from the run (whose log another writer could replace between two checks).
+    trusted, jobs = content_digest(state.checklist), [(key, state.checklist.items_by_key[key][1].check)
+                                                      for key in keys]
     failed = 0
-    # Ctrl-C and a pipeline's SIGTERM cancel the check, never raise where they land: one landing while
-    # subprocess.Popen waits for the exec would leave the command running, unwatched and unrecorded.
+    # Ctrl-C, a pipeline's SIGTERM and a lost terminal's SIGHUP cancel the check, never raise where they land: one
+    # landing while subprocess.Popen waits for the exec would leave the command running, unwatched and unrecorded.
     cancel = threading.Event()
-    previous = {number: signal.signal(number, lambda *_: cancel.set()) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {number: signal.signal(number, lambda *_: cancel.set())
+                for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        for key in keys:
+        for key, check in jobs:
             if cancel.is_set():
                 raise KeyboardInterrupt
-            check = state.checklist.items_by_key[key][1].check
-            assert check is not None
-            print(clean_line(f"check {key}: $ {_first_line(check.run)}"), flush=True)
+            if content_digest(session.state.checklist) != trusted:
+                raise UserError("the run's checklist changed while its checks ran (its log replaced?): stopped, "
+                                "nothing more was run; `heypeter-tui trust` shows what it holds now")
+            _say(clean_line(f"check {key}: $ {_first_line(check.run)}"))
             stream = None if args.quiet else _Stream()
             try:
-                result = run_item_check(session, key, context.environment, cancel, progress=stream)
+                result = run_check(check, context.environment, to_iso(session.clock()), session.actor.host, cancel,
+                                   stream)
             except Interrupted as interrupted:
                 _record(session, key, interrupted.result, commands)
                 raise KeyboardInterrupt from None
@@ -65,8 +74,15 @@ def cmd_check(context: Context, args: Namespace) -> int:
         for number, handler in previous.items():
             signal.signal(number, handler)
     if len(keys) > 1:
-        print(f"{count(len(keys) - failed, 'check')} passed, {failed} failed")
+        _say(f"{count(len(keys) - failed, 'check')} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def _say(text: str, error: bool = False) -> None:
+    """A line for the pipeline's log. Its reader gone (`check --all | head -2`) stops nothing: every check still
+    runs and is recorded, and the exit status still says whether they passed."""
+    with contextlib.suppress(BrokenPipeError, ValueError):
+        print(text, file=sys.stderr if error else sys.stdout, flush=True)
 
 
 def _keys(state, args: Namespace, find_item, checks_of) -> list[str]:
@@ -120,14 +136,14 @@ def _record(session, key: str, result, commands) -> None:
     marked = "; marked done" if len(changes) > 1 else ""
     size = f"; {result.output_bytes:,} bytes of output, the last {OUTPUT_KEPT // 1024} KiB kept" \
         if result.output_bytes > OUTPUT_KEPT else ""
-    print(clean_line(f"{key}: {outcome_line(result.to_data(key))} in {duration_text(result.duration_ms)}"
-                     f"{marked}{size}"), flush=True)
+    _say(clean_line(f"{key}: {outcome_line(result.to_data(key))} in {duration_text(result.duration_ms)}"
+                    f"{marked}{size}"))
     if held:
-        print(clean_line(f"heypeter-tui: {key}: passed, {held}"), file=sys.stderr)
+        _say(clean_line(f"heypeter-tui: {key}: passed, {held}"), error=True)
     made_stale = [role for role in fresh if role in stale_roles(session.state)]
     if made_stale:
-        print(clean_line(f"heypeter-tui: this made {count(len(made_stale), 'sign-off')} stale "
-                         f"({', '.join(made_stale)}); they must sign again for GO"), file=sys.stderr)
+        _say(clean_line(f"heypeter-tui: this made {count(len(made_stale), 'sign-off')} stale "
+                        f"({', '.join(made_stale)}); they must sign again for GO"), error=True)
 
 
 class _Stream:
@@ -137,16 +153,22 @@ class _Stream:
     def __init__(self) -> None:
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.pending = ""
+        self.gone = False
 
     def __call__(self, tail, chunk: bytes) -> None:
         self.pending += self.decoder.decode(chunk, final=not chunk)
         end = self.pending.rfind("\n") + 1
         if not chunk or len(self.pending) > STREAM_FLUSH:
             end = len(self.pending)
-        if end:
+        if end and not self.gone:
             text, self.pending = self.pending[:end], self.pending[end:]
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
-            sys.stdout.flush()
+            try:
+                sys.stdout.write(text if text.endswith("\n") else text + "\n")
+                sys.stdout.flush()
+            except (BrokenPipeError, ValueError):  # the reader is gone: the check runs on, and is recorded
+                self.gone = True
+        elif self.gone:
+            self.pending = ""
 
 
 def cmd_trust(context: Context, args: Namespace) -> int:

@@ -195,16 +195,3 @@ def _result(check: Check, outcome: str, code: int | None, signal_name: str | Non
     return CheckResult(check.run, outcome, code, signal_name, elapsed, tail.text(), tail.total, check.timeout,
                        host, started)
 
-
-def run_item_check(session, key: str, env: Mapping[str, str], cancel: threading.Event | None = None,
-                   progress: Progress | None = None) -> CheckResult:
-    """The check of the run's item `key`, started now by the session's clock, on the session's host. Trust is the
-    caller's to require first (core/trust.py): this runs what it is given."""
-    from heypeter_tui.core.clock import to_iso
-
-    check = session.state.checklist.items_by_key[key][1].check
-    if check is None:
-        from heypeter_tui.core.errors import UserError
-
-        raise UserError(f"{key} has no check")
-    return run_check(check, env, to_iso(session.clock()), session.actor.host, cancel, progress)
