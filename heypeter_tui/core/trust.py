@@ -20,6 +20,7 @@ from pathlib import Path
 
 from heypeter_tui.core.checklist import Checklist
 from heypeter_tui.core.checks import checks_of, visible
+from heypeter_tui.core.text import clean_line, shorten
 
 TRUST_DIR = "trusted"
 _DIGEST = re.compile("[0-9a-f]{64}")
@@ -77,7 +78,7 @@ def review_lines(checklist: Checklist) -> list[str]:
     items = checklist.items_by_key
     for key, check in checks_of(checklist):
         extra = f"timeout {check.to_dict()['timeout']}" + (f", every {check.to_dict()['every']}" if check.every else "")
-        lines.append(f"{key}  ({items[key][1].text[:80]}; {extra})")
+        lines.append(clean_line(f"{key}  ({shorten(items[key][1].text, 80)}; {extra})"))  # a log's text: any writer's
         lines += [f"    $ {line}" if index == 0 else f"      {line}"
                   for index, line in enumerate(visible(check.run).split("\n"))]
     return lines

@@ -290,3 +290,27 @@ async def test_a_result_that_comes_back_while_the_database_is_away_is_recorded_o
                 break
         (evidence,) = checks_of(app, "servers/waits")
         assert evidence.get("output") == "went\n" and app.state.item("servers/waits").status == "done"
+
+
+async def test_a_forged_check_result_or_item_text_never_reaches_the_terminal(make_app, tmp_path):
+    """Any writer of the log may put escapes in a check's fields or (in the run's first line) an item's text."""
+    from heypeter_tui.core.checklist import checklist_from_dict
+    from heypeter_tui.core.commands import Change
+    from heypeter_tui.core.trust import review_lines
+    from heypeter_tui.ui.widgets.items import item_prompt
+
+    path, _ = write_checklist(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(130, 40)):
+        app.session.record(Change("item.check", {
+            "item": "servers/broken", "command": "exit 3", "outcome": "failed", "exit": None,
+            "signal": "\x1b]52;c;cHduZWQ=\x07\x1b]2;T2\x1b\\SIG", "duration_ms": 5, "timeout": 60, "host": "h\x9b2J",
+            "output": "", "output_bytes": 0, "started": "2026-12-03T09:30:00Z"}))
+        app.state = app.session.state
+        _, item = app.state.checklist.items_by_key["servers/broken"]
+        row = str(item_prompt(item, app.state.item("servers/broken"), app.now))
+        assert "check failed" in row and "\x1b" not in row and "\x07" not in row
+    template = app.state.checklist.to_dict()
+    template["sections"][0]["items"][1]["text"] = "Broken \x1b]52;c;cHduZWQ=\x07\x1b]2;T2\x07probe"
+    review = "\n".join(review_lines(checklist_from_dict(template)))
+    assert "Broken" in review and "\x1b" not in review and "\x07" not in review

@@ -16,7 +16,7 @@ from heypeter_tui.core.checklist import Checklist
 from heypeter_tui.core.checks import checks_of
 from heypeter_tui.core.text import count
 from heypeter_tui.core.trust import content_digest, review_lines
-from heypeter_tui.ui.literal import literal
+from heypeter_tui.ui.literal import literal, literal_block
 from heypeter_tui.ui.screens.dialog_base import Dialog
 
 
@@ -43,7 +43,8 @@ class TrustDialog(Dialog[bool]):
                                  f"exact content (sha256 {content_digest(self.checklist)[:16]}…); a changed checklist "
                                  "asks again.", "", 600), classes="dialog-notice")
             with VerticalScroll(classes="trust-commands"):
-                yield Static(Content("\n".join(review_lines(self.checklist))))  # `visible`: spelled out, no markup
+                # Commands `visible` (every hidden character spelled out), the rest cleaned: no markup, no escapes.
+                yield Static(literal_block("\n".join(review_lines(self.checklist)), 1 << 20))
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Don't run", id="no")
                 yield Button("Trust and run", id="yes", variant="warning")

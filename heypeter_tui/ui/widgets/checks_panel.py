@@ -14,6 +14,7 @@ from textual.widget import Widget
 
 from heypeter_tui.core.checks import PASSED, duration_text, outcome_line, visible
 from heypeter_tui.core.durations import format_duration
+from heypeter_tui.core.text import clean_line
 from heypeter_tui.ui.literal import literal
 
 WAITING, RUNNING = "waiting", "running"
@@ -131,8 +132,8 @@ class ChecksPanel(Widget):
         else:
             took = duration_text(int(job.result.get("duration_ms") or 0))  # type: ignore[arg-type]
             style = "bold $success" if job.result.get("outcome") == PASSED else "bold $error"
-            head = (f"{'✓' if job.result.get('outcome') == PASSED else '✗'} {outcome_line(job.result)} in {took}  ",
-                    style)
+            head = (clean_line(f"{'✓' if job.result.get('outcome') == PASSED else '✗'} {outcome_line(job.result)} in "
+                               f"{took}  "), style)
         line = Content.assemble(head, literal(job.text, "bold", 60), ("  $ ", "$text-muted"),
                                 literal(command, "$text-muted", 200))
         return line if line.cell_length <= width else line.truncate(width - 1) + Content("…")

@@ -168,7 +168,7 @@ def check_label(current: ItemState, now) -> Content:
     if event is None:
         return Content.styled("v checks it", "$text-muted")
     style = "$text-muted" if event.get("outcome") == PASSED else "bold $error"
-    return Content.styled(outcome_line(event, format_local(parse_iso(event.ts), now)), style)
+    return literal(outcome_line(event, format_local(parse_iso(event.ts), now)), style, 120)  # any writer's fields
 
 
 def _index(group: Group, key: str) -> int | None:
