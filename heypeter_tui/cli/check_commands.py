@@ -58,7 +58,8 @@ def cmd_check(context: Context, args: Namespace) -> int:
             if content_digest(session.state.checklist) != trusted:
                 raise UserError("the run's checklist changed while its checks ran (its log replaced?): stopped, "
                                 "nothing more was run; `heypeter-tui trust` shows what it holds now")
-            _say(clean_line(f"check {key}: $ {_first_line(check.run)}"))
+            if not args.quiet:
+                _say(clean_line(f"check {key}: $ {_first_line(check.run)}"))
             stream = None if args.quiet else _Stream()
             try:
                 result = run_check(check, context.environment, to_iso(session.clock()), session.actor.host, cancel,
@@ -90,7 +91,10 @@ def _keys(state, args: Namespace, find_item, checks_of) -> list[str]:
     if args.item:
         key = find_item(state, args.item)
         if checklist.items_by_key[key][1].check is None:
-            raise UserError(f"{key} has no check; the items with one: `heypeter-tui check --all` runs them")
+            having = [each for each, _ in checks_of(checklist)]
+            listed = ", ".join(having[:10]) + (f" and {len(having) - 10} more" if len(having) > 10 else "")
+            raise UserError(f"{key} has no check" + (f"; the items with one: {listed}" if having else
+                                                     f"; checklist {checklist.id!r} has none"))
         return [key]
     if args.section:
         group = _group(checklist, args.section)
@@ -105,10 +109,14 @@ def _keys(state, args: Namespace, find_item, checks_of) -> list[str]:
 
 
 def _group(checklist, reference: str):
+    """A section or phase by id or title, or a section by its number as the dashboard's keys give it (0: 10)."""
     wanted = reference.strip().casefold()
-    for number, group in enumerate(checklist.groups, start=1):
-        if wanted in (group.id.casefold(), group.title.casefold()) or wanted == str(number):
+    for group in checklist.groups:
+        if wanted in (group.id.casefold(), group.title.casefold()):
             return group
+    number = 10 if wanted == "0" else int(wanted) if wanted.isdigit() and len(wanted) < 4 else 0
+    if 1 <= number <= len(checklist.sections):
+        return checklist.sections[number - 1]
     names = ", ".join(group.id for group in checklist.groups)
     raise UserError(f"no section or phase {reference[:80]!r}; they are: {names}")
 

@@ -142,7 +142,7 @@ class RunsChecks:
         for key, _ in jobs:
             self.cancels[key] = threading.Event()
         panel = self.checks_panel
-        if panel is not None and (shown or panel.display):
+        if panel is not None and shown:  # a repeat runs quietly: the panel keeps what was asked for
             panel.start([Job(key, items[key][1].text, check.run, check.timeout) for key, check in jobs])
         self.run_checks(self.session, jobs, [self.cancels[key] for key, _ in jobs], not shown)
 
@@ -201,11 +201,12 @@ class RunsChecks:
             if self.ending_after_checks and not self.cancels:
                 self.exit()
             return
-        held = ""
+        held, marked = "", False
 
         def build():
-            nonlocal held
+            nonlocal held, marked
             changes, held = commands.checked(message.session.state, key, result, marks=not message.repeat)
+            marked = len(changes) > 1
             return tuple(changes)
 
         if message.session is self.session:
@@ -215,7 +216,7 @@ class RunsChecks:
         if recorded and not result.passed and message.repeat:
             self.bell()  # type: ignore[attr-defined]  (monitoring found a fault: heard as well as seen)
         if recorded and (not result.passed or held or not message.repeat):
-            done = "; marked done" if result.passed and not held else ""
+            done = "; marked done" if marked else ""
             self.say(f"{text}: {outcome_line(result.to_data(key))}{done}" + (f"; {held}" if held else ""),
                      severity="information" if result.passed else "error", timeout=5 if result.passed else 15)
         if self.ending_after_checks and not self.cancels:

@@ -205,8 +205,7 @@ def test_quiet_prints_results_not_output(state_dir: Path, capsys, trusted) -> No
     assert run(state_dir, "check", "--section", "ready", "--quiet") == 1
     lines = capsys.readouterr().out.splitlines()
     assert "healthy" not in lines and "broken" not in lines
-    assert [line.split(":")[0] for line in lines] == ["check ready/ok", "ready/ok", "check ready/bad", "ready/bad",
-                                                      "1 check passed, 1 failed"]
+    assert [line.split(":")[0] for line in lines] == ["ready/ok", "ready/bad", "1 check passed, 1 failed"]  # results
     assert [c["output"] for c in item(state_dir, capsys, "ready/bad")["checks"]] == ["broken\n"]  # still recorded
 
 
@@ -271,3 +270,37 @@ def _running(marker: str) -> list[int]:
             if marker.encode() in Path(f"/proc/{entry}/cmdline").read_bytes():
                 found.append(int(entry))
     return found
+
+
+MONITOR = """schema: 1
+id: watch
+title: Watch
+sections:
+  - id: s
+    title: S
+    items:
+      - id: watch
+        text: Monitor for 30 minutes
+        timer: 30m
+        check: {run: "echo fine", every: 1m}
+"""
+
+
+def test_a_monitoring_check_run_from_the_command_line_marks_nothing_done(state_dir: Path, tmp_path: Path,
+                                                                          capsys) -> None:
+    path = tmp_path / "watch.yaml"
+    path.write_text(MONITOR)
+    assert run(state_dir, "--checklist", str(path), "new", "W") == 0
+    assert run(state_dir, "trust", "--yes") == 0
+    assert run(state_dir, "check", "s/watch") == 0
+    assert "marked done" not in capsys.readouterr().out
+    watched = item(state_dir, capsys, "s/watch")
+    assert watched["status"] == "pending" and [c["outcome"] for c in watched["checks"]] == ["passed"]
+
+
+def test_section_numbers_are_the_dashboards_keys(state_dir: Path, capsys, trusted) -> None:
+    assert run(state_dir, "check", "--section", "2", "--quiet") == 0  # the second section: Looks
+    assert capsys.readouterr().out.startswith("looks/colours: check passed")
+    assert run(state_dir, "check", "--section", "0") == 2  # section 10: this checklist has three
+    assert run(state_dir, "check", "plain") == 2
+    assert "notes/plain has no check; the items with one: ready/ok, ready/bad, looks/colours" in capsys.readouterr().err

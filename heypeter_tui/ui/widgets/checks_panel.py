@@ -122,7 +122,8 @@ class ChecksPanel(Widget):
             (job for job in reversed(jobs) if job.result), None)
 
     def _line(self, job: Job, width: int) -> Content:
-        command = visible(job.command).split("\n")[0]
+        lines = visible(job.command).split("\n")
+        command = lines[0] + (" …" if len(lines) > 1 else "")
         if job.state == WAITING:
             head: tuple[str, str] = ("· waiting  ", "$text-muted")
         elif job.state == RUNNING:
