@@ -182,7 +182,15 @@ class _Stream:
 def cmd_trust(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.checks import checks_of
     from heypeter_tui.core.clock import to_iso
-    from heypeter_tui.core.trust import content_digest, is_trusted, review_lines, trust, trust_path
+    from heypeter_tui.core.trust import (
+        change_summary,
+        content_digest,
+        is_trusted,
+        previous_trust,
+        review_lines,
+        trust,
+        trust_path,
+    )
 
     session = context.existing_session(args.checklist)
     checklist = session.state.checklist
@@ -196,7 +204,10 @@ def cmd_trust(context: Context, args: Namespace) -> int:
     print(f"content sha256 {digest}")
     print(clean_line(f"{count(len(checks), 'command')}, each run by /bin/sh -c as {actor.user} on {actor.host} "
                      "when its item is checked:"))
-    for line in review_lines(checklist):
+    previous = None if is_trusted(context.config_dir, checklist) else previous_trust(context.config_dir, checklist)
+    if previous is not None:
+        print(change_summary(previous, checklist))
+    for line in review_lines(checklist, previous):
         print(line)  # `visible` already: every control spelled out
     if is_trusted(context.config_dir, checklist):
         print(f"already trusted here ({trust_path(context.config_dir, digest)})")

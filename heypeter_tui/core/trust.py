@@ -38,16 +38,68 @@ def trust_path(config_dir: Path, digest: str) -> Path:
 
 
 def is_trusted(config_dir: Path, checklist: Checklist) -> bool:
-    """Whether this user trusted this very content. A trust file that cannot be read, or that names another
-    digest than its own name, trusts nothing."""
+    """Whether this user trusted this very content. A trust file that cannot be read, names another digest than its
+    own name, is not this user's or may be written by others trusts nothing."""
+    digest = content_digest(checklist)
+    data = _read_trust(trust_path(config_dir, digest))
+    return data is not None and data.get("sha256") == digest
+
+
+def _read_trust(path: Path) -> dict | None:
+    import os
+    import stat
+
     from heypeter_tui.core.paths import ReadRefused, read_limited
 
-    digest = content_digest(checklist)
     try:
-        data = json.loads(read_limited(trust_path(config_dir, digest), MAX_TRUST_FILE, follow=False))
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+            return None  # planted by someone else, or open to their edits: not this user's word
+        data = json.loads(read_limited(path, MAX_TRUST_FILE, follow=False))
     except (OSError, ReadRefused, ValueError):
-        return False
-    return isinstance(data, dict) and data.get("sha256") == digest
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("sha256"), str) else None
+
+
+def previous_trust(config_dir: Path, checklist: Checklist) -> dict | None:
+    """The latest trust this user gave another content of a checklist of this id: what the review marks as changed."""
+    digest, best = content_digest(checklist), None
+    folder = config_dir / TRUST_DIR
+    for path in sorted(folder.glob("*.json"))[:1000] if folder.is_dir() else ():
+        data = _read_trust(path)
+        if (data is None or data.get("checklist") != checklist.id or data["sha256"] == digest
+                or not isinstance(data.get("commands"), list)):
+            continue
+        if best is None or str(data.get("trusted_at", "")) > str(best.get("trusted_at", "")):
+            best = data
+    return best
+
+
+def _changes(previous: dict | None, checklist: Checklist) -> tuple[dict[str, str], list[str]]:
+    """Each command's mark against `previous` (`changed`, `new`), and the items whose command is gone."""
+    if previous is None:
+        return {}, []
+    before = {str(entry.get("item")): entry for entry in previous["commands"] if isinstance(entry, dict)}
+    marks = {}
+    now = checks_of(checklist)
+    for key, check in now:
+        if key not in before:
+            marks[key] = "new"
+        elif {k: v for k, v in before[key].items() if k != "item"} != check.to_dict():
+            marks[key] = "changed"
+    return marks, [key for key in before if key not in dict(now)]
+
+
+def change_summary(previous: dict | None, checklist: Checklist) -> str:
+    """`Since you trusted this checklist (2026-12-01 …): 1 changed, 0 new, 0 gone; marked below.`"""
+    marks, gone = _changes(previous, checklist)
+    if previous is None:
+        return ""
+    changed, new = sum(m == "changed" for m in marks.values()), sum(m == "new" for m in marks.values())
+    when = clean_line(str(previous.get("trusted_at", "")))[:40]
+    gone_keys = f" ({', '.join(clean_line(k)[:60] for k in gone[:5])})" if gone else ""
+    return (f"Since you trusted another version of this checklist ({when}): {changed} changed, {new} new, "
+            f"{len(gone)} gone{gone_keys}; marked below.")
 
 
 def trust(config_dir: Path, checklist: Checklist, by: str, at: str) -> Path:
@@ -71,14 +123,17 @@ def trust(config_dir: Path, checklist: Checklist, by: str, at: str) -> Path:
     return path
 
 
-def review_lines(checklist: Checklist) -> list[str]:
+def review_lines(checklist: Checklist, previous: dict | None = None) -> list[str]:
     """What a person reviews before trusting: every command of the checklist, with its item, timeout and
     repeat, each line as it runs (`visible`: nothing hidden, nothing acting on the terminal)."""
     lines = []
     items = checklist.items_by_key
+    marks, _ = _changes(previous, checklist)
     for key, check in checks_of(checklist):
         extra = f"timeout {check.to_dict()['timeout']}" + (f", every {check.to_dict()['every']}" if check.every else "")
-        lines.append(clean_line(f"{key}  ({shorten(items[key][1].text, 80)}; {extra})"))  # a log's text: any writer's
+        mark = {"changed": "  <- CHANGED since you trusted it", "new": "  <- NEW since you trusted"}.get(
+            marks.get(key, ""), "")
+        lines.append(clean_line(f"{key}  ({shorten(items[key][1].text, 80)}; {extra}){mark}"))  # any writer's text
         lines += [f"    $ {line}" if index == 0 else f"      {line}"
                   for index, line in enumerate(visible(check.run).split("\n"))]
     return lines

@@ -24,7 +24,7 @@ from heypeter_tui.core.checks import checks_of, outcome_line
 from heypeter_tui.core.clock import to_iso
 from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.text import count
-from heypeter_tui.core.trust import is_trusted, trust
+from heypeter_tui.core.trust import is_trusted, previous_trust, trust
 from heypeter_tui.ui.flows import FAILED, flow
 from heypeter_tui.ui.messages import CheckDone, CheckItem, CheckNotRun, CheckOutput
 
@@ -122,7 +122,8 @@ class RunsChecks:
             return
         if not is_trusted(self.context.config_dir, checklist):
             actor = self.session.actor
-            if not await self.push_screen_wait(TrustDialog(checklist, actor.user, actor.host)):
+            previous = previous_trust(self.context.config_dir, checklist)
+            if not await self.push_screen_wait(TrustDialog(checklist, actor.user, actor.host, previous)):
                 self.say("not trusted: nothing was run", severity="warning", timeout=5)
                 return
             by = f"{actor.user}@{actor.host}"

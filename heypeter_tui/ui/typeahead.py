@@ -23,6 +23,10 @@ class KeysMayFlow(Message):
     """A dialog is ready for typing (or none is coming): hand on the keys held meanwhile."""
 
 
+class KeysDropped(Message):
+    """A question no key typed ahead may answer is up: the keys held meanwhile go nowhere."""
+
+
 class HoldsKeys:
     """Mixin for the app: `hold_keys` where a dialog is about to open, `release_keys` once it has."""
 
@@ -39,6 +43,18 @@ class HoldsKeys:
         """Posted, not done here: keys already on their way to the app are held first, then all flow."""
         if self.held is not None:
             self.post_message(KeysMayFlow())  # type: ignore[attr-defined]
+
+    def discard_held_keys(self) -> None:
+        """Drop the keys typed ahead: for a question no key typed before it was seen may answer (trusting commands).
+        Posted, as `release_keys` is: keys already on their way are held first, then dropped with the rest."""
+        if self.held is not None:
+            self.post_message(KeysDropped())  # type: ignore[attr-defined]
+
+    def on_keys_dropped(self, message: KeysDropped) -> None:
+        if self.held is not None:
+            if self.hold_timer is not None:
+                self.hold_timer.stop()
+            self.held = None
 
     async def on_event(self, event: events.Event) -> None:
         if self.held is not None and isinstance(event, events.Key):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+
 from heypeter_tui.core import commands
 from heypeter_tui.core.loader import load_checklist
 from heypeter_tui.core.trust import is_trusted, trust
@@ -314,3 +316,61 @@ async def test_a_forged_check_result_or_item_text_never_reaches_the_terminal(mak
     template["sections"][0]["items"][1]["text"] = "Broken \x1b]52;c;cHduZWQ=\x07\x1b]2;T2\x07probe"
     review = "\n".join(review_lines(checklist_from_dict(template)))
     assert "Broken" in review and "\x1b" not in review and "\x07" not in review
+
+
+async def test_at_80x24_no_command_is_trusted_unseen_and_keys_typed_ahead_answer_nothing(make_app, tmp_path):
+    from textual.containers import VerticalScroll
+    from textual.widgets import Button
+
+    path, marker = write_checklist(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_servers(pilot)
+        for key in ("v", "tab", "enter"):  # one burst, all in the queue before the dialog is up
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(20):
+            await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, TrustDialog) and not is_trusted(app.context.config_dir, app.state.checklist)
+        trust_button = dialog.query_one("#yes", Button)
+        assert trust_button.disabled  # the list does not fit: its end has not been seen
+        assert "Scroll to the end" in str(dialog.query_one("#trust-hint").render())
+        commands = dialog.query_one(".trust-commands", VerticalScroll)
+        dialog.set_focus(commands)
+        await pilot.press("end")
+        await pilot.pause()
+        assert commands.scroll_y >= commands.max_scroll_y and not trust_button.disabled
+        await pilot.click("#yes")
+        await workers_done(app, "flow")
+        await checks_done(app, pilot)
+        assert is_trusted(app.context.config_dir, app.state.checklist) and marker.read_text() == "ran\n"
+
+
+async def test_a_changed_command_is_marked_in_the_review(make_app, tmp_path):
+    from heypeter_tui.core.trust import change_summary, previous_trust, review_lines
+
+    path, _ = write_checklist(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(130, 40)):
+        trusted(app)
+    Path(path).write_text(Path(path).read_text().replace("exit 3", "exit 4"))
+    changed = load_checklist(Path(path))
+    previous = previous_trust(app.context.config_dir, changed)
+    assert previous is not None
+    assert change_summary(previous, changed).startswith("Since you trusted another version of this checklist")
+    assert "1 changed, 0 new, 0 gone" in change_summary(previous, changed)
+    marked = [line for line in review_lines(changed, previous) if "CHANGED" in line]
+    assert marked == ["servers/broken  (Broken probe; timeout 1m)  <- CHANGED since you trusted it"]
+
+
+async def test_v_tab_enter_typed_in_one_burst_does_not_trust(make_app, tmp_path):
+    path, marker = write_checklist(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await open_servers(pilot)
+        for key in ("v", "tab", "enter"):  # one burst, all in the queue before the dialog is up
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(20):
+            await pilot.pause()
+        assert isinstance(app.screen, TrustDialog)
+        assert not is_trusted(app.context.config_dir, app.state.checklist) and not marker.exists()
