@@ -147,7 +147,16 @@ class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTh
         for number in ENDING_SIGNALS:
             # Not on the main thread, or no such signal here: its default action stays.
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(number, self.exit)  # exit status 0, as `q` leaves it
+                loop.add_signal_handler(number, self.end_by_signal)  # exit status 0, as `q` leaves it
+
+    def end_by_signal(self) -> None:
+        """SIGTERM or SIGHUP (a closed tmux window, a lost SSH session): as `q`, the checks running are cancelled and
+        their cancel recorded before the end; a second signal ends at once."""
+        if self.cancels and not self.ending_after_checks:
+            self.ending_after_checks = True
+            self.cancel_checks()
+            return
+        self.exit()
 
     def on_unmount(self) -> None:
         self.minding_size = False  # the screens are gone

@@ -5,6 +5,7 @@ Real processes throughout: each check is a real `/bin/sh -c`, and what it did is
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual import events
@@ -374,3 +375,22 @@ async def test_v_tab_enter_typed_in_one_burst_does_not_trust(make_app, tmp_path)
             await pilot.pause()
         assert isinstance(app.screen, TrustDialog)
         assert not is_trusted(app.context.config_dir, app.state.checklist) and not marker.exists()
+
+
+async def test_a_signal_ending_the_dashboard_records_the_cancel_of_a_running_check(make_app, tmp_path):
+    path, _ = write_checklist(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        trusted(app)
+        await open_servers(pilot)
+        await pilot.press("j", "j", "v")
+        await pilot.pause()
+        assert "servers/slow" in app.cancels
+        app.end_by_signal()  # what SIGTERM and SIGHUP call
+        for _ in range(500):  # the check is killed, its cancel recorded, then the dashboard ends
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.01)
+    assert not app.is_running
+    (evidence,) = checks_of(app, "servers/slow")
+    assert evidence.get("outcome") == "cancelled" and app.return_code in (0, None)
