@@ -192,10 +192,11 @@ class RunsChecks:
         key, result = message.key, message.result
         self.cancels.pop(key, None)
         panel = self.checks_panel
-        if panel is not None and panel.display:
-            panel.finish(key, result.to_data(key), result.output)
+        shown = panel if panel is not None and panel.display else None
         text = message.session.state.checklist.items_by_key[key][1].text
         if getattr(self, "offline", ""):  # the command ran: its evidence waits here rather than being lost
+            if shown is not None:
+                shown.finish(key, result.to_data(key), result.output, "kept here until the database is back")
             self.kept.append(message)
             self.say(f"{text}: {outcome_line(result.to_data(key))}; kept here until the database is back, then "
                      "recorded", severity="warning", timeout=10)
@@ -214,6 +215,8 @@ class RunsChecks:
             recorded = await self.apply(build, ask_stale=False)
         else:  # the run shown changed while it ran: its evidence still goes to the run it was run for
             recorded = self.attempt(lambda: message.session.record(*build())) is not FAILED
+        if shown is not None:  # nothing shown is not on disk: a result not recorded says so
+            shown.finish(key, result.to_data(key), result.output, "" if recorded else "NOT recorded")
         if recorded and not result.passed and message.repeat:
             self.bell()  # type: ignore[attr-defined]  (monitoring found a fault: heard as well as seen)
         if recorded and (not result.passed or held or not message.repeat):

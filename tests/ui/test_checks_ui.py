@@ -286,6 +286,7 @@ async def test_a_result_that_comes_back_while_the_database_is_away_is_recorded_o
         Path(f"{marker}.go").touch()
         await checks_done(app, pilot)
         assert not checks_of(app, "servers/waits") and len(app.kept) == 1  # ran, not yet recorded, not lost
+        assert "(kept here until the database is back)" in str(app.query_one(ChecksPanel).render())
         app.post_message(StoreReachable(True))
         for _ in range(100):
             await pilot.pause()

@@ -38,6 +38,7 @@ class Job:
     """When it started running (monotonic): its time is shown counting, even while it prints nothing."""
     output: str = ""
     output_bytes: int = 0
+    unrecorded: str = ""
 
 
 class ChecksPanel(Widget):
@@ -77,10 +78,11 @@ class ChecksPanel(Widget):
             job.state, job.output, job.output_bytes, job.elapsed = RUNNING, output, output_bytes, elapsed
             self.redraw()
 
-    def finish(self, key: str, result: dict[str, object], output: str) -> None:
+    def finish(self, key: str, result: dict[str, object], output: str, unrecorded: str = "") -> None:
+        """`unrecorded`: why its result is not in the record (yet), said beside it."""
         job = self.jobs.get(key)
         if job is not None:
-            job.state, job.result, job.output = "ended", result, output
+            job.state, job.result, job.output, job.unrecorded = "ended", result, output, unrecorded
             self.redraw()
             self.screen.refresh_bindings()  # the last one ended: `esc` closes now
 
@@ -135,6 +137,7 @@ class ChecksPanel(Widget):
             style = "bold $success" if job.result.get("outcome") == PASSED else "bold $error"
             head = (clean_line(f"{'✓' if job.result.get('outcome') == PASSED else '✗'} {outcome_line(job.result)} in "
                                f"{took}  "), style)
-        line = Content.assemble(head, literal(job.text, "bold", 60), ("  $ ", "$text-muted"),
+        unrecorded = [(f"({job.unrecorded})  ", "bold reverse $error")] if job.unrecorded else []
+        line = Content.assemble(head, *unrecorded, literal(job.text, "bold", 60), ("  $ ", "$text-muted"),
                                 literal(command, "$text-muted", 200))
         return line if line.cell_length <= width else line.truncate(width - 1) + Content("…")
