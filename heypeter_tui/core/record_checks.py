@@ -46,20 +46,47 @@ def item_check_line(state: RunState, key: str) -> list[str]:
 
 
 def checks_markdown(state: RunState) -> list[str]:
-    """`## Checks`: every check run, with its command and output folded away in <details>."""
+    """`## Checks`: per item, a table of every run (oldest first), its command, and the output of each run that did
+    not pass and of the latest, folded away in <details>. A monitoring check's thirty passes are thirty rows, not
+    thirty pages; the JSON record keeps every output whole."""
     events = check_events(state)
     if not events:
         return []
-    lines = ["## Checks", ""]
+    from heypeter_tui.core.checks import PASSED, checks_of
+    from heypeter_tui.core.record_text import md_row
+    from heypeter_tui.core.trust import content_digest
+
+    commands = len(checks_of(state.checklist))
+    lines = ["## Checks", "", f"- **Check commands:** {commands}, content sha256 {content_digest(state.checklist)} "
+             "(what `heypeter-tui trust` shows and trusts)", ""]
     items = state.checklist.items_by_key
+    by_item: dict[str, list[Event]] = {}
     for event in events:
-        text = items[event.get("item")][1].text
-        lines += [f"### {md_line(text)}: {md_line(outcome_line(event))}", "", f"- {md_line(result_line(event))}"]
-        size, output = event.get("output_bytes") or 0, clean(str(event.get("output") or ""))
-        kept = f", the last {OUTPUT_KEPT // 1024} KiB kept" if size > OUTPUT_KEPT else ""
-        lines += [f"- Output: {size:,} bytes{kept}", "", *_fenced(visible(str(event.get("command", ""))), "sh"), ""]
-        if output:
-            lines += ["<details><summary>Output</summary>", "", *_fenced(output, "text"), "", "</details>", ""]
+        by_item.setdefault(str(event.get("item")), []).append(event)
+    for key, runs in by_item.items():
+        latest = runs[-1]
+        tally = ", ".join(f"{sum(run.get('outcome') == outcome for run in runs)} {outcome}" for outcome in
+                          ("passed", "failed", "timed out", "cancelled") if any(run.get("outcome") == outcome
+                                                                                for run in runs))
+        lines += [f"### {md_line(items[key][1].text)}", "", f"{len(runs)} run{'s' if len(runs) > 1 else ''}: {tally}",
+                  "", "| Time (UTC) | Result | Took | Host | Who |", "|---|---|---|---|---|"]
+        lines += [md_row([when(run.ts), outcome_line(run), duration_text(run.get("duration_ms") or 0),
+                          str(run.get("host") or "?"), who(run.actor)]) for run in runs]
+        lines += ["", *_fenced(visible(str(latest.get("command", ""))), "sh"), ""]
+        for run in runs:
+            if run.get("outcome") != PASSED or run is latest:
+                lines += _run_output(run, latest)
+    return lines
+
+
+def _run_output(run: Event, latest: Event) -> list[str]:
+    size, output = run.get("output_bytes") or 0, clean(str(run.get("output") or ""))
+    kept = f", the last {OUTPUT_KEPT // 1024} KiB kept" if size > OUTPUT_KEPT else ""
+    lines = [f"#### {md_line(when(run.ts))}: {md_line(outcome_line(run))}", "", f"- Output: {size:,} bytes{kept}", ""]
+    if run.get("command") != latest.get("command"):  # another command than the item's latest: shown, as it ran
+        lines += ["- Its command:", "", *_fenced(visible(str(run.get("command", ""))), "sh"), ""]
+    if output:
+        lines += ["<details><summary>Output</summary>", "", *_fenced(output, "text"), "", "</details>", ""]
     return lines
 
 

@@ -42,7 +42,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "log": ("Log", "damaged log", ""),
     "blocked": ("Blocked", "blocked item", ""),
     "override": ("Override", "override", ""),
-    "check_failed": ("Check not passed", "check not passed", "checks not passed"),
+    "check_not_passed": ("Check not passed", "check not passed", "checks not passed"),
     "revoked": ("Sign-off revoked", "revoked sign-off", ""),
     "resigned": ("Signed again", "re-sign", ""),
     "stale": ("Stale sign-off", "stale sign-off", ""),
@@ -54,7 +54,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
 gives them, what a reviewer must act on first: a cut list loses the most ordinary first, open items (in a run
 not yet deployed, every step of deployment day) after N/A ones (each a decision someone made and gave a reason)."""
 
-_WHERE = {"check_failed": "the Checks",
+_WHERE = {"check_not_passed": "the Checks",
           "log": "Run details", "revoked": "the Timeline", "resigned": "the Timeline", "stale": "the Sign-offs",
           "overdue": "the Deployment Clock"}
 """Where the detail shows an exception the first screen had no room for (the others: on their items)."""
@@ -98,7 +98,7 @@ def summarize(state: RunState, now: datetime | None = None, integrity: Integrity
     Without one, as of the log's last event, so a record of the same log is always the same."""
     as_of = now or parse_iso(state.last_event.ts)
     deviations = (*_log(integrity), *_items(state, "blocked"), *_items(state, "override"),
-                  *_items(state, "check_failed"), *signing_history(state),
+                  *_items(state, "check_not_passed"), *signing_history(state),
                   *_stale(state), *_overdue(state, as_of), *_items(state, "na"), *_items(state, "open_phase_item"))
     verdict = gate(state)
     overrides = sum(deviation.kind == "override" for deviation in deviations)
@@ -226,12 +226,29 @@ def _items(state: RunState, kind: str) -> Iterator[Deviation]:
             elif kind == "override" and current.override:
                 text = f"{label}: {subject}, ticked while NO-GO{_by(current.actor, current.at)}: {current.override}"
                 yield Deviation(kind, key, text, current.override, current.actor, current.at)
-            elif kind == "check_failed" and current.check is not None and current.check.get("outcome") != "passed":
-                check = current.check  # its latest check: one that passed since clears it
-                text = f"{label}: {subject}: {outcome_line(check)}{_by(check.actor, check.ts)}"
-                yield Deviation(kind, key, text, "", check.actor, check.ts)
+            elif kind == "check_not_passed" and current.check is not None:
+                yield from _check_deviation(state, group, item, key, current.check)
             elif kind == "open_phase_item" and group.kind == GroupKind.PHASE and current.status == PENDING:
                 yield Deviation(kind, key, f"{label}: {subject}{' (optional)' if item.optional else ''}")
+
+
+def _check_deviation(state: RunState, group, item, key: str, latest: Event) -> Iterator[Deviation]:
+    """An item's latest check that did not pass (a later pass clears it); for a monitoring check (`every`), any run
+    that did not pass while it watched: a fault in the middle of the watch is what the watch was for."""
+    from heypeter_tui.core.record_checks import check_events
+
+    label, subject = KINDS["check_not_passed"][0], f"{group.title} / {item.text}"
+    if item.check is not None and item.check.every is not None:
+        runs = check_events(state, key)
+        faults = [run for run in runs if run.get("outcome") != "passed"]
+        if faults:
+            first = faults[0]
+            text = (f"{label}: {subject}: {len(faults)} of {count(len(runs), 'run')} did not pass while it watched "
+                    f"(the first: {outcome_line(first)}, {when(first.ts)})")
+            yield Deviation("check_not_passed", key, text, "", first.actor, first.ts)
+    elif latest.get("outcome") != "passed":
+        text = f"{label}: {subject}: {outcome_line(latest)}{_by(latest.actor, latest.ts)}"
+        yield Deviation("check_not_passed", key, text, "", latest.actor, latest.ts)
 
 
 def signing_history(state: RunState) -> Iterator[Deviation]:

@@ -37,8 +37,9 @@ def describe(state: RunState, event: Event) -> str:
         from heypeter_tui.core.checks import duration_text, outcome_line, visible
 
         took = duration_text(event.get("duration_ms") or 0)
-        return f"{item_text()}: {outcome_line(event)} in {took} on {event.get('host') or '?'}: " \
-               f"{visible(str(event.get('command', '')))}"
+        first, *more = visible(str(event.get("command", ""))).split("\n")  # one line: never a joined script
+        rest = f" (and {len(more)} more line{'s' if len(more) > 1 else ''})" if more else ""
+        return f"{item_text()}: {outcome_line(event)} in {took} on {event.get('host') or '?'}: {first}{rest}"
     if kind == "signoff.sign":
         return f"{event.get('role')} signed by {event.get('name')}"
     if kind == "signoff.revoke":

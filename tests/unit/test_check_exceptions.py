@@ -39,7 +39,7 @@ def test_the_latest_check_failing_is_listed_first_and_a_later_pass_clears_it(con
     text = to_markdown(session.state)
     exceptions = text.split("## Exceptions", 1)[1].split("##", 1)[0]
     assert "Check not passed: Servers / Health endpoint answers: check failed (exit 3)" in exceptions
-    assert to_json(session.state)["summary"]["counts"] == {"check_failed": 1}
+    assert to_json(session.state)["summary"]["counts"] == {"check_not_passed": 1}
     assert session.state.item("servers/health").status == "pending"
 
     recorded(session, "true")
@@ -58,3 +58,33 @@ def test_undoing_a_failed_check_takes_it_off_the_exceptions(context, tmp_path) -
     session.record(session.undo_change())
     assert "Check not passed" not in to_markdown(session.state)
     assert session.state.item("servers/health").check is None
+
+
+WATCHED = """\
+schema: 1
+id: watched
+title: Watched
+sections:
+  - title: After
+    id: after
+    items:
+      - id: watch
+        text: Watch the error rate
+        timer: 30m
+        check: {run: "exit 0", every: 1m}
+"""
+
+
+def test_a_fault_in_the_middle_of_a_watch_stays_an_exception_after_later_passes(context, tmp_path) -> None:
+    path = tmp_path / "watched.yaml"
+    path.write_text(WATCHED)
+    session = context.session(context.create_run("R", str(path)))
+    for command in ("true", "exit 22", "true"):  # healthy, down for a minute, healthy again
+        result = run_check(Check(command, 5), dict(os.environ), "2026-12-03T09:30:00Z", "web-1")
+        session.record(*commands.checked(session.state, "after/watch", result, marks=False)[0])
+    exceptions = to_markdown(session.state).split("## Exceptions", 1)[1].split("##", 1)[0]
+    assert ("Check not passed: After / Watch the error rate: 1 of 3 runs did not pass while it watched (the first: "
+            "check failed (exit 22)") in exceptions
+    assert session.state.item("after/watch").status == "pending"
+    checks = to_markdown(session.state).split("\n## Checks\n", 1)[1].split("\n## Timeline\n", 1)[0]
+    assert "3 runs: 2 passed, 1 failed" in checks and checks.count("\n#### ") == 2  # the fault and the latest

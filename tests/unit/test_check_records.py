@@ -230,14 +230,14 @@ def test_the_fold_keeps_the_latest_check_ignores_unknown_items_and_undo_of_done_
     item = session.state.item("servers/disk")
     assert item.status == "pending" and item.check == latest
     record = to_markdown(session.state)
-    assert record.count("### Disk has room: check ") == 2 and "41%" in record
+    assert record.count("### Disk has room\n") == 1 and "2 runs: 1 passed, 1 failed" in record and "41%" in record
 
     clock.advance(minutes=1)
     session.store.append(new_event("item.check", DANA, clock(), **result().to_data("servers/nothing-here")))
     session.refresh()
     assert "servers/nothing-here" not in session.state.items
     checks = to_markdown(session.state).split("\n## Checks\n", 1)[1].split("\n## Timeline\n", 1)[0]
-    assert checks.count("\n### ") == 2 and "nothing-here" not in checks
+    assert checks.count("\n### ") == 1 and checks.count("\n#### ") == 2 and "nothing-here" not in checks
     assert sum(len(item["checks"]) for group in to_json(session.state)["sections"] for item in group["items"]) == 2
 
 
@@ -286,8 +286,12 @@ def test_the_record_of_checks_word_for_word(tmp_path: Path, clock, fixed_ids) ->
         "Checks)",
     ]
     checks = record.split("\n## Checks\n", 1)[1].split("\n## Timeline\n", 1)[0]
-    assert re.findall(r"^### .*$", checks, re.M) == [  # every check, oldest first
-        "### Health endpoint answers: check passed", "### Disk has room: check failed (exit 1)",
-        "### Disk has room: check timed out after 30s", "### Watch the error rate: check cancelled (SIGTERM)"]
+    assert re.findall(r"^### .*$", checks, re.M) == [  # each item with a check, in the order first checked
+        "### Health endpoint answers", "### Disk has room", "### Watch the error rate"]
+    assert re.findall(r"^#### .*$", checks, re.M) == [  # the runs with output shown: every one not passed, the latest
+        "#### 2026-12-03 09:31:00 UTC: check passed", "#### 2026-12-03 09:32:00 UTC: check failed (exit 1)",
+        "#### 2026-12-03 09:33:00 UTC: check timed out after 30s", "#### 2026-12-03 09:34:00 UTC: check cancelled "
+        "(SIGTERM)"]
+    assert "| 2026-12-03 09:32:00 UTC | check failed (exit 1) | 1.2 s | web-1 | dana@bastion |" in checks
     assert checks.count("<details><summary>Output</summary>") == checks.count("</details>") == 3  # none when empty
     assert "- Output: 65,537 bytes, the last 64 KiB kept\n" in checks
