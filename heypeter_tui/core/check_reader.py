@@ -45,6 +45,9 @@ def read_check(reader: NodeReader, node: yaml.Node, what: str, timer: int | None
             reader.error(fields["every"], f"{what}: check every repeats the check while the item's timer runs; "
                          "give the item a timer (timer: 30m)")
             every = None
+        elif every is not None and timer is not None and every >= timer:
+            reader.warn(fields["every"], f"{what}: check every is as long as the item's timer or longer: it runs once, "
+                        "as the timer starts")
     return Check(command, timeout, every) if command is not None else None
 
 

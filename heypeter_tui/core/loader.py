@@ -277,7 +277,8 @@ class ChecklistReader(NodeReader):
             text = self.text(node, f"{what}: item")
             return (Item(slugify(text), text), False) if text is not None else None
         fields = self.mapping(
-            node, f"{what}: item", ("id", "text", "optional", "opens", "closes", "timer", "owner", "check"), ("text",)
+            node, f"{what}: item", ("id", "text", "optional", "opens", "closes", "timer", "owner", "check"), ("text",),
+            _CHECK_KEYS
         )
         if fields is None:
             return None
@@ -366,6 +367,10 @@ class ChecklistReader(NodeReader):
         if len(set(roles)) != len(roles):
             self.error(node, "contacts: a role is listed twice")
         return tuple(contacts)
+
+
+_CHECK_KEYS = {key: f"`{key}:` belongs under the item's `check:` (check: {{run: …, {key}: …}}), indented below it"
+               for key in ("run", "timeout", "every")}
 
 
 def _title_of(node: yaml.Node) -> str | None:

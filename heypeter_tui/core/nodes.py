@@ -79,8 +79,11 @@ class NodeReader:
     # -- shapes --------------------------------------------------------------------------------
 
     def mapping(
-        self, node: yaml.Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+        self, node: yaml.Node, what: str, allowed: tuple[str, ...], required: tuple[str, ...] = (),
+        hints: dict[str, str] | None = None,
     ) -> dict[str, yaml.Node] | None:
+        """`hints`: what to say of a key that is not allowed here but is somewhere near (`timeout:` under an item
+        belongs under its `check:`), rather than a close match of another word."""
         if not self.visit(node):
             return None
         if not isinstance(node, yaml.MappingNode):
@@ -94,6 +97,8 @@ class NodeReader:
             key = key_node.value
             if key in values:
                 self.error(key_node, f"{what}: key {key!r} appears twice")
+            elif key not in allowed and hints and key in hints:
+                self.error(key_node, f"{what}: {hints[key]}")
             elif key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
                 expected = f"did you mean {hint[0]!r}?" if hint else f"expected one of: {', '.join(allowed)}"

@@ -65,7 +65,7 @@ GOOD = {
                         Check("pg_isready -h db", 30)),
     "every with a timer": ("      - {id: a, text: A, timer: 30m, check: {run: 'true', every: 1m, timeout: 1h}}\n",
                            Check("true", 3600, 60)),
-    "the shortest and longest": ("      - {id: a, text: A, timer: 1d, check: {run: x, timeout: 1s, every: 24h}}\n",
+    "the shortest and longest": ("      - {id: a, text: A, timer: 2d, check: {run: x, timeout: 1s, every: 24h}}\n",
                                  Check("x", 1, 86400)),
     "a block scalar, quotes and pipes kept": (
         "      - id: a\n        text: A\n        check:\n          run: |\n            set -eu\n"

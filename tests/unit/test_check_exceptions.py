@@ -88,3 +88,16 @@ def test_a_fault_in_the_middle_of_a_watch_stays_an_exception_after_later_passes(
     assert session.state.item("after/watch").status == "pending"
     checks = to_markdown(session.state).split("\n## Checks\n", 1)[1].split("\n## Timeline\n", 1)[0]
     assert "3 runs: 2 passed, 1 failed" in checks and checks.count("\n#### ") == 2  # the fault and the latest
+
+
+def test_validate_says_where_a_check_key_belongs_and_warns_of_a_repeat_that_never_repeats(tmp_path, capsys) -> None:
+    from heypeter_tui.cli import main
+
+    path = tmp_path / "v.yaml"
+    path.write_text("schema: 1\nid: v\ntitle: V\nsections:\n  - title: S\n    items:\n"
+                    "      - {id: a, text: A, check: curl x, timeout: 5s}\n"
+                    "      - {id: b, text: B, timer: 2m, check: {run: x, every: 3h}}\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "`timeout:` belongs under the item's `check:`" in err and "did you mean" not in err
+    assert "check every is as long as the item's timer or longer: it runs once" in err
