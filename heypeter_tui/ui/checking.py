@@ -82,6 +82,14 @@ class RunsChecks:
                 return screen.checks_panel
         return None
 
+    def show_checking(self, keys: list[str]) -> None:
+        """The rows of items whose check started or ended say so (`checking…`)."""
+        from heypeter_tui.ui.widgets.items import ItemList
+
+        panel = self.checks_panel
+        if panel is not None:
+            panel.screen.query_one(ItemList).show_checking(keys)
+
     # -- asking ----------------------------------------------------------------------------------
 
     def on_check_item(self, message: CheckItem) -> None:
@@ -142,6 +150,7 @@ class RunsChecks:
         jobs = [(key, items[key][1].check) for key in keys if items[key][1].check is not None]
         for key, _ in jobs:
             self.cancels[key] = threading.Event()
+        self.show_checking([key for key, _ in jobs])
         panel = self.checks_panel
         if panel is not None and shown:  # a repeat runs quietly: the panel keeps what was asked for
             panel.start([Job(key, items[key][1].text, check.run, check.timeout) for key, check in jobs])
@@ -176,6 +185,7 @@ class RunsChecks:
 
     def on_check_not_run(self, message: CheckNotRun) -> None:
         self.cancels.pop(message.key, None)
+        self.show_checking([message.key])
         panel = self.checks_panel
         if panel is not None:
             panel.drop(message.key)
@@ -191,6 +201,7 @@ class RunsChecks:
         """The evidence recorded (into the run it was run for), and said."""
         key, result = message.key, message.result
         self.cancels.pop(key, None)
+        self.show_checking([key])
         panel = self.checks_panel
         shown = panel if panel is not None and panel.display else None
         text = message.session.state.checklist.items_by_key[key][1].text

@@ -150,6 +150,8 @@ async def test_esc_cancels_a_running_check_kills_it_and_records_the_cancel(make_
             if "started" in str(panel.render()):
                 break
         assert app.cancels and "esc cancels" in str(panel.border_title)
+        rows = app.query_one("#items").rows
+        assert "checking…" in str(rows[2].prompt) and "checking…" not in str(rows[1].prompt)
         footer = {binding.description for _, binding, enabled, _ in app.screen.active_bindings.values() if enabled}
         assert "Cancel checks" in footer and "Close checks" not in footer
         await pilot.press("escape")
@@ -158,6 +160,7 @@ async def test_esc_cancels_a_running_check_kills_it_and_records_the_cancel(make_
         assert evidence.get("outcome") == "cancelled" and evidence.get("signal") == "SIGTERM"
         assert evidence.get("duration_ms") < 10_000  # killed, not waited out
         assert app.state.item("servers/slow").status == "pending"
+        assert "check cancelled (SIGTERM)" in str(app.query_one("#items").rows[2].prompt)
         footer = {binding.description for _, binding, enabled, _ in app.screen.active_bindings.values() if enabled}
         assert "Close checks" in footer and "Cancel checks" not in footer
         await pilot.press("escape")  # nothing runs now: esc closes the panel

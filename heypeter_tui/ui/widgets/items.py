@@ -57,7 +57,7 @@ class ItemList(FollowsRunState, RowList):
         for index, item in enumerate(group.items):
             key = group.key(item)
             if previous.item(key) is not state.item(key) or previous.timers.get(key) is not state.timers.get(key):
-                self.replace_row(index, item_prompt(item, state.item(key), now, state.timers.get(key), group.owner))
+                self.replace_row(index, self.prompt(item, key, state, now, group))
         self.shown = state
         self.show_due(due_label(state, group, now))
 
@@ -71,8 +71,22 @@ class ItemList(FollowsRunState, RowList):
             key = group.key(item)
             timer = state.timers.get(key)
             if timer is not None and timer.stopped_at is None:
-                self.replace_row(index, item_prompt(item, state.item(key), now, timer, group.owner))
+                self.replace_row(index, self.prompt(item, key, state, now, group))
         self.show_due(due_label(state, group, now))
+
+    def prompt(self, item: Item, key: str, state: RunState, now, group: Group) -> Content:
+        checking = key in getattr(self.app, "cancels", ())
+        return item_prompt(item, state.item(key), now, state.timers.get(key), group.owner, checking)
+
+    def show_checking(self, keys: list[str]) -> None:
+        """Checks started or ended (ui/checking.py): their items' rows say so."""
+        if self.group_id is None:
+            return
+        state = self.app.state
+        group = state.checklist.group(self.group_id)
+        for index, item in enumerate(group.items):
+            if group.key(item) in keys:
+                self.replace_row(index, self.prompt(item, group.key(item), state, self.app.now, group))
 
     def watch_group_id(self) -> None:
         self.rebuild(keep_highlight=False)
@@ -108,8 +122,7 @@ class ItemList(FollowsRunState, RowList):
         keep = self.highlighted_key if keep_highlight else None
         now = self.app.now
         self.set_rows(
-            Row(item_prompt(item, state.item(group.key(item)), now, state.timers.get(group.key(item)), group.owner),
-                group.key(item))
+            Row(self.prompt(item, group.key(item), state, now, group), group.key(item))
             for item in group.items
         )
         index = _index(group, keep) if keep else None
@@ -120,8 +133,8 @@ class ItemList(FollowsRunState, RowList):
         self.show_due(due_label(state, group, now))
 
 
-def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None, group_owner: str | None = None
-                ) -> Content:
+def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None, group_owner: str | None = None,
+                checking: bool = False) -> Content:
     """One line an item (wrapped only where the pane is too narrow): ticking it never moves the rows below."""
     parts: list[Content | str | tuple[str, str]] = [
         (SYMBOLS[current.status], STATUS_STYLES[current.status]),
@@ -153,7 +166,7 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None,
             style = "bold reverse $warning" if over else "$accent"
         parts += ["  ", (line, style)]
     if item.check is not None:
-        parts += ["  ", check_label(current, now)]
+        parts += ["  ", Content.styled("checking…", "bold $accent") if checking else check_label(current, now)]
     if current.notes:  # the latest note under the item, on one line: the history has them all
         latest = current.notes[-1]
         first_line = latest.text.strip().splitlines()[0] if latest.text.strip() else ""
