@@ -128,3 +128,19 @@ def test_the_digest_a_run_claims_is_not_what_is_trusted(context, checklist_file:
     assert is_trusted(context.config_dir, trusted.checklist) and not is_trusted(context.config_dir, forged.checklist)
     with pytest.raises(UserError, match="nothing was run"):
         require_trust(context.config_dir, forged.checklist)
+
+
+def test_a_trust_file_others_may_write_or_another_user_owns_trusts_nothing(context, checklist_file: Path) -> None:
+    import os
+
+    checklist = load_checklist(checklist_file)
+    path = trust(context.config_dir, checklist, "me@here", "2026-12-03T09:30:00Z")
+    assert is_trusted(context.config_dir, checklist)
+    path.chmod(0o666)  # anyone on the machine could have written it
+    assert not is_trusted(context.config_dir, checklist)
+    path.chmod(0o644)  # readable by others is no harm: they cannot make it say anything
+    assert is_trusted(context.config_dir, checklist)
+    if os.getuid() == 0:  # planted by another user (only root can hand a file over to test it)
+        os.chown(path, 65534, 65534)
+        path.chmod(0o600)
+        assert not is_trusted(context.config_dir, checklist)
