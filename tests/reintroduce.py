@@ -332,7 +332,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "a trust file read through a planted link",
         "heypeter_tui/core/trust.py",
         "        info = os.lstat(path)\n        if not stat.S_ISREG(info.st_mode) or",
-        "        info = os.stat(path)\n        path = Path(os.path.realpath(path))\n        if not stat.S_ISREG(info.st_mode) or",
+        "        info = os.stat(path)\n        path = Path(os.path.realpath(path))\n"
+        "        if not stat.S_ISREG(info.st_mode) or",
         "tests/unit/test_trust.py",
     ),
     (
