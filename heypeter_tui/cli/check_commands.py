@@ -50,7 +50,7 @@ def cmd_check(context: Context, args: Namespace) -> int:
     # landing while subprocess.Popen waits for the exec would leave the command running, unwatched and unrecorded.
     cancel = threading.Event()
     previous = {number: signal.signal(number, lambda *_: cancel.set())
-                for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+                for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)}
     try:
         for key, check in jobs:
             if cancel.is_set():
@@ -82,7 +82,7 @@ def cmd_check(context: Context, args: Namespace) -> int:
 def _say(text: str, error: bool = False) -> None:
     """A line for the pipeline's log. Its reader gone (`check --all | head -2`) stops nothing: every check still
     runs and is recorded, and the exit status still says whether they passed."""
-    with contextlib.suppress(BrokenPipeError, ValueError):
+    with contextlib.suppress(OSError, ValueError):  # a pipe closed, /dev/full: the log's loss, not the checks'
         print(text, file=sys.stderr if error else sys.stdout, flush=True)
 
 
@@ -114,7 +114,8 @@ def _group(checklist, reference: str):
     for group in checklist.groups:
         if wanted in (group.id.casefold(), group.title.casefold()):
             return group
-    number = 10 if wanted == "0" else int(wanted) if wanted.isdigit() and len(wanted) < 4 else 0
+    plain = wanted.isascii() and wanted.isdigit() and len(wanted) < 4  # `²` and `١` are digits to str, not to a user
+    number = 10 if wanted == "0" else int(wanted) if plain else 0
     if 1 <= number <= len(checklist.sections):
         return checklist.sections[number - 1]
     names = ", ".join(group.id for group in checklist.groups)
@@ -173,7 +174,7 @@ class _Stream:
             try:
                 sys.stdout.write(text if text.endswith("\n") else text + "\n")
                 sys.stdout.flush()
-            except (BrokenPipeError, ValueError):  # the reader is gone: the check runs on, and is recorded
+            except (OSError, ValueError):  # the reader is gone (or the disk full): the check runs on, and is recorded
                 self.gone = True
         elif self.gone:
             self.pending = ""

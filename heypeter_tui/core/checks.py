@@ -92,6 +92,15 @@ def visible(command: str) -> str:
     return "".join(_spelled(ch) if _hidden(ch) else ch for ch in command)
 
 
+def reviewed(command: str) -> str:
+    """The command as a person reviews it before trusting it: `visible`, and every character beyond ASCII spelled
+    out too. A combining mark on a space, a fullwidth `＃` or a right-to-left letter that reorders the line would each
+    read otherwise than /bin/sh runs it; `\uff03` cannot."""
+    if command.isascii():
+        return visible(command)
+    return "".join(ch if ch.isascii() and not _hidden(ch) else _spelled(ch) for ch in command)
+
+
 def _spelled(character: str) -> str:
     return character.encode("unicode_escape", "backslashreplace").decode("ascii")
 

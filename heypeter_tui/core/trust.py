@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from heypeter_tui.core.checklist import Checklist
-from heypeter_tui.core.checks import checks_of, visible
+from heypeter_tui.core.checks import checks_of, reviewed
 from heypeter_tui.core.text import clean_line, shorten
 
 TRUST_DIR = "trusted"
@@ -125,7 +125,7 @@ def trust(config_dir: Path, checklist: Checklist, by: str, at: str) -> Path:
 
 def review_lines(checklist: Checklist, previous: dict | None = None) -> list[str]:
     """What a person reviews before trusting: every command of the checklist, with its item, timeout and
-    repeat, each line as it runs (`visible`: nothing hidden, nothing acting on the terminal)."""
+    repeat, each line as it runs (`reviewed`: nothing hidden, nothing beyond ASCII left to read two ways)."""
     lines = []
     items = checklist.items_by_key
     marks, _ = _changes(previous, checklist)
@@ -135,7 +135,7 @@ def review_lines(checklist: Checklist, previous: dict | None = None) -> list[str
             marks.get(key, ""), "")
         lines.append(clean_line(f"{key}  ({shorten(items[key][1].text, 80)}; {extra}){mark}"))  # any writer's text
         lines += [f"    $ {line}" if index == 0 else f"      {line}"
-                  for index, line in enumerate(visible(check.run).split("\n"))]
+                  for index, line in enumerate(reviewed(check.run).split("\n"))]
     return lines
 
 

@@ -204,7 +204,16 @@ class RunsChecks:
         self.show_checking([key])
         panel = self.checks_panel
         shown = panel if panel is not None and panel.display else None
-        text = message.session.state.checklist.items_by_key[key][1].text
+        found = message.session.state.checklist.items_by_key.get(key)
+        if found is None:  # the run's log was replaced while it ran, without this item: said, not recorded
+            if shown is not None:
+                shown.finish(key, result.to_data(key), result.output, "NOT recorded: the run changed")
+            self.say(f"{key}: {outcome_line(result.to_data(key))}; NOT recorded: the run's checklist changed while it "
+                     "ran and no longer has this item", severity="error", timeout=15)
+            if self.ending_after_checks and not self.cancels:
+                self.exit()
+            return
+        text = found[1].text
         if getattr(self, "offline", ""):  # the command ran: its evidence waits here rather than being lost
             if shown is not None:
                 shown.finish(key, result.to_data(key), result.output, "kept here until the database is back")

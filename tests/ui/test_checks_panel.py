@@ -25,3 +25,28 @@ async def test_a_silent_check_shows_running_and_its_time_counting_before_any_out
         assert "▶ running 5." in str(panel.render())
         await pilot.press("escape")
         await checks_done(app, pilot)
+
+
+async def test_commands_too_long_to_show_whole_cannot_be_trusted_from_the_dialog(make_app, tmp_path) -> None:
+    from textual.containers import VerticalScroll
+    from textual.widgets import Button
+
+    from heypeter_tui.ui.screens.trust_dialog import REVIEW_SHOWN, TrustDialog
+
+    items = "".join(f"      - {{id: i{n}, text: Item {n}, check: \"echo {'x' * 16000}\"}}\n"
+                    for n in range(REVIEW_SHOWN // 16000 + 1))
+    path = tmp_path / "long.yaml"
+    path.write_text("schema: 1\nid: long\ntitle: Long\nsections:\n  - id: s\n    title: S\n    items:\n" + items
+                    + "      - {id: last, text: Last, check: echo PWNED}\n")
+    app = make_app(str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "l", "v")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, TrustDialog)
+        commands = dialog.query_one(".trust-commands", VerticalScroll)
+        dialog.set_focus(commands)
+        await pilot.press("end")
+        await pilot.pause()
+        assert dialog.query_one("#yes", Button).disabled  # its end was cut: never trusted from here
+        assert "review and trust them with `heypeter-tui trust`" in str(dialog.query_one("#trust-hint").render())

@@ -144,3 +144,17 @@ def test_a_trust_file_others_may_write_or_another_user_owns_trusts_nothing(conte
         os.chown(path, 65534, 65534)
         path.chmod(0o600)
         assert not is_trusted(context.config_dir, checklist)
+
+
+def test_the_review_spells_out_every_character_beyond_ascii(tmp_path: Path) -> None:
+    """A combining mark on a space, a fullwidth `＃` or a right-to-left letter reads otherwise than sh runs it."""
+    from heypeter_tui.core.checklist import checklist_from_dict
+    from heypeter_tui.core.trust import review_lines
+
+    template = {"schema": 1, "id": "t", "title": "T", "sections": [{"id": "s", "title": "S", "items": [
+        {"id": "a", "text": "A", "check": {"run": "true \u0301# x; echo PWNED", "timeout": "1m"}},
+        {"id": "b", "text": "B", "check": {"run": "true \uff03 x; echo PWNED", "timeout": "1m"}},
+        {"id": "c", "text": "C", "check": {"run": "true \u05d0# ;\u05d1; echo PWNED", "timeout": "1m"}}]}]}
+    review = "\n".join(review_lines(checklist_from_dict(template)))
+    assert "$ true \\u0301# x; echo PWNED" in review and "$ true \\uff03 x; echo PWNED" in review
+    assert "$ true \\u05d0# ;\\u05d1; echo PWNED" in review and review.isascii()

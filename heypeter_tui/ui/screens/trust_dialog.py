@@ -22,6 +22,9 @@ from heypeter_tui.core.trust import change_summary, content_digest, review_lines
 from heypeter_tui.ui.literal import literal, literal_block
 from heypeter_tui.ui.screens.dialog_base import Dialog
 
+REVIEW_SHOWN = 256 * 1024
+"""Characters of commands the dialog shows; a longer list is reviewed with `heypeter-tui trust`, never here cut."""
+
 
 class TrustDialog(Dialog[bool]):
     DEFAULT_CSS = """
@@ -38,6 +41,7 @@ class TrustDialog(Dialog[bool]):
         self.user = user
         self.host = host
         self.previous = previous
+        self.too_long = False
         """The latest trust this user gave another content of the checklist: what changed since is marked."""
 
     def compose(self) -> ComposeResult:
@@ -54,9 +58,12 @@ class TrustDialog(Dialog[bool]):
             summary = change_summary(self.previous, self.checklist)
             if summary:
                 yield Static(literal(summary, "bold $warning", 400))
+            review = "\n".join(review_lines(self.checklist, self.previous))
+            self.too_long = len(review) > REVIEW_SHOWN
             with VerticalScroll(classes="trust-commands"):
-                # Commands `visible` (every hidden character spelled out), the rest cleaned: no markup, no escapes.
-                yield Static(literal_block("\n".join(review_lines(self.checklist, self.previous)), 1 << 20))
+                # Commands `reviewed` (all but ASCII spelled out), the rest cleaned: no markup, no escapes. Never cut:
+                # a list too long to show whole cannot be trusted here at all.
+                yield Static(literal_block(review[:REVIEW_SHOWN], REVIEW_SHOWN))
             yield Static("", id="trust-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Don't run", id="no")
@@ -79,6 +86,10 @@ class TrustDialog(Dialog[bool]):
         """Trusting is possible once the list's end has been on the screen."""
         commands = self.query_one(".trust-commands", VerticalScroll)
         button = self.query_one("#yes", Button)
+        if self.too_long:  # never enabled: what is not shown whole is not trusted from here
+            self.query_one("#trust-hint", Static).update(f"These commands are longer than {REVIEW_SHOWN:,} characters "
+                                                         "in all: review and trust them with `heypeter-tui trust`.")
+            return
         if button.disabled and commands.scroll_y >= commands.max_scroll_y:
             button.disabled = False
         self.query_one("#trust-hint", Static).update(
