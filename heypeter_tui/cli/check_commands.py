@@ -26,7 +26,7 @@ STREAM_FLUSH = 64 * 1024
 
 def cmd_check(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
-    from heypeter_tui.core.check_runner import Interrupted, run_check
+    from heypeter_tui.core.check_runner import run_check
     from heypeter_tui.core.checks import checks_of
     from heypeter_tui.core.clock import to_iso
     from heypeter_tui.core.trust import content_digest, require_trust
@@ -61,12 +61,8 @@ def cmd_check(context: Context, args: Namespace) -> int:
             if not args.quiet:
                 _say(clean_line(f"check {key}: $ {_first_line(check.run)}"))
             stream = None if args.quiet else _Stream()
-            try:
-                result = run_check(check, context.environment, to_iso(session.clock()), session.actor.host, cancel,
-                                   stream)
-            except Interrupted as interrupted:
-                _record(session, key, interrupted.result, commands)
-                raise KeyboardInterrupt from None
+            result = run_check(check, context.environment, to_iso(session.clock()), session.actor.host, cancel,
+                               stream)
             failed += not result.passed
             _record(session, key, result, commands)
             if cancel.is_set():

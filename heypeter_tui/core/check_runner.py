@@ -61,9 +61,9 @@ the chunks, the dashboard shows the tail (and says it at most so often: ui/check
 
 def run_check(check: Check, env: Mapping[str, str], started: str, host: str,
               cancel: threading.Event | None = None, progress: Progress | None = None) -> CheckResult:
-    """Run `check` to its end, its timeout or a cancel; never raises for what the command does. A Ctrl-C in the
-    calling process is a cancel too: the command is killed and the result says so (then KeyboardInterrupt is
-    raised again by the caller, once it has recorded it: see `interrupted`)."""
+    """Run `check` to its end, its timeout or a cancel; never raises for what the command does. Whatever ends the
+    caller meanwhile (a KeyboardInterrupt), the command's group is killed on the way out. The command line turns its
+    signals into a cancel (cli/check_commands.py), so that the cancel is recorded."""
     tail = Tail()
     begin = time.monotonic()
     try:
@@ -76,9 +76,6 @@ def run_check(check: Check, env: Mapping[str, str], started: str, host: str,
     ending = _Watch(process, check.timeout, begin, cancel)
     try:
         ending.read(tail, progress)
-    except KeyboardInterrupt:
-        ending.why = CANCELLED
-        ending.interrupted = True
     finally:
         ending.finish()
     code = process.returncode
@@ -87,24 +84,13 @@ def run_check(check: Check, env: Mapping[str, str], started: str, host: str,
     else:
         outcome = PASSED if code == 0 else FAILED
     signal_name = _signal_name(-code) if code is not None and code < 0 else None
-    result = _result(check, outcome, code if code is not None and code >= 0 else None, signal_name, begin, tail,
-                     host, started)
-    if ending.interrupted:
-        raise Interrupted(result)
-    return result
+    return _result(check, outcome, code if code is not None and code >= 0 else None, signal_name, begin, tail,
+                   host, started)
 
 
 def not_run(check: Check, why: str, host: str, started: str) -> CheckResult:
     """A check that could not run at all (no /bin/sh, no processes left): failed, saying why in its output."""
     return CheckResult(check.run, FAILED, None, None, 0, clean(why) + "\n", len(why) + 1, check.timeout, host, started)
-
-
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C while a check ran: the command was killed; `result` is what to record before ending."""
-
-    def __init__(self, result: CheckResult) -> None:
-        super().__init__()
-        self.result = result
 
 
 class _Watch:
@@ -116,7 +102,6 @@ class _Watch:
         self.cancel = cancel
         self.why = ""
         """TIMED_OUT or CANCELLED where the command was stopped; empty where it ended by itself."""
-        self.interrupted = False
 
     def stopped(self) -> bool:
         if self.cancel is not None and self.cancel.is_set():

@@ -28,7 +28,6 @@ OUTPUT_KEPT = 64 * 1024
 """The output's last 64 KiB go into the log (its full size is noted)."""
 
 PASSED, FAILED, TIMED_OUT, CANCELLED = "passed", "failed", "timed out", "cancelled"
-OUTCOMES = (PASSED, FAILED, TIMED_OUT, CANCELLED)
 
 _UNSHOWABLE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\xa0\xad\u034f\u0600-\u0605\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f"

@@ -187,16 +187,15 @@ def set_contact(state: RunState, role: str, name: str, phone: str, email: str) -
     return Change(ev.CONTACT_SET, {"role": role, **cleaned})
 
 
-def checked(state: RunState, key: str, result: CheckResult, marks: bool = True) -> tuple[list[Change], str]:
+def checked(state: RunState, key: str, result: CheckResult) -> tuple[list[Change], str]:
     """What a check's result records: its evidence, and where it passed the item done, by the rule ticking it
-    follows. Returns the changes and, where a pass does not mark it, why (a gated item while NO-GO). `marks`
-    False: evidence only. A monitoring check (`every`) never marks, whoever runs it (`v`, `check`, its repeats):
-    monitoring is not over at its first probe."""
+    follows. Returns the changes and, where a pass does not mark it, why (a gated item while NO-GO). A monitoring
+    check (`every`) never marks, whoever runs it (`v`, `check`, its repeats): monitoring is not over at its first
+    probe."""
     changes = [Change(ev.ITEM_CHECK, result.to_data(key))]
     check = state.checklist.items_by_key[key][1].check if key in state.checklist.items_by_key else None
-    if check is not None and check.every is not None:
-        marks = False  # a monitoring check, however it is run: its item is ticked by a person once the watch is over
-    if not marks or not result.passed or state.item(key).status == DONE:
+    monitoring = check is not None and check.every is not None  # its item is ticked by a person once the watch is over
+    if monitoring or not result.passed or state.item(key).status == DONE:
         return changes, ""
     if needs_override(state, key, DONE):
         return changes, "not marked done: the gate says NO-GO, and ticking this item needs an override reason"

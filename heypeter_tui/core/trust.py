@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 
 from heypeter_tui.core.checklist import Checklist
@@ -23,7 +22,6 @@ from heypeter_tui.core.checks import checks_of, reviewed
 from heypeter_tui.core.text import clean_line, shorten
 
 TRUST_DIR = "trusted"
-_DIGEST = re.compile("[0-9a-f]{64}")
 MAX_TRUST_FILE = 4 * 1024 * 1024
 
 
@@ -137,10 +135,6 @@ def review_lines(checklist: Checklist, previous: dict | None = None) -> list[str
         lines += [f"    $ {line}" if index == 0 else f"      {line}"
                   for index, line in enumerate(reviewed(check.run).split("\n"))]
     return lines
-
-
-def is_digest(text: str) -> bool:
-    return bool(_DIGEST.fullmatch(text))
 
 
 def require_trust(config_dir: Path, checklist: Checklist) -> None:

@@ -227,7 +227,7 @@ class RunsChecks:
 
         def build():
             nonlocal held, marked
-            changes, held = commands.checked(message.session.state, key, result, marks=not message.repeat)
+            changes, held = commands.checked(message.session.state, key, result)
             marked = len(changes) > 1
             return tuple(changes)
 

@@ -25,9 +25,9 @@ sections:
 """
 
 
-def recorded(session, command: str, marks: bool = True) -> None:
+def recorded(session, command: str) -> None:
     result = run_check(Check(command, 5), dict(os.environ), "2026-12-03T09:30:00Z", "web-1")
-    changes, _ = commands.checked(session.state, "servers/health", result, marks)
+    changes, _ = commands.checked(session.state, "servers/health", result)
     session.record(*changes)
 
 
@@ -45,7 +45,7 @@ def test_the_latest_check_failing_is_listed_first_and_a_later_pass_clears_it(con
     recorded(session, "true")
     assert "Check not passed" not in to_markdown(session.state)
     assert session.state.item("servers/health").status == "done"
-    recorded(session, "exit 4", marks=False)  # a repeating probe that fails later: still an exception
+    recorded(session, "exit 4")  # a later failure: an exception again, and the tick stays
     assert "check failed (exit 4)" in to_markdown(session.state).split("## Run details")[0]
     assert session.state.item("servers/health").status == "done"
 
@@ -81,7 +81,7 @@ def test_a_fault_in_the_middle_of_a_watch_stays_an_exception_after_later_passes(
     session = context.session(context.create_run("R", str(path)))
     for command in ("true", "exit 22", "true"):  # healthy, down for a minute, healthy again
         result = run_check(Check(command, 5), dict(os.environ), "2026-12-03T09:30:00Z", "web-1")
-        session.record(*commands.checked(session.state, "after/watch", result, marks=False)[0])
+        session.record(*commands.checked(session.state, "after/watch", result)[0])
     exceptions = to_markdown(session.state).split("## Exceptions", 1)[1].split("##", 1)[0]
     assert ("Check not passed: After / Watch the error rate: 1 of 3 runs did not pass while it watched (the first: "
             "check failed (exit 22)") in exceptions

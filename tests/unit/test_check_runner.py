@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from heypeter_tui.core.check_runner import GRACE_SECONDS, Interrupted, Tail, run_check
+from heypeter_tui.core.check_runner import GRACE_SECONDS, Tail, run_check
 from heypeter_tui.core.checks import CANCELLED, FAILED, OUTPUT_KEPT, PASSED, TIMED_OUT, Check, outcome_line
 from tests.conftest import REPO
 
@@ -258,14 +258,13 @@ def test_a_cancel_stops_the_command_at_once_and_says_cancelled(marker) -> None:
     assert gone_within(f"sleep\0{value}", 2) == []
 
 
-def test_ctrl_c_kills_the_command_and_carries_its_result(marker) -> None:
+def test_ctrl_c_in_the_caller_still_kills_the_command(marker) -> None:
     value = marker()
 
     def progress(tail: Tail, chunk: bytes) -> None:
         if b"ready" in chunk:
             raise KeyboardInterrupt  # what Python's SIGINT handler raises
 
-    with pytest.raises(Interrupted) as caught:
+    with pytest.raises(KeyboardInterrupt):
         go(f"echo ready; sleep {value}", timeout=60, progress=progress)
-    assert caught.value.result.outcome == CANCELLED and caught.value.result.output == "ready\n"
     assert gone_within(f"sleep\0{value}", 2) == []

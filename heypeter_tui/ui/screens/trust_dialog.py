@@ -87,13 +87,14 @@ class TrustDialog(Dialog[bool]):
         commands = self.query_one(".trust-commands", VerticalScroll)
         button = self.query_one("#yes", Button)
         if self.too_long:  # never enabled: what is not shown whole is not trusted from here
-            self.query_one("#trust-hint", Static).update(f"These commands are longer than {REVIEW_SHOWN:,} characters "
-                                                         "in all: review and trust them with `heypeter-tui trust`.")
+            self.query_one("#trust-hint", Static).update(Content(
+                f"These commands are longer than {REVIEW_SHOWN:,} characters in all: review and trust them with "
+                "`heypeter-tui trust`."))
             return
         if button.disabled and commands.scroll_y >= commands.max_scroll_y:
             button.disabled = False
-        self.query_one("#trust-hint", Static).update(
-            "" if not button.disabled else "Scroll to the end of the list to trust it (tab to it, then PgDn or ↓).")
+        self.query_one("#trust-hint", Static).update(Content(
+            "" if not button.disabled else "Scroll to the end of the list to trust it (tab to it, then PgDn or ↓)."))
 
     def focus_first(self) -> None:
         self.set_focus(self.query_one("#no", Button))
