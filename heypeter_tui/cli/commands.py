@@ -213,13 +213,23 @@ def cmd_mark(context: Context, args: Namespace) -> int:
 
 def cmd_sign(context: Context, args: Namespace) -> int:
     from heypeter_tui.core import commands
+    from heypeter_tui.core.store import HeadMoved
 
     session = _writing(context, args)
-    change = commands.sign(session.state, args.role, args.name, args.signature)
-    if args.ssh_key is not None:
-        change = _key_signed(session, change, args.ssh_key)
-    earlier = session.state.signoffs.get(change.data["role"])
-    session.record(change)
+    for attempt in range(1, SIGN_TRIES + 1):
+        change = commands.sign(session.state, args.role, args.name, args.signature)
+        earlier = session.state.signoffs.get(change.data["role"])
+        if args.ssh_key is None:
+            session.record(change)
+            break
+        change, head = _key_signed(session, change, args.ssh_key)
+        try:  # a key signature vouches for the line it sits after: only there, or not at all
+            session.record(change, after=head)
+            break
+        except HeadMoved:
+            if attempt == SIGN_TRIES:
+                raise
+            session.refresh()  # someone else's change came first: sign what is there now
     open_items = change.data["open_items"]
     warning = f" ({count(open_items, 'readiness item')} still open)" if open_items else ""
     replaced = f"; replaces {earlier.name}'s sign-off of {format_full(parse_iso(earlier.at))}" if earlier else ""
@@ -227,16 +237,21 @@ def cmd_sign(context: Context, args: Namespace) -> int:
     print(clean_line(f"{change.data['role']} signed by {change.data['name']}{key}{warning}{replaced}"))
     signers = session.state.checklist.signers_of(change.data["role"])
     if signers is not None and signers.required and change.data["role"] not in session.state.verified:
-        where = "" if session.allowed_signers else " (no allowed_signers in config.yaml here)"
+        why = next((check.said for check in session.signature_checks() if check.role == change.data["role"]), "")
         print(clean_line(f"warning: {change.data['role']} counts only signed with a key of "
-                         f"{', '.join(signers.principals)} that verifies against the allowed signers{where}; "
-                         "the gate stays NO-GO"), file=sys.stderr)
+                         f"{', '.join(signers.principals)} that verifies against the run's allowed signers"
+                         f"{': ' + why if why else ''}; the gate stays NO-GO"), file=sys.stderr)
     return 0
+
+
+SIGN_TRIES = 3
+"""Signing again where others' changes keep coming first: each try signs the log as it is then."""
 
 
 def _key_signed(session, change, key: Path):
     """The sign-off signed with an SSH key (core/ssh_signatures.py) over the run, role, name, the readiness its signer
-    sees, the log's chain head and the time; the signature and what it covers go into the event."""
+    sees, the log's chain head and the time; the signature and what it covers go into the event. Returns the change
+    and the head it signed: it must be recorded right after that line."""
     from heypeter_tui.core import commands
     from heypeter_tui.core import ssh_signatures as ssh
     from heypeter_tui.core.clock import to_iso
@@ -245,7 +260,7 @@ def _key_signed(session, change, key: Path):
     data = change.data
     signed = ssh.sign(ssh.payload(session.state.run_id, data["role"], data["name"], data["readiness"], head, at),
                       key.expanduser())
-    return commands.key_signed(change, signed.signature, signed.key_type, signed.fingerprint, head, at)
+    return commands.key_signed(change, signed.signature, signed.key_type, signed.fingerprint, head, at), head
 
 
 def cmd_revoke(context: Context, args: Namespace) -> int:

@@ -48,7 +48,7 @@ def cmd_verify(context: Context, args: Namespace) -> int:
     if seen is not None:
         print(f"{run_id}: {seen} (this host's witness of the chain)")
         code = 1
-    code = max(code, _signoffs(context, session, args.allowed_signers))
+    code = max(code, _misplaced(session), _signoffs(context, session, args.allowed_signers))
     if digest is not None:
         line = chain.heads.get(digest)
         if line is None:
@@ -62,15 +62,34 @@ def cmd_verify(context: Context, args: Namespace) -> int:
 
 
 def _signoffs(context: Context, session, allowed: Path | None) -> int:
-    """Who signed each role, and whether each key signature verifies: 1 where one does not."""
+    """Who signed each role, and whether each key signature verifies against the run's own keys: 1 where one does
+    not. The reader's own allowed signers file (--allowed-signers, config.yaml) is a second opinion, said beside."""
     from heypeter_tui.core.signoff_check import check_signoffs
 
     allowed = allowed or (Path(context.config.allowed_signers).expanduser() if context.config.allowed_signers else None)
     code = 0
     for check in check_signoffs(session.state, session.store.chain, allowed):
-        verdict = "" if allowed is None or not check.key_signed else ("verified" if check.ok else "NOT VERIFIED")
-        print(clean_line(f"{check.role}: {check.name}: {check.said}" + (f": {verdict}" if verdict else "")))
-        if check.key_signed and not check.ok and allowed is not None:
+        verdict = "" if not check.key_signed else ("verified" if check.ok else "NOT VERIFIED")
+        second = f" ({check.second})" if check.second else ""
+        print(clean_line(f"{check.role}: {check.name}: {check.said}" + (f": {verdict}" if verdict else "") + second))
+        if check.key_signed and not check.ok:
+            code = 1
+    return code
+
+
+def _misplaced(session) -> int:
+    """Key-signed sign-offs whose signature vouches for another place in the chain than their own line: a sign line
+    replayed or moved. None counts (core/run.py); each is said, and verify fails: someone appended a copy."""
+    from heypeter_tui.core import events as ev
+    from heypeter_tui.core.run import misplaced
+
+    chain, code = session.store.chain, 0
+    for event in session.state.events:
+        if event.type == ev.SIGNOFF_SIGN and misplaced(event):
+            line = chain.heads.get(event.get("prev"))
+            where = f"line {line + 1}" if line is not None else f"event {event.id}"
+            print(clean_line(f"{session.store.opened_id}: {where}: a key-signed sign-off of {event.get('role')} "
+                             f"({event.get('name')}) not at the place it signed: replayed or moved; not counted"))
             code = 1
     return code
 

@@ -104,6 +104,11 @@ class Checklist:
     contacts: tuple[ContactRole, ...] = field(default=())
     signers: tuple[Signers, ...] = ()
     """Who may sign a role with an SSH key, and whether its sign-off counts only so signed."""
+    allowed_signers: tuple[str, ...] = ()
+    """The keys that may sign, as OpenSSH's allowed_signers lines (core/signer_lines.py): carried in the run, so
+    every reader verifies a key signature against the same keys."""
+    revoked_keys: tuple[str, ...] = ()
+    """Keys whose signatures never count: `SHA256:` fingerprints or public key lines."""
 
     def signers_of(self, role: str) -> Signers | None:
         return next((rule for rule in self.signers if rule.role == role), None)
@@ -153,6 +158,10 @@ class Checklist:
             data["contacts"] = [
                 {k: v for k, v in vars(contact).items() if v} for contact in self.contacts
             ]
+        if self.allowed_signers:
+            data["allowed_signers"] = list(self.allowed_signers)
+        if self.revoked_keys:
+            data["revoked_keys"] = list(self.revoked_keys)
         return data
 
 
@@ -205,6 +214,7 @@ def checklist_from_dict(data: object) -> Checklist:
 
     Raises ValueError naming what is wrong; the fold turns it into "not a readable run".
     """
+    from heypeter_tui.core import signer_lines as lines
     from heypeter_tui.core.durations import parse_duration
 
     def text(raw: object, what: str, limit: int = MAX_TEXT) -> str:
@@ -318,5 +328,7 @@ def checklist_from_dict(data: object) -> Checklist:
         contacts=tuple(contact(raw) for raw in listing(data.get("contacts", []), "contacts")),
         signers=tuple(signers(raw) for raw in listing(data.get("signoffs", []), "signoffs") if isinstance(raw, dict)
                       and ("principals" in raw or raw.get("require_signature"))),
+        allowed_signers=lines.checked_lines(data.get("allowed_signers", []), "allowed_signers", lines.allowed_signer),
+        revoked_keys=lines.checked_lines(data.get("revoked_keys", []), "revoked_keys", lines.revoked_key),
     )
 

@@ -69,7 +69,8 @@ def find_role(roles: tuple[str, ...] | list[str], reference: str, what: str = "s
     for role in roles:
         if role.casefold() == wanted or role.casefold().replace(" ", "-") == wanted:
             return role
-    raise UserError(f"no {what} {reference[:200]!r}; the roles are: {', '.join(roles)}")
+    listed = f"the roles are: {', '.join(roles)}" if roles else f"this run's checklist has no {what}s"
+    raise UserError(clean_line(f"no {what} {reference[:200]!r}; {listed}"))
 
 
 def needs_override(state: RunState, key: str, status: str) -> bool:

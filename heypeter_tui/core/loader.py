@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from heypeter_tui.core import signer_lines as lines
 from heypeter_tui.core.check_reader import read_check
 from heypeter_tui.core.checklist import (
     MAX_DUE_SECONDS,
@@ -176,7 +177,8 @@ class ChecklistReader(NodeReader):
         top = self.mapping(
             root,
             "checklist",
-            ("schema", "id", "title", "product", "sections", "phases", "signoffs", "contacts"),
+            ("schema", "id", "title", "product", "sections", "phases", "signoffs", "contacts", "allowed_signers",
+             "revoked_keys"),
             ("schema", "id", "title", "sections"),
         )
         if top is None:
@@ -193,6 +195,11 @@ class ChecklistReader(NodeReader):
             self.error(top["sections"], "sections: a checklist needs at least one section")
         signoffs, signers = self.signoffs(top["signoffs"]) if "signoffs" in top else ((), ())
         contacts = self.contacts(top["contacts"]) if "contacts" in top else ()
+        allowed = self.key_lines(top["allowed_signers"], "allowed_signers", lines.allowed_signer) \
+            if "allowed_signers" in top else ()
+        revoked = self.key_lines(top["revoked_keys"], "revoked_keys", lines.revoked_key) \
+            if "revoked_keys" in top else ()
+        self.keys_cover(signers, allowed, top)
         if self.derived_ids:
             self.warn(
                 self.derived_ids[0],
@@ -201,7 +208,7 @@ class ChecklistReader(NodeReader):
             )
         if self.errors or checklist_id is None or title is None:
             return None
-        return Checklist(checklist_id, title, sections, product, phases, signoffs, contacts, signers)
+        return Checklist(checklist_id, title, sections, product, phases, signoffs, contacts, signers, allowed, revoked)
 
     def schema(self, node: yaml.Node) -> None:
         plain = self.visit(node) and node.tag == YAML_TAG + "int" and len(node.value) < 10
@@ -345,6 +352,42 @@ class ChecklistReader(NodeReader):
         if required and not principals:
             self.error(fields["require_signature"], f"{role}: require_signature needs principals who may sign")
         return Signers(role, tuple(principals), required)
+
+    def key_lines(self, node: yaml.Node, what: str, check) -> tuple[str, ...]:
+        """`allowed_signers:` or `revoked_keys:`: a list of lines, or one block of text (`|`) with a line each, as
+        OpenSSH's own files hold them (blank lines and `#` comments skipped there). Read as written, never cleaned:
+        what ssh-keygen is given must be what was reviewed (core/signer_lines.py)."""
+        if isinstance(node, yaml.ScalarNode) and self.visit(node):
+            entries = [line for line in node.value.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+            nodes = [node] * len(entries)
+        else:
+            nodes = self.sequence(node, what)
+            entries = [item.value if isinstance(item, yaml.ScalarNode) and self.visit(item) else None for item in nodes]
+        if len(entries) > lines.MAX_LINES:
+            self.error(node, f"{what}: at most {lines.MAX_LINES:,} lines")
+            return ()
+        found: list[str] = []
+        for entry, entry_node in zip(entries, nodes):
+            try:
+                found.append(check(entry))
+            except ValueError as error:
+                self.error(entry_node, f"{what}: {error}")
+        return tuple(found)
+
+    def keys_cover(self, signers: tuple[Signers, ...], allowed: tuple[str, ...], top: dict[str, yaml.Node]) -> None:
+        """A role that requires a key signature needs the checklist's own allowed signers: the keys that decide the
+        verdict travel with the run, never from a reader's files. A principal no line names is said."""
+        required = [rule.role for rule in signers if rule.required]
+        if required and not allowed:
+            self.error(top["signoffs"], f"{', '.join(required)}: require_signature needs the keys that may sign in "
+                                        "the checklist's `allowed_signers:` (OpenSSH's allowed_signers lines)")
+            return
+        named = {pattern for line in allowed for pattern in lines.principals_of(line)}
+        for rule in signers:
+            unknown = [p for p in rule.principals if allowed and p not in named and not any(c in p for c in "*?!")]
+            if unknown and named and not any(c in pattern for pattern in named for c in "*?!"):
+                self.warn(top["signoffs"], f"{rule.role}: no line of allowed_signers names {', '.join(unknown)}: "
+                                           "no key can sign for them")
 
     def contacts(self, node: yaml.Node) -> tuple[ContactRole, ...]:
         contacts: list[ContactRole] = []

@@ -27,7 +27,7 @@ from heypeter_tui.core import pg_schema
 from heypeter_tui.core.chain import PREV, Chain, with_placeholder
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import RUN_CREATED, Event
-from heypeter_tui.core.store import LogProblem, decode_event
+from heypeter_tui.core.store import ANYWHERE, HeadMoved, LogProblem, decode_event
 from heypeter_tui.core.store_choice import StoreChoice, needs_extra
 from heypeter_tui.core.text import clean_line
 from heypeter_tui.core.workspace import RunRef, RunSpace, check_run_id
@@ -129,12 +129,16 @@ class Database:
 
     # -- events ---------------------------------------------------------------------------------
 
-    def append(self, run_id: str, events: tuple[Event, ...], create: tuple[str, str, str] | None = None) -> bool:
+    def append(self, run_id: str, events: tuple[Event, ...], create: tuple[str, str, str] | None = None,
+               after: tuple[str | None] | None = None) -> bool:
         """Every event of `events` after the run's last, in one transaction, then a notification. With `create`
-        (title, checklist, created) the run is made first, and False says its id is taken (nothing written)."""
+        (title, checklist, created) the run is made first, and False says its id is taken (nothing written).
+        `after` (the one hash the run's last line must have): HeadMoved, nothing written, where it has another."""
         rows = [_row(event) for event in events]
         for attempt in range(_SEQ_RETRIES):
             try:
+                if after is not None:
+                    return self.run(lambda conn: _append_after(conn, run_id, rows, after[0]))
                 return self.run(lambda conn: _append(conn, run_id, rows, create))
             except _SeqTaken:
                 time.sleep(random.uniform(0.001, 0.005) * (attempt + 1))  # a writer without the lock: let it finish
@@ -174,6 +178,18 @@ def _append(conn: psycopg.Connection, run_id: str, rows: list[tuple], create: tu
     except (psycopg.errors.UntranslatableCharacter, psycopg.errors.InvalidTextRepresentation) as error:
         raise UserError(f"run {run_id}: PostgreSQL cannot keep this ({describe(error)}); nothing written") from None
     return True
+
+
+def _append_after(conn: psycopg.Connection, run_id: str, rows: list[tuple], head: str | None) -> bool:
+    """`_append`, only where the run's last line hashes to `head`: the run's lock taken first, so nobody appends
+    between the look and the append (heypeter_append takes the same lock again: a transaction holds it once)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('heypeter-tui run ' || %s, 0))", (run_id,))
+        last = conn.execute("SELECT encode(sha256(convert_to(line, 'UTF8')), 'hex') FROM events WHERE run = %s "
+                            "ORDER BY seq DESC LIMIT 1", (run_id,)).fetchone()
+        if (last[0] if last else None) != head:
+            raise HeadMoved
+        return _append(conn, run_id, rows, None)
 
 
 def _row(event: Event) -> tuple[str, Any]:
@@ -222,9 +238,11 @@ class PgRunStore:
         self.chain = Chain()
         """The hash chain as walked so far, by seq (core/chain.py)."""
 
-    def append(self, *events: Event) -> None:
-        """The server links each event to the line before it, in the append's transaction (core/pg_schema.py)."""
-        self.db.append(self.run_id, tuple(with_placeholder(event) for event in events))
+    def append(self, *events: Event, after: str | None = ANYWHERE) -> None:
+        """The server links each event to the line before it, in the append's transaction (core/pg_schema.py).
+        `after`: only right after the line of that hash, checked under the run's lock (HeadMoved otherwise)."""
+        self.db.append(self.run_id, tuple(with_placeholder(event) for event in events),
+                       after=None if after is ANYWHERE else (after,))
 
     def load(self) -> list[Event]:
         self._reset()

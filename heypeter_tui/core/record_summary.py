@@ -26,7 +26,7 @@ from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.events import Actor, Event
 from heypeter_tui.core.record_text import describe, md_line, md_row, offset, when, who
 from heypeter_tui.core.rules import gate, is_stale
-from heypeter_tui.core.run import BLOCKED, NA, PENDING, RunState
+from heypeter_tui.core.run import BLOCKED, NA, PENDING, RunState, misplaced
 from heypeter_tui.core.schedule import due_at, is_overdue
 from heypeter_tui.core.session import Integrity
 from heypeter_tui.core.staleness import stale_since
@@ -43,6 +43,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "blocked": ("Blocked", "blocked item", ""),
     "override": ("Override", "override", ""),
     "check_not_passed": ("Check not passed", "check not passed", "checks not passed"),
+    "not_counted": ("Sign-off not counted", "sign-off not counted", "sign-offs not counted"),
     "revoked": ("Sign-off revoked", "revoked sign-off", ""),
     "resigned": ("Signed again", "re-sign", ""),
     "stale": ("Stale sign-off", "stale sign-off", ""),
@@ -55,7 +56,8 @@ gives them, what a reviewer must act on first: a cut list loses the most ordinar
 not yet deployed, every step of deployment day) after N/A ones (each a decision someone made and gave a reason)."""
 
 _WHERE = {"check_not_passed": "the Checks",
-          "log": "Run details", "revoked": "the Timeline", "resigned": "the Timeline", "stale": "the Sign-offs",
+          "log": "Run details", "not_counted": "the Timeline",
+          "revoked": "the Timeline", "resigned": "the Timeline", "stale": "the Sign-offs",
           "overdue": "the Deployment Clock"}
 """Where the detail shows an exception the first screen had no room for (the others: on their items)."""
 
@@ -174,14 +176,17 @@ def _signoffs_markdown(state: RunState) -> list[str]:
 
 
 def signature_text(state: RunState, role: str) -> str:
-    """A typed signature as typed; a key signature by its key, and whether it verified against the allowed signers
-    (`verify --allowed-signers` checks it again from the log)."""
+    """A typed signature as typed; a key signature by its key as the signature itself holds it (never the fingerprint
+    the event claims), and whether it verified against the run's own allowed signers (`verify` says why)."""
+    from heypeter_tui.core.ssh_signatures import signature_key
+
     signed = state.signoffs[role]
     event = state.events[signed.seq]
     if not event.get("ssh_signature"):
         return signed.signature
-    verdict = "verified" if role in state.verified else "not verified here"
-    return f"{event.get('ssh_key_type')} key {event.get('ssh_fingerprint')}, {verdict}"
+    verdict = "verified" if role in state.verified else "NOT verified"
+    key_type, fingerprint = signature_key(event.get("ssh_signature")) or ("unreadable", "signature")
+    return f"{key_type} key {fingerprint}, {verdict}"
 
 
 # -- the exceptions, each kind -----------------------------------------------------------------------
@@ -266,6 +271,11 @@ def signing_history(state: RunState) -> Iterator[Deviation]:
             reason = str(event.get("reason") or "")
             text = f"Sign-off revoked: {role}{whose}{_by(event.actor, event.ts)}{': ' + reason if reason else ''}"
             yield Deviation("revoked", role, text, reason, event.actor, event.ts)
+            continue
+        if misplaced(event):  # a replayed or moved key signature: it never stood, and is said as such
+            text = (f"Sign-off not counted: {role} by {event.get('name', '')}, {when(event.ts)}: its key signature "
+                    "was made for another place in the chain (a sign line replayed or moved)")
+            yield Deviation("not_counted", role, text, "", event.actor, event.ts)
             continue
         if role in signed_before:
             previous = latest.get(role)  # none: its signature was revoked

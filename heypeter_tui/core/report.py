@@ -168,7 +168,10 @@ def _key_json(state: RunState, role: str) -> dict[str, Any] | None:
     event = state.events[state.signoffs[role].seq]
     if not event.get("ssh_signature"):
         return None
-    return {"type": event.get("ssh_key_type"), "fingerprint": event.get("ssh_fingerprint"),
+    from heypeter_tui.core.ssh_signatures import signature_key
+
+    key_type, fingerprint = signature_key(event.get("ssh_signature")) or (None, None)  # never the event's claim
+    return {"type": key_type, "fingerprint": fingerprint,
             "signed_at": event.get("signed_at"), "signed_head": event.get("signed_head"),
             "verified": role in state.verified}
 

@@ -302,7 +302,7 @@ class _Folder:
                 self.items[key] = replace(current, notes=current.notes + (note,))
         elif kind == ev.SIGNOFF_SIGN:
             role = data["role"]
-            if role in self.state.checklist.signoffs:
+            if role in self.state.checklist.signoffs and not misplaced(event):
                 self.signoffs[role] = Signature(
                     role, data["name"], data.get("signature") or "", event.ts, event.actor,
                     data.get("open_items") or 0, position, data.get("readiness") or "",
@@ -323,6 +323,14 @@ class _Folder:
             key = data["item"]
             if key in self.timers and self.timers[key].stopped_at is None:
                 self.timers[key] = replace(self.timers[key], stopped_at=event.ts)
+
+
+def misplaced(event: Event) -> bool:
+    """A key-signed sign-off whose signature vouches for another place in the chain than its own: the chain head it
+    signed is not the link of its own line (`prev`, the hash of the line just before it). A sign line replayed,
+    moved or copied after a revoke is one; it never stands as a sign-off, nor counts as "signed again". Only the
+    sign-off's key can make a signature for the line it sits after."""
+    return bool(event.get("ssh_signature")) and event.get("signed_head") != event.get("prev")
 
 
 def event_positions(state: RunState) -> dict[str, int]:

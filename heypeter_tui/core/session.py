@@ -11,7 +11,7 @@ from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor, Event, new_event
 from heypeter_tui.core.paths import describe_os_error
 from heypeter_tui.core.run import RunLogError, RunState, advance, fold
-from heypeter_tui.core.store import RunStore
+from heypeter_tui.core.store import ANYWHERE, RunStore
 from heypeter_tui.core.text import MAX_OPERATOR, check_length, clean_line
 
 TYPE_CHECKING = False  # the command builders load only where a change is made
@@ -23,8 +23,8 @@ class RunSession:
     def __init__(self, store: RunStore, actor: Actor, clock: Clock = system_clock,
                  allowed_signers: Path | None = None, witness_path: Path | None = None) -> None:
         self.allowed_signers = allowed_signers
-        """Whose SSH keys may sign (config.yaml's allowed_signers): the gate counts a key signature only once it
-        verifies against it (core/signoff_check.py)."""
+        """This reader's own allowed signers file (config.yaml's allowed_signers): a second opinion said beside each
+        key signature's verdict, never the verdict, which the run's own keys decide (core/signoff_check.py)."""
         self._verdicts: dict[tuple, bool] = {}
         self.witness_path = witness_path
         """Where this host keeps what it saw of the chain, read by readers too (the gate consults it)."""
@@ -62,14 +62,18 @@ class RunSession:
         return Integrity(len(self.state.events), skipped, set_aside, len(self.fold_problems), chain.head or "",
                          chain.describe(), chain.broken is not None)
 
-    def record(self, *changes: Change) -> Event:
+    def record(self, *changes: Change, after: str | None = ANYWHERE) -> Event:
         """Append durably (several changes all or none), then fold in everything new in the log,
-        ours included. Returns the last event written."""
+        ours included. Returns the last event written. `after`: only right after the line of that hash
+        (a key-signed sign-off: its signature vouches for that place); HeadMoved, nothing written, otherwise."""
         if self.state.read_only:
             raise UserError(self.state.read_only)
         now = self.clock()
         events = [new_event(change.type, self.actor, now, **change.data) for change in changes]
-        self.store.append(*events)
+        if after is ANYWHERE:
+            self.store.append(*events)
+        else:
+            self.store.append(*events, after=after)
         self.own_changes += [event.id for event in events if event.type != ev.UNDO]
         try:
             self.refresh()
@@ -148,7 +152,13 @@ class RunSession:
             return state
         from heypeter_tui.core.signoff_check import with_verified
 
-        return with_verified(state, self.store.chain, self.allowed_signers, self._verdicts)
+        return with_verified(state, self.store.chain, self._verdicts)
+
+    def signature_checks(self) -> list:
+        """Each standing sign-off's verdict (core/signoff_check.py), with this reader's second opinion beside it."""
+        from heypeter_tui.core.signoff_check import check_signoffs
+
+        return check_signoffs(self.state, self.store.chain, self.allowed_signers)
 
 
 class Catchup:

@@ -40,8 +40,9 @@ NAMESPACE = "heypeter-tui-signoff@heypeter.example"
 TIMEOUT = 60.0
 """Seconds ssh-keygen may take: a hardware key waits for a touch; anything else takes milliseconds."""
 
-MINIMUM = (8, 2)
-"""`-Y sign` and `-Y verify` came in OpenSSH 8.1, but `-Y find-principals` only in 8.2."""
+MINIMUM = (8, 9)
+"""`-Y sign` and `-Y verify` came in OpenSSH 8.1, `-Y find-principals` in 8.2, and `verify-time` (a key's validity
+judged when it signed) in 8.9."""
 
 MAX_SIGNATURE_TEXT = 64 * 1024
 """An armored RSA-16384 signature is under 6 KB: anything longer is not one of ours."""
@@ -282,10 +283,15 @@ def _check_readable(path: Path, what: str) -> None:
 # --- verifying --------------------------------------------------------------------------------------------
 
 
-def verify(payload: bytes, signature: str, allowed_signers: Path, principals: list[str] | None = None) -> Verified:
+def verify(payload: bytes, signature: str, allowed_signers: Path, principals: list[str] | None = None,
+           signed_at: str | None = None, revoked: tuple[str, ...] = ()) -> Verified:
     """Whether `signature` is a valid sign-off signature of `payload` by a key in `allowed_signers` (by one
     of `principals`, when given). A bad signature is ok=False with the reason; UserError only when the
-    allowed signers file or ssh-keygen cannot be used."""
+    allowed signers file or ssh-keygen cannot be used.
+
+    `signed_at` (the time the signature carries, ISO 8601): a key's `valid-after`/`valid-before` are judged then,
+    not when someone happens to verify. `revoked` (checked `revoked_keys` entries): their signatures never count,
+    said as revoked (ssh-keygen is given them as a KRL too)."""
     program = check_ssh_keygen()
     allowed_signers = Path(allowed_signers)
     _check_readable(allowed_signers, "the allowed signers file")
@@ -297,16 +303,29 @@ def verify(payload: bytes, signature: str, allowed_signers: Path, principals: li
         # ssh-keygen would refuse it too; this says which namespace it was made for.
         reason = f"the signature was made for {_show(repr(namespace))}, not for a sign-off ({NAMESPACE})"
         return Verified(False, None, fingerprint, reason)
+    from heypeter_tui.core.signer_lines import krl_spec, revoked_fingerprint
+
+    if fingerprint in {revoked_fingerprint(entry) for entry in revoked}:
+        return Verified(False, None, fingerprint, f"the key {fingerprint} is revoked (the checklist's revoked_keys)")
     allowed = str(allowed_signers)
+    timing = [f"-Overify-time={_verify_time(signed_at)}"] if signed_at else []
+    revocation: list[str] = []
     with tempfile.TemporaryDirectory(prefix="heypeter-verify-") as folder:
         signature_file = Path(folder, "signature")
         write_private_file(signature_file, signature.encode("utf-8", "replace"))
-        command = [program, "-Y", "find-principals", "-s", str(signature_file), "-f", allowed]
+        if revoked:
+            spec, krl = Path(folder, "revoked.spec"), Path(folder, "revoked.krl")
+            write_private_file(spec, krl_spec(revoked).encode())
+            made = _run([program, "-k", "-f", str(krl), str(spec)], "making the list of revoked keys")
+            if made.returncode != 0:
+                raise UserError(f"ssh-keygen cannot make a list of the revoked keys: {_detail(made.stderr)}")
+            revocation = ["-r", str(krl)]
+        command = [program, "-Y", "find-principals", "-s", str(signature_file), "-f", allowed, *timing]
         found = _run(command, "finding who signed")
         signers = [line.strip() for line in found.stdout.decode(errors="replace").splitlines() if line.strip()]
         if found.returncode != 0 or not signers:
             detail = _detail(found.stderr)
-            reason = f"the key {fingerprint} is not in the allowed signers file" + (f" ({detail})" if detail else "")
+            reason = f"the key {fingerprint} is not in the allowed signers" + (f" ({detail})" if detail else "")
             return Verified(False, None, fingerprint, reason)
         if principals is None:
             candidates = signers
@@ -317,12 +336,40 @@ def verify(payload: bytes, signature: str, allowed_signers: Path, principals: li
             candidates = [p for p in wanted if p in signers] + [p for p in wanted if p not in signers]
         complaints = b""
         for principal in candidates:
-            command = [program, "-Y", "verify", "-f", allowed, "-I", principal, "-n", NAMESPACE]
+            command = [program, "-Y", "verify", "-f", allowed, "-I", principal, "-n", NAMESPACE, *timing, *revocation]
             result = _run([*command, "-s", str(signature_file)], "verifying a signature", data=payload)
             if result.returncode == 0:
-                return Verified(True, principal, fingerprint, f"signed by {_show(principal)} ({fingerprint})")
+                # The fingerprint shown is the one ssh-keygen verified, never the one the event claims.
+                good = _GOOD.search(result.stdout.decode(errors="replace"))
+                verified = good[1] if good else fingerprint
+                return Verified(True, principal, verified, f"signed by {_show(principal)} ({verified})")
             complaints += result.stderr
     return Verified(False, None, fingerprint, _verify_refusal(complaints, signers, principals))
+
+
+_GOOD = re.compile(r"^Good \S+ signature for .* with \S+ key (SHA256:[A-Za-z0-9+/]+)\s*$", re.MULTILINE)
+
+
+def _verify_time(signed_at: str) -> str:
+    """ssh-keygen's `verify-time` (YYYYMMDDHHMMSSZ, in UTC) for the ISO time a sign-off carries."""
+    from datetime import timezone
+
+    from heypeter_tui.core.clock import parse_iso
+
+    return parse_iso(signed_at).astimezone(timezone.utc).strftime("%Y%m%d%H%M%SZ")
+
+
+def signature_key(signature: object) -> tuple[str, str] | None:
+    """(key type, fingerprint) of the key a signature was made with, read from the signature itself (never from what
+    an event claims of it: ssh-keygen verifies with that very key); None when it is not an SSH signature."""
+    parsed = _parse(signature) if isinstance(signature, str) and len(signature) <= MAX_SIGNATURE_TEXT else None
+    return (parsed[0], parsed[1]) if parsed else None
+
+
+def signature_fingerprint(signature: object) -> str | None:
+    """The fingerprint of the key a signature was made with (`signature_key`)."""
+    key = signature_key(signature)
+    return key[1] if key else None
 
 
 def _verify_refusal(complaints: bytes, signers: list[str], principals: list[str] | None) -> str:

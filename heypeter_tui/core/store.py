@@ -56,6 +56,18 @@ class LogProblem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+ANYWHERE = "anywhere"
+"""`append(after=…)`'s default: wherever the log ends now."""
+
+
+class HeadMoved(UserError):
+    """The log moved on since its head was read: an append that must sit right after that head wrote nothing."""
+
+    def __init__(self) -> None:
+        super().__init__("the run changed while this was being signed (someone else's change came first); "
+                         "nothing was recorded: sign again")
+
+
 class RunStore:
     problems: list[LogProblem]
     """Lines skipped or set aside so far, each naming file and line."""
@@ -125,8 +137,9 @@ class RunStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def append(self, *events: Event) -> None:
-        """Durably add `events`, all or none. Returns only once they are on disk."""
+    def append(self, *events: Event, after: str | None = ANYWHERE) -> None:
+        """Durably add `events`, all or none. Returns only once they are on disk. `after`: only right after the line
+        of that hash (a key signature vouches for its place in the chain); HeadMoved, nothing written, otherwise."""
         fd = self._open(os.O_RDWR | os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -134,7 +147,10 @@ class RunStore:
             size = info.st_size
             # Linked under the lock: no other writer can come between the line we link to and ours (core/chain.py).
             known = self.chain.head if size == self._offset and not self._changed_underneath(fd, info) else None
-            lines, _ = link(events, known or _last_line_hash(fd, size))
+            head = known or _last_line_hash(fd, size)
+            if after is not ANYWHERE and head != after:
+                raise HeadMoved
+            lines, _ = link(events, head)
             data = b"".join(lines)
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 data = b"\n" + data  # a torn line before us stays a line of its own

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from tests.unit.test_signed_signoffs import CHECKLIST, cli, keygen
+from tests.unit.test_signed_signoffs import CHECKLIST, cli, keygen, with_keys
 
 FIRST = "ready/tested"
 
@@ -19,17 +19,13 @@ def append_linked(log: Path, event: dict) -> None:
 
 
 def guarded_run(capsys, tmp_path: Path) -> tuple[Path, Path, dict[str, Path]]:
-    """Both roles must be key-signed by their own principal; config.yaml names the allowed signers."""
+    """Both roles must be key-signed by their own principal; the checklist names the allowed signers."""
     keys = {name: keygen(tmp_path / name, name) for name in ("qa", "sec")}
-    allowed = "".join(f"{name}@heypeter.example {' '.join((tmp_path / f'{name}.pub').read_text().split()[:2])}\n"
-                      for name in keys)
-    (tmp_path / "allowed_signers").write_text(allowed)
-    config = Path(__import__("os").environ["XDG_CONFIG_HOME"]) / "heypeter-tui"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "config.yaml").write_text(f"allowed_signers: {tmp_path / 'allowed_signers'}\n")
+    allowed = [f"{name}@heypeter.example {' '.join((tmp_path / f'{name}.pub').read_text().split()[:2])}"
+               for name in keys]
     both = CHECKLIST.replace("  - QA Lead\n", "  - role: QA Lead\n    principals: [qa@heypeter.example]\n"
                                               "    require_signature: true\n")
-    (tmp_path / "guarded.yaml").write_text(both)
+    (tmp_path / "guarded.yaml").write_text(with_keys(both, *allowed))
     state = tmp_path / "s"
     assert cli(capsys, state, "new", "Guarded", "--checklist", str(tmp_path / "guarded.yaml"))[0] == 0
     assert cli(capsys, state, "mark", FIRST, "done")[0] == 0
@@ -42,6 +38,8 @@ def test_a_verified_signature_lends_nothing_to_another_role_sharing_its_event_id
     genuine = json.loads(log.read_bytes().splitlines()[-1])
     forged = {key: value for key, value in genuine.items() if key != "prev"}
     forged.update(role="Security Officer", name="Sam Reyes")  # QA's signature, QA's event id
+    # Placed as a signature must be (its signed head the link of its own line): only the signature can tell.
+    forged["signed_head"] = hashlib.sha256(log.read_bytes().splitlines()[-1]).hexdigest()
     append_linked(log, forged)
     code, out = cli(capsys, state, "status", "--gate")
     assert code == 1 and "unverified: Security Officer" in out
@@ -92,7 +90,9 @@ def test_line_one_renamed_to_another_run_is_said_and_holds_the_gate(capsys, tmp_
 
 def test_the_first_line_is_witnessed_from_the_start(capsys, tmp_path: Path) -> None:
     state = tmp_path / "s"
-    (tmp_path / "c.yaml").write_text(CHECKLIST)
+    sec = keygen(tmp_path / "sec", "sec")
+    line = "sec@heypeter.example " + " ".join(sec.with_suffix(".pub").read_text().split()[:2])
+    (tmp_path / "c.yaml").write_text(with_keys(CHECKLIST, line))
     assert cli(capsys, state, "new", "Fresh", "--checklist", str(tmp_path / "c.yaml"))[0] == 0
     log = next((state / "runs").glob("*.jsonl"))
     log.write_bytes(log.read_bytes().replace(b',"require_signature":true', b""))  # the rule dropped before any change

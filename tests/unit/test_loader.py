@@ -139,7 +139,7 @@ def test_all_errors_at_once_and_no_more_than_twenty() -> None:
     text = MINIMAL.replace("title: One", "titel: One").replace("title: Demo", "title: Demo\ncolour: red")
     assert [error.split(": ", 1)[1] for error in errors_of(text)] == [
         "checklist: unknown key 'colour'; expected one of: schema, id, title, product, sections, phases, signoffs, "
-        "contacts",
+        "contacts, allowed_signers, revoked_keys",
         "sections[1]: unknown key 'titel'; did you mean 'title'?",
         "sections[1]: missing required key 'title'",
     ]

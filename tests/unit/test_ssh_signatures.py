@@ -144,7 +144,7 @@ def test_a_key_not_in_allowed_signers_fails(keys, tmp_path) -> None:
         run_payload(), signed.signature, allowed(tmp_path, restricted("alice@example.com", keys["alice"]))
     )
     assert (result.ok, result.principal, result.fingerprint) == (False, None, fingerprint_of(keys["bob"]))
-    assert "not in the allowed signers file" in one_line(result.reason)
+    assert "not in the allowed signers" in one_line(result.reason)
 
 
 def test_only_the_given_principals_count(keys, tmp_path) -> None:
@@ -326,15 +326,15 @@ def test_ssh_keygen_missing_or_too_old_is_refused(tmp_path, monkeypatch) -> None
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(UserError) as missing:
         sigs.check_ssh_keygen()
-    assert one_line(missing.value) == "ssh-keygen is not on PATH: SSH-signed sign-offs need OpenSSH 8.2 or later"
+    assert one_line(missing.value) == "ssh-keygen is not on PATH: SSH-signed sign-offs need OpenSSH 8.9 or later"
 
-    old = fake_openssh(tmp_path / "old", "OpenSSH_8.1p1 Debian-1", "exit 1")
+    old = fake_openssh(tmp_path / "old", "OpenSSH_8.8p1 Debian-1", "exit 1")
     monkeypatch.setenv("PATH", str(old))
     with pytest.raises(UserError) as too_old:
         sigs.check_ssh_keygen()
     assert (
         one_line(too_old.value)
-        == f"ssh-keygen at {old}/ssh-keygen is OpenSSH 8.1; SSH-signed sign-offs need OpenSSH 8.2 or later"
+        == f"ssh-keygen at {old}/ssh-keygen is OpenSSH 8.8; SSH-signed sign-offs need OpenSSH 8.9 or later"
     )
 
     # No ssh beside it: its usage text tells what it can do.
@@ -349,7 +349,7 @@ def test_ssh_keygen_missing_or_too_old_is_refused(tmp_path, monkeypatch) -> None
     assert runs(unknown) == 1  # asked once per process
 
 
-@pytest.mark.parametrize("version", ["OpenSSH_8.2p1", "OpenSSH_10.0p2", None])
+@pytest.mark.parametrize("version", ["OpenSSH_8.9p1", "OpenSSH_10.0p2", None])
 def test_a_new_enough_ssh_keygen_is_found_once(tmp_path, monkeypatch, version) -> None:
     usage = "echo '  ssh-keygen -Y find-principals -s signature_file -f allowed_signers_file' >&2; exit 1"
     new = fake_openssh(tmp_path / "new", version, usage)

@@ -155,17 +155,20 @@ def needs_signature(state: RunState, role: str) -> bool:
 
 
 def signature_shown(state: RunState, role: str, app) -> str:
-    """A typed signature as typed; a key signature by its key, and whether it verified against the allowed signers."""
+    """A typed signature as typed; a key signature by its key (read from the signature itself, never the fingerprint
+    the event claims), and whether it verified against the run's own allowed signers: the same for every reader."""
+    from heypeter_tui.core.ssh_signatures import signature_fingerprint
+
     signed = state.signoffs[role]
     event = state.events[signed.seq]
-    fingerprint = event.get("ssh_fingerprint")
-    if not event.get("ssh_signature") or not fingerprint:
+    if not event.get("ssh_signature"):
         return signed.signature
+    fingerprint = signature_fingerprint(event.get("ssh_signature")) or "unreadable"
     if role in state.verified:
         verdict = "verified"
-    else:  # unchecked: no allowed_signers in config.yaml to check it against
-        verdict = "NOT verified" if getattr(app.session, "allowed_signers", None) else "unchecked"
-    return f"{verdict} key {str(fingerprint)[:18]}…"
+    else:  # the run's checklist names no keys: nothing can verify, for anyone
+        verdict = "NOT verified" if state.checklist.allowed_signers else "unverifiable (no keys in checklist)"
+    return f"{verdict} key {fingerprint[:18]}…"
 
 
 def signoff_status(state: RunState, role: str, now, latest: Deviation | None) -> str:
