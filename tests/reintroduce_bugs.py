@@ -378,8 +378,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "a run reference taken as an exact id even where it is another run's title (a database user's planted run)",
         "heypeter_tui/core/workspace.py",
-        '        named += [(run, "its title") for run in runs if self._title(run).casefold() == wanted]',
-        '        named += [] if exact else [(run, "its title") for run in runs if self._title(run).casefold() == wanted]',
+        "        if len(matches) == 1:\n",
+        "        if exact or len(matches) == 1:\n",
         "tests/unit/test_run_references.py",
     ),
     (
