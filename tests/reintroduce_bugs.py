@@ -389,4 +389,18 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "",
         "tests/unit/test_run_references.py",
     ),
+    (
+        "store copy launders a run whose last line contradicts this host's witness",
+        "heypeter_tui/cli/store_commands.py",
+        "copy_run(source, run_id, target, context.witness_path(run_id))",
+        "copy_run(source, run_id, target)",
+        "tests/unit/test_store_copy.py",
+    ),
+    (
+        "a copy that failed part way says only the last step's \"nothing written\"",
+        "heypeter_tui/core/store_copy.py",
+        "        except (UserError, OSError) as error:\n",
+        "        except ():\n",
+        "tests/unit/test_store_copy.py",
+    ),
 ]
