@@ -155,8 +155,9 @@ class RunSpace:
             raise UserError(f"no run {clean_line(reference)[:80]!r}; `heypeter-tui runs` lists them")
         said = [_named(run, how) for run, how in matches.values()]
         more = f", and {len(said) - 5} more" if len(said) > 5 else ""
-        raise UserError(f"{clean_line(reference)[:80]!r} names {len(said)} runs ({'; '.join(said[:5])}{more}); "
-                        "give more of the id of the one you mean")
+        todo = ("an id that is another run's title names neither: `heypeter-tui runs` says who made each" if exact
+                else "give more of the id of the one you mean")
+        raise UserError(f"{clean_line(reference)[:80]!r} names {len(said)} runs ({'; '.join(said[:5])}{more}); {todo}")
 
     def _title(self, run: RunRef) -> str:
         return run.title if run.title is not None else str(self.header(run.id).get("title", ""))

@@ -30,8 +30,8 @@ def test_an_id_that_is_another_runs_title_names_neither(context, clock) -> None:
     with pytest.raises(UserError) as refused:
         context.workspace.resolve(first)
     said = str(refused.value)
-    assert said == (f"{first!r} names 2 runs ({first}: its id; {second}: its title); give more of the id of the one "
-                    "you mean")
+    assert said == (f"{first!r} names 2 runs ({first}: its id; {second}: its title); an id that is another run's "
+                    "title names neither: `heypeter-tui runs` says who made each")
     assert context.workspace.resolve(second) == second and context.workspace.resolve("release") == first
 
 
@@ -111,7 +111,7 @@ def test_a_database_user_who_adds_a_run_named_as_the_team_runs_title_cannot_take
     capsys.readouterr()
 
     both = (f"'release-4.2' names 2 runs (release-4.2: its id, made by {attacker_user}; {team_run}: its title, made "
-            f"by {team_user}); give more of the id of the one you mean")
+            f"by {team_user}); an id that is another run's title names neither: `heypeter-tui runs` says who made each")
     assert run_as(tmp_path / "team", team, "--run", "release-4.2", "status", "--gate") == 2
     assert capsys.readouterr() == ("", f"heypeter-tui: {both}\n")
     monkeypatch.setenv("HEYPETER_TUI_RUN", "release-4.2")
@@ -128,6 +128,18 @@ def test_a_database_user_who_adds_a_run_named_as_the_team_runs_title_cannot_take
     capsys.readouterr()
     assert run_as(tmp_path / "team", team, "status", "--gate") == 1
     assert "NO-GO" in capsys.readouterr().out
+
+    prefix = team_run[:15]  # what a pipeline may pin: a prefix of the team run's id, the full id
+    with psycopg.connect(attacker, autocommit=True) as conn:
+        conn.execute("INSERT INTO runs (id, title, checklist, created) VALUES (%s, 'x', 'evil', now())",
+                     (f"{prefix}-evil",))
+        conn.execute("INSERT INTO runs (id, title, checklist, created) VALUES ('other', %s, 'evil', now())",
+                     (team_run,))
+    for reference, planted in ((prefix, f"{prefix}-evil: a prefix of its id"), (team_run, "other: its title")):
+        monkeypatch.setenv("HEYPETER_TUI_RUN", reference)
+        assert run_as(tmp_path / "team", team, "status", "--gate") == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"{planted}, made by {attacker_user}" in err and team_run in err
 
 
 def test_runs_shows_who_made_each_database_run(pg_server: PgServer, pg_store: str, tmp_path: Path, capsys) -> None:
