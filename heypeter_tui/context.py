@@ -66,6 +66,8 @@ class Context:
         self.clock = clock
         self.run = run
         """The run pinned by `--run` or HEYPETER_TUI_RUN: every command acts on it, whatever is current."""
+        self.witness_troubles: dict[str, None] = {}
+        """Why a writer could not keep this host's witness (core/witness.py), each said once when a command ends."""
 
     @cached_property
     def config_dir(self) -> Path:
@@ -146,6 +148,7 @@ class Context:
                              Path(allowed).expanduser() if allowed else None, self.witness_path(run_id))
         if writer:  # what this host saw of the chain (core/witness.py), kept by writers: a reader writes nothing
             session.witness = session.witness_path
+            session.on_witness_trouble = self.witness_troubles.setdefault
             session.remember()
         return session
 

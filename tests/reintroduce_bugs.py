@@ -375,4 +375,32 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         ":",
         "tests/unit/test_trust.py",
     ),
+    (
+        "a run reference taken as an exact id even where it is another run's title (a database user's planted run)",
+        "heypeter_tui/core/workspace.py",
+        "        if len(matches) == 1:\n",
+        "        if exact or len(matches) == 1:\n",
+        "tests/unit/test_run_references.py",
+    ),
+    (
+        "database trusts the client's claim of who made a run",
+        "heypeter_tui/core/pg_schema.py",
+        "    NEW.created_by := session_user;\n",
+        "",
+        "tests/unit/test_run_references.py",
+    ),
+    (
+        "store copy launders a run whose last line contradicts this host's witness",
+        "heypeter_tui/cli/store_commands.py",
+        "copy_run(source, run_id, target, context.witness_path(run_id))",
+        "copy_run(source, run_id, target)",
+        "tests/unit/test_store_copy.py",
+    ),
+    (
+        "a copy that failed part way says only the last step's \"nothing written\"",
+        "heypeter_tui/core/store_copy.py",
+        "        except (UserError, OSError) as error:\n",
+        "        except ():\n",
+        "tests/unit/test_store_copy.py",
+    ),
 ]

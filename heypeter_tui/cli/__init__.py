@@ -81,7 +81,10 @@ def _run(argv: list[str]) -> int:
             setattr(args, name, getattr(args, name, None))
         run = args.run if args.run is not None else os.environ.get(RUN_VARIABLE) or None
         context = Context(state_dir=args.state_dir, operator=args.operator, run=run, store=args.store)
-        return args.handler(context, args)
+        code = args.handler(context, args)
+        for trouble in context.witness_troubles:  # said, never dropped: the change itself was kept
+            print(f"{PROG}: warning: {trouble}", file=sys.stderr)
+        return code
     except UserError as error:
         _fail(f"{PROG}: {error}")
     except OSError as error:

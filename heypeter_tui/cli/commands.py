@@ -63,9 +63,11 @@ def cmd_runs(context: Context, args: Namespace) -> int:
     if not summaries:
         print("no runs yet; `heypeter-tui new TITLE` starts one")
         return 0
-    rows = [("", "RUN", "TITLE", "CHECKLIST", "CREATED", "PROGRESS", "T-0")]
+    made_by = any(run.created_by for run in summaries)  # a database run: who made it, as the server stamped it
+    rows = [("", "RUN", "TITLE", "CHECKLIST", "CREATED", "PROGRESS", "T-0") + (("BY",) if made_by else ())]
     rows += [
         ("*" if run.current else "", run.id, clean_line(run.title), run.checklist, run.created, run.progress, run.t0)
+        + ((clean_line(run.created_by),) if made_by else ())
         for run in reversed(summaries)
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

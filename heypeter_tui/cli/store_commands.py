@@ -53,7 +53,7 @@ def _copy(context: Context, reference: str, to: str) -> int:
     source = context.workspace
     run_id = source.resolve(reference)
     target = context.open_store(target_choice)
-    copied = copy_run(source, run_id, target)
+    copied = copy_run(source, run_id, target, context.witness_path(run_id))
     for line in copied.not_copied:
         print(f"not copied: {line}", file=sys.stderr)
     shown = target_choice.shown if target_choice else to

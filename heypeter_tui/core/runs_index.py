@@ -20,6 +20,8 @@ class RunSummary:
     progress: str
     t0: str
     current: bool
+    created_by: str = ""
+    """The database user who made it (stamped by the server); empty for a file run, whose log's owner made it."""
 
 
 def summarize_runs(workspace: RunSpace) -> tuple[list[RunSummary], list[str]]:
@@ -47,6 +49,7 @@ def summarize_runs(workspace: RunSpace) -> tuple[list[RunSummary], list[str]]:
                 progress=str(overall_progress(state)),
                 t0=format_full(parse_iso(state.t0)) if state.t0 else "-",
                 current=run.id == current,
+                created_by=run.created_by,
             )
         )
     return summaries, problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,6 +31,10 @@ class RunSession:
         """Where this host keeps what it saw of the chain, read by readers too (the gate consults it)."""
         self.witness: Path | None = None
         """Where this host keeps the chain head it last saw (core/witness.py); None: a reader, which writes nothing."""
+        self.witness_trouble = ""
+        """Why the witness could not be kept at the last try (a full disk), else empty: a writer says it."""
+        self.on_witness_trouble: Callable[[str], object] | None = None
+        """Told each time the witness could not be kept (the CLI says it on stderr once the command is done)."""
         self.store = store
         self.actor = actor
         self.clock = clock
@@ -140,7 +145,9 @@ class RunSession:
         if self.witness is not None:
             from heypeter_tui.core.witness import remember
 
-            remember(self.witness, self.store.chain)
+            self.witness_trouble = remember(self.witness, self.store.chain)
+            if self.witness_trouble and self.on_witness_trouble is not None:
+                self.on_witness_trouble(self.witness_trouble)
 
     def _verified(self, state: RunState) -> RunState:
         """The state with what only reading can tell: whether the log can be vouched for (`doubt`), and which roles'

@@ -32,6 +32,10 @@ class RunRef:
 
     id: str
     where: str
+    title: str | None = None
+    """Its title where the store gives it with the list (a database); None: read from its first line on demand."""
+    created_by: str = ""
+    """Who made it, where the store knows (a database stamps the user who inserted the row); empty otherwise."""
 
 
 class RunSpace:
@@ -131,22 +135,32 @@ class RunSpace:
         write_private_file(self._current_file, run_id.encode("utf-8") + b"\n")
 
     def resolve(self, reference: str) -> str:
-        """A run by its id, a unique prefix of it, or its exact title."""
+        """A run by its exact id; else by a unique prefix of an id, or its title (in any case). A reference that
+        could name two runs names none, and both are said: an id that is another run's title, a title two runs
+        share, a prefix of two ids. Whoever can add a run chooses its id and title (in a database, any user with
+        the README's grants), so adding one must never make a reference that named one run name theirs."""
         if not reference.strip():
             raise UserError("no run named: give its id, a unique prefix of it, or its title")
-        ids = [run.id for run in self.runs()]
-        if reference in ids:
-            return reference
-        matches = [run_id for run_id in ids if run_id.startswith(reference)]
-        if not matches:
-            wanted = reference.casefold()
-            matches = [run_id for run_id in ids if str(self.header(run_id).get("title", "")).casefold() == wanted]
+        runs = self.runs()
+        wanted = reference.casefold()
+        exact = [(run, "its id") for run in runs if run.id == reference]
+        named = exact or [(run, "a prefix of its id") for run in runs if run.id.startswith(reference)]
+        named += [(run, "its title") for run in runs if self._title(run).casefold() == wanted]
+        matches: dict[str, tuple[RunRef, str]] = {}
+        for run, how in named:
+            matches.setdefault(run.id, (run, how))
         if len(matches) == 1:
-            return matches[0]
+            return next(iter(matches))
         if not matches:
             raise UserError(f"no run {clean_line(reference)[:80]!r}; `heypeter-tui runs` lists them")
-        named = f"{clean_line(reference)[:80]!r} names {len(matches)} runs ({', '.join(matches[:5])})"
-        raise UserError(f"{named}; give more of the id")
+        said = [_named(run, how) for run, how in matches.values()]
+        more = f", and {len(said) - 5} more" if len(said) > 5 else ""
+        todo = ("an id that is another run's title names neither: `heypeter-tui runs` says who made each" if exact
+                else "give more of the id of the one you mean")
+        raise UserError(f"{clean_line(reference)[:80]!r} names {len(said)} runs ({'; '.join(said[:5])}{more}); {todo}")
+
+    def _title(self, run: RunRef) -> str:
+        return run.title if run.title is not None else str(self.header(run.id).get("title", ""))
 
     def create_run(
         self,
@@ -234,6 +248,12 @@ class Workspace(RunSpace):
 
     def _discard(self, run_id: str) -> None:
         self.log_path(run_id).unlink(missing_ok=True)
+
+
+def _named(run: RunRef, how: str) -> str:
+    """One run in a refusal: its id, how the reference named it, and who made it where that is known."""
+    made = f", made by {clean_line(run.created_by)[:80]}" if run.created_by else ""
+    return f"{clean_line(run.id)[:80]}: {how}{made}"
 
 
 def carry_contacts(

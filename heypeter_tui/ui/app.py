@@ -97,6 +97,7 @@ class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTh
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.report_log_problems()
+        self.watch(self, "state", lambda _: self.report_witness(), init=True)  # after each change made or read
         if self.listens:  # a database store says when it changed: the poll is only a safety net
             self.listen_to_store()
         self.set_interval(LISTENING_POLL_SECONDS if self.listens else LOG_POLL_SECONDS, self.follow_log)

@@ -65,6 +65,18 @@ class FollowsTheLog:
                      severity="warning", timeout=10)
         self.problems_shown += len(problems)
 
+    def report_witness(self) -> None:
+        """This host's witness of the chain not kept (a full disk), said once each time it starts or stops failing:
+        the change was kept, but `verify` here can no longer tell an edit of the run's latest lines."""
+        trouble = self.session.witness_trouble
+        if trouble != self.witness_said:
+            if trouble:
+                self.say(trouble, title="Witness", severity="warning", timeout=20)
+            elif self.witness_said:
+                self.say("this host's witness of the chain is kept again", title="Witness", timeout=5)
+            self.witness_said = trouble
+
+    witness_said = ""
     log_trouble = ""
     """The last reason the log could not be followed, said once (not every half second)."""
     known_current: str | None = None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.markup import escape
 
 from heypeter_tui.core.runs_index import summarize_runs
 from heypeter_tui.core.search import search_items
@@ -55,7 +56,10 @@ class RunCommands(Provider):
         for run in summaries:
             name = f"Switch to run: {clean_line(run.title)}"
             if (score := matcher.match(name)) > 0:
-                help_text = f"{run.checklist} · {run.progress} · created {run.created}"
+                made = f" by {clean_line(run.created_by)[:80]}" if run.created_by else ""  # a database run
+                # Its id and maker too: two runs may share a title (anyone who can add a run chooses it).
+                help_text = escape(f"{clean_line(run.id)} · {run.checklist} · {run.progress} · created "
+                                   f"{run.created}{made}")
                 yield Hit(score, matcher.highlight(name), partial(self.app.switch_run, run.id), help=help_text)
 
     def item_hits(self, query: str) -> list[Hit]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import subprocess
 from collections.abc import Iterator
@@ -106,3 +107,26 @@ def test_a_run_that_cannot_be_made_current_is_not_left_behind(tmp_path: Path, ca
         err = capsys.readouterr().err
         assert err == f"heypeter-tui: {state / 'current'}: disk full: free some space and try again\n"
         assert list((state / "runs").iterdir()) == []
+
+
+def test_a_witness_that_cannot_be_kept_is_said_and_the_change_is_kept(tmp_path: Path, capsys) -> None:
+    """This host's witness on a full file system of its own (the log has room): the mark is recorded, and stderr
+    says the witness was not kept, rather than letting it silently stop advancing. Once there is room it is kept."""
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    with mounted_tmpfs(state / "witness", "size=1m,mode=0700") as witness:
+        fill(witness)
+        assert cli(state, "new", "Release") == 0
+        run_id = next((state / "runs").glob("*.jsonl")).stem
+        capsys.readouterr()
+        assert cli(state, "mark", FIRST, "done") == 0
+        out, err = capsys.readouterr()
+        assert "done" in out and err.count("\n") == 1
+        assert err == (f"heypeter-tui: warning: {witness / run_id}.json: this host's witness of the chain was not kept "
+                       "(disk full: free some space and try again): until it is, `verify` here cannot tell an edit of "
+                       "the run's latest lines\n")
+        assert cli(state, "status") == 0 and "warning" not in capsys.readouterr().err  # a reader writes nothing
+        (witness / "filler").unlink()
+        assert cli(state, "mark", "Final code review", "done") == 0
+        assert capsys.readouterr().err == ""
+        assert json.loads((witness / f"{run_id}.json").read_text())["line"] == 3

@@ -127,7 +127,8 @@ def test_a_run_is_named_by_its_id_a_unique_prefix_or_its_title(context, clock) -
         workspace.resolve("Release C")
     with pytest.raises(UserError) as raised:
         workspace.resolve("2026120")
-    assert str(raised.value) == f"'2026120' names 2 runs ({first}, {second}); give more of the id"
+    assert str(raised.value) == (f"'2026120' names 2 runs ({first}: a prefix of its id; {second}: a prefix of its "
+                                 "id); give more of the id of the one you mean")
 
 
 def test_timer_labels_and_the_countdown_at_their_edges(context, clock) -> None:
