@@ -82,7 +82,7 @@ def _sign(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--signature", default="")
     parser.add_argument("--ssh-key", type=Path, metavar="KEY",
                         help="sign with this SSH key (a private key, or a public key whose private half is in "
-                        "ssh-agent); `verify --allowed-signers` checks it")
+                        "ssh-agent); verified against the keys the run's checklist names (allowed_signers:)")
 
 
 def _revoke(parser: argparse.ArgumentParser) -> None:
@@ -123,8 +123,12 @@ def _verify(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--digest", metavar="HEAD", help="also check the run still holds the record with this chain "
                         "head (its 'Chain head' line) unchanged")
     parser.add_argument("--allowed-signers", type=Path, metavar="FILE",
-                        help="check every key-signed sign-off against this file (OpenSSH's format, as git uses; "
-                        "default: allowed_signers in config.yaml)")
+                        help="a second opinion on every key-signed sign-off, said beside the verdict, which the keys "
+                        "the run's checklist names decide (OpenSSH's format; default: allowed_signers in config.yaml)")
+    parser.add_argument("--acknowledge", type=int, metavar="LINE",
+                        help="record that you looked at the broken link at LINE (a seq in a database), and why "
+                        "(--reason): the gate may pass again; the break stays in verify and the record")
+    parser.add_argument("--reason", help="with --acknowledge: what you found")
 
 
 def _check(parser: argparse.ArgumentParser) -> None:

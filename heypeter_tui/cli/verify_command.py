@@ -22,6 +22,10 @@ _DIGEST = re.compile(r"(?:sha256[ :])?([0-9a-f]{64})")
 
 
 def cmd_verify(context: Context, args: Namespace) -> int:
+    if args.acknowledge is not None:
+        return _acknowledge(context, args)
+    if args.reason is not None:
+        raise UserError("--reason goes with --acknowledge LINE")
     digest = _digest(args.digest) if args.digest is not None else None
     allowed = args.allowed_signers
     if allowed is not None and not allowed.expanduser().is_file():  # said before anything else is printed
@@ -33,7 +37,15 @@ def cmd_verify(context: Context, args: Namespace) -> int:
         print(f"warning: {problem}", file=sys.stderr)
     lines = f"{count(chain.head_line, 'line')}" if chain.head_line else "nothing"
     if chain.broken is not None:
-        print(f"{run_id}: chain broken at {chain.broken}")
+        from heypeter_tui.core.acknowledge import said, unacknowledged
+
+        for found in chain.breaks:  # every break, each with its acknowledgement where someone looked
+            print(clean_line(f"{run_id}: chain broken at {said(found, session.state)}"))
+        if chain.more_breaks:
+            print(f"{run_id}: and {count(chain.more_breaks, 'more broken link')}")
+        left = unacknowledged(chain, session.state)
+        if not left:
+            print(f"{run_id}: every break acknowledged: the gate may pass; the breaks stay in the record")
         code = 1
     else:
         print(f"{run_id}: {chain.describe() or 'chain intact (only its first event)'}; {lines} read; head sha256 "
@@ -51,6 +63,10 @@ def cmd_verify(context: Context, args: Namespace) -> int:
     code = max(code, _misplaced(session), _signoffs(context, session, args.allowed_signers))
     if digest is not None:
         line = chain.heads.get(digest)
+        if line is not None and chain.broken is not None and chain.broken.line <= line:
+            print(f"{run_id}: holds the line of chain head {digest} (line {line}), but the chain breaks before it "
+                  f"(at line {chain.broken.line}): the record is not held unchanged")
+            return 1
         if line is None:
             print(f"{run_id}: holds no record with chain head {digest}: a line up to it was changed or removed, "
                   "or the record is of another run")
@@ -75,6 +91,26 @@ def _signoffs(context: Context, session, allowed: Path | None) -> int:
         if check.key_signed and not check.ok:
             code = 1
     return code
+
+
+def _acknowledge(context: Context, args: Namespace) -> int:
+    """`verify --acknowledge LINE --reason R`: who looked at the break at LINE, and why, recorded in the run."""
+    from heypeter_tui.core.acknowledge import acknowledge
+
+    if not args.reason:
+        raise UserError("--acknowledge needs --reason: who looked, and what they found")
+    session = context.existing_session(args.checklist, writer=True)
+    change = acknowledge(session.store.chain, args.acknowledge, args.reason)
+    session.record(change)
+    print(clean_line(f"{session.store.opened_id}: the break at line {args.acknowledge} acknowledged by "
+                     f"{session.actor.operator}: {change.data['reason']}"))
+    from heypeter_tui.core.acknowledge import unacknowledged
+
+    left = unacknowledged(session.store.chain, session.state)
+    if left:
+        print(clean_line(f"{session.store.opened_id}: still unacknowledged: line "
+                         f"{', '.join(str(found.line) for found in left[:10])}"), file=sys.stderr)
+    return 0
 
 
 def _misplaced(session) -> int:

@@ -47,10 +47,16 @@ def with_placeholder(event: Event) -> Event:
     return replace(event, data={**event.data, PREV: PLACEHOLDER})
 
 
+MAX_BREAKS = 1000
+"""Breaks a walk keeps, each with what it broke on: past this, the rest are one count (`Chain.more_breaks`)."""
+
+
 @dataclass(frozen=True)
 class Break:
     line: int
     message: str
+    digest: str = ""
+    """The hash of the line whose link broke: an acknowledgement names it, so it covers that line as it is now."""
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -71,22 +77,28 @@ class Chain:
     """The first broken link; the walk goes on (the head still moves), but the chain is broken from here."""
     heads: dict[str, int] = field(default_factory=dict)
     """Every head seen, by the line it closed: `verify --digest` asks whether a record's head is one of them."""
+    breaks: list[Break] = field(default_factory=list)
+    """Every broken link, in order (the first is `broken`): each must be acknowledged for the gate to pass."""
+    more_breaks: int = 0
+    """Breaks past MAX_BREAKS, counted: never acknowledged one by one, so they hold the gate."""
 
     def copy(self) -> Chain:
-        return replace(self, heads=dict(self.heads))
+        return replace(self, heads=dict(self.heads), breaks=list(self.breaks))
 
     def see(self, line: int, raw: bytes, prev: str | None, is_event: bool) -> None:
+        digest = line_hash(raw)
         if is_event and line > 1:
-            self._check(line, prev)
-        self.head, self.head_line = line_hash(raw), line
-        if self.broken is None:
-            self.heads[self.head] = line
+            self._check(line, prev, digest)
+        self.head, self.head_line = digest, line
+        # Every line's hash, after a break too: the break is said (and held) on its own; a witness or a signature
+        # of a later line is judged by that line, so an acknowledged break does not make every later line suspect.
+        self.heads[self.head] = line
 
-    def _check(self, line: int, prev: str | None) -> None:
+    def _check(self, line: int, prev: str | None, digest: str) -> None:
         if prev is None:
             if self.started:
                 self._break(line, "no link to the line before it, after the chain began (inserted by a writer "
-                                  "that does not link, or its link removed)")
+                                  "that does not link, or its link removed)", digest)
             else:
                 self.unchained = line
             return
@@ -95,11 +107,16 @@ class Chain:
             what = "the server never linked it" if prev == PLACEHOLDER else (
                 f"its link does not match line {self.head_line}: line {self.head_line} was changed, or a line "
                 "removed before this one, or this one inserted or moved")
-            self._break(line, what)
+            self._break(line, what, digest)
 
-    def _break(self, line: int, message: str) -> None:
+    def _break(self, line: int, message: str, digest: str) -> None:
+        found = Break(line, message, digest)
         if self.broken is None:
-            self.broken = Break(line, message)
+            self.broken = found
+        if len(self.breaks) < MAX_BREAKS:
+            self.breaks.append(found)
+        else:
+            self.more_breaks += 1
 
     def describe(self) -> str:
         """One line: intact (and from where), or where it first broke."""

@@ -31,6 +31,8 @@ CONTACT_SET = "contact.set"
 TIMER_START = "timer.start"
 TIMER_STOP = "timer.stop"
 UNDO = "undo"
+CHAIN_ACKNOWLEDGE = "chain.acknowledge"
+"""Someone looked at a broken link (`verify --acknowledge LINE --reason R`): the gate may pass; the record says so."""
 
 
 @dataclass(frozen=True)

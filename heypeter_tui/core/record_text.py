@@ -41,7 +41,16 @@ def describe(state: RunState, event: Event) -> str:
         rest = f" (and {len(more)} more line{'s' if len(more) > 1 else ''})" if more else ""
         return f"{item_text()}: {outcome_line(event)} in {took} on {event.get('host') or '?'}: {first}{rest}"
     if kind == "signoff.sign":
+        if event.get("ssh_signature"):  # which key, and whether it stands: three key signatures told apart
+            from heypeter_tui.core.run import misplaced
+            from heypeter_tui.core.ssh_signatures import signature_fingerprint
+
+            key = signature_fingerprint(event.get("ssh_signature")) or "an unreadable signature"
+            stands = ", not counted: signed for another place in the chain" if misplaced(event) else ""
+            return f"{event.get('role')} signed by {event.get('name')} with key {key}{stands}"
         return f"{event.get('role')} signed by {event.get('name')}"
+    if kind == "chain.acknowledge":
+        return f"broken link at line {event.get('line')} acknowledged: {event.get('reason', '')}"
     if kind == "signoff.revoke":
         return f"{event.get('role')} sign-off revoked: {event.get('reason', '')}"
     if kind == "contact.set":

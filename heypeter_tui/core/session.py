@@ -64,8 +64,15 @@ class RunSession:
         skipped = tuple(p.line for p in self.store.problems if not p.set_aside)
         set_aside = tuple(p.line for p in self.store.problems if p.set_aside)
         chain = self.store.chain
+        described = chain.describe()
+        if chain.broken is not None:  # every break, each with who acknowledged it and why where someone did
+            from heypeter_tui.core.acknowledge import said
+
+            shown = [said(found, self.state) for found in chain.breaks[:5]]
+            more = len(chain.breaks) - len(shown) + chain.more_breaks
+            described = "chain broken at " + "; at ".join(shown) + (f"; and {more} more breaks" if more else "")
         return Integrity(len(self.state.events), skipped, set_aside, len(self.fold_problems), chain.head or "",
-                         chain.describe(), chain.broken is not None)
+                         described, chain.broken is not None)
 
     def record(self, *changes: Change, after: str | None = ANYWHERE) -> Event:
         """Append durably (several changes all or none), then fold in everything new in the log,
@@ -132,7 +139,11 @@ class RunSession:
     def _doubt(self, state: RunState) -> str:
         chain = self.store.chain
         if chain.broken is not None:
-            return f"hash chain broken at {chain.broken}"
+            from heypeter_tui.core.acknowledge import unacknowledged
+
+            left = unacknowledged(chain, state)  # a break someone acknowledged (verify --acknowledge) holds no more
+            if left:
+                return f"hash chain broken at {left[0]}"
         if state.run_id != self.store.opened_id:
             return f"its first line names another run ({clean_line(state.run_id)[:60]!r})"
         if self.witness_path is not None:

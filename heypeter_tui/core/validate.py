@@ -210,7 +210,18 @@ def _undo(data: dict[str, Any]) -> None:
     _text(data, "target", limit=MAX_ID)
 
 
+def _chain_acknowledge(data: dict[str, Any]) -> None:
+    line = data.get("line")
+    if type(line) is not int or not 1 <= line < 2**63:
+        raise InvalidEvent("line must be the number of a line (or a seq)")
+    digest = data.get("line_sha256")
+    if type(digest) is not str or not _SHA256.fullmatch(digest):
+        raise InvalidEvent("line_sha256 must be a SHA-256 digest in hex")
+    _text(data, "reason")
+
+
 FIELD_CHECKS = {
+    "chain.acknowledge": _chain_acknowledge,
     "run.created": _run_created,
     "run.t0": _run_t0,
     "item.status": _item_status,

@@ -180,3 +180,12 @@ def test_this_hosts_witness_catches_what_the_chain_cannot(capsys, log: Path) -> 
     rewrite(log, lines(log)[:6])
     code, out = verify(capsys, log)
     assert code == 1 and "the log ends at line 6, but this host saw it reach line 9" in out
+
+
+def test_a_record_is_not_held_once_a_line_before_its_head_was_changed(capsys, log: Path) -> None:
+    head = json.loads(cli(capsys, log.parent.parent, "export", "--format", "json")[1])["integrity"]["chain_head"]
+    edited = lines(log)
+    edited[2] = edited[2].replace(b"}", b',"x":1}', 1)  # line 3 edited: every later line's own hash is as it was
+    rewrite(log, edited)
+    code, out = verify(capsys, log, "--digest", head)
+    assert code == 1 and "the chain breaks before it (at line 4)" in out and "not held unchanged" in out
