@@ -184,3 +184,37 @@ def test_a_role_named_in_a_run_without_roles_says_there_are_none(capsys, tmp_pat
     code, out = cli(capsys, tmp_path / "s", "sign", "QA Lead", "--name", "Quinn")
     assert code == 2 and "no sign-off role 'QA Lead'; this run's checklist has no sign-off roles" in out
     assert "the roles are: \n" not in out
+
+
+def placed_sign_off_on(capsys, tmp_path: Path, store: list[str]) -> tuple[Path, list[str]]:
+    """A key-signed sign-off on a run of `store` whose log moved on between the signer's read and the append."""
+    sec = keygen(tmp_path / "sec", "sec")
+    (tmp_path / "c.yaml").write_text(with_keys(CHECKLIST, key_line(sec, "sec@heypeter.example")))
+    state = tmp_path / "s"
+    assert cli(capsys, state, *store, "new", "Placed", "--checklist", str(tmp_path / "c.yaml"))[0] == 0
+    return state, [str(sec)]
+
+
+def test_an_append_bound_to_a_head_writes_nothing_once_the_log_moved_on(capsys, tmp_path, pg_store) -> None:
+    from heypeter_tui.context import Context
+    from heypeter_tui.core import commands
+    from heypeter_tui.core.store import HeadMoved
+
+    for store in ([], ["--store", pg_store]):
+        folder = tmp_path / ("pg" if store else "file")
+        folder.mkdir()
+        state, _ = placed_sign_off_on(capsys, folder, store)
+        context = Context(state_dir=state, store=store[1] if store else None)
+        signer, other = context.existing_session(writer=True), context.existing_session(writer=True)
+        head = signer.store.chain.head
+        other.record(commands.set_status(other.state, "ready/tested", "done", "", ""))  # came first
+        before = len(signer.store.load())
+        try:
+            signer.record(commands.sign(signer.state, "QA Lead", "Quinn"), after=head)
+            raise AssertionError("recorded after a head the log had left")
+        except HeadMoved as error:
+            assert "sign again" in str(error)
+        assert len(signer.store.load()) == before  # nothing written
+        signer.refresh()
+        signer.record(commands.sign(signer.state, "QA Lead", "Quinn"), after=signer.store.chain.head)
+        assert "QA Lead" in signer.state.signoffs
