@@ -24,7 +24,8 @@ class Config:
     store: str | None = None
     """Where runs are kept (core/store_choice.py): a directory, or a PostgreSQL connection string."""
     allowed_signers: str | None = None
-    """OpenSSH's allowed signers file: whose SSH keys may sign sign-offs (`verify`)."""
+    """Your own OpenSSH allowed signers file: a second opinion beside each key signature's verdict, which the keys
+    the run's checklist names decide (core/signoff_check.py); it never changes a verdict."""
 
 
 MAX_CONFIG_BYTES = 64 * 1024
