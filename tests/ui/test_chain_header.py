@@ -64,8 +64,8 @@ async def test_two_dashboards_with_different_local_signers_show_one_verdict(stat
     checklist = tmp_path / "c.yaml"
     checklist.write_text("schema: 1\nid: two\ntitle: Two\nsections:\n  - id: s\n    title: S\n    items:\n"
                          "      - id: i\n        text: I\nsignoffs:\n"
-                         + "".join(f"  - role: {name}\n    principals: [{name}@x.example]\n    require_signature: true\n"
-                                   for name in keys)
+                         + "".join(f"  - role: {name}\n    principals: [{name}@x.example]\n"
+                                   "    require_signature: true\n" for name in keys)
                          + "allowed_signers:\n" + "".join(f"  - {json.dumps(text)}\n" for text in line.values()))
     base = ["--state-dir", str(state_dir)]
     assert main([*base, "new", "Two", "--checklist", str(checklist)]) == 0
