@@ -81,6 +81,14 @@ class Context:
         return choose(self._store, os.environ.get(STORE_VARIABLE), self.config.store)
 
     @cached_property
+    def hidden(self):
+        """What no check output keeps: the environment's secrets and the store's password (core/redaction.py)."""
+        from heypeter_tui.core.redaction import Redactor
+
+        choice = self.store_choice
+        return Redactor.from_environment(self.environment, choice.passwords if choice is not None else ())
+
+    @cached_property
     def workspace(self) -> RunSpace:
         """Where the runs are: the file store in the state dir, or a PostgreSQL database."""
         return self.open_store(self.store_choice)
