@@ -65,7 +65,7 @@ def _signoffs(context: Context, session, allowed: Path | None) -> int:
     """Who signed each role, and whether each key signature verifies: 1 where one does not."""
     from heypeter_tui.core.signoff_check import check_signoffs
 
-    allowed = allowed or (Path(context.config.allowed_signers).expanduser() if context.config.allowed_signers else None)
+    allowed = allowed or context.allowed_signers  # config.yaml's, only when it is this user's own file
     code = 0
     for check in check_signoffs(session.state, session.store.chain, allowed):
         verdict = "" if allowed is None or not check.key_signed else ("verified" if check.ok else "NOT VERIFIED")
