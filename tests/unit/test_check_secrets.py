@@ -34,6 +34,9 @@ SECRETS = {
     "deploy_key": "dk-0123456789abcdef",
     "SIGNING_PASSPHRASE": "correct horse battery staple",
     "AZURE_CREDENTIALS": "azure-cred-98765",
+    "SMTP_PASSWD": "smtp-pw-4567",
+    "STRIPE_APIKEY": "sk_live_abcdef123456",
+    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
 }
 
 
