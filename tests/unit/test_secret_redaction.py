@@ -110,3 +110,27 @@ def test_a_connection_string_that_cannot_be_parsed_is_never_echoed(spec: str, tm
     text = said(capsys)
     assert "`store:` cannot be parsed; refused" in text
     never(SECRET, text)
+
+
+def test_without_psycopg_a_string_that_may_hold_a_password_is_not_shown_and_config_refuses_it(tmp_path: Path) -> None:
+    """The plain install has no libpq parser: read conservatively, a password is still never printed."""
+    import subprocess
+    import sys
+
+    probe = """
+import sys
+sys.modules["psycopg"] = None  # as on a plain install: importing it fails
+from heypeter_tui.core.store_choice import StoreChoice, choose
+from heypeter_tui.core.errors import UserError
+for spec in sys.argv[1:]:
+    print(StoreChoice("postgres", spec).shown)
+    try:
+        choose(None, None, spec)
+    except UserError as error:
+        print(error)
+"""
+    specs = [f"postgresql://app:p?ss#{SECRET}@db/x", f"host=db pass%77ord={SECRET}", "postgresql://app@db/x"]
+    done = subprocess.run([sys.executable, "-c", probe, *specs], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    never(SECRET, done.stdout)
+    assert done.stdout.count("holds a password; refused") == 2 and "postgresql://app@db/x" in done.stdout
