@@ -12,7 +12,7 @@ from heypeter_tui.core.clock import Clock, system_clock
 from heypeter_tui.core.config import Config, load_config
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor
-from heypeter_tui.core.paths import config_dir, default_state_dir
+from heypeter_tui.core.paths import config_dir, default_state_dir, refusal
 from heypeter_tui.core.resources import builtin_checklists
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.core.store_choice import STORE_VARIABLE, StoreChoice, choose
@@ -44,6 +44,13 @@ class NewRun:
         if self.left_behind:
             note += f"; not carried (not in this checklist): {', '.join(clean_line(r) for r in self.left_behind)}"
         return note
+
+
+def _warn(message: str) -> None:
+    """One warning line on stderr (the dashboard's Textual captures it: only a command line shows it)."""
+    import sys
+
+    print(f"heypeter-tui: warning: {clean_line(message)}", file=sys.stderr)
 
 
 class Context:
@@ -83,6 +90,14 @@ class Context:
         return choose(self._store, os.environ.get(STORE_VARIABLE), self.config.store)
 
     @cached_property
+    def hidden(self):
+        """What no check output keeps: the environment's secrets and the store's password (core/redaction.py)."""
+        from heypeter_tui.core.redaction import Redactor
+
+        choice = self.store_choice
+        return Redactor.from_environment(self.environment, choice.passwords if choice is not None else ())
+
+    @cached_property
     def workspace(self) -> RunSpace:
         """Where the runs are: the file store in the state dir, or a PostgreSQL database."""
         return self.open_store(self.store_choice)
@@ -99,6 +114,21 @@ class Context:
 
         return open_workspace(choice, state_dir)
 
+    @cached_property
+    def allowed_signers(self) -> Path | None:
+        """The allowed signers file config.yaml names, only when it is the user's own word (core/paths.py,
+        not_yours): one another user owns or may write would decide whose keys verify. Refused, it is said once
+        on stderr and not used (no key signature verifies against it)."""
+        named = self.config.allowed_signers
+        if not named:
+            return None
+        path = Path(named).expanduser()
+        why = refusal(path)
+        if why:
+            _warn(f"{path}: {why}; not used as the allowed signers file")
+            return None
+        return path
+
     @property
     def actor(self) -> Actor:
         return Actor.here(self._operator or self.config.operator)
@@ -106,10 +136,17 @@ class Context:
     # -- checklists --------------------------------------------------------------------------
 
     def checklist_files(self) -> list[Path]:
-        """Built-in checklists, then the user's own (`<config>/checklists/*.yaml`)."""
+        """Built-in checklists, then the user's own (`<config>/checklists/*.yaml`): only those that are the user's
+        own word (core/paths.py, not_yours); `refused_checklists` names the others."""
+        return list(builtin_checklists().values()) + [path for path in self._user_checklists() if not refusal(path)]
+
+    def refused_checklists(self) -> list[tuple[Path, str]]:
+        """The config dir's checklists that another user owns or may write, and why: never offered, never read."""
+        return [(path, refusal(path)) for path in self._user_checklists() if refusal(path)]
+
+    def _user_checklists(self) -> list[Path]:
         user_dir = self.config_dir / "checklists"
-        user = sorted([*user_dir.glob("*.yaml"), *user_dir.glob("*.yml")]) if user_dir.is_dir() else []
-        return list(builtin_checklists().values()) + user
+        return sorted([*user_dir.glob("*.yaml"), *user_dir.glob("*.yml")]) if user_dir.is_dir() else []
 
     def available_checklists(self) -> dict[str, Path]:
         """Checklists by file name; a user's file of the same name comes after, and wins."""
@@ -121,6 +158,12 @@ class Context:
 
         reference = reference or self.config.checklist
         known = self.available_checklists()
+        for path, why in self.refused_checklists():  # said, whether or not a built-in one of its name is used
+            if reference == path.stem:
+                refused = f"{path}: {why}; refused: a checklist of the config dir is read only when it is your own"
+                if reference not in known:
+                    raise UserError(refused)
+                _warn(f"{refused}; the built-in {reference} is used")
         if reference in known:
             return known[reference]
         path = Path(reference).expanduser()
@@ -136,16 +179,16 @@ class Context:
         """The checklist and the bytes it was read from, read once (a run records their digest)."""
         from heypeter_tui.core.loader import load_checklist_source
 
-        return load_checklist_source(self.checklist_path(reference))
+        path = self.checklist_path(reference)
+        return load_checklist_source(path, own=path.parent == self.config_dir / "checklists")
 
     # -- runs --------------------------------------------------------------------------------
 
     def session(self, run_id: str, writer: bool = True) -> RunSession:
         """A run by id. A writer (the dashboard, `mark`) sets torn lines aside; a reader writes nothing."""
         actor = self.actor if writer else READER  # a reader records nothing: a bad operator setting does not stop it
-        allowed = self.config.allowed_signers
-        session = RunSession(self.workspace.store(run_id, writer), actor, self.clock,
-                             Path(allowed).expanduser() if allowed else None, self.witness_path(run_id))
+        session = RunSession(self.workspace.store(run_id, writer), actor, self.clock, self.allowed_signers,
+                             self.witness_path(run_id))
         if writer:  # what this host saw of the chain (core/witness.py), kept by writers: a reader writes nothing
             session.witness = session.witness_path
             session.on_witness_trouble = self.witness_troubles.setdefault

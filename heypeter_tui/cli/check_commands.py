@@ -60,9 +60,9 @@ def cmd_check(context: Context, args: Namespace) -> int:
                                 "nothing more was run; `heypeter-tui trust` shows what it holds now")
             if not args.quiet:
                 _say(clean_line(f"check {key}: $ {_first_line(check.run)}"))
-            stream = None if args.quiet else _Stream()
+            stream = None if args.quiet else _Stream(context.hidden)
             result = run_check(check, context.environment, to_iso(session.clock()), session.actor.host, cancel,
-                               stream)
+                               stream, context.hidden)
             failed += not result.passed
             _record(session, key, result, commands)
             if cancel.is_set():
@@ -153,20 +153,25 @@ def _record(session, key: str, result, commands) -> None:
 
 class _Stream:
     """A check's output as it comes, line by line, through the CLI's cleaning stream (cli/__init__.py): a chunk
-    that ends inside a character or an escape sequence waits for the rest."""
+    that ends inside a character or an escape sequence waits for the rest. Each line is redacted as the log's copy
+    is (core/redaction.py): a pipeline's log keeps no secret either; a line written out unfinished keeps back what
+    could be the start of one."""
 
-    def __init__(self) -> None:
+    def __init__(self, hidden) -> None:
         self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.hidden = hidden
         self.pending = ""
         self.gone = False
 
     def __call__(self, tail, chunk: bytes) -> None:
         self.pending += self.decoder.decode(chunk, final=not chunk)
         end = self.pending.rfind("\n") + 1
-        if not chunk or len(self.pending) > STREAM_FLUSH:
+        if not chunk:
             end = len(self.pending)
+        elif len(self.pending) > STREAM_FLUSH:
+            end = len(self.pending) - self.hidden.longest
         if end and not self.gone:
-            text, self.pending = self.pending[:end], self.pending[end:]
+            text, self.pending = self.hidden.text(self.pending[:end]), self.pending[end:]
             try:
                 sys.stdout.write(text if text.endswith("\n") else text + "\n")
                 sys.stdout.flush()

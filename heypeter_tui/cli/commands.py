@@ -377,6 +377,8 @@ def cmd_checklists(context: Context, args: Namespace) -> int:
             print(f"{path.stem}\t(invalid: {validation.errors[0]})\t{path}")
         else:
             print(f"{checklist.id}\t{clean_line(checklist.title)} ({count(checklist.item_count, 'item')})\t{path}")
+    for path, why in context.refused_checklists():  # another user's word: named, never read
+        print(f"{path.stem}\t(refused: {why})\t{path}")
     return 0
 
 

@@ -82,7 +82,7 @@ def _signoffs(context: Context, session, allowed: Path | None) -> int:
     not. The reader's own allowed signers file (--allowed-signers, config.yaml) is a second opinion, said beside."""
     from heypeter_tui.core.signoff_check import check_signoffs
 
-    allowed = allowed or (Path(context.config.allowed_signers).expanduser() if context.config.allowed_signers else None)
+    allowed = allowed or context.allowed_signers  # config.yaml's, only when it is this user's own file
     code = 0
     for check in check_signoffs(session.state, session.store.chain, allowed):
         verdict = "" if not check.key_signed else ("verified" if check.ok else "NOT VERIFIED")

@@ -6,7 +6,8 @@ Why each choice:
   and `sleep 100 &` included, is one `killpg` away.
 - Standard input is /dev/null and no descriptor of ours is inherited (`close_fds`): a database connection or a
   locked log stays ours. The environment is the user's, captured before the app started (context.py).
-- Output of any size goes through `Tail`: a buffer that keeps the last 64 KiB and counts the rest.
+- Output of any size goes through `Tail`: a buffer that keeps the last 64 KiB and counts the rest, and gives it
+  with the environment's secrets and the store's password replaced (core/redaction.py).
 - At the timeout (or a cancel) the group gets SIGTERM, then SIGKILL after `GRACE_SECONDS`. Once the shell itself
   has ended, whatever it left running in its group is killed too: a check leaves nothing behind.
 """
@@ -23,6 +24,7 @@ import time
 from collections.abc import Callable, Mapping
 
 from heypeter_tui.core.checks import CANCELLED, FAILED, OUTPUT_KEPT, PASSED, TIMED_OUT, Check, CheckResult
+from heypeter_tui.core.redaction import NOTHING, Redactor
 from heypeter_tui.core.text import clean
 
 GRACE_SECONDS = 2.0
@@ -35,10 +37,12 @@ TICK_SECONDS = 0.1
 
 
 class Tail:
-    """The last `limit` bytes of a stream and its whole size: memory stays bounded whatever the command prints."""
+    """The last `limit` bytes of a stream and its whole size: memory stays bounded whatever the command prints.
+    What it gives is redacted (core/redaction.py): no secret of the environment is kept, or shown."""
 
-    def __init__(self, limit: int = OUTPUT_KEPT) -> None:
+    def __init__(self, limit: int = OUTPUT_KEPT, hidden: Redactor = NOTHING) -> None:
         self.limit = limit
+        self.hidden = hidden
         self.total = 0
         self._buffer = bytearray()
 
@@ -46,11 +50,14 @@ class Tail:
         self.total += len(chunk)
         self._buffer += chunk
         if len(self._buffer) > 2 * self.limit:  # trimmed now and then, not on every chunk
-            del self._buffer[: -self.limit]
+            del self._buffer[: -(self.limit + self.hidden.longest)]  # a secret across the cut is still seen whole
 
     def text(self, limit: int | None = None) -> str:
-        """The last `limit` bytes (at most the kept 64 KiB), decoded and cleaned: printable text and line breaks."""
-        kept = bytes(self._buffer[-min(limit or self.limit, self.limit):])
+        """The last `limit` bytes (at most the kept 64 KiB), its secrets replaced, decoded and cleaned: printable
+        text and line breaks."""
+        wanted = min(limit or self.limit, self.limit)
+        window = bytes(self._buffer[-(wanted + self.hidden.longest):])
+        kept = self.hidden.bytes_from(window, max(len(window) - wanted, 0))
         return clean(kept.decode("utf-8", "replace"))
 
 
@@ -60,11 +67,13 @@ the chunks, the dashboard shows the tail (and says it at most so often: ui/check
 
 
 def run_check(check: Check, env: Mapping[str, str], started: str, host: str,
-              cancel: threading.Event | None = None, progress: Progress | None = None) -> CheckResult:
+              cancel: threading.Event | None = None, progress: Progress | None = None,
+              hidden: Redactor | None = None) -> CheckResult:
     """Run `check` to its end, its timeout or a cancel; never raises for what the command does. Whatever ends the
     caller meanwhile (a KeyboardInterrupt), the command's group is killed on the way out. The command line turns its
-    signals into a cancel (cli/check_commands.py), so that the cancel is recorded."""
-    tail = Tail()
+    signals into a cancel (cli/check_commands.py), so that the cancel is recorded. Its output keeps none of the
+    secrets `hidden` knows (by default those of `env`: core/redaction.py)."""
+    tail = Tail(hidden=Redactor.from_environment(env) if hidden is None else hidden)
     begin = time.monotonic()
     try:
         process = subprocess.Popen(  # noqa: S603 (the command is the checklist's, run only once trusted)

@@ -37,11 +37,16 @@ def load_config(path: Path) -> Config:
     Read as the checklist loader reads: at most 64 KB of a regular file, composed to YAML nodes
     (no object is ever built from a tag), with nesting and alias expansion bounded; every mistake
     is one line naming the file and line.
+
+    Only the user's own file, which no one else may write (core/paths.py, not_yours): a config.yaml another user
+    planted (a world-writable config dir) would choose the store, the operator and whose keys verify. Refused, it
+    stops the command (exit 2) rather than let it go on with the defaults: a pipeline that quietly lost its store
+    or operator would record in another place, or as someone else, and say nothing.
     """
     from heypeter_tui.core.paths import ReadRefused, describe_os_error, read_limited
 
     try:
-        text = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8")
+        text = read_limited(path, MAX_CONFIG_BYTES, own=True).decode("utf-8")
     except FileNotFoundError:
         return Config()
     except ReadRefused as error:
@@ -114,7 +119,7 @@ def save_setting(path: Path, key: str, value: str) -> None:
     from heypeter_tui.core.paths import ReadRefused, read_limited
 
     try:
-        lines = read_limited(path, MAX_CONFIG_BYTES).decode("utf-8").splitlines()
+        lines = read_limited(path, MAX_CONFIG_BYTES, own=True).decode("utf-8").splitlines()
     except FileNotFoundError:
         lines = []
     except (ReadRefused, UnicodeDecodeError) as error:

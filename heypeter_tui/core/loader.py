@@ -64,25 +64,28 @@ def load_checklist(path: Path) -> Checklist:
     return load_checklist_source(path)[0]
 
 
-def load_checklist_source(path: Path) -> tuple[Checklist, bytes]:
-    """The checklist in `path` and the very bytes it was read from (a run records their digest)."""
-    data = read_checklist_bytes(path)
+def load_checklist_source(path: Path, own: bool = False) -> tuple[Checklist, bytes]:
+    """The checklist in `path` and the very bytes it was read from (a run records their digest); with `own`, only
+    from a file that is the user's own word (a checklist of the config dir: core/paths.py, not_yours)."""
+    data = read_checklist_bytes(path, own)
     validation = validate_bytes(data, str(path))
     if validation.errors or validation.checklist is None:
         raise ChecklistError(list(validation.errors))
     return validation.checklist, data
 
 
-def read_checklist_bytes(path: Path) -> bytes:
+def read_checklist_bytes(path: Path, own: bool = False) -> bytes:
     """A checklist file's bytes: a regular file of at most 5 MB (a FIFO or /dev/zero is refused, and
     the limit is found by reading, not by stat). Raises ChecklistError naming the file."""
     from heypeter_tui.core.paths import ReadRefused, describe_os_error, read_limited
 
     source = str(path)
     try:
-        return read_limited(path, MAX_FILE_BYTES)
+        return read_limited(path, MAX_FILE_BYTES, own=own)
     except ReadRefused as error:
-        raise ChecklistError([_problem(source, f"{error} (a checklist is a file of at most 5 MB)")]) from error
+        why = str(error) if own and "refused: only your own" in str(error) else \
+            f"{error} (a checklist is a file of at most 5 MB)"
+        raise ChecklistError([_problem(source, why)]) from error
     except FileNotFoundError as error:
         raise ChecklistError([_problem(source, "no such file")]) from error
     except OSError as error:

@@ -6,6 +6,9 @@
   a read-only target, a symbolic link to a regular file and a directory are refused.
 - `read_limited` is the only reader of files people hand us (checklists, config, themes): regular
   files only (a FIFO would hang, `/dev/zero` never ends), and never more than the limit, by reading.
+- `not_yours` is the one rule for what decides anything for this user (config.yaml, the allowed signers file it
+  names, themes and checklists of the config dir, trust files): a file another user owns, or one group or others
+  may write, is someone else's word, and is not read (`read_limited(own=True)` judges the very file it opened).
 """
 
 from __future__ import annotations
@@ -78,6 +81,24 @@ def describe_os_error(error: OSError) -> str:
     message = known.get(error.errno or 0) or error.strerror or str(error)
     where = error.filename
     return f"{where}: {message}" if where else message
+
+
+def not_yours(info: os.stat_result) -> str:
+    """Why a file is not this user's own word ('' where it is): another user owns it, or others may change it.
+    Readable by others is no harm: they cannot make it say anything."""
+    if info.st_uid != os.getuid():
+        return f"owned by another user (uid {info.st_uid})"
+    if info.st_mode & 0o022:
+        return "writable by group or others (chmod go-w)"
+    return ""
+
+
+def refusal(path: Path) -> str:
+    """`not_yours` of the file at `path` (through a link, as it would be read); '' where there is none."""
+    try:
+        return not_yours(os.stat(path))
+    except OSError:
+        return ""
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -158,10 +179,23 @@ def _exclusive_temporary(path: Path) -> tuple[int, Path]:
 
 
 def _write_into(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)
+    """Into a FIFO, a terminal or a device. Opened without blocking, so a FIFO nobody reads is one line, not a hang
+    (ENXIO), and judged as opened: a FIFO another user made (and reads) is refused before a byte is written. Then
+    blocking again, so that a slow reader gets all of it."""
     try:
-        if stat.S_ISREG(os.fstat(fd).st_mode):  # replaced by a regular file since we looked
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as error:
+        if error.errno == errno.ENXIO:
+            raise UserError(f"{path}: a FIFO no process is reading; nothing written") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode):  # replaced by a regular file since we looked
             raise UserError(f"{path}: changed while being written; refused")
+        if stat.S_ISFIFO(info.st_mode) and info.st_uid != os.getuid():
+            raise UserError(f"{path}: a FIFO {not_yours(info)}; refused, nothing written (a planted FIFO must not "
+                            "receive the record): give a path of your own")
+        os.set_blocking(fd, True)
         write_all(fd, data)
     finally:
         os.close(fd)
@@ -196,11 +230,12 @@ class ReadRefused(Exception):
     """A file we will not read: not a regular file, or larger than its limit. `str()` says which."""
 
 
-def read_limited(path: Path, limit: int, follow: bool = True) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; with `follow=False`, never through a link.
+def read_limited(path: Path, limit: int, follow: bool = True, own: bool = False) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; with `follow=False`, never through a link; with `own`,
+    only a file that is this user's own word (`not_yours`, judged on the file opened).
 
     Raises ReadRefused (a FIFO, a device, too large: found by reading, not by stat, which a
-    growing file or /proc would fool) or OSError.
+    growing file or /proc would fool; not yours) or OSError.
     """
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
     try:
@@ -210,7 +245,10 @@ def read_limited(path: Path, limit: int, follow: bool = True) -> bytes:
             raise ReadRefused("a symbolic link; refused") from error
         raise
     try:
-        mode = os.fstat(fd).st_mode
+        info = os.fstat(fd)
+        mode = info.st_mode
+        if own and not_yours(info):
+            raise ReadRefused(f"{not_yours(info)}; refused: only your own file, which no one else can change, is read")
         if stat.S_ISDIR(mode):
             raise ReadRefused("is a directory")
         if not stat.S_ISREG(mode):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import psycopg
 
 from heypeter_tui.core import pg_schema
-from heypeter_tui.core.pg_store import Database, describe
+from heypeter_tui.core.pg_store import Database
 
 BACKOFF = (0.25, 0.5, 1.0, 2.0, 4.0)
 """Seconds between attempts to reconnect: soon at first, then no more often than every 4 s."""
@@ -64,7 +64,7 @@ def listen(
                         conn.execute("SELECT 1")  # quiet: is the server still there?
         except psycopg.Error as error:
             lost = True
-            reachable(False, f"lost the database {db.shown}: {describe(error)}")
+            reachable(False, f"lost the database {db.shown}: {db.why(error)}")
             _wait(BACKOFF[0], stopped, sleep)
 
 

@@ -28,7 +28,7 @@ from heypeter_tui.core.chain import PREV, Chain, with_placeholder
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import RUN_CREATED, Event
 from heypeter_tui.core.store import ANYWHERE, HeadMoved, LogProblem, decode_event
-from heypeter_tui.core.store_choice import StoreChoice, needs_extra
+from heypeter_tui.core.store_choice import PASSWORD_KEYS, StoreChoice, needs_extra, parse_problem
 from heypeter_tui.core.text import clean_line
 from heypeter_tui.core.workspace import RunRef, RunSpace, check_run_id
 
@@ -47,9 +47,12 @@ class Unreachable(UserError):
     """The database could not be reached, or the connection was lost: nothing was recorded."""
 
 
-def describe(error: BaseException) -> str:
-    """A database error in one short line: libpq's first line, which says what failed (its next lines guess why)."""
+def describe(error: BaseException, secrets: tuple[str, ...] = ()) -> str:
+    """A database error in one short line: libpq's first line, which says what failed (its next lines guess why).
+    Any of `secrets` (the store's passwords) it quotes is `***`, before it is cut short."""
     first = next((line.strip() for line in str(error).splitlines() if line.strip()), "") or type(error).__name__
+    for secret in sorted(secrets, key=len, reverse=True):
+        first = first.replace(secret, "***")
     return clean_line(first.rstrip(".;: "))[:200]
 
 
@@ -59,15 +62,20 @@ class Database:
         self.checked = checked
         """Each connection checks the tables are there, and of this version (not for `store init`)."""
         self.shown = clean_line(choice.shown)
+        self.secrets = choice.passwords
         self._conn: psycopg.Connection | None = None
         self._lock = threading.RLock()
+
+    def why(self, error: BaseException) -> str:
+        """`describe`, never quoting this store's passwords."""
+        return describe(error, self.secrets)
 
     def connect(self) -> psycopg.Connection:
         """A new connection, autocommit (every write is an explicit transaction)."""
         try:
             conn = psycopg.connect(self.choice.location, autocommit=True, **_defaults(self.choice.location))
         except psycopg.Error as error:
-            raise Unreachable(f"cannot reach the database {self.shown}: {describe(error)}") from None
+            raise Unreachable(f"cannot reach the database {self.shown}: {self.why(error)}") from None
         if self.checked:
             try:
                 pg_schema.check(conn, self.shown)
@@ -86,14 +94,14 @@ class Database:
                 yield self._conn
             except psycopg.OperationalError as error:
                 self.close()
-                raise Unreachable(f"lost the database {self.shown}: {describe(error)}") from None
+                raise Unreachable(f"lost the database {self.shown}: {self.why(error)}") from None
             except psycopg.errors.InsufficientPrivilege as error:
-                raise UserError(f"{self.shown}: not allowed: {describe(error)} (the README lists the grants)") from None
+                raise UserError(f"{self.shown}: not allowed: {self.why(error)} (the README lists the grants)") from None
             except psycopg.Error as error:
                 if self._conn is not None and self._conn.broken:
                     self.close()
-                    raise Unreachable(f"lost the database {self.shown}: {describe(error)}") from None
-                raise UserError(f"{self.shown}: {describe(error)}") from None
+                    raise Unreachable(f"lost the database {self.shown}: {self.why(error)}") from None
+                raise UserError(f"{self.shown}: {self.why(error)}") from None
 
     def close(self) -> None:
         with self._lock:
@@ -210,8 +218,8 @@ def _defaults(conninfo: str) -> dict[str, object]:
 
     try:
         given = conninfo_to_dict(conninfo)
-    except psycopg.ProgrammingError as error:
-        raise UserError(f"not a PostgreSQL connection string: {describe(error)}") from None
+    except psycopg.Error:  # libpq's message quotes the string, password and all: said without a word of it
+        raise UserError(parse_problem(conninfo) or "the store's connection string cannot be parsed") from None
     defaults: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT, "application_name": "heypeter-tui"}
     return {key: value for key, value in defaults.items() if key not in given}
 
@@ -344,5 +352,6 @@ def store_key(conninfo: str) -> str:
     spelling of one connection string (a URL or key=value pairs, in any order), whatever password it holds."""
     from psycopg.conninfo import conninfo_to_dict
 
-    given = {key: str(value) for key, value in conninfo_to_dict(conninfo).items() if key != "password"}
+    given = {key: str(value) for key, value in conninfo_to_dict(conninfo).items()
+             if key not in PASSWORD_KEYS}
     return hashlib.sha256(repr(sorted(given.items())).encode()).hexdigest()[:16]

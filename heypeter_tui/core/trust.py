@@ -47,13 +47,13 @@ def _read_trust(path: Path) -> dict | None:
     import os
     import stat
 
-    from heypeter_tui.core.paths import ReadRefused, read_limited
+    from heypeter_tui.core.paths import ReadRefused, not_yours, read_limited
 
     try:
         info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+        if not stat.S_ISREG(info.st_mode) or not_yours(info):
             return None  # planted by someone else, or open to their edits: not this user's word
-        data = json.loads(read_limited(path, MAX_TRUST_FILE, follow=False))
+        data = json.loads(read_limited(path, MAX_TRUST_FILE, follow=False, own=True))
     except (OSError, ReadRefused, ValueError):
         return None
     return data if isinstance(data, dict) and isinstance(data.get("sha256"), str) else None

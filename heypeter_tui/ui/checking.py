@@ -178,7 +178,7 @@ class RunsChecks:
 
             started = to_iso(self.clock())
             try:
-                result = run_check(check, environment, started, host, cancel, progress)
+                result = run_check(check, environment, started, host, cancel, progress, self.context.hidden)
             except Exception as error:  # a fault of ours, not the command's: still a result, so nothing waits on it
                 result = not_run(check, f"not run: {type(error).__name__}: {error}", host, started)
             self.post_message(CheckDone(session, key, result, repeat))  # type: ignore[attr-defined]

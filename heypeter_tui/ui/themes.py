@@ -56,7 +56,8 @@ def load_theme(path: Path, trusted: bool = False) -> Theme:
     source = str(path)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if trusted else yaml.SafeLoader
     try:
-        text = read_limited(path, MAX_THEME_BYTES).decode("utf-8")  # a FIFO in themes/ must not hang the start
+        # A FIFO in themes/ must not hang the start; a user's theme another user planted (or may edit) is not read.
+        text = read_limited(path, MAX_THEME_BYTES, own=not trusted).decode("utf-8")
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark

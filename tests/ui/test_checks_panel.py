@@ -50,3 +50,27 @@ async def test_commands_too_long_to_show_whole_cannot_be_trusted_from_the_dialog
         await pilot.pause()
         assert dialog.query_one("#yes", Button).disabled  # its end was cut: never trusted from here
         assert "review and trust them with `heypeter-tui trust`" in str(dialog.query_one("#trust-hint").render())
+
+
+async def test_the_panel_and_the_item_never_show_a_secret_of_the_environment(make_app, tmp_path, monkeypatch):
+    monkeypatch.setenv("DEPLOY_TOKEN", "tok-Secret-7777")  # the environment the dashboard started with
+    path = tmp_path / "env.yaml"
+    path.write_text("schema: 1\nid: envp\ntitle: Env\nsections:\n  - title: Servers\n    items:\n"
+                    "      - {id: env, text: Env probe, check: {run: 'echo \"token=$DEPLOY_TOKEN\"; sleep 30', "
+                    "timeout: 1m}}\n")
+    app = make_app(str(path))
+    async with app.run_test(size=(130, 40)) as pilot:
+        trusted(app)
+        await open_servers(pilot)
+        await pilot.press("v")
+        panel = app.query_one(ChecksPanel)
+        for _ in range(500):  # the panel shows the output while the check still runs
+            await pilot.pause(0.01)
+            if "token=" in str(panel.render()):
+                break
+        shown = str(panel.render())
+        assert "token=[redacted $DEPLOY_TOKEN]" in shown and "tok-Secret-7777" not in shown
+        await pilot.press("escape")
+        await checks_done(app, pilot)
+        kept = [event.get("output") for event in app.state.events if event.type == "item.check"]
+        assert kept and "tok-Secret-7777" not in str(kept) and "[redacted $DEPLOY_TOKEN]" in str(kept)
