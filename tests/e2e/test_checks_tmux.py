@@ -153,6 +153,7 @@ def test_v_trusts_and_runs_a_curl_check_and_the_record_keeps_its_body(open_pane,
     screen = pane.wait_for("Trust the commands of Probes?", f"curl -fsS http://127.0.0.1:{server.port}/health",
                            f"curl -fsS http://127.0.0.1:{server.port}/down", "Trust and run")
     assert server.requests == []  # the dialog asks before anything runs
+    pane.wait_for("Every command above was on the screen")  # "Trust and run" enabled: tab reaches it
     pane.send("Tab", "Enter")
     screen = pane.wait_for("[x] Health endpoint answers", "check passed", HEALTH)
     assert "check passed" in line_of(screen, "[x] Health endpoint answers")

@@ -94,7 +94,8 @@ class TrustDialog(Dialog[bool]):
         if button.disabled and commands.scroll_y >= commands.max_scroll_y:
             button.disabled = False
         self.query_one("#trust-hint", Static).update(Content(
-            "" if not button.disabled else "Scroll to the end of the list to trust it (tab to it, then PgDn or ↓)."))
+            "Every command above was on the screen: tab to Trust and run, then enter." if not button.disabled
+            else "Scroll to the end of the list to trust it (tab to it, then PgDn or ↓)."))
 
     def focus_first(self) -> None:
         self.set_focus(self.query_one("#no", Button))
