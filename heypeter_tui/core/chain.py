@@ -75,10 +75,11 @@ class Chain:
     def copy(self) -> Chain:
         return replace(self, heads=dict(self.heads))
 
-    def see(self, line: int, raw: bytes, prev: str | None, is_event: bool) -> None:
+    def see(self, line: int, raw: bytes, prev: str | None, is_event: bool, digest: str | None = None) -> None:
+        """`digest`: the line's hash where the line itself was not fetched (a database row too long to read)."""
         if is_event and line > 1:
             self._check(line, prev)
-        self.head, self.head_line = line_hash(raw), line
+        self.head, self.head_line = digest or line_hash(raw), line
         if self.broken is None:
             self.heads[self.head] = line
 

@@ -281,7 +281,7 @@ def decode_event(raw: bytes, first: bool) -> tuple[Event | None, str]:
     lines through here, so a database row is held to the file's rules."""
     limit = MAX_FIRST_LINE_BYTES if first else MAX_LINE_BYTES
     if len(raw) > limit:
-        return None, f"a line of {len(raw):,} bytes (at most {limit:,}); skipped"
+        return None, too_long(len(raw), limit)
     try:
         return Event.from_dict(_DECODER.decode(raw.decode("utf-8"))), ""
     except UnicodeDecodeError:
@@ -290,6 +290,10 @@ def decode_event(raw: bytes, first: bool) -> tuple[Event | None, str]:
         return None, "not a valid event (nested too deeply); skipped"
     except ValueError as error:
         return None, f"not a valid event ({str(error)[:200]}); skipped"
+
+
+def too_long(size: int, limit: int) -> str:
+    return f"a line of {size:,} bytes (at most {limit:,}); skipped"
 
 
 def check_log(path: Path, info: os.stat_result) -> None:
