@@ -32,7 +32,7 @@ from heypeter_tui.core.store import LogProblem, decode_event, too_long
 from heypeter_tui.core.store_choice import StoreChoice, needs_extra
 from heypeter_tui.core.text import clean_line
 from heypeter_tui.core.validate import MAX_FIRST_LINE_BYTES, MAX_LINE_BYTES
-from heypeter_tui.core.workspace import RunRef, RunSpace, check_run_id
+from heypeter_tui.core.workspace import RunRef, RunSpace, check_run_id, is_run_id
 
 try:
     import psycopg
@@ -361,8 +361,12 @@ class PgWorkspace(RunSpace):
         self.shown = db.shown
 
     def runs(self) -> list[RunRef]:
+        """Every run whose id is a run id; any other row of `runs` (anyone with INSERT may add one: escape codes, a
+        path) is skipped and said in `skipped_runs`, never fatal to a listing, the palette or the dashboard."""
         rows = self.db.run(lambda conn: conn.execute("SELECT id FROM runs ORDER BY created, id").fetchall())
-        return [RunRef(run_id, self.where(run_id)) for (run_id,) in rows]
+        self.skipped_runs = tuple(f"{self.shown}: a run whose id is not a run id ({clean_line(run_id)[:60]!r}); "
+                                  "skipped" for (run_id,) in rows if not is_run_id(run_id))
+        return [RunRef(run_id, self.where(run_id)) for (run_id,) in rows if is_run_id(run_id)]
 
     def exists(self, run_id: str) -> bool:
         check_run_id(run_id)

@@ -149,3 +149,14 @@ print(*session.problems, sep="\\n")
     done = subprocess.run([sys.executable, "-c", code, store, str(state), run_id], cwd=REPO, capture_output=True,
                           text=True, check=True)
     return done.stdout.splitlines()
+
+
+def test_a_run_id_that_is_not_one_is_skipped_by_runs_with_a_warning(pg_store: str, tmp_path: Path, capsys) -> None:
+    a_session(pg_store, tmp_path, "alice")
+    with psycopg.connect(pg_store, autocommit=True) as conn:  # anyone with the README's INSERT on runs
+        conn.execute("INSERT INTO runs (id, title, checklist, created) VALUES (%s, 't', 'c', now())",
+                     ("evil\x1b[31mred",))
+    assert main(["--state-dir", str(tmp_path / "alice"), "--store", pg_store, "runs"]) == 0
+    out = capsys.readouterr()
+    assert "Faithful" in out.out and "evil" not in out.out
+    assert "a run whose id is not a run id ('evilred'); skipped" in out.err and "\x1b" not in out.err
