@@ -171,7 +171,7 @@ class Catchup:
         immutable, so folding onto `base` changes nothing the session holds."""
         self.new = self.store.read_new()
         self.restarted = self.store.restarted
-        self.restart_why = getattr(self.store, "restart_why", "") or "the run's log was replaced or cut short"
+        self.restart_why = self.store.restart_why
         problems = [] if self.restarted else list(self.fold_problems)
         if self.restarted:
             try:
