@@ -5,7 +5,8 @@
   commit. A writer that meets a seq taken anyway (one that does not take the lock) tries again: nothing is lost
   and each writer's order is kept.
 - A read is `seq > last seen`: a reader never misses a row and never reads one twice; catching up after a lost
-  connection is the same read.
+  connection is the same read. The same query probes what was read (the hash of the row at the last seq, the
+  count up to it): a run cut short, replaced or filled in below is read again from the top, as a file log is.
 - Every database failure is one line (a UserError): the database unreachable, a grant missing, the tables
   missing. A lost connection is dropped and made again on the next use.
 - One connection per store, used by one thread at a time (a lock): the dashboard's catch-up thread and its
