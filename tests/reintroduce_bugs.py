@@ -466,4 +466,32 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "left = [found for found in chain.breaks if found.line not in {line for line, _ in acks}]",
         "tests/unit/test_acknowledge.py",
     ),
+    (
+        "a database reader that never notices a run cut short or replaced under it (a restore)",
+        "heypeter_tui/core/pg_store.py",
+        '        if not self._seq:\n            return ""',
+        '        if True:\n            return ""',
+        "tests/unit/test_pg_faithful.py",
+    ),
+    (
+        "a row planted at the largest bigint seq ends the run (every later append out of range)",
+        "heypeter_tui/core/pg_schema.py",
+        "FROM events e WHERE e.run = NEW.run AND e.seq < {SEQ_BOUND};",
+        "FROM events e WHERE e.run = NEW.run;",
+        "tests/unit/test_pg_faithful.py",
+    ),
+    (
+        "a database row longer than a line may be is fetched whole before it is skipped",
+        "heypeter_tui/core/pg_store.py",
+        "(SELECT seq, CASE WHEN octet_length(line) <= {_LIMIT} THEN line END,",
+        "(SELECT seq, line,",
+        "tests/unit/test_pg_faithful.py",
+    ),
+    (
+        "a live file reader misses an edit in place that keeps the size and the last bytes",
+        "heypeter_tui/core/store.py",
+        "return info.st_size == self._offset and info.st_ctime_ns != self._stamp and not self._holds_what_was_read(fd)",
+        "return False",
+        "tests/unit/test_log_edges.py",
+    ),
 ]

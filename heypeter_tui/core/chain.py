@@ -85,8 +85,9 @@ class Chain:
     def copy(self) -> Chain:
         return replace(self, heads=dict(self.heads), breaks=list(self.breaks))
 
-    def see(self, line: int, raw: bytes, prev: str | None, is_event: bool) -> None:
-        digest = line_hash(raw)
+    def see(self, line: int, raw: bytes, prev: str | None, is_event: bool, digest: str | None = None) -> None:
+        """`digest`: the line's hash where the line itself was not fetched (a database row too long to read)."""
+        digest = digest or line_hash(raw)
         if is_event and line > 1:
             self._check(line, prev, digest)
         self.head, self.head_line = digest, line

@@ -20,6 +20,14 @@ BACKOFF = (0.25, 0.5, 1.0, 2.0, 4.0)
 """Seconds between attempts to reconnect: soon at first, then no more often than every 4 s."""
 QUIET = 1.0
 """The longest wait for a notification before the connection is checked."""
+SPACING = 0.1
+"""The least time between two reports of changes: a flood of notifications (anyone may NOTIFY the channel) is at
+most ten catch-ups a second, while the first change after a quiet spell is reported at once."""
+
+
+_RUNS_REPORTED = 16
+"""Runs named in one report at most: a flood naming 100,000 made-up runs is one report of "" (any run may have
+changed), not 100,000 messages."""
 
 
 def listen(
@@ -29,7 +37,8 @@ def listen(
     stopped: Callable[[], bool],
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """Until `stopped()`: `changed(run_id)` for each notification, `reachable(True, "")` on each (re)connect
+    """Until `stopped()`: `changed(run_id)` for each run notified (coalesced: once per run however many times it was
+    notified since the last report, at most every SPACING seconds), `reachable(True, "")` on each (re)connect
     (read everything new then), `reachable(False, why)` when the connection is lost or cannot be made."""
     failures = 0
     lost = False
@@ -53,15 +62,20 @@ def listen(
             with conn:
                 conn.execute(f"LISTEN {pg_schema.CHANNEL}")
                 reachable(True, "")
+                reported = 0.0
                 while not stopped():
-                    heard = False
-                    for notification in conn.notifies(timeout=QUIET):
-                        heard = True
-                        changed(notification.payload)
-                        if stopped():
-                            return
+                    heard = {notification.payload for notification in conn.notifies(timeout=QUIET, stop_after=1)}
                     if not heard:
                         conn.execute("SELECT 1")  # quiet: is the server still there?
+                        continue
+                    # Coalesced: all that is pending, and all that comes until SPACING after the last report.
+                    heard.update(notification.payload for notification in conn.notifies(
+                        timeout=max(reported + SPACING - time.monotonic(), 0)))
+                    if stopped():
+                        return
+                    for run_id in sorted(heard) if len(heard) <= _RUNS_REPORTED else [""]:
+                        changed(run_id)
+                    reported = time.monotonic()
         except psycopg.Error as error:
             lost = True
             reachable(False, f"lost the database {db.shown}: {db.why(error)}")

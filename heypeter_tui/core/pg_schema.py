@@ -125,7 +125,57 @@ BEGIN
 END $$;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SEQ_BOUND = 2**31
+"""No run holds this many rows: seqs at or beyond it are never assigned, never read, and never the run's next place.
+A row a V2 database let a role plant at the largest bigint therefore neither ends the run nor counts as its length."""
+
+_V3 = f"""
+-- seq is the server's: whatever seq a client sends, the row takes the run's next place, under the run's lock (the one
+-- heypeter_append holds, taken again here for a plain INSERT). No role with the README's grants can choose a seq, so
+-- none can leave a gap or take the last bigint; rows from before this version at or beyond {SEQ_BOUND} are ignored.
+CREATE OR REPLACE FUNCTION heypeter_stamp_event() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('heypeter-tui run ' || NEW.run, 0));
+    SELECT coalesce(max(e.seq), 0) + 1 INTO NEW.seq FROM events e WHERE e.run = NEW.run AND e.seq < {SEQ_BOUND};
+    IF NEW.seq >= {SEQ_BOUND} THEN
+        RAISE EXCEPTION 'heypeter-tui: run % is full ({SEQ_BOUND} rows)', NEW.run;
+    END IF;
+    -- Whatever the client sent for them: what the line says (parsed once), who wrote it, and when.
+    NEW.body := NEW.line::jsonb;
+    NEW.event_id := NEW.body ->> 'id';
+    NEW.actor := NEW.body -> 'actor';
+    NEW.type := NEW.body ->> 'type';
+    NEW.db_user := session_user;
+    NEW.written_at := clock_timestamp();
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION heypeter_append(p_run text, p_lines text[], p_ts timestamptz[]) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    last_seq bigint;
+    prev text;
+    line text;
+    n integer := 0;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtextextended('heypeter-tui run ' || p_run, 0));
+    SELECT e.seq, encode(sha256(convert_to(e.line, 'UTF8')), 'hex') INTO last_seq, prev
+        FROM events e WHERE e.run = p_run AND e.seq < {SEQ_BOUND} ORDER BY e.seq DESC LIMIT 1;
+    last_seq := coalesce(last_seq, 0);
+    FOREACH line IN ARRAY p_lines LOOP
+        n := n + 1;
+        IF prev IS NOT NULL THEN
+            line := regexp_replace(line, '"prev":"0{{64}}"', '"prev":"' || prev || '"');
+        END IF;
+        INSERT INTO events (run, seq, ts, line) VALUES (p_run, last_seq + n, p_ts[n], line);  -- the trigger's seq
+        prev := encode(sha256(convert_to(line, 'UTF8')), 'hex');
+    END LOOP;
+    PERFORM pg_notify('heypeter_tui_events', p_run);
+    RETURN last_seq + n;
+END $$;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """Version n is MIGRATIONS[n - 1]. A new version is added at the end, never edited in place."""
 LATEST = len(MIGRATIONS)
 

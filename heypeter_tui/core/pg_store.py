@@ -5,7 +5,8 @@
   commit. A writer that meets a seq taken anyway (one that does not take the lock) tries again: nothing is lost
   and each writer's order is kept.
 - A read is `seq > last seen`: a reader never misses a row and never reads one twice; catching up after a lost
-  connection is the same read.
+  connection is the same read. The same query probes what was read (the hash of the row at the last seq, the
+  count up to it): a run cut short, replaced or filled in below is read again from the top, as a file log is.
 - Every database failure is one line (a UserError): the database unreachable, a grant missing, the tables
   missing. A lost connection is dropped and made again on the next use.
 - One connection per store, used by one thread at a time (a lock): the dashboard's catch-up thread and its
@@ -20,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,10 +29,11 @@ from heypeter_tui.core import pg_schema
 from heypeter_tui.core.chain import PREV, Chain, with_placeholder
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import RUN_CREATED, Event
-from heypeter_tui.core.store import ANYWHERE, HeadMoved, LogProblem, decode_event
+from heypeter_tui.core.store import ANYWHERE, HeadMoved, LogProblem, decode_event, too_long
 from heypeter_tui.core.store_choice import PASSWORD_KEYS, StoreChoice, needs_extra, parse_problem
 from heypeter_tui.core.text import clean_line
-from heypeter_tui.core.workspace import RunRef, RunSpace, check_run_id
+from heypeter_tui.core.validate import MAX_FIRST_LINE_BYTES, MAX_LINE_BYTES
+from heypeter_tui.core.workspace import RunRef, RunSpace, check_run_id, is_run_id
 
 try:
     import psycopg
@@ -152,9 +155,44 @@ class Database:
                 time.sleep(random.uniform(0.001, 0.005) * (attempt + 1))  # a writer without the lock: let it finish
         raise UserError(f"{self.shown}: run {run_id}: could not take a place in the log after {_SEQ_RETRIES} tries")
 
-    def read(self, run_id: str, after: int) -> list[tuple[Any, ...]]:
-        query = "SELECT seq, line FROM events WHERE run = %s AND seq > %s ORDER BY seq"
-        return self.run(lambda conn: conn.execute(query, (run_id, after)).fetchall())
+    def read(self, run_id: str, after: int) -> tuple[Probe, list[tuple[Any, ...]]]:
+        """The rows after seq `after` (seq, line, size, digest), and what the run holds up to `after` now, in one
+        query (one snapshot, one round trip): a reader sees a run cut short, replaced or filled in below it."""
+        params = {"run": run_id, "after": after, "most": MAX_LINE_BYTES, "first": MAX_FIRST_LINE_BYTES,
+                  "bound": pg_schema.SEQ_BOUND}
+        rows = self.run(lambda conn: conn.execute(_READ, params).fetchall())
+        _, head, head_size, _, count, beyond = rows[0]
+        return Probe(count, head_size, head, beyond), [row[:4] for row in rows[1:]]
+
+
+_LIMIT = "CASE WHEN seq = 1 THEN %(first)s ELSE %(most)s END"
+_READ = f"""
+SELECT 0::bigint, (SELECT CASE WHEN octet_length(line) <= {_LIMIT} THEN encode(sha256(convert_to(line, 'UTF8')), 'hex')
+                          END FROM events WHERE run = %(run)s AND seq = %(after)s),
+       (SELECT octet_length(line) FROM events WHERE run = %(run)s AND seq = %(after)s)::bigint, NULL,
+       (SELECT count(*) FROM events WHERE run = %(run)s AND seq <= %(after)s),
+       (SELECT count(*) FROM events WHERE run = %(run)s AND seq >= %(bound)s)
+UNION ALL
+(SELECT seq, CASE WHEN octet_length(line) <= {_LIMIT} THEN line END, octet_length(line)::bigint,
+        CASE WHEN octet_length(line) > {_LIMIT} THEN encode(sha256(convert_to(line, 'UTF8')), 'hex') END, NULL, NULL
+ FROM events WHERE run = %(run)s AND seq > %(after)s AND seq < %(bound)s ORDER BY seq)
+ORDER BY 1
+"""
+"""The first row (seq 0, no run has one) is the probe: the hash and size of the row at the last seq read, how many
+rows there are up to it, and how many beyond any run's length. Then the new rows; one longer than a line may be
+(core/validate.py) comes as its size and hash alone, measured on the server: its text is never fetched."""
+
+
+@dataclass(frozen=True)
+class Probe:
+    count: int
+    """Rows at seqs up to the last read."""
+    head_size: int | None
+    """The size of the row at the last seq read; None where it is gone."""
+    head: str | None
+    """Its hash (None where it is longer than a line may be: its size stands for it)."""
+    beyond: int
+    """Rows at or beyond pg_schema.SEQ_BOUND."""
 
 
 class _SeqTaken(Exception):
@@ -241,7 +279,10 @@ class PgRunStore:
         return self.run_id
 
     def _reset(self) -> None:
-        self._seq = self.events_read = 0
+        self._seq = self.events_read = self._rows = self._beyond = 0
+        self._head: tuple[int | None, str | None] = (None, None)
+        """The size and hash of the row at the last seq read: the same row must be there at the next read."""
+        self.restart_why = ""
         self.problems: list[LogProblem] = []
         self.chain = Chain()
         """The hash chain as walked so far, by seq (core/chain.py)."""
@@ -270,19 +311,44 @@ class PgRunStore:
         if origin is not self or reads != self._reads:
             return False
         self._seq, self.events_read, self.problems, self.chain = fork._seq, fork.events_read, fork.problems, fork.chain
-        self.restarted, self._reads = fork.restarted, self._reads + 1
+        self._rows, self._beyond, self._head = fork._rows, fork._beyond, fork._head
+        self.restarted, self.restart_why, self._reads = fork.restarted, fork.restart_why, self._reads + 1
         return True
 
     def read_new(self) -> list[Event]:
-        self.restarted = False
+        """Rows after the last seq read, as the file store reads lines after its offset; all of them again, with
+        `restarted` and `restart_why` set, where the run no longer holds what was read (a restore from a backup
+        cut it short or replaced it, or rows missing below were filled in)."""
+        self.restarted, self.restart_why = False, ""
         self._reads += 1
-        rows = self.db.read(self.run_id, self._seq)
+        probe, rows = self.db.read(self.run_id, self._seq)
+        why = self._changed(probe)
+        if why:
+            self._reset()
+            self.restarted, self.restart_why = True, why
+            probe, rows = self.db.read(self.run_id, 0)
+        if probe.beyond != self._beyond:
+            self._beyond = probe.beyond
+            if probe.beyond:
+                self.problems.append(LogProblem(self.where, pg_schema.SEQ_BOUND, f"{probe.beyond:,} rows at seqs "
+                                                f"beyond {pg_schema.SEQ_BOUND:,}, more than a run holds; skipped"))
         events: list[Event] = []
-        for seq, line in rows:
-            self._seq = seq
+        for seq, line, size, digest in rows:
+            if seq > self._seq + 1:
+                missing = f"seq {seq - 1}" if seq == self._seq + 2 else f"seqs {self._seq + 1} to {seq - 1}"
+                self.problems.append(LogProblem(self.where, self._seq + 1, f"{missing} missing (rows removed); "
+                                                "read again from the first line if they come back"))
+            self._seq, self._rows = seq, self._rows + 1
+            if line is None:  # longer than a line may be: measured on the server, never fetched
+                self._head = (size, None)
+                self.chain.see(seq, b"", None, False, digest=digest)
+                limit = MAX_FIRST_LINE_BYTES if seq == 1 else MAX_LINE_BYTES
+                self.problems.append(LogProblem(self.where, seq, too_long(size, limit)))
+                continue
             raw = line.encode("utf-8", "surrogatepass")
             event, problem = decode_event(raw, first=seq == 1)
             self.chain.see(seq, raw, event.get(PREV) if event is not None else None, event is not None)
+            self._head = (len(raw), self.chain.head)
             if event is None:
                 self.problems.append(LogProblem(self.where, seq, problem))
                 continue
@@ -293,6 +359,22 @@ class PgRunStore:
             events.append(event)
         self.events_read += len(events)
         return events
+
+    def _changed(self, probe: Probe) -> str:
+        """Why what was read is no longer the run's beginning; empty where it still is."""
+        if not self._seq:
+            return ""
+        if probe.head_size is None:
+            return f"the run was cut short or replaced: seq {self._seq}, read before, is gone"
+        size, head = self._head
+        if probe.head_size != size or (head is not None and probe.head != head):
+            return f"the run was replaced: the row at seq {self._seq} is not the one read before"
+        if probe.count < self._rows:
+            return f"the run was cut short: {self._rows - probe.count:,} rows read before seq {self._seq} are gone"
+        if probe.count > self._rows:
+            return f"the run changed below what was read: {probe.count - self._rows:,} rows missing before seq " \
+                   f"{self._seq} came back"
+        return ""
 
 
 class PgWorkspace(RunSpace):
@@ -306,10 +388,14 @@ class PgWorkspace(RunSpace):
         self.shown = db.shown
 
     def runs(self) -> list[RunRef]:
-        """With each run's title and who made it (stamped by the server): naming a run needs no read per run."""
+        """Every run whose id is a run id, with its title and who made it (stamped by the server): naming a run needs
+        no read per run. Any other row of `runs` (anyone with INSERT may add one: escape codes, a path) is skipped and
+        said in `skipped_runs`, never fatal to a listing, the palette or the dashboard."""
         rows = self.db.run(lambda conn: conn.execute("SELECT id, title, created_by FROM runs ORDER BY created, id")
                            .fetchall())
-        return [RunRef(run_id, self.where(run_id), title, by) for run_id, title, by in rows]
+        self.skipped_runs = tuple(f"{self.shown}: a run whose id is not a run id ({clean_line(run_id)[:60]!r}); "
+                                  "skipped" for run_id, _, _ in rows if not is_run_id(run_id))
+        return [RunRef(run_id, self.where(run_id), title, by) for run_id, title, by in rows if is_run_id(run_id)]
 
     def exists(self, run_id: str) -> bool:
         check_run_id(run_id)

@@ -28,8 +28,9 @@ def summarize_runs(workspace: RunSpace) -> tuple[list[RunSummary], list[str]]:
     """Every readable run, newest first, and a line for each run that could not be read."""
     current = workspace.current_id()
     summaries: list[RunSummary] = []
-    problems: list[str] = []
-    for run in reversed(workspace.runs()):
+    runs = workspace.runs()
+    problems: list[str] = list(workspace.skipped_runs)
+    for run in reversed(runs):
         store = workspace.store(run.id)
         try:
             state = fold(store.load())

@@ -191,12 +191,15 @@ class Catchup:
         self.fold_problems = fold_problems
         self.new: list[Event] = []
         self.restarted = False
+        self.restart_why = ""
+        """Where `restarted`: what the store found (a log replaced or cut short, rows of a database run gone)."""
 
     def run(self) -> Catchup:
         """Read what is new and fold it: file reads and folding, on whatever thread calls it. RunState is
         immutable, so folding onto `base` changes nothing the session holds."""
         self.new = self.store.read_new()
         self.restarted = self.store.restarted
+        self.restart_why = self.store.restart_why
         problems = [] if self.restarted else list(self.fold_problems)
         if self.restarted:
             try:

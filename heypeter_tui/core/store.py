@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import stat
@@ -76,6 +77,9 @@ class RunStore:
     _line: int
     _identity: tuple[int, int] | None
     _tail: bytes
+    _stamp: int
+    """The log's ctime at the last read: a write since that did not grow it is an edit in place."""
+    restart_why = "the run's log was replaced or cut short"
 
     def __init__(self, path: Path, writer: bool = False) -> None:
         self.path = path
@@ -173,7 +177,9 @@ class RunStore:
 
     def _reset(self) -> None:
         self._offset = self._line = self.events_read = 0
-        self._identity, self._tail = None, b""
+        self._identity, self._tail, self._stamp = None, b"", 0
+        self._read_hash = hashlib.sha256()
+        """Of every byte read so far: an edit in place that keeps the size and the last bytes changes it."""
         self.problems = []
         self.chain = Chain()
 
@@ -184,6 +190,7 @@ class RunStore:
         fork = copy.copy(self)
         fork.problems = list(self.problems)
         fork.chain = self.chain.copy()
+        fork._read_hash = self._read_hash.copy()
         fork._origin = (self, self._reads)
         return fork
 
@@ -196,6 +203,7 @@ class RunStore:
             return False
         self._offset, self._line, self.events_read = fork._offset, fork._line, fork.events_read
         self._identity, self._tail, self.problems, self.chain = fork._identity, fork._tail, fork.problems, fork.chain
+        self._stamp, self._read_hash = fork._stamp, fork._read_hash
         self.restarted, self._reads = fork.restarted, self._reads + 1
         return True
 
@@ -211,7 +219,7 @@ class RunStore:
             if self._identity is not None and self._changed_underneath(fd, info):
                 self._reset()
                 self.restarted = True
-            self._identity = (info.st_dev, info.st_ino)
+            self._identity, self._stamp = (info.st_dev, info.st_ino), info.st_ctime_ns
             unread = info.st_size - self._offset
             chunk = os.pread(fd, unread, self._offset) if unread > 0 else b""
         finally:
@@ -219,9 +227,23 @@ class RunStore:
         return self._parse(chunk)
 
     def _changed_underneath(self, fd: int, info: os.stat_result) -> bool:
+        """The log is not the one read so far: another file, shorter, other last bytes, or written since without
+        growing (its ctime moved, which no one can set back) and no longer holding the bytes read."""
         if (info.st_dev, info.st_ino) != self._identity or info.st_size < self._offset:
             return True
-        return bool(self._tail) and os.pread(fd, len(self._tail), self._offset - len(self._tail)) != self._tail
+        if self._tail and os.pread(fd, len(self._tail), self._offset - len(self._tail)) != self._tail:
+            return True
+        return info.st_size == self._offset and info.st_ctime_ns != self._stamp and not self._holds_what_was_read(fd)
+
+    def _holds_what_was_read(self, fd: int) -> bool:
+        read_again, position = hashlib.sha256(), 0
+        while position < self._offset:
+            chunk = os.pread(fd, min(1 << 20, self._offset - position), position)
+            if not chunk:
+                return False
+            read_again.update(chunk)
+            position += len(chunk)
+        return read_again.digest() == self._read_hash.digest()
 
     def _parse(self, chunk: bytes) -> list[Event]:
         events: list[Event] = []
@@ -245,6 +267,7 @@ class RunStore:
             consumed += len(torn)
             self._line += 1
         self._offset += consumed
+        self._read_hash.update(chunk)  # all of it: a torn end is consumed too
         if consumed:
             self._tail = chunk[max(consumed - _TAIL, 0) : consumed]
         self.events_read += len(events)
@@ -297,7 +320,7 @@ def decode_event(raw: bytes, first: bool) -> tuple[Event | None, str]:
     lines through here, so a database row is held to the file's rules."""
     limit = MAX_FIRST_LINE_BYTES if first else MAX_LINE_BYTES
     if len(raw) > limit:
-        return None, f"a line of {len(raw):,} bytes (at most {limit:,}); skipped"
+        return None, too_long(len(raw), limit)
     try:
         return Event.from_dict(_DECODER.decode(raw.decode("utf-8"))), ""
     except UnicodeDecodeError:
@@ -306,6 +329,10 @@ def decode_event(raw: bytes, first: bool) -> tuple[Event | None, str]:
         return None, "not a valid event (nested too deeply); skipped"
     except ValueError as error:
         return None, f"not a valid event ({str(error)[:200]}); skipped"
+
+
+def too_long(size: int, limit: int) -> str:
+    return f"a line of {size:,} bytes (at most {limit:,}); skipped"
 
 
 def check_log(path: Path, info: os.stat_result) -> None:

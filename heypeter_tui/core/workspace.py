@@ -44,6 +44,8 @@ class RunSpace:
     current-run pointer is a local file either way (per user, and per store)."""
 
     kind = "file"
+    skipped_runs: tuple[str, ...] = ()
+    """What the last `runs()` left out, one line each (a database row whose id is not a run id)."""
 
     def __init__(self, pointer_dir: Path) -> None:
         self.pointer_dir = pointer_dir

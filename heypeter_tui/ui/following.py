@@ -143,8 +143,8 @@ class FollowsTheLog:
             return
         if read.catchup.restarted:
             self.state = self.session.state
-            self.say("the run's log was replaced or cut short: read again from its first line; what is shown "
-                     "is what it holds now", title="Run log", severity="warning", timeout=20)
+            self.say(f"{read.catchup.restart_why}: read again from its first line; what is shown is what it holds "
+                     "now", title="Run log", severity="warning", timeout=20)
             self.report_log_problems()
             return
         self.report_new_problems()

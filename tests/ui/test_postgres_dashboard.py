@@ -6,11 +6,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
+from textual.widgets import OptionList
 
 from heypeter_tui.context import Context
 from heypeter_tui.core.commands import add_note, set_status
 from heypeter_tui.ui.app import HeyPeterApp
+from heypeter_tui.ui.screens.run_picker import RunPicker
 from heypeter_tui.ui.widgets.header import RunHeader
 from tests.conftest import FakeClock, init_store
 from tests.pgserver import PgServer
@@ -103,3 +106,53 @@ async def test_the_database_away_shows_offline_refuses_changes_and_catches_up_wh
     reread = host(store, tmp_path, "carol").session(run_id).state
     assert reread.item(FIRST).status == "done" and [n.text for n in reread.item(FIRST).notes] == [
         "written after the restart"]
+
+
+async def test_a_run_cut_short_by_a_restore_is_read_again_and_said_on_the_dashboard(store: str, tmp_path: Path,
+                                                                                   monkeypatch) -> None:
+    alice = host(store, tmp_path, "alice")
+    run_id = alice.create_run("Release", None)
+    app = HeyPeterApp(alice, alice.session(run_id))
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(app, "notify", lambda message, title="", **_: said.append((title, message)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.3)
+        bob = host(store, tmp_path, "bob").session(run_id)
+        bob.record(set_status(bob.state, FIRST, "done"))
+        await until(pilot, lambda: app.state.item(FIRST).status == "done")
+        with psycopg.connect(store, autocommit=True) as conn, conn.transaction():  # a restore: triggers off
+            conn.execute("SET LOCAL session_replication_role = replica")
+            conn.execute("DELETE FROM events WHERE seq > 1")
+        bob = host(store, tmp_path, "carol").session(run_id)
+        bob.record(add_note(bob.state, FIRST, "after the restore"))  # seq 2 again: another line
+        await until(pilot, lambda: bool(app.state.item(FIRST).notes))
+        assert app.state.item(FIRST).status == "pending"  # the deleted tick is not shown as if still there
+        assert any(title == "Run log" and "the row at seq 2 is not the one read before: read again from its first "
+                   "line" in message for title, message in said)
+
+
+async def test_a_run_id_with_escape_codes_in_the_runs_table_is_skipped_by_switch_run(store: str, tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    alice = host(store, tmp_path, "alice")
+    run_id = alice.create_run("Release", None)
+    other = alice.create_run("Hotfix", None)
+    alice.workspace.set_current(run_id)
+    with psycopg.connect(store, autocommit=True) as conn:  # anyone with the README's INSERT on runs
+        conn.execute("INSERT INTO runs (id, title, checklist, created) VALUES (%s, 't', 'c', now())",
+                     ("evil\x1b]0;pwned\x07",))
+    app = HeyPeterApp(alice, alice.session(run_id))
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(app, "notify", lambda message, title="", **_: said.append((title, message)))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+p", *"switch run")
+        await until(pilot, lambda: "Switch run" in str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+                    if app.screen.query(OptionList) else False)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RunPicker))
+        titles = [option.prompt.plain.splitlines()[0].strip() for option in app.screen.query_one(OptionList).options]
+        assert sorted(title.lstrip("● ") for title in titles) == ["Hotfix", "Release"]
+        assert any("a run whose id is not a run id" in message and "\x1b" not in message for _, message in said)
+        app.screen.query_one(OptionList).highlighted = titles.index("Hotfix")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.state.run_id == other)

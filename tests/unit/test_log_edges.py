@@ -164,6 +164,25 @@ def test_a_log_replaced_or_truncated_under_a_reader_is_read_again_from_the_top(t
     assert reader.read_new() == [] and not reader.restarted
 
 
+def test_an_edit_in_place_that_keeps_the_size_and_the_last_bytes_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    writer = RunStore.create(path, created_event(ACTOR, NOW))
+    for text in ("first", "second"):
+        writer.append(new_event("item.note", ACTOR, NOW, item="a/b", text=text))
+    reader = RunStore(path)
+    assert [e.get("text") for e in reader.load()] == [None, "first", "second"]
+    os.chmod(path, 0o600)  # the ctime moves, the bytes do not: nothing to read again
+    assert reader.read_new() == [] and not reader.restarted
+    with open(path, "r+b") as file:  # "first" becomes "FIRST" where it lies: same size, same last bytes
+        data = file.read()
+        file.seek(data.index(b'"first"'))
+        file.write(b'"FIRST"')
+    events = reader.read_new()
+    assert reader.restarted and [e.get("text") for e in events] == [None, "FIRST", "second"]
+    assert "replaced or cut short" in reader.restart_why
+    assert reader.read_new() == [] and not reader.restarted
+
+
 def log_ending_in_a_torn_line(directory: Path, torn: bytes) -> tuple[Path, int]:
     """A run's log whose last line a killed writer cut off: the log, and the byte offset the torn line starts at."""
     path = directory / "run.jsonl"

@@ -38,11 +38,11 @@ def test_store_init_creates_the_tables_once_and_again_changes_nothing(pg_url: st
     assert cli(tmp_path, pg_url, "runs") == 2
     assert "store init" in one_line(capsys)
     assert cli(tmp_path, pg_url, "store", "init") == 0
-    assert "created the heypeter-tui tables (version 2)" in capsys.readouterr().out
+    assert "created the heypeter-tui tables (version 3)" in capsys.readouterr().out
     assert cli(tmp_path, pg_url, "store", "init") == 0
-    assert "at version 2 already; nothing to do" in capsys.readouterr().out
+    assert "at version 3 already; nothing to do" in capsys.readouterr().out
     with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT count(*) FROM heypeter_schema").fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM heypeter_schema").fetchone()[0] == 3
 
 
 def test_a_newer_schema_is_refused_by_name(pg_store: str, tmp_path: Path, capsys) -> None:
@@ -92,8 +92,8 @@ def test_the_database_stamps_who_wrote_each_row_whatever_the_client_claims(pg_se
                         FROM events WHERE seq = 2""")
         users = {row[0] for row in conn.execute("SELECT db_user FROM events")}
         assert users == {"pipeline"}  # the client's 'postgres' was overwritten by the server
-        row = conn.execute("SELECT event_id, type, body ->> 'id' FROM events WHERE seq = 99").fetchone()
-        assert row == ("forged", "item.status", "forged")  # the columns say what the line says, not the client
+        row = conn.execute("SELECT seq, event_id, type, body ->> 'id' FROM events WHERE event_id = 'forged'").fetchone()
+        assert row == (3, "forged", "item.status", "forged")  # the server's seq; the columns say what the line says
         for statement in ("UPDATE events SET line = '{}'", "DELETE FROM events", "DELETE FROM runs"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
