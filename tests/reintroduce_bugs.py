@@ -24,7 +24,7 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "a reader that does not check the links",
         "heypeter_tui/core/chain.py",
-        "        if is_event and line > 1:\n            self._check(line, prev)\n",
+        "        if is_event and line > 1:\n            self._check(line, prev, digest)\n",
         "",
         "tests/unit/test_chain.py",
     ),
@@ -53,8 +53,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "database reader reads its last event again",
         "heypeter_tui/core/pg_store.py",
-        "WHERE run = %s AND seq > %s",
-        "WHERE run = %s AND seq >= %s",
+        "WHERE run = %(run)s AND seq > %(after)s AND seq < %(bound)s ORDER BY seq)",
+        "WHERE run = %(run)s AND seq >= %(after)s AND seq < %(bound)s ORDER BY seq)",
         "tests/unit/test_store_contract.py",
     ),
     (
@@ -214,8 +214,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "an ambiguous run prefix resolves to the first match",
         "heypeter_tui/core/workspace.py",
-        "        if len(matches) == 1:\n            return matches[0]\n        if not matches:",
-        "        if matches:\n            return matches[0]\n        if not matches:",
+        "        if len(matches) == 1:\n            return next(iter(matches))\n        if not matches:",
+        "        if matches:\n            return next(iter(matches))\n        if not matches:",
         "tests/unit/test_promised_rules.py",
     ),
     (
@@ -292,7 +292,7 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "a check's output tail not bounded",
         "heypeter_tui/core/check_runner.py",
-        "            del self._buffer[: -self.limit]",
+        "            del self._buffer[: -(self.limit + self.hidden.longest)]",
         "            pass",
         "tests/unit/test_check_runner.py",
     ),
@@ -398,9 +398,10 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "a trust file anyone may write, or another user's, trusts",
-        "heypeter_tui/core/trust.py",
-        " or info.st_uid != os.getuid() or info.st_mode & 0o022:",
-        ":",
+        "heypeter_tui/core/paths.py",
+        "    if info.st_uid != os.getuid():\n        return f\"owned by another user (uid {info.st_uid})\"\n"
+        "    if info.st_mode & 0o022:\n        return \"writable by group or others (chmod go-w)\"\n",
+        "",
         "tests/unit/test_trust.py",
     ),
     (
