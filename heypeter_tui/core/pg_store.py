@@ -232,7 +232,7 @@ def _append_after(conn: psycopg.Connection, run_id: str, rows: list[tuple], head
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('heypeter-tui run ' || %s, 0))", (run_id,))
         last = conn.execute("SELECT encode(sha256(convert_to(line, 'UTF8')), 'hex') FROM events WHERE run = %s "
-                            "ORDER BY seq DESC LIMIT 1", (run_id,)).fetchone()
+                            "AND seq < %s ORDER BY seq DESC LIMIT 1", (run_id, pg_schema.SEQ_BOUND)).fetchone()
         if (last[0] if last else None) != head:
             raise HeadMoved
         return _append(conn, run_id, rows, None)

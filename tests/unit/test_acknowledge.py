@@ -80,3 +80,32 @@ def test_acknowledging_what_is_no_break_or_without_a_reason_is_refused(capsys, t
     code, out = cli(capsys, state, "verify", "--acknowledge", "3", "--reason", "   ")
     assert code == 2 and "needs a reason" in out
     assert log.read_bytes() == before  # nothing written
+
+
+def test_a_database_row_the_server_never_linked_can_be_acknowledged(pg_store: str, tmp_path: Path, capsys) -> None:
+    """A plain INSERT (a role with the README's grants, not heypeter_append) leaves its link a placeholder: the
+    run is NO-GO until someone looks, and then may pass, the row named on the record's first screen."""
+    import json
+
+    import psycopg
+
+    (tmp_path / "plain.yaml").write_text(PLAIN)
+    state = tmp_path / "s"
+    store = ["--store", pg_store]
+    assert cli(capsys, state, *store, "new", "Plain", "--checklist", str(tmp_path / "plain.yaml"))[0] == 0
+    for key in ("ready/tested", "ready/docs"):
+        assert cli(capsys, state, *store, "mark", key, "done")[0] == 0
+    with psycopg.connect(pg_store, autocommit=True) as conn:
+        run_id = conn.execute("SELECT id FROM runs").fetchone()[0]
+        note = {"id": "n" * 32, "ts": "2026-12-03T09:30:00Z", "actor": {"operator": "x", "user": "x", "host": "h"},
+                "type": "item.note", "item": "ready/docs", "text": "unlinked", "prev": "0" * 64}
+        conn.execute("INSERT INTO events (run, seq, ts, line) VALUES (%s, 1, now(), %s)", (run_id, json.dumps(note)))
+        seq = conn.execute("SELECT max(seq) FROM events WHERE run = %s", (run_id,)).fetchone()[0]
+    code, out = cli(capsys, state, *store, "status", "--gate")
+    assert code == 1 and f"hash chain broken at line {seq}: the server never linked it" in out
+    code, out = cli(capsys, state, *store, "verify", "--acknowledge", str(seq), "--reason", "a DBA's test row")
+    assert code == 0
+    code, out = cli(capsys, state, *store, "status", "--gate")
+    assert code == 0 and "verdict: GO" in out
+    code, record = cli(capsys, state, *store, "export")
+    assert "the server never linked it; acknowledged by" in "\n".join(record.splitlines()[:40])
