@@ -81,10 +81,33 @@ def find_owner(checklist: Checklist, reference: str) -> str:
     raise UserError(f"no owner {reference[:200]!r}; the owners are: {', '.join(named)}")
 
 
+def _phase_places(state: RunState) -> dict[str, datetime]:
+    """Each deployment-day phase without a due time of its own, by id: when it comes in the day, as its checklist
+    places it among the dated phases (the due time of the dated phase before it, or else of the one after it).
+    Without this, "During Deployment" (undated) came after a dated "Post-Deployment"."""
+    dues = [(phase.id, due_at(state, phase)) for phase in state.checklist.phases]
+    places: dict[str, datetime] = {}
+    for index, (phase_id, due) in enumerate(dues):
+        if due is not None:
+            continue
+        before = next((d for _, d in reversed(dues[:index]) if d is not None), None)
+        after = next((d for _, d in dues[index + 1:] if d is not None), None)
+        if before is not None or after is not None:
+            places[phase_id] = before if before is not None else after
+    return places
+
+
+def _rank(entry: NextItem, places: dict[str, datetime]) -> tuple[bool, float]:
+    """Its due time (or its phase's place in the day); those with neither last."""
+    moment = entry.due or places.get(entry.key.split("/", 1)[0])
+    return moment is None, moment.timestamp() if moment else 0
+
+
 def next_items(state: RunState, now: datetime, owner: str | None = None, limit: int | None = None) -> list[NextItem]:
     """The open items, most urgent first (see the module), only `owner`'s where one is given, the first
     `limit` where one is given."""
     found: list[NextItem] = []
+    places = _phase_places(state)
     for group in state.checklist.groups:
         due = due_at(state, group)
         overdue = is_overdue(state, group, now)
@@ -96,6 +119,7 @@ def next_items(state: RunState, now: datetime, owner: str | None = None, limit: 
                 continue
             found.append(NextItem(key, group.title, item.text, who, due, overdue, status, group.due))
     # By due time, those without one last; a stable sort keeps checklist order within each. Overdue items need
-    # no rank of their own: their due time has passed, while an open item not overdue is due now or later.
-    found.sort(key=lambda entry: (entry.due is None, entry.due.timestamp() if entry.due else 0))
+    # no rank of their own: their due time has passed, while an open item not overdue is due now or later. A phase
+    # without a due time of its own takes its place in the day among the dated ones (`_phase_places`).
+    found.sort(key=lambda entry: _rank(entry, places))
     return found if limit is None else found[:limit]

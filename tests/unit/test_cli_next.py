@@ -192,3 +192,20 @@ def test_next_and_status_owner_never_write(small, context, state_dir: Path, caps
         main(["--state-dir", str(state_dir), *argv])
     capsys.readouterr()
     assert snapshot() == before
+
+
+def test_an_undated_phase_takes_its_place_in_the_day_among_the_dated(tmp_path: Path, capsys) -> None:
+    """During Deployment has no due time of its own: it comes after Pre-Deployment and before Post-Deployment, as the
+    checklist places it, never after every dated phase (it was listed after Post-Deployment)."""
+    (tmp_path / "day.yaml").write_text(
+        "schema: 1\nid: day\ntitle: Day\nsections:\n  - {id: ready, title: Ready, items: [Ready one]}\nphases:\n"
+        "  - {id: prep, title: Preparation, items: [Prep one]}\n"
+        "  - {id: pre, title: Pre-Deployment, due: -2h, items: [Pre one]}\n"
+        "  - {id: during, title: During Deployment, items: [During one]}\n"
+        "  - {id: post, title: Post-Deployment, due: +1h, items: [Post one]}\n")
+    state = ["--state-dir", str(tmp_path / "s")]
+    assert main([*state, "new", "Day", "--checklist", str(tmp_path / "day.yaml"), "--t0", "+3h"]) == 0
+    capsys.readouterr()
+    assert main([*state, "next", "--all", "--json"]) == 0
+    order = [item["group"] for item in json.loads(capsys.readouterr().out)]
+    assert order == ["Preparation", "Pre-Deployment", "During Deployment", "Post-Deployment", "Ready"]
