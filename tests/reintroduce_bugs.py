@@ -38,9 +38,10 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "database trusts the client's claim of who wrote a row",
         "heypeter_tui/core/pg_schema.py",
-        "    NEW.db_user := session_user;\n    NEW.written_at := clock_timestamp();\n    RETURN NEW;\nEND $$;\n\n"
-        "CREATE OR REPLACE FUNCTION heypeter_append",
-        "    NEW.written_at := clock_timestamp();\n    RETURN NEW;\nEND $$;\n\nCREATE OR REPLACE FUNCTION heypeter_append",
+        "    NEW.db_user := session_user;\n    NEW.written_at := clock_timestamp();\n    RETURN NEW;\n"
+        "END $$;\n\nCREATE OR REPLACE FUNCTION heypeter_append",
+        "    NEW.written_at := clock_timestamp();\n    RETURN NEW;\n"
+        "END $$;\n\nCREATE OR REPLACE FUNCTION heypeter_append",
         "tests/unit/test_pg_store.py",
     ),
     (

@@ -82,18 +82,16 @@ def find_owner(checklist: Checklist, reference: str) -> str:
 
 
 def _phase_places(state: RunState) -> dict[str, datetime]:
-    """Each deployment-day phase without a due time of its own, by id: when it comes in the day, as its checklist
-    places it among the dated phases (the due time of the dated phase before it, or else of the one after it).
-    Without this, "During Deployment" (undated) came after a dated "Post-Deployment"."""
+    """Each deployment-day phase without a due time of its own that comes before a dated one, by id: it takes the
+    place of the next dated phase, before it (checklist order breaks the tie). Without this, "During Deployment"
+    (undated) came after a dated "Post-Deployment". An undated phase with no dated one after it stays among the
+    undated, in checklist order, as before."""
     dues = [(phase.id, due_at(state, phase)) for phase in state.checklist.phases]
     places: dict[str, datetime] = {}
     for index, (phase_id, due) in enumerate(dues):
-        if due is not None:
-            continue
-        before = next((d for _, d in reversed(dues[:index]) if d is not None), None)
-        after = next((d for _, d in dues[index + 1:] if d is not None), None)
-        if before is not None or after is not None:
-            places[phase_id] = before if before is not None else after
+        after = next((d for _, d in dues[index + 1:] if d is not None), None) if due is None else None
+        if after is not None:
+            places[phase_id] = after
     return places
 
 
