@@ -74,3 +74,20 @@ async def test_the_panel_and_the_item_never_show_a_secret_of_the_environment(mak
         await checks_done(app, pilot)
         kept = [event.get("output") for event in app.state.events if event.type == "item.check"]
         assert kept and "tok-Secret-7777" not in str(kept) and "[redacted $DEPLOY_TOKEN]" in str(kept)
+
+
+async def test_a_sections_checks_leave_the_failures_output_in_the_panel(make_app, tmp_path):
+    """A failure, then a pass: once they ended the panel shows the failure's output (it showed the last pass's)."""
+    path = tmp_path / "two.yaml"
+    path.write_text("schema: 1\nid: two\ntitle: Two\nsections:\n  - title: Servers\n    items:\n"
+                    "      - {id: broken, text: Broken probe, check: 'echo connection refused on 5432; exit 3'}\n"
+                    "      - {id: fine, text: Fine probe, check: 'printf \"all %s\\\\n\" good'}\n")
+    app = make_app(str(path))
+    async with app.run_test(size=(130, 40)) as pilot:
+        trusted(app)
+        await open_servers(pilot)
+        app.action_run_section_checks()
+        await checks_done(app, pilot)
+        shown = str(app.query_one(ChecksPanel).render())
+        assert "check failed (exit 3)" in shown and "connection refused on 5432" in shown
+        assert "output of servers/broken" in shown and "all good" not in shown

@@ -118,10 +118,13 @@ class ChecksPanel(Widget):
         return Content("\n").join(lines)
 
     def _shown(self) -> Job | None:
-        """The running job, else the last one that ended."""
+        """The running job, else the last one that did not pass (a section's checks: a failure's output is what to
+        read, never hidden by the passes after it), else the last one that ended."""
         jobs = list(self.jobs.values())
+        ended = [job for job in jobs if job.result]
         return next((job for job in jobs if job.state == RUNNING), None) or next(
-            (job for job in reversed(jobs) if job.result), None)
+            (job for job in reversed(ended) if job.result.get("outcome") != PASSED), None) or (
+            ended[-1] if ended else None)
 
     def _line(self, job: Job, width: int) -> Content:
         lines = visible(job.command).split("\n")
