@@ -110,3 +110,24 @@ async def test_a_signature_drawn_before_the_table_is_idle_is_drawn_whole(make_ap
         await pilot.pause()
         shown = table.render_line(1).text
         assert "Dana Lee-Okonkwo" in shown and "09:30" in shown and "DLO" in shown, (first, shown)
+
+
+async def test_a_tick_never_moves_the_rows_below_at_120_columns(make_app) -> None:
+    """At 120x40 the items pane is 70 columns: an item with its owner, ticked, says who and when on its own line,
+    cut to the room left (it wrapped, and every row below moved down a line)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "l")
+        await pilot.pause()
+        items = app.query_one(ItemList)
+
+        def lines() -> list[str]:
+            return [items.render_line(y).text.rstrip() for y in range(len(items.rows) + 2)]
+
+        before = lines()
+        await pilot.press("space")
+        await pilot.pause()
+        after = lines()
+        assert after[0].startswith("[x] All features tested and approved  owner QA Lead  done · alice")
+        assert after[1:] == before[1:]  # every row below where it was
+        assert len(after[0]) <= items.size.width

@@ -17,7 +17,7 @@ from heypeter_tui.core.run import BLOCKED, DONE, LABELS, NA, PENDING, SYMBOLS, I
 from heypeter_tui.core.schedule import due_at, is_overdue, timer_label, timer_remaining
 from heypeter_tui.ui import messages as msg
 from heypeter_tui.ui.literal import literal
-from heypeter_tui.ui.widgets.row_list import Row, RowList
+from heypeter_tui.ui.widgets.row_list import Fitted, Row, RowList
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
 
 NOTE_SHOWN = 90
@@ -134,8 +134,10 @@ class ItemList(FollowsRunState, RowList):
 
 
 def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None, group_owner: str | None = None,
-                checking: bool = False) -> Content:
-    """One line an item (wrapped only where the pane is too narrow): ticking it never moves the rows below."""
+                checking: bool = False) -> Fitted:
+    """An item's row: its text (wrapped only where the pane is too narrow), then its detail on the same line, cut to
+    the room left there (core of the row: ui/widgets/row_list.py, Fitted), so ticking it never moves the rows below;
+    its latest note on a line of its own."""
     parts: list[Content | str | tuple[str, str]] = [
         (SYMBOLS[current.status], STATUS_STYLES[current.status]),
         " ",
@@ -148,6 +150,7 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None,
     if current.notes:
         count = len(current.notes)
         parts.append((f"  ✎ {count} note{'s' if count > 1 else ''}", "$accent"))
+    head, parts = Content.assemble(*parts), []
     if current.status != PENDING and current.actor and current.at:
         # The operator came from a log any writer may append to: literal, like every text from outside.
         when = format_local(parse_iso(current.at), now)
@@ -167,12 +170,14 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None,
         parts += ["  ", (line, style)]
     if item.check is not None:
         parts += ["  ", Content.styled("checking…", "bold $accent") if checking else check_label(current, now)]
+    below = None
     if current.notes:  # the latest note under the item, on one line: the history has them all
         latest = current.notes[-1]
         first_line = latest.text.strip().splitlines()[0] if latest.text.strip() else ""
-        parts += ["\n    ", ("✎ ", "$accent"), literal(first_line, "italic", NOTE_SHOWN),
-                  (f"  {latest.actor.operator[:40]} · {format_local(parse_iso(latest.at), now)}", "$text-muted")]
-    return Content.assemble(*parts)
+        below = Content.assemble("\n    ", ("✎ ", "$accent"), literal(first_line, "italic", NOTE_SHOWN),
+                                 (f"  {latest.actor.operator[:40]} · {format_local(parse_iso(latest.at), now)}",
+                                  "$text-muted"))
+    return Fitted(head, Content.assemble(*parts) if parts else None, below)
 
 
 def check_label(current: ItemState, now) -> Content:

@@ -22,12 +22,50 @@ from textual.visual import Visual
 
 
 @dataclass(frozen=True)
+class Fitted:
+    """A row whose `detail` never adds a line: it follows the last line of `head` and is cut (…) to the room left
+    there, so a change of detail (an item ticked: `done · alice · 14:02`) never moves the rows below. `below` (a
+    note's line) starts a line of its own."""
+
+    head: Content
+    detail: Content | None = None
+    below: Content | None = None
+
+    @property
+    def whole(self) -> Content:
+        """Everything, uncut: what the row says, whatever the width."""
+        return Content.assemble(self.head, *(part for part in (self.detail, self.below) if part is not None))
+
+    @property
+    def plain(self) -> str:
+        return self.whole.plain
+
+    def __str__(self) -> str:
+        return str(self.whole)
+
+    def at(self, width: int) -> Content:
+        whole = self.head + self.detail if self.detail is not None else self.head
+        if whole.cell_length <= width and "\n" not in whole.plain:  # the common case: everything fits on one line
+            return whole + self.below if self.below is not None else whole
+        lines = self.head.wrap(max(width, 1))
+        last = lines[-1] if lines else Content("")
+        room = width - last.cell_length
+        if self.detail is not None and room > 1:
+            last += self.detail if self.detail.cell_length <= room else self.detail.truncate(room, ellipsis=True)
+        fitted = Content("\n").join([*lines[:-1], last])
+        return fitted + self.below if self.below is not None else fitted
+
+
+@dataclass(frozen=True)
 class Row:
     """One row: what it shows, the id it answers to, and whether it can be highlighted (headings cannot)."""
 
-    prompt: Content
+    prompt: Content | Fitted
     id: str | None = None
     disabled: bool = False
+
+    def content(self, width: int) -> Content:
+        return self.prompt.at(width) if isinstance(self.prompt, Fitted) else self.prompt
 
 
 class RowList(ScrollView, can_focus=True):
@@ -97,7 +135,7 @@ class RowList(ScrollView, can_focus=True):
         self.highlighted = self.validate_highlighted(self.highlighted)  # the rows may be fewer now
         self.refresh()
 
-    def replace_row(self, index: int, prompt: Content) -> None:
+    def replace_row(self, index: int, prompt: Content | Fitted) -> None:
         """Show `prompt` in row `index`; only that row is drawn again, unless its height changed."""
         row = self.rows[index]
         self.rows[index] = Row(prompt, row.id, row.disabled)
@@ -121,7 +159,7 @@ class RowList(ScrollView, can_focus=True):
     # -- geometry ------------------------------------------------------------------------------
 
     def _row_height(self, row: Row, width: int) -> int:
-        prompt = row.prompt
+        prompt = row.content(width)
         if prompt.cell_length <= width and "\n" not in prompt.plain:
             return 1  # the common case, without wrapping anything
         return max(prompt.get_height(self.styles, width), 1)
@@ -173,7 +211,7 @@ class RowList(ScrollView, can_focus=True):
             return cached[1]
         classes = ("row-list--row", "row-list--highlighted") if highlighted else ("row-list--row",)
         style = self.get_visual_style(*classes)
-        prompt, height = self.rows[index].prompt, self._height_of(index)
+        prompt, height = self.rows[index].content(self._width), self._height_of(index)
         if height == 1 and prompt.cell_length <= self._width:
             # One line needs no wrapping: its segments as they are, five times faster than to_strips.
             strip = Strip(list(prompt.render_segments(style)), prompt.cell_length)
