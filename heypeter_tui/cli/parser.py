@@ -119,6 +119,20 @@ def _store(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", metavar="URL|DIR", help="copy: the store to copy into (a database or a state dir)")
 
 
+def _contact(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("role", metavar="ROLE", help="a contact role of the run, or a new one with --add")
+    for field in ("name", "phone", "email"):
+        parser.add_argument(f"--{field}", help=f"the contact's {field} (not given: kept as it is)")
+    parser.add_argument("--add", action="store_true",
+                        help="add a row beyond the checklist's roles (the incident bridge, vendor support)")
+
+
+def _contact_command(context, args) -> int:
+    from heypeter_tui.cli.run_commands import cmd_contact
+
+    return cmd_contact(context, args)
+
+
 def _verify(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--digest", metavar="HEAD", help="also check the run still holds the record with this chain "
                         "head (its 'Chain head' line) unchanged")
@@ -178,6 +192,7 @@ COMMANDS: dict[str, tuple[str, Arguments, Callable[..., int]]] = {
     "sign": ("sign off for a role", _sign, cmd.cmd_sign),
     "revoke": ("revoke a role's sign-off", _revoke, cmd.cmd_revoke),
     "timer": ("start or stop an item's timer", _timer, cmd.cmd_timer),
+    "contact": ("set an emergency contact (--add: a row beyond the checklist's roles)", _contact, _contact_command),
     "check": ("run items' checks (trusted checklists only): exit 0 all passed, 1 any failed", _check,
               _check_command),
     "trust": ("show every command of the run's checklist, and trust them to run here", _trust, _trust_command),

@@ -181,8 +181,17 @@ def revoke(state: RunState, role: str, reason: str) -> Change:
     return Change(ev.SIGNOFF_REVOKE, {"role": role, "reason": reason})
 
 
-def set_contact(state: RunState, role: str, name: str, phone: str, email: str) -> Change:
-    role = find_role(list(state.contacts), role, "contact role")
+def set_contact(state: RunState, role: str, name: str, phone: str, email: str, add: bool = False) -> Change:
+    """A contact's name, phone and email. `add`: a row beyond the checklist's roles (vendor support, the incident
+    bridge), named as typed; one that names an existing row (in any case) is that row."""
+    if add:
+        role = check_length(clean_line(role).strip(), MAX_CONTACT_FIELD, "the contact's role")
+        if not role:
+            raise UserError("a new contact needs a role (what they are for: Vendor support, Incident bridge)")
+        existing = next((known for known in state.contacts if known.casefold() == role.casefold()), None)
+        role = existing or role
+    else:
+        role = find_role(list(state.contacts), role, "contact role")
     fields = {"name": name, "phone": phone, "email": email}
     cleaned = {k: check_length(clean_line(v).strip(), MAX_CONTACT_FIELD, f"the {k}") for k, v in fields.items()}
     return Change(ev.CONTACT_SET, {"role": role, **cleaned})

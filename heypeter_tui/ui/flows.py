@@ -264,6 +264,21 @@ class ChangeFlows:
         if values is not None:
             await self.apply(lambda: commands.revoke(self.state, role, values["reason"]), ask_stale=False)
 
+    def on_add_contact(self, message: msg.AddContact) -> None:
+        self.add_contact()
+
+    @flow
+    async def add_contact(self) -> None:
+        from heypeter_tui.ui.screens.dialogs import AddContactDialog
+
+        def build(values: dict[str, str]) -> Change:
+            return commands.set_contact(self.state, values["role"], values["name"], values["phone"], values["email"],
+                                        add=True)
+
+        values = await self.push_screen_wait(AddContactDialog(check=build))
+        if values is not None:
+            await self.apply(lambda: build(values), ask_stale=False)
+
     def on_edit_contact(self, message: msg.EditContact) -> None:
         self.edit_contact(message.role)
 

@@ -70,6 +70,10 @@ class EditContact(RoleAction):
     pass
 
 
+class AddContact(Message):
+    """A contact row beyond the checklist's roles (the incident bridge, vendor support), asked for in a dialog."""
+
+
 @dataclass
 class LogRead(Message):
     """What one poll of the run's log found, read in a worker thread (ui/following.py); the app takes it in on

@@ -107,6 +107,20 @@ async def test_edit_a_contact(make_app) -> None:
         assert row == ["DevOps", "Bob Ops", "+1 555 0100", "bob@example.com"]
 
 
+async def test_a_contact_beyond_the_checklists_roles_is_added_with_a(make_app) -> None:
+    from heypeter_tui.ui.screens.dialogs import AddContactDialog
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c", "l", "a")
+        assert isinstance(app.screen, AddContactDialog)
+        await pilot.press(*"Incident bridge", "enter", *"Zoom 4242", "enter", *"+1 555 0100", "enter", "enter")
+        await pilot.pause()
+        assert app.state.contacts["Incident bridge"].phone == "+1 555 0100"
+        row = [cell.plain for cell in app.query_one(ContactsTable).get_row("Incident bridge")]
+        assert row == ["Incident bridge", "Zoom 4242", "+1 555 0100", ""]
+
+
 async def test_a_restart_finds_everything_kept(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

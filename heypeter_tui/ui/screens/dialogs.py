@@ -47,6 +47,18 @@ class ContactDialog(FormDialog):
         super().__init__(f"Emergency contact: {contact.role}", values, check=check)
 
 
+class AddContactDialog(FormDialog):
+    """A contact beyond the checklist's roles: the incident bridge, vendor support. A role the run has already is
+    that row."""
+
+    FIELDS = (("role", "Role", "what they are for: Incident bridge, Vendor support"), ("name", "Name", ""),
+              ("phone", "Phone", ""), ("email", "Email", ""))
+    SUBMIT = "Add"  # nothing REQUIRED: enter walks every field, as editing a contact does; the role is checked on save
+
+    def __init__(self, check: Check | None = None) -> None:
+        super().__init__("Add an emergency contact", {}, check=check)
+
+
 class ReasonDialog(FormDialog):
     """N/A, blocked, revoking and overriding the gate need a reason: it goes into the log and the record."""
 

@@ -197,9 +197,15 @@ class ContactsTable(RecordTable):
         Binding("enter", "request('edit')", "Edit", id="contact.edit"),
         Binding("y", "copy('phone')", "Copy phone", id="contact.copy-phone"),
         Binding("Y", "copy('email')", "Copy email", id="contact.copy-email"),
+        Binding("a", "add_contact", "Add contact", id="contact.add"),
     ]
     BINDINGS = CONTACT_BINDINGS
     REQUESTS = {"edit": msg.EditContact}
+
+    def action_add_contact(self) -> None:
+        """A row beyond the checklist's roles; the keys typed next are held for its dialog (ui/typeahead.py)."""
+        self.app.hold_keys()
+        self.post_message(msg.AddContact())
 
     def action_copy(self, field: str) -> None:
         """Copy to the clipboard by OSC 52 (tmux passes it on with `set-clipboard on`)."""
