@@ -127,6 +127,16 @@ def _contact(parser: argparse.ArgumentParser) -> None:
                         help="add a row beyond the checklist's roles (the incident bridge, vendor support)")
 
 
+def _rename(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("title", metavar="TITLE", help="the run's new title")
+
+
+def _rename_command(context, args) -> int:
+    from heypeter_tui.cli.run_commands import cmd_rename
+
+    return cmd_rename(context, args)
+
+
 def _contact_command(context, args) -> int:
     from heypeter_tui.cli.run_commands import cmd_contact
 
@@ -185,6 +195,7 @@ def _store_command(context, args) -> int:
 COMMANDS: dict[str, tuple[str, Arguments, Callable[..., int]]] = {
     "new": ("start a new run and make it current", _new, cmd.cmd_new),
     "runs": ("list runs", _no_arguments, cmd.cmd_runs),
+    "rename": ("give the run a new title (the record keeps both)", _rename, _rename_command),
     "open": ("make a run current", _open, cmd.cmd_open),
     "status": ("progress and the Go / No-Go verdict of the current run", _status, cmd.cmd_status),
     "next": ("the open items of the current run, overdue first, then by due time", _next, cmd.cmd_next),

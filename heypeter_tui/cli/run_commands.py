@@ -1,4 +1,4 @@
-"""Commands that change a run's own details rather than an item: its emergency contacts."""
+"""Commands that change a run's own details rather than an item: its title, its emergency contacts."""
 
 from __future__ import annotations
 
@@ -33,4 +33,16 @@ def cmd_contact(context: Context, args: Namespace) -> int:
     shown = " / ".join(change.data[k] for k in ("name", "phone", "email") if change.data[k]) or "cleared"
     added = "" if known else " (added)"
     print(clean_line(f"contact {change.data['role']}{added}: {shown}"))
+    return 0
+
+
+def cmd_rename(context: Context, args: Namespace) -> int:
+    """`rename TITLE`: the title the header, `runs` and the record show from here on (an event: `u` undoes it)."""
+    from heypeter_tui.core import commands
+
+    session = _writing(context, args)
+    before = session.state.title
+    change = commands.rename(session.state, args.title)
+    session.record(change)
+    print(clean_line(f"{session.store.opened_id}: renamed {before!r} -> {change.data['title']!r}"))
     return 0

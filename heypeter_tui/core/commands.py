@@ -20,6 +20,7 @@ from heypeter_tui.core.text import (
     MAX_NOTE,
     MAX_REASON,
     MAX_SIGNATURE,
+    MAX_TITLE,
     check_length,
     clean,
     clean_line,
@@ -112,6 +113,17 @@ def set_t0(text: str, now: datetime) -> Change:
     except ValueError as error:
         raise UserError(str(error)) from error
     return Change(ev.RUN_T0, {"t0": to_iso(moment)})
+
+
+def rename(state: RunState, title: str) -> Change:
+    """The run's title from here on: the header, `runs`, the record. A reference by title still takes the title the
+    run was made with (its first line: naming a run reads no whole log), and its id."""
+    title = check_length(clean_line(title).strip(), MAX_TITLE, "the title")
+    if not title:
+        raise UserError("a run's title cannot be empty")
+    if title == state.title:
+        raise UserError(f"the run is titled {title!r} already")
+    return Change(ev.RUN_RENAMED, {"title": title})
 
 
 def toggle_timer(state: RunState, key: str) -> Change:

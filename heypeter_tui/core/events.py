@@ -22,6 +22,7 @@ LOG_SCHEMA = 1
 
 RUN_CREATED = "run.created"
 RUN_T0 = "run.t0"
+RUN_RENAMED = "run.renamed"
 ITEM_STATUS = "item.status"
 ITEM_NOTE = "item.note"
 ITEM_CHECK = "item.check"

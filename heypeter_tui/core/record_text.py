@@ -58,6 +58,8 @@ def describe(state: RunState, event: Event) -> str:
         return f"contact {event.get('role')}: {' / '.join(map(str, parts)) or 'cleared'}"
     if kind == "run.t0":
         return f"T-0 set to {when(str(event.get('t0')))}"
+    if kind == "run.renamed":
+        return f"run renamed '{event.get('title', '')}'"
     if kind == "timer.start":
         return f"timer started: {item_text()}"
     if kind == "timer.stop":

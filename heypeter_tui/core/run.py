@@ -199,6 +199,7 @@ class _Folder:
         self.events = list(state.events)
         self.undone = set(state.undone)
         self.t0 = state.t0
+        self.title = state.title
         self.timers = dict(state.timers)
         self.readiness_seq = state.readiness_seq
         self.readiness_keys = state.checklist.readiness_keys
@@ -212,6 +213,7 @@ class _Folder:
         return replace(
             self.state,
             t0=self.t0,
+            title=self.title,
             items=MappingProxyType(self.items),
             signoffs=MappingProxyType(self.signoffs),
             contacts=MappingProxyType(self.contacts),
@@ -272,6 +274,8 @@ class _Folder:
                     self.contacts.pop(name, None)
             elif kind == "t0":
                 self.t0 = self.state.created.get("t0")
+            elif kind == "title":
+                self.title = str(self.state.created.get("title", ""))
         for position, event in enumerate(self.events):
             if event.type != ev.UNDO and event.id not in self.undone and _subject(event) in self.dirty:
                 self._apply(event, position)
@@ -314,6 +318,8 @@ class _Folder:
             self.contacts[role] = Contact(role, **{k: data.get(k) or "" for k in ("name", "phone", "email")})
         elif kind == ev.RUN_T0:
             self.t0 = data["t0"]
+        elif kind == ev.RUN_RENAMED:
+            self.title = data["title"]
         elif kind == ev.TIMER_START:
             key = data["item"]
             entry = self.state.checklist.items_by_key.get(key)
@@ -364,6 +370,8 @@ def _subject(event: Event) -> tuple[str, str] | None:
         return ("contact", str(event.get("role", "")))
     if event.type == ev.RUN_T0:
         return ("t0", "")
+    if event.type == ev.RUN_RENAMED:
+        return ("title", "")
     if event.type in (ev.TIMER_START, ev.TIMER_STOP):
         return ("timer", str(event.get("item", "")))
     return None

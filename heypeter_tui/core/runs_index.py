@@ -22,6 +22,8 @@ class RunSummary:
     current: bool
     created_by: str = ""
     """The database user who made it (stamped by the server); empty for a file run, whose log's owner made it."""
+    made_as: str = ""
+    """The title it was made with, where it was renamed since: what a reference by title names."""
 
 
 def summarize_runs(workspace: RunSpace) -> tuple[list[RunSummary], list[str]]:
@@ -51,6 +53,7 @@ def summarize_runs(workspace: RunSpace) -> tuple[list[RunSummary], list[str]]:
                 t0=format_full(parse_iso(state.t0)) if state.t0 else "-",
                 current=run.id == current,
                 created_by=run.created_by,
+                made_as=str(state.created.get("title", "")) if state.title != state.created.get("title") else "",
             )
         )
     return summaries, problems

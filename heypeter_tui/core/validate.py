@@ -210,6 +210,10 @@ def _undo(data: dict[str, Any]) -> None:
     _text(data, "target", limit=MAX_ID)
 
 
+def _run_renamed(data: dict[str, Any]) -> None:
+    _text(data, "title", limit=4000)
+
+
 def _chain_acknowledge(data: dict[str, Any]) -> None:
     line = data.get("line")
     if type(line) is not int or not 1 <= line < 2**63:
@@ -224,6 +228,7 @@ FIELD_CHECKS = {
     "chain.acknowledge": _chain_acknowledge,
     "run.created": _run_created,
     "run.t0": _run_t0,
+    "run.renamed": _run_renamed,
     "item.status": _item_status,
     "item.note": _item_note,
     "item.check": _item_check,

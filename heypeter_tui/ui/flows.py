@@ -197,6 +197,19 @@ class ChangeFlows:
         if values is not None:
             await self.apply(lambda: commands.set_t0(values["t0"], self.clock()))
 
+    def action_rename_run(self) -> None:
+        self.hold_keys()
+        self.rename_run()
+
+    @flow
+    async def rename_run(self) -> None:
+        from heypeter_tui.ui.screens.dialogs import RenameDialog
+
+        values = await self.push_screen_wait(RenameDialog(self.state.title,
+                                                          check=lambda v: commands.rename(self.state, v["title"])))
+        if values is not None:
+            await self.apply(lambda: commands.rename(self.state, values["title"]), ask_stale=False)
+
     @flow
     async def undo(self) -> None:
         target = None

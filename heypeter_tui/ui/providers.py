@@ -35,6 +35,7 @@ class RunCommands(Provider):
             ("New run from checklist…", "start a run of another checklist: built in, or your own",
              self.app.action_new_run_from_checklist),
             ("Switch run…", "pick another run to show", self.app.action_switch_run),
+            ("Rename run…", "give this run a new title (the record keeps the old one)", self.app.action_rename_run),
             ("Search items…", "find an item by its text, id, notes or owner", self.app.action_search),
             ("Who is operating…", "set the name the log records for changes made here", self.app.action_set_operator),
             ("Run the checks of this section", "run every check of the section or phase shown (its checklist "

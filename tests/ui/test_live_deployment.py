@@ -206,3 +206,23 @@ async def test_new_run_from_a_users_own_checklist(make_app, tmp_path, monkeypatc
         assert [o.prompt.plain for o in app.query_one(ItemList).rows] == ["[ ] a", "[ ] b"]
         assert {role: contact.name for role, contact in app.state.contacts.items()} == {"devops": "Bob"}
         assert ("Contacts", f"carried 1 contact from {first}; not carried (not in this checklist): Security") in said
+
+
+async def test_the_first_run_can_be_renamed_from_the_palette_and_u_undoes_it(make_app) -> None:
+    """The first launch makes a run with a title of its own choosing: Rename run… gives it the team's."""
+    from heypeter_tui.ui.widgets.header import RunHeader
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        made = app.state.title
+        await pilot.press("ctrl+p", *"rename run")
+        await palette_settled(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *"Release 2.4.1", "enter")
+        await pilot.pause()
+        assert app.state.title == "Release 2.4.1" and "Release 2.4.1" in app.query_one(RunHeader).render().plain
+        assert [e.get("title") for e in app.state.events if e.type == "run.renamed"] == ["Release 2.4.1"]
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.state.title == made

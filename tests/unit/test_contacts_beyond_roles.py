@@ -25,3 +25,20 @@ def test_a_contact_row_beyond_the_roles_is_added_kept_and_in_the_record(capsys, 
     assert "| DevOps | Dana |" in record
     code, out = cli(capsys, state, "contact", "\x1b[31mRed", "--add", "--name", "x")
     assert code == 0 and "\x1b" not in out
+
+
+def test_rename_gives_the_run_a_new_title_in_status_runs_and_the_record(capsys, tmp_path: Path) -> None:
+    state = tmp_path / "s"
+    assert cli(capsys, state, "new", "Release 2.4")[0] == 0
+    code, out = cli(capsys, state, "rename", "Release 2.4.1")
+    assert code == 0 and "renamed 'Release 2.4' -> 'Release 2.4.1'" in out
+    assert cli(capsys, state, "status")[1].startswith("Release 2.4.1 (")
+    code, out = cli(capsys, state, "runs")
+    assert "Release 2.4.1 (made as 'Release 2.4')" in out
+    code, record = cli(capsys, state, "export")
+    assert "- **Run:** Release 2.4.1 (" in record and "run renamed 'Release 2.4.1'" in record
+    assert cli(capsys, state, "--run", "Release 2.4", "status")[0] == 0  # a reference takes the title it was made with
+    code, out = cli(capsys, state, "rename", "  ")
+    assert code == 2 and "cannot be empty" in out
+    code, out = cli(capsys, state, "rename", "Release 2.4.1")
+    assert code == 2 and "titled 'Release 2.4.1' already" in out

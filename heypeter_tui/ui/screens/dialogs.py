@@ -122,6 +122,17 @@ class OperatorDialog(FormDialog):
                          "Kept for next time, and used by the command line.", check=check)
 
 
+class RenameDialog(FormDialog):
+    FIELDS = (("title", "Title", "Release 2.4.1"),)
+    REQUIRED = ("title",)
+    SUBMIT = "Rename"
+
+    def __init__(self, current: str, check: Check | None = None) -> None:
+        super().__init__("Rename this run", {"title": current},
+                         "The header, the runs list and the record show it from here on; the timeline keeps the old "
+                         "title, and a reference by title still takes the one the run was made with.", check=check)
+
+
 class NewRunDialog(FormDialog):
     FIELDS = (("title", "Title", "Release 2.4.0"), ("t0", "T-0 (optional)", WHEN_HINT))
     REQUIRED = ("title",)
