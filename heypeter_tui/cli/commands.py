@@ -66,7 +66,8 @@ def cmd_runs(context: Context, args: Namespace) -> int:
     made_by = any(run.created_by for run in summaries)  # a database run: who made it, as the server stamped it
     rows = [("", "RUN", "TITLE", "CHECKLIST", "CREATED", "PROGRESS", "T-0") + (("BY",) if made_by else ())]
     rows += [
-        ("*" if run.current else "", run.id, clean_line(run.title + (f" (made as {run.made_as!r})" if run.made_as else "")),
+        ("*" if run.current else "", run.id,
+         clean_line(run.title + (f" (made as {run.made_as!r})" if run.made_as else "")),
          run.checklist, run.created, run.progress, run.t0)
         + ((clean_line(run.created_by),) if made_by else ())
         for run in reversed(summaries)
