@@ -45,9 +45,9 @@ from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.ids import slugify
 from heypeter_tui.core.loader import read_checklist_text
 from heypeter_tui.core.md_contacts import contact_from_line, contacts_from_table, signoff_roles
-from heypeter_tui.core.md_infer import Findings, ParsedGroup, ParsedItem, assemble
+from heypeter_tui.core.md_infer import Findings, ParsedGroup, ParsedItem, assemble, is_conditional
 from heypeter_tui.core.md_text import leading_emphasis, plain, repair, title_and_due, unmojibake
-from heypeter_tui.core.text import clean, clean_line
+from heypeter_tui.core.text import clean, clean_line, count
 
 __all__ = ["MAX_TASK_LINES", "Imported", "import_markdown", "import_markdown_file", "repair"]
 
@@ -87,6 +87,8 @@ class Imported:
                 facts = [f"{len(group['items'])} items"] + ([f"due T{group['due']}"] if "due" in group else [])
                 if group["id"] in gated:
                     facts.append(f"gated: {_source(gated[group['id']])}")
+                if group["id"] in self.findings.optional:
+                    facts.append("optional: its heading says it is done only if needed")
                 lines.append(f"{kind[:-1]} {group['id']}: {group['title']} ({', '.join(facts)})")
         for name, opener, closer, inferred in self.findings.windows:
             lines.append(f"window {name}: opened by {opener or 'no item'}, closed by {closer or 'no item'} "
@@ -97,6 +99,13 @@ class Imported:
         for contact in self.data.get("contacts", []):
             values = [contact[key] for key in ("name", "phone", "email") if key in contact]
             lines.append(f"contact {contact['role']}: {', '.join(values) or 'no name, phone or email'}")
+        found = self.findings
+        if found.struck:
+            lines.append(f"{count(found.struck, 'task')} struck out in the file: no item")
+        for number, how in ((found.ticked, "ticked"), (found.marked, "marked N/A, blocked or in part")):
+            if number:
+                lines.append(f"{count(number, 'task')} {'was' if number == 1 else 'were'} {how} in the file; imported "
+                             "as open: a run starts fresh")
         return [clean_line(line) for line in lines]  # titles and names are data, never escapes
 
 
@@ -119,8 +128,11 @@ def import_markdown(text: str, source: str = "<markdown>", default_id: str = "ch
     reader.read(tokens)
     if reader.task_lines == 0:
         raise UserError(f"{source}: no task lines (`- [ ] …`) found; nothing to import")
+    if not any(group.items for group in reader.groups):
+        raise UserError(f"{source}: every task is struck out; nothing to import")
     data, findings = assemble(reader.title, reader.title_attributes, reader.product, default_id, reader.groups,
                               reader.signoffs, reader.contacts)
+    findings.struck, findings.ticked, findings.marked = reader.struck, reader.ticked, reader.marked
     return Imported(data, reader.task_lines, findings)
 
 
@@ -135,8 +147,8 @@ def _check_bounds(text: str, source: str) -> None:
     """Refused before parsing, so that a 5 MB file never becomes millions of tokens."""
     if text.count("\n") >= MAX_LINES:
         raise UserError(f"{source}:{MAX_LINES + 1}: more than {MAX_LINES:,} lines; a checklist is read by people")
-    for count, match in enumerate(_TASK_LIKE.finditer(text), start=1):
-        if count > MAX_TASK_LINES:
+    for number, match in enumerate(_TASK_LIKE.finditer(text), start=1):
+        if number > MAX_TASK_LINES:
             line = text.count("\n", 0, match.start()) + 1
             raise UserError(f"{source}:{line}: more than {MAX_TASK_LINES:,} task lines; a checklist is read by people")
 
@@ -151,7 +163,7 @@ def _check_nesting(tokens: list[Any], source: str) -> None:
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
 
 
 @cache
@@ -193,6 +205,9 @@ class _Reader:
         self.signoffs: list[str] = []
         self.contacts: list[dict[str, str]] = []
         self.task_lines = 0
+        self.struck = 0  # tasks struck out whole (`- [ ] ~~old step~~`): no items
+        self.ticked = 0  # `[x]` tasks: imported open, a run starts fresh
+        self.marked = 0  # the record's own `[-]` N/A and `[!]` blocked: imported open too
 
     def read(self, tokens: list[Any]) -> None:
         lists = items_open = 0
@@ -246,12 +261,19 @@ class _Reader:
         self.current = self.start_group(text, attributes, level, self.line_of(token))
 
     def start_group(self, text: str, attributes: dict[str, str], level: int, line: int) -> ParsedGroup:
-        part = " / ".join(title for lvl, title in self.headings if 0 < lvl < level)  # a phase's may be two up
+        """A group, with what the headings above it say of every group beneath them: the nearest one's time
+        offset (`## Pre-Deployment (T-60 minutes)`), unless the group has its own, and a condition (`## Rollback
+        (only if needed)`)."""
+        above = [title for lvl, title in self.headings if 0 < lvl < level]
+        part = " / ".join(above)  # a phase's may be two up
         title, due = title_and_due(text)
         stated = _duration_or_none(attributes.get("due"))
         if stated is not None and abs(stated) <= MAX_DUE_SECONDS:
             due = stated
-        group = ParsedGroup(title or "Checklist", level, part, line, due, attributes)
+        part_due = next((offset for heading in reversed(above) if (offset := title_and_due(heading)[1]) is not None),
+                        None)
+        group = ParsedGroup(title or "Checklist", level, part, line, due if due is not None else part_due, attributes,
+                            part_due=part_due, conditional=any(map(is_conditional, [*above, text])))
         self.groups.append(group)
         return group
 
@@ -287,6 +309,9 @@ class _Reader:
                 mark.group(0)):
             children[0].content = children[0].content[mark.end():]
             task = True
+            self.marked += 1
+        elif task and children and children[0].type == "html_inline" and "checked" in children[0].content:
+            self.ticked += 1  # the plugin's checkbox: `checked="checked"` for `[x]`
         if task:
             self.add_task(token, children)
         elif _EMPTY_TASK.match(inline.content.strip()):
@@ -302,6 +327,9 @@ class _Reader:
                             "by people")
         attributes: dict[str, str] = {}
         text = self.checked(plain(children, attributes), "a task's text", token)
+        if not text and any(child.type == "s_open" for child in children):
+            self.struck += 1  # struck out whole: a step the author took out, no item
+            return
         if not text:
             raise UserError(f"{self.source}:{line}: a task line with no text")
         if self.current is None:
