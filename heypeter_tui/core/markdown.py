@@ -44,9 +44,11 @@ from heypeter_tui.core.durations import parse_duration
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.ids import slugify
 from heypeter_tui.core.loader import read_checklist_text
-from heypeter_tui.core.md_contacts import contact_from_line, contacts_from_table, signoff_roles
+from heypeter_tui.core.md_contacts import contact_from_line, contacts_from_table, role_column, signoff_roles
 from heypeter_tui.core.md_infer import Findings, ParsedGroup, ParsedItem, assemble, is_conditional
+from heypeter_tui.core.md_record import Lists, checked_id, with_safeguards
 from heypeter_tui.core.md_text import leading_emphasis, plain, repair, title_and_due, unmojibake
+from heypeter_tui.core.record_attributes import comment_lists
 from heypeter_tui.core.text import clean, clean_line, count
 
 __all__ = ["MAX_TASK_LINES", "Imported", "import_markdown", "import_markdown_file", "repair"]
@@ -94,12 +96,24 @@ class Imported:
             lines.append(f"window {name}: opened by {opener or 'no item'}, closed by {closer or 'no item'} "
                          f"({_source(inferred)})")
         lines += [f"timer {duration}: {key} ({_source(inferred)})" for key, duration, inferred in self.findings.timers]
-        if self.data.get("signoffs"):
-            lines.append(f"sign-off roles: {', '.join(self.data['signoffs'])}")
+        roles = [role if isinstance(role, dict) else {"role": role} for role in self.data.get("signoffs", [])]
+        if roles:
+            lines.append(f"sign-off roles: {', '.join(role['role'] for role in roles)}")
+        for role in roles:  # a record's safeguards, stated in its comments (core/md_record.py)
+            said = [f"{key} {' '.join(map(str, value)) if isinstance(value, list) else ''}".strip()
+                    for key, value in role.items() if key != "role"]
+            if said:
+                lines.append(f"sign-off {role['role']}: {'; '.join(said)}")
+        for key in ("allowed_signers", "revoked_keys"):
+            if self.data.get(key):
+                lines.append(f"{key}: {count(len(self.data[key]), 'line')} (stated in a comment)")
         for contact in self.data.get("contacts", []):
             values = [contact[key] for key in ("name", "phone", "email") if key in contact]
             lines.append(f"contact {contact['role']}: {', '.join(values) or 'no name, phone or email'}")
         found = self.findings
+        if found.renamed is not None:
+            lines.append(f"imported as checklist {found.renamed.given}, not {found.renamed.stated}: "
+                         f"{found.renamed.why}")
         if found.struck:
             lines.append(f"{count(found.struck, 'task')} struck out in the file: no item")
         for number, how in ((found.ticked, "ticked"), (found.marked, "marked N/A, blocked or in part")):
@@ -133,6 +147,8 @@ def import_markdown(text: str, source: str = "<markdown>", default_id: str = "ch
     data, findings = assemble(reader.title, reader.title_attributes, reader.product, default_id, reader.groups,
                               reader.signoffs, reader.contacts)
     findings.struck, findings.ticked, findings.marked = reader.struck, reader.ticked, reader.marked
+    with_safeguards(data, reader.title_lists, reader.role_rules)
+    findings.renamed = checked_id(data, reader.title_lists, reader.record_of)
     return Imported(data, reader.task_lines, findings)
 
 
@@ -203,6 +219,9 @@ class _Reader:
         self.current: ParsedGroup | None = None
         self.section_kind = ""  # "signoffs" / "contacts" while under such a heading
         self.signoffs: list[str] = []
+        self.role_rules: dict[str, Lists] = {}  # a role's safeguards, by its casefolded name, from its cell's comment
+        self.title_lists: Lists = {}  # the title comment's keys as lists (a record's digest and signer lines)
+        self.record_of = ""  # the checklist a record's Run details name (`- **Checklist:** x (sha256 …)`)
         self.contacts: list[dict[str, str]] = []
         self.task_lines = 0
         self.struck = 0  # tasks struck out whole (`- [ ] ~~old step~~`): no items
@@ -254,6 +273,7 @@ class _Reader:
                              else "contacts" if _CONTACT_HEADING.search(text) else "")
         if level == 1 and not self.title:
             self.title, self.title_attributes = text, attributes
+            self.title_lists = comment_lists(_comments(inline.children))
             self.headings = [(0, text)]
             self.current = None
             return
@@ -318,6 +338,14 @@ class _Reader:
             raise UserError(f"{self.source}:{self.line_of(token)}: a task line with no text")
         elif not self.product_from(children, token) and self.section_kind == "contacts" and lists == 1:
             self.add_contact(children)
+        else:
+            self.record_from(children)
+
+    def record_from(self, children: list[Any]) -> None:
+        """A record's `- **Checklist:** golden (sha256 …)`: the checklist it ran (core/md_record.py)."""
+        span = leading_emphasis(children)
+        if span is not None and plain(children[span[0] + 1:span[1]]).rstrip(":").strip() == "Checklist":
+            self.record_of = plain(children[span[1] + 1:]).lstrip(":").split(" (sha256", 1)[0].strip()
 
     def add_task(self, token: Any, children: list[Any]) -> None:
         self.task_lines += 1
@@ -345,21 +373,27 @@ class _Reader:
     def table(self, tokens: list[Any], index: int) -> int:
         """A table's rows as plain text; under a sign-off or contacts heading, its roles or contacts.
         Returns the index of the table's end."""
-        start, rows, row = tokens[index], [], []
+        start, rows, row, comments, cells = tokens[index], [], [], [], []
         while index < len(tokens) and tokens[index].type != "table_close":
             token = tokens[index]
             if token.type == "tr_open":
-                row = []
+                row, cells = [], []
             elif token.type in ("th_open", "td_open"):
                 cell = tokens[index + 1]
                 row.append(plain(cell.children) if cell.type == "inline" else "")
+                cells.append(_comments(cell.children) if cell.type == "inline" else [])
             elif token.type == "tr_close":
                 rows.append(row)
+                comments.append(cells)
             index += 1
         if len(rows) > 1 and self.section_kind:
             header, body = rows[0], rows[1:]
             if self.section_kind == "signoffs":
                 self.signoffs += [self.checked(role, "a sign-off role", start) for role in signoff_roles(header, body)]
+                at = role_column(header)
+                for values, cells in zip(body, comments[1:]):
+                    if at < len(cells) and cells[at]:
+                        self.role_rules.setdefault(values[at].casefold(), comment_lists(cells[at]))
             else:
                 found = contacts_from_table(header, body)
                 self.contacts += [{**contact, "role": self.checked(contact["role"], "a contact role", start)}
@@ -378,6 +412,11 @@ def _bold_intro(children: list[Any]) -> tuple[str, dict[str, str]] | None:
     if not title or rest is None:
         return None
     return f"{title} {rest.group(1) or ''}".strip(), attributes
+
+
+def _comments(children: list[Any] | None) -> list[str]:
+    """An inline's HTML, raw: where its comments are."""
+    return [child.content for child in children or () if child.type == "html_inline"]
 
 
 def _lines(children: list[Any]) -> list[list[Any]]:

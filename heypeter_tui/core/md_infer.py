@@ -118,6 +118,7 @@ class Findings:
     struck: int = 0  # tasks struck out whole: no items
     ticked: int = 0  # `[x]` tasks, imported open
     marked: int = 0  # `[-]` N/A and `[!]` blocked tasks, imported open
+    renamed: Any = None  # a record imported under a new id (core/md_record.py, Renamed), or None
 
 
 def window_switch(text: str) -> tuple[str, str] | None:
