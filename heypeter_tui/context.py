@@ -62,6 +62,7 @@ class Context:
         config_path: Path | None = None,
         run: str | None = None,
         store: str | None = None,
+        home: Path | None = None,
     ) -> None:
         self.environment = dict(os.environ)
         """The user's environment as this command started, before any library could add to it: what a check's
@@ -70,6 +71,10 @@ class Context:
         self._state_dir = state_dir
         self._operator = operator
         self._config_path = config_path
+        self.home = home
+        """`--home` / HEYPETER_TUI_HOME: one folder for a whole identity, config (trust, checklists, themes) in
+        `home/config` and state (runs, the current run, witnesses) in `home/state`; `--state-dir` still moves the
+        state alone."""
         self.clock = clock
         self.run = run
         """The run pinned by `--run` or HEYPETER_TUI_RUN: every command acts on it, whatever is current."""
@@ -78,7 +83,9 @@ class Context:
 
     @cached_property
     def config_dir(self) -> Path:
-        return self._config_path.parent if self._config_path else config_dir()
+        if self._config_path:
+            return self._config_path.parent
+        return self.home / "config" if self.home is not None else config_dir()
 
     @cached_property
     def config(self) -> Config:
@@ -105,7 +112,7 @@ class Context:
     def open_store(self, choice: StoreChoice | None) -> RunSpace:
         """The store `choice` names (None: the state dir's). A database store remembers its current run in the
         state dir, per store: `open` on one store moves no other's current run."""
-        state_dir = self._state_dir or default_state_dir()
+        state_dir = self._state_dir or (self.home / "state" if self.home is not None else default_state_dir())
         if choice is None:
             return Workspace(state_dir)
         if not choice.is_postgres:

@@ -390,6 +390,8 @@ def cmd_paths(context: Context, args: Namespace) -> int:
     from heypeter_tui.core.workspace import Workspace
 
     current = context.workspace.current_id()
+    if context.home is not None:
+        print(f"home\t{context.home}")
     print(f"config\t{context.config_dir / 'config.yaml'}")
     print(f"checklists\t{context.config_dir / 'checklists'}")
     print(f"themes\t{context.config_dir / 'themes'}")
