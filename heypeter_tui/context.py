@@ -62,6 +62,7 @@ class Context:
         config_path: Path | None = None,
         run: str | None = None,
         store: str | None = None,
+        home: Path | None = None,
     ) -> None:
         self.environment = dict(os.environ)
         """The user's environment as this command started, before any library could add to it: what a check's
@@ -70,6 +71,10 @@ class Context:
         self._state_dir = state_dir
         self._operator = operator
         self._config_path = config_path
+        self.home = home
+        """`--home` / HEYPETER_TUI_HOME: one folder for a whole identity, config (trust, checklists, themes) in
+        `home/config` and state (runs, the current run, witnesses) in `home/state`; `--state-dir` still moves the
+        state alone."""
         self.clock = clock
         self.run = run
         """The run pinned by `--run` or HEYPETER_TUI_RUN: every command acts on it, whatever is current."""
@@ -78,7 +83,9 @@ class Context:
 
     @cached_property
     def config_dir(self) -> Path:
-        return self._config_path.parent if self._config_path else config_dir()
+        if self._config_path:
+            return self._config_path.parent
+        return self.home / "config" if self.home is not None else config_dir()
 
     @cached_property
     def config(self) -> Config:
@@ -105,7 +112,7 @@ class Context:
     def open_store(self, choice: StoreChoice | None) -> RunSpace:
         """The store `choice` names (None: the state dir's). A database store remembers its current run in the
         state dir, per store: `open` on one store moves no other's current run."""
-        state_dir = self._state_dir or default_state_dir()
+        state_dir = self._state_dir or (self.home / "state" if self.home is not None else default_state_dir())
         if choice is None:
             return Workspace(state_dir)
         if not choice.is_postgres:
@@ -153,9 +160,8 @@ class Context:
         return {path.stem: path for path in self.checklist_files()}
 
     def checklist_path(self, reference: str | None) -> Path:
-        """A checklist by file name, by the `id` inside it, or by path."""
-        from heypeter_tui.core.loader import validate_file  # only where a checklist is chosen
-
+        """A checklist by file name, by the `id` inside it, or by path. A name two files answer to (a file's name
+        and another's id, or one id in two files) is refused, naming both."""
         reference = reference or self.config.checklist
         known = self.available_checklists()
         for path, why in self.refused_checklists():  # said, whether or not a built-in one of its name is used
@@ -164,16 +170,36 @@ class Context:
                 if reference not in known:
                     raise UserError(refused)
                 _warn(f"{refused}; the built-in {reference} is used")
-        if reference in known:
-            return known[reference]
         path = Path(reference).expanduser()
-        if path.exists() or "/" in reference or path.suffix in (".yaml", ".yml"):
-            return path
-        for candidate in reversed(self.checklist_files()):
-            validation = validate_file(candidate)
-            if validation.checklist is not None and validation.checklist.id == reference:
-                return candidate
+        if reference not in known and (path.exists() or "/" in reference or path.suffix in (".yaml", ".yml")):
+            return path  # a path names one file: nothing to guess
+        named = [known[reference]] if reference in known else []
+        named += [candidate for candidate, checklist_id in self.checklist_ids().items()
+                  if checklist_id == reference and candidate not in named]
+        if len(named) > 1:  # two files answer to it: which one a run gets must never be a guess
+            raise UserError(f"checklist {reference!r} names {len(named)} files: {', '.join(map(str, named))}; give "
+                            "the file's path, or give one of them another id")
+        if named:
+            return named[0]
         raise UserError(f"no checklist {reference!r}; known: {', '.join(known)} (or give a file path)")
+
+    def checklist_ids(self) -> dict[Path, str]:
+        """Each available checklist file and the id inside it ("" for one that is not valid)."""
+        from heypeter_tui.core.loader import validate_file
+
+        found = {}
+        for path in self.available_checklists().values():
+            checklist = validate_file(path).checklist
+            found[path] = checklist.id if checklist is not None else ""
+        return found
+
+    def shared_ids(self) -> dict[str, list[Path]]:
+        """The checklist ids two or more available files share, with those files."""
+        files: dict[str, list[Path]] = {}
+        for path, checklist_id in self.checklist_ids().items():
+            if checklist_id:
+                files.setdefault(checklist_id, []).append(path)
+        return {checklist_id: paths for checklist_id, paths in files.items() if len(paths) > 1}
 
     def load_checklist(self, reference: str | None) -> tuple[Checklist, bytes]:
         """The checklist and the bytes it was read from, read once (a run records their digest)."""

@@ -497,4 +497,11 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "return False",
         "tests/unit/test_log_edges.py",
     ),
+    (
+        "a record imports back under its checklist's own id without the safeguards it could not carry",
+        "heypeter_tui/core/md_record.py",
+        "    if digests and digests[0] == actual:",
+        "    if True:",
+        "tests/unit/test_record_safeguards.py",
+    ),
 ]

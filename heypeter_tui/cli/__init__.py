@@ -14,6 +14,7 @@ import os
 import sys
 
 RUN_VARIABLE = "HEYPETER_TUI_RUN"
+HOME_VARIABLE = "HEYPETER_TUI_HOME"
 
 
 class CleanStream(io.TextIOBase):
@@ -72,6 +73,8 @@ def _run(argv: list[str]) -> int:
     from heypeter_tui.core.errors import UserError
 
     try:
+        from pathlib import Path
+
         from heypeter_tui.cli.parser import COMMON_OPTIONS, build_parser
         from heypeter_tui.context import Context
 
@@ -80,7 +83,10 @@ def _run(argv: list[str]) -> int:
         for name in COMMON_OPTIONS:  # SUPPRESS leaves them unset where not given
             setattr(args, name, getattr(args, name, None))
         run = args.run if args.run is not None else os.environ.get(RUN_VARIABLE) or None
-        context = Context(state_dir=args.state_dir, operator=args.operator, run=run, store=args.store)
+        home = args.home if args.home is not None else Path(os.environ[HOME_VARIABLE]).expanduser() \
+            if os.environ.get(HOME_VARIABLE) else None
+        context = Context(state_dir=args.state_dir, operator=args.operator, run=run, store=args.store,
+                          home=home.absolute() if home is not None else None)
         code = args.handler(context, args)
         for trouble in context.witness_troubles:  # said, never dropped: the change itself was kept
             print(f"{PROG}: warning: {trouble}", file=sys.stderr)

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 PROG = cmd.PROG
 _COMMON: dict[str, dict[str, object]] = {
     "--state-dir": {"type": Path, "help": "keep runs here instead of the user state dir"},
+    "--home": {"type": Path, "metavar": "DIR", "help": "one folder for everything: config, trust, checklists and "
+               "themes in DIR/config, runs in DIR/state (default: $HEYPETER_TUI_HOME, else the user dirs)"},
     "--store": {"metavar": "URL|DIR", "help": "where runs are kept: a postgresql:// URL or libpq connection string, or "
                 "a directory (default: $HEYPETER_TUI_STORE, else config.yaml's store, else the state dir)"},
     "--operator": {"help": "who is acting (default: config.yaml's operator, else the login name)"},

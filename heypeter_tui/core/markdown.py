@@ -44,10 +44,12 @@ from heypeter_tui.core.durations import parse_duration
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.ids import slugify
 from heypeter_tui.core.loader import read_checklist_text
-from heypeter_tui.core.md_contacts import contact_from_line, contacts_from_table, signoff_roles
-from heypeter_tui.core.md_infer import Findings, ParsedGroup, ParsedItem, assemble
+from heypeter_tui.core.md_contacts import contact_from_line, contacts_from_table, role_column, signoff_roles
+from heypeter_tui.core.md_infer import Findings, ParsedGroup, ParsedItem, assemble, is_conditional
+from heypeter_tui.core.md_record import Lists, checked_id, with_safeguards
 from heypeter_tui.core.md_text import leading_emphasis, plain, repair, title_and_due, unmojibake
-from heypeter_tui.core.text import clean, clean_line
+from heypeter_tui.core.record_attributes import comment_lists
+from heypeter_tui.core.text import clean, clean_line, count
 
 __all__ = ["MAX_TASK_LINES", "Imported", "import_markdown", "import_markdown_file", "repair"]
 
@@ -87,16 +89,37 @@ class Imported:
                 facts = [f"{len(group['items'])} items"] + ([f"due T{group['due']}"] if "due" in group else [])
                 if group["id"] in gated:
                     facts.append(f"gated: {_source(gated[group['id']])}")
+                if group["id"] in self.findings.optional:
+                    facts.append("optional: its heading says it is done only if needed")
                 lines.append(f"{kind[:-1]} {group['id']}: {group['title']} ({', '.join(facts)})")
         for name, opener, closer, inferred in self.findings.windows:
             lines.append(f"window {name}: opened by {opener or 'no item'}, closed by {closer or 'no item'} "
                          f"({_source(inferred)})")
         lines += [f"timer {duration}: {key} ({_source(inferred)})" for key, duration, inferred in self.findings.timers]
-        if self.data.get("signoffs"):
-            lines.append(f"sign-off roles: {', '.join(self.data['signoffs'])}")
+        roles = [role if isinstance(role, dict) else {"role": role} for role in self.data.get("signoffs", [])]
+        if roles:
+            lines.append(f"sign-off roles: {', '.join(role['role'] for role in roles)}")
+        for role in roles:  # a record's safeguards, stated in its comments (core/md_record.py)
+            said = [f"{key} {' '.join(map(str, value)) if isinstance(value, list) else ''}".strip()
+                    for key, value in role.items() if key != "role"]
+            if said:
+                lines.append(f"sign-off {role['role']}: {'; '.join(said)}")
+        for key in ("allowed_signers", "revoked_keys"):
+            if self.data.get(key):
+                lines.append(f"{key}: {count(len(self.data[key]), 'line')} (stated in a comment)")
         for contact in self.data.get("contacts", []):
             values = [contact[key] for key in ("name", "phone", "email") if key in contact]
             lines.append(f"contact {contact['role']}: {', '.join(values) or 'no name, phone or email'}")
+        found = self.findings
+        if found.renamed is not None:
+            lines.append(f"imported as checklist {found.renamed.given}, not {found.renamed.stated}: "
+                         f"{found.renamed.why}")
+        if found.struck:
+            lines.append(f"{count(found.struck, 'task')} struck out in the file: no item")
+        for number, how in ((found.ticked, "ticked"), (found.marked, "marked N/A, blocked or in part")):
+            if number:
+                lines.append(f"{count(number, 'task')} {'was' if number == 1 else 'were'} {how} in the file; imported "
+                             "as open: a run starts fresh")
         return [clean_line(line) for line in lines]  # titles and names are data, never escapes
 
 
@@ -119,8 +142,13 @@ def import_markdown(text: str, source: str = "<markdown>", default_id: str = "ch
     reader.read(tokens)
     if reader.task_lines == 0:
         raise UserError(f"{source}: no task lines (`- [ ] …`) found; nothing to import")
+    if not any(group.items for group in reader.groups):
+        raise UserError(f"{source}: every task is struck out; nothing to import")
     data, findings = assemble(reader.title, reader.title_attributes, reader.product, default_id, reader.groups,
                               reader.signoffs, reader.contacts)
+    findings.struck, findings.ticked, findings.marked = reader.struck, reader.ticked, reader.marked
+    with_safeguards(data, reader.title_lists, reader.role_rules)
+    findings.renamed = checked_id(data, reader.title_lists, reader.record_of)
     return Imported(data, reader.task_lines, findings)
 
 
@@ -135,8 +163,8 @@ def _check_bounds(text: str, source: str) -> None:
     """Refused before parsing, so that a 5 MB file never becomes millions of tokens."""
     if text.count("\n") >= MAX_LINES:
         raise UserError(f"{source}:{MAX_LINES + 1}: more than {MAX_LINES:,} lines; a checklist is read by people")
-    for count, match in enumerate(_TASK_LIKE.finditer(text), start=1):
-        if count > MAX_TASK_LINES:
+    for number, match in enumerate(_TASK_LIKE.finditer(text), start=1):
+        if number > MAX_TASK_LINES:
             line = text.count("\n", 0, match.start()) + 1
             raise UserError(f"{source}:{line}: more than {MAX_TASK_LINES:,} task lines; a checklist is read by people")
 
@@ -151,7 +179,7 @@ def _check_nesting(tokens: list[Any], source: str) -> None:
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
 
 
 @cache
@@ -191,8 +219,14 @@ class _Reader:
         self.current: ParsedGroup | None = None
         self.section_kind = ""  # "signoffs" / "contacts" while under such a heading
         self.signoffs: list[str] = []
+        self.role_rules: dict[str, Lists] = {}  # a role's safeguards, by its casefolded name, from its cell's comment
+        self.title_lists: Lists = {}  # the title comment's keys as lists (a record's digest and signer lines)
+        self.record_of = ""  # the checklist a record's Run details name (`- **Checklist:** x (sha256 …)`)
         self.contacts: list[dict[str, str]] = []
         self.task_lines = 0
+        self.struck = 0  # tasks struck out whole (`- [ ] ~~old step~~`): no items
+        self.ticked = 0  # `[x]` tasks: imported open, a run starts fresh
+        self.marked = 0  # the record's own `[-]` N/A and `[!]` blocked: imported open too
 
     def read(self, tokens: list[Any]) -> None:
         lists = items_open = 0
@@ -239,6 +273,7 @@ class _Reader:
                              else "contacts" if _CONTACT_HEADING.search(text) else "")
         if level == 1 and not self.title:
             self.title, self.title_attributes = text, attributes
+            self.title_lists = comment_lists(_comments(inline.children))
             self.headings = [(0, text)]
             self.current = None
             return
@@ -246,12 +281,19 @@ class _Reader:
         self.current = self.start_group(text, attributes, level, self.line_of(token))
 
     def start_group(self, text: str, attributes: dict[str, str], level: int, line: int) -> ParsedGroup:
-        part = " / ".join(title for lvl, title in self.headings if 0 < lvl < level)  # a phase's may be two up
+        """A group, with what the headings above it say of every group beneath them: the nearest one's time
+        offset (`## Pre-Deployment (T-60 minutes)`), unless the group has its own, and a condition (`## Rollback
+        (only if needed)`)."""
+        above = [title for lvl, title in self.headings if 0 < lvl < level]
+        part = " / ".join(above)  # a phase's may be two up
         title, due = title_and_due(text)
         stated = _duration_or_none(attributes.get("due"))
         if stated is not None and abs(stated) <= MAX_DUE_SECONDS:
             due = stated
-        group = ParsedGroup(title or "Checklist", level, part, line, due, attributes)
+        part_due = next((offset for heading in reversed(above) if (offset := title_and_due(heading)[1]) is not None),
+                        None)
+        group = ParsedGroup(title or "Checklist", level, part, line, due if due is not None else part_due, attributes,
+                            part_due=part_due, conditional=any(map(is_conditional, [*above, text])))
         self.groups.append(group)
         return group
 
@@ -287,12 +329,23 @@ class _Reader:
                 mark.group(0)):
             children[0].content = children[0].content[mark.end():]
             task = True
+            self.marked += 1
+        elif task and children and children[0].type == "html_inline" and "checked" in children[0].content:
+            self.ticked += 1  # the plugin's checkbox: `checked="checked"` for `[x]`
         if task:
             self.add_task(token, children)
         elif _EMPTY_TASK.match(inline.content.strip()):
             raise UserError(f"{self.source}:{self.line_of(token)}: a task line with no text")
         elif not self.product_from(children, token) and self.section_kind == "contacts" and lists == 1:
             self.add_contact(children)
+        else:
+            self.record_from(children)
+
+    def record_from(self, children: list[Any]) -> None:
+        """A record's `- **Checklist:** golden (sha256 …)`: the checklist it ran (core/md_record.py)."""
+        span = leading_emphasis(children)
+        if span is not None and plain(children[span[0] + 1:span[1]]).rstrip(":").strip() == "Checklist":
+            self.record_of = plain(children[span[1] + 1:]).lstrip(":").split(" (sha256", 1)[0].strip()
 
     def add_task(self, token: Any, children: list[Any]) -> None:
         self.task_lines += 1
@@ -302,6 +355,9 @@ class _Reader:
                             "by people")
         attributes: dict[str, str] = {}
         text = self.checked(plain(children, attributes), "a task's text", token)
+        if not text and any(child.type == "s_open" for child in children):
+            self.struck += 1  # struck out whole: a step the author took out, no item
+            return
         if not text:
             raise UserError(f"{self.source}:{line}: a task line with no text")
         if self.current is None:
@@ -317,21 +373,27 @@ class _Reader:
     def table(self, tokens: list[Any], index: int) -> int:
         """A table's rows as plain text; under a sign-off or contacts heading, its roles or contacts.
         Returns the index of the table's end."""
-        start, rows, row = tokens[index], [], []
+        start, rows, row, comments, cells = tokens[index], [], [], [], []
         while index < len(tokens) and tokens[index].type != "table_close":
             token = tokens[index]
             if token.type == "tr_open":
-                row = []
+                row, cells = [], []
             elif token.type in ("th_open", "td_open"):
                 cell = tokens[index + 1]
                 row.append(plain(cell.children) if cell.type == "inline" else "")
+                cells.append(_comments(cell.children) if cell.type == "inline" else [])
             elif token.type == "tr_close":
                 rows.append(row)
+                comments.append(cells)
             index += 1
         if len(rows) > 1 and self.section_kind:
             header, body = rows[0], rows[1:]
             if self.section_kind == "signoffs":
                 self.signoffs += [self.checked(role, "a sign-off role", start) for role in signoff_roles(header, body)]
+                at = role_column(header)
+                for values, cells in zip(body, comments[1:]):
+                    if at < len(cells) and cells[at]:
+                        self.role_rules.setdefault(values[at].casefold(), comment_lists(cells[at]))
             else:
                 found = contacts_from_table(header, body)
                 self.contacts += [{**contact, "role": self.checked(contact["role"], "a contact role", start)}
@@ -350,6 +412,11 @@ def _bold_intro(children: list[Any]) -> tuple[str, dict[str, str]] | None:
     if not title or rest is None:
         return None
     return f"{title} {rest.group(1) or ''}".strip(), attributes
+
+
+def _comments(children: list[Any] | None) -> list[str]:
+    """An inline's HTML, raw: where its comments are."""
+    return [child.content for child in children or () if child.type == "html_inline"]
 
 
 def _lines(children: list[Any]) -> list[list[Any]]:

@@ -106,9 +106,14 @@ def column_kinds(header: list[str]) -> list[str]:
 
 def signoff_roles(header: list[str], rows: list[list[str]]) -> list[str]:
     """A sign-off table's roles: its Role column, else its first; placeholders (`[Role]`) left out."""
-    kinds = column_kinds(header)
-    at = kinds.index("role") if "role" in kinds else 0
+    at = role_column(header)
     return [row[at] for row in rows if at < len(row) and not is_placeholder(row[at])]
+
+
+def role_column(header: list[str]) -> int:
+    """Where a sign-off table's roles are: its Role column, else its first."""
+    kinds = column_kinds(header)
+    return kinds.index("role") if "role" in kinds else 0
 
 
 def contacts_from_table(header: list[str], rows: list[list[str]]) -> list[dict[str, str]]:

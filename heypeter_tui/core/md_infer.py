@@ -16,7 +16,13 @@ Each rule is general (no rule names a file) and each inference is listed by `imp
   rollout, migration, go-live, launch, release, upgrade, install) or that is due at T-0 exactly, unless its title
   names what comes before or after it (pre-, post-, before, after, preparation, verification, validation,
   monitoring, smoke, final, communication…) or a rollback, which must never wait on an override.
-- Optional is never inferred (`(if applicable)` stays required): an optional item no longer holds the gate.
+- Optional, only from a group's title or a heading above it that says the whole group is conditional (`Rollback
+  (only if needed)`, `(if applicable)`, `(if required)`, `Optional …`): its items are optional. An item's own
+  `(if applicable)` stays required: an optional item no longer holds the gate, and one item's words are weaker
+  evidence than a group's heading.
+- A heading's time offset and deployment-day part reach every group beneath it: `## Pre-Deployment (T-60
+  minutes)` makes each group under it due at T-60m (a group's own offset wins) and a deployment-day phase, as a
+  part timed on the day itself (less than a day before T-0, or after it) is.
 
 A comment holding an id (`<!-- id: x; gated -->`, as the record writes them) states the whole element: nothing is
 inferred for it. A comment without one (`<!-- optional -->`, written by hand) adds to what is inferred.
@@ -42,6 +48,10 @@ _PHASE_PART = re.compile(
     re.IGNORECASE,
 )
 _READINESS_PART = re.compile(r"\breadiness\b", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\b(?:(?:only\s+)?(?:if|when|as)\s+(?:needed|necessary|required|applicable)|optional)\b",
+                          re.IGNORECASE)
+DAY = 86400
+"""A part timed less than this before T-0 is on deployment day: its groups are phases."""
 _LEAD = r"^\W*(?:step\s+\d+\s*[:.)-]\s*|\d{1,3}[.)]\s*)?"  # `Step 3: …`, `2) …` before the verb
 _MODE = r"(?P<mode>maintenance|read[- ]?only)(?:\s+(?:mode|page|window))?"
 _MODE_END = r"(?=\s*$|\s*[(,;:.!–—-]|\s+(?:on|in|for|via|with|across|before|after|and|so|to|at|from)\b)"
@@ -91,6 +101,10 @@ class ParsedGroup:
     due: int | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     items: list[ParsedItem] = field(default_factory=list)
+    part_due: int | None = None
+    """The time offset of the nearest heading above that has one."""
+    conditional: bool = False
+    """Its title or a heading above says it is done only if needed: its items are optional."""
 
 
 @dataclass
@@ -100,6 +114,11 @@ class Findings:
     windows: list[tuple[str, str, str, bool]] = field(default_factory=list)  # name, opened by, closed by, inferred
     timers: list[tuple[str, str, bool]] = field(default_factory=list)  # item key, duration, inferred
     gated: list[tuple[str, bool]] = field(default_factory=list)  # group id, inferred
+    optional: list[str] = field(default_factory=list)  # ids of the groups made optional by their headings
+    struck: int = 0  # tasks struck out whole: no items
+    ticked: int = 0  # `[x]` tasks, imported open
+    marked: int = 0  # `[-]` N/A and `[!]` blocked tasks, imported open
+    renamed: Any = None  # a record imported under a new id (core/md_record.py, Renamed), or None
 
 
 def window_switch(text: str) -> tuple[str, str] | None:
@@ -133,12 +152,19 @@ def makes_the_change(title: str, due: int | None) -> bool:
     return bool(_DOING.search(title)) or due == 0
 
 
+def is_conditional(title: str) -> bool:
+    """`Rollback (only if needed)`, `Extras (if applicable)`, `Optional: translations`."""
+    return bool(_CONDITIONAL.search(title))
+
+
 def is_phase(group: ParsedGroup) -> bool:
     if "gated" in group.attributes:
         return True
     if _READINESS_PART.search(group.part):  # the record's `## Readiness`: its sections, whatever their due
         return False
-    return bool(_PHASE_PART.search(group.part or group.title)) or (group.due is not None and group.due >= 0)
+    timed_on_the_day = group.part_due is not None and group.part_due > -DAY
+    return (bool(_PHASE_PART.search(group.part or group.title)) or timed_on_the_day
+            or (group.due is not None and group.due >= 0))
 
 
 def assemble(title: str, title_attributes: dict[str, str], product: str, default_id: str,
@@ -168,6 +194,11 @@ def assemble(title: str, title_attributes: dict[str, str], product: str, default
         item_ids = _ids([_valid_id(item.attributes.get("id")) for item in group.items],
                         [slugify(item.text) for item in group.items])
         entry["items"] = [_item_entry(item, item_id) for item, item_id in zip(group.items, item_ids)]
+        if group.conditional and not stated:  # a group a comment states is whole: nothing is inferred for it
+            for item, data in zip(group.items, entry["items"]):
+                if "id" not in item.attributes:
+                    data["optional"] = True
+            findings.optional.append(group_id)
         (phases if phase[id(group)] else sections).append(entry)
         entries.append((group, entry))
     _infer_timers(entries, findings)

@@ -3,7 +3,8 @@
 - `plain`: a CommonMark inline (markdown-it's tokens) as readable text. Emphasis markers are dropped; a code span
   keeps its backticks (they say where a name to type starts and ends: `.env.example`); a link is its text, with its
   address after it in parentheses when the text does not already say it (`runbook (https://wiki/x)`); an image is
-  its alt text; inline HTML tags are dropped, and an HTML comment's `key: value; flag` attributes are collected.
+  its alt text; struck-out text (`~~old~~`) is no text; inline HTML tags are dropped, and an HTML comment's
+  `key: value; flag` attributes are collected.
 - `title_and_due`: a group title's time offset (`(T-2 hours)`, `T+30m`) as its due, out of the title.
 - `repair`: UTF-8 once read as cp1252 (`âœ“`) undone.
 
@@ -39,9 +40,16 @@ def plain(children: Sequence[Any] | None, attributes: dict[str, str] | None = No
     """An inline's tokens as one line of plain text; its HTML comments' attributes go into `attributes`."""
     parts: list[str] = []
     links: list[tuple[str, int]] = []  # each open link: its address and where its text starts in `parts`
+    struck_out = False
+    struck = 0  # within `~~…~~`: text the author struck out, no part of the line
     for token in children or ():
         kind = token.type
-        if kind in ("text", "text_special"):
+        if kind in ("s_open", "s_close"):
+            struck += 1 if kind == "s_open" else -1
+            struck_out = True
+        elif struck > 0 and kind != "html_inline":
+            continue
+        elif kind in ("text", "text_special"):
             parts.append(token.content)
         elif kind == "code_inline":
             parts.append(_code(token.markup, token.content))
@@ -60,7 +68,8 @@ def plain(children: Sequence[Any] | None, attributes: dict[str, str] | None = No
             for comment in _COMMENT.finditer(token.content):
                 attributes.update(parse_attributes(comment.group("body")))
         # em, strong and other markers, and inline HTML tags: markup, not text
-    return clean_line("".join(parts)).strip()
+    text = clean_line("".join(parts)).strip()
+    return re.sub(r"(?<=\S) {2,}(?=\S)", " ", text) if struck_out else text  # `Run ~~the old~~ the new`
 
 
 def leading_emphasis(children: Sequence[Any], kinds: tuple[str, ...] = ("strong",)) -> tuple[int, int] | None:

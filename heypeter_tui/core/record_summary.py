@@ -24,6 +24,7 @@ from heypeter_tui.core.checklist import GroupKind
 from heypeter_tui.core.checks import outcome_line
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.events import Actor, Event
+from heypeter_tui.core.record_attributes import role_comment
 from heypeter_tui.core.record_text import describe, md_line, md_row, offset, when, who
 from heypeter_tui.core.rules import gate, is_stale
 from heypeter_tui.core.run import BLOCKED, NA, PENDING, RunState, misplaced
@@ -135,10 +136,10 @@ def summary_json(summary: Summary) -> dict[str, Any]:
     }
 
 
-def first_screen_markdown(state: RunState, summary: Summary, above: int) -> list[str]:
+def first_screen_markdown(state: RunState, summary: Summary, above: int, ids: bool = False) -> list[str]:
     """The exceptions and the sign-off table, for a record with `above` lines before them: the list is cut
     where the whole would pass FIRST_SCREEN, and says how many it cut, of which kinds."""
-    signoffs = _signoffs_markdown(state)
+    signoffs = _signoffs_markdown(state, ids)
     listed = summary.deviations
     room = FIRST_SCREEN - above - len(signoffs) - 5  # a heading, the count and the blank lines around the list
     cut = len(listed) if len(listed) <= room else max(room - 1, MIN_SHOWN)  # one line says how many more
@@ -157,8 +158,10 @@ def first_screen_markdown(state: RunState, summary: Summary, above: int) -> list
     return lines + signoffs
 
 
-def _signoffs_markdown(state: RunState) -> list[str]:
-    """Who signed: role, name, signature, when, and whether the signature still vouches for readiness."""
+def _signoffs_markdown(state: RunState, ids: bool = False) -> list[str]:
+    """Who signed: role, name, signature, when, and whether the signature still vouches for readiness. With `ids`,
+    each role's cell carries its safeguards in a comment (core/record_attributes.py), so the record imports back
+    with them."""
     if not state.checklist.signoffs:
         return []
     lines = ["## Sign-offs", "", "| Role | Name | Signature | Signed | State |",
@@ -166,13 +169,20 @@ def _signoffs_markdown(state: RunState) -> list[str]:
     for role in state.checklist.signoffs:
         signed = state.signoffs.get(role)
         if signed is None:
-            lines.append(md_row([role, "", "", "", "not signed"]))
-            continue
-        standing = "stale: signed before the latest readiness change" if is_stale(state, role) else "current"
-        if signed.open_items:
-            standing += f"; {count(signed.open_items, 'readiness item')} open when signed"
-        lines.append(md_row([role, signed.name, signature_text(state, role), when(signed.at), standing]))
+            row = md_row([role, "", "", "", "not signed"])
+        else:
+            standing = "stale: signed before the latest readiness change" if is_stale(state, role) else "current"
+            if signed.open_items:
+                standing += f"; {count(signed.open_items, 'readiness item')} open when signed"
+            row = md_row([role, signed.name, signature_text(state, role), when(signed.at), standing])
+        lines.append(_with_role_comment(row, state, role) if ids else row)
     return [*lines, ""]
+
+
+def _with_role_comment(row: str, state: RunState, role: str) -> str:
+    """The row with the role's safeguards in a comment at the end of its first cell (`| QA <!-- … --> | …`)."""
+    first = f"| {md_line(role)}"
+    return first + role_comment(state.checklist, role) + row[len(first):]
 
 
 def signature_text(state: RunState, role: str) -> str:

@@ -15,7 +15,7 @@ from heypeter_tui.core.checklist import Group, owner_of
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor
-from heypeter_tui.core.record_attributes import comment, group_attributes, item_attributes
+from heypeter_tui.core.record_attributes import checklist_attributes, comment, group_attributes, item_attributes
 from heypeter_tui.core.record_checks import check_events, check_json, checks_markdown, item_check_line
 from heypeter_tui.core.record_summary import first_screen_markdown, integrity_line, summarize, summary_json
 from heypeter_tui.core.record_text import describe
@@ -189,7 +189,7 @@ def to_markdown(
     integrity = integrity or Integrity(len(state.events))
     summary = summarize(state, now, integrity)
     progress = overall_progress(state)
-    lines = [f"# {_line(checklist.title)}{_comment(ids, [f'id: {checklist.id}'])}", ""]
+    lines = [f"# {_line(checklist.title)}{_comment(ids, checklist_attributes(checklist))}", ""]
     heading = [  # the Product line comes before any heading: the importer reads it only there
         ("Verdict", f"{summary.verdict}: {summary.how}" if summary.how else summary.verdict),
         ("Product", checklist.product),
@@ -198,7 +198,7 @@ def to_markdown(
     ]
     lines += [f"- **{name}:** {_line(value)}" for name, value in heading if value]
     lines.append("")
-    lines += first_screen_markdown(state, summary, len(lines))
+    lines += first_screen_markdown(state, summary, len(lines), ids)
     facts = [
         ("Checklist", f"{checklist.id} (sha256 {state.created.get('checklist_sha256') or 'n/a'})"),
         ("T-0", _when(state.t0) if state.t0 else "not set"),

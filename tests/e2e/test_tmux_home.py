@@ -158,3 +158,31 @@ def test_colours_follow_the_terminal(open_pane) -> None:
     assert seen["truecolor"]["rgb"]
     assert seen["16"]["basic"] and not seen["16"]["indexed"] and not seen["16"]["rgb"]
     assert seen["no colour"]["indexed"] <= GREYS and not seen["no colour"]["rgb"]  # shades of grey: no hue
+
+
+def test_two_home_folders_are_two_identities_side_by_side_in_tmux(open_pane, installed, home: Path) -> None:
+    """`--home` and HEYPETER_TUI_HOME: two dashboards on one machine, each with its own operator, checklists and
+    runs; neither reads or writes the user dirs (XDG) nor the other's folder."""
+    folders = {}
+    for name in ("ana", "ben"):
+        folder = home / f"{name}-home"
+        (folder / "config" / "checklists").mkdir(parents=True)
+        (folder / "config" / "config.yaml").write_text(f"operator: {name}\n")
+        (folder / "config" / "checklists" / f"{name}.yaml").write_text(
+            f"schema: 1\nid: {name}\ntitle: {name.title()} checklist\nsections:\n- title: {name.title()} prep\n"
+            "  items: [Tick me]\n")
+        made = installed.run(home, "--home", str(folder), "new", f"{name.title()} drill", "--checklist", name)
+        assert made.returncode == 0, made.stderr
+        folders[name] = folder
+    ana = open_pane(env={"HEYPETER_TUI_HOME": str(folders["ana"])})
+    ben = open_pane("--home", str(folders["ben"]))
+    ana.wait_for("Ana drill", "Ana prep")
+    ben.wait_for("Ben drill", "Ben prep")
+    assert "Ben" not in ana.screen() and "Ana" not in ben.screen()
+    ana.send("q")
+    ben.send("q")
+    assert ana.wait_exit() == 0 and ben.wait_exit() == 0
+    assert not (home / "state").exists() and not (home / "config").exists()  # the XDG dirs untouched
+    for name, folder in folders.items():
+        runs = installed.run(home, "--home", str(folder), "runs")
+        assert f"{name.title()} drill" in runs.stdout and len(list((folder / "state" / "runs").glob("*.jsonl"))) == 1

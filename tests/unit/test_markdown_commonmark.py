@@ -68,9 +68,10 @@ def test_headings_setext_and_emphasis_in_titles() -> None:
     imported = import_markdown("Title *here*\n===\n\nGroup `one`\n---\n- [ ] a\n\n## **Two** (T-2 hours) ##\n- [ ] b\n"
                                "\n**Three**:\n- [ ] c\n\n**Not a group**: prose\n- [ ] d\n", "t.md", "t")
     assert imported.data["title"] == "Title here"
-    assert [(g["title"], g.get("due")) for g in imported.data["sections"]] == [
-        ("Group `one`", None), ("Two", "-2h"), ("Three", None)]
-    assert [i["text"] for i in imported.data["sections"][2]["items"]] == ["c", "d"]
+    assert [(g["title"], g.get("due")) for g in imported.data["sections"]] == [("Group `one`", None), ("Two", "-2h")]
+    # beneath `## Two (T-2 hours)`, a part timed on the day: its due and its deployment-day kind reach `**Three**`
+    assert [(g["title"], g.get("due")) for g in imported.data["phases"]] == [("Three", "-2h")]
+    assert [i["text"] for i in imported.data["phases"][0]["items"]] == ["c", "d"]
 
 
 @pytest.mark.parametrize(("markdown", "text"), [

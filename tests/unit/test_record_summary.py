@@ -211,7 +211,7 @@ def test_export_writes_ids_only_with_the_flag_and_imports_back_either_way(tmp_pa
     state_dir = tmp_path / "state"
     plain, with_ids = export(state_dir, capsys), export(state_dir, capsys, "--ids")
     assert "<!--" not in plain and "-->" not in plain
-    assert with_ids.startswith("# Golden \\| record <!-- id: golden -->\n")
+    assert re.match(r"# Golden \\\| record <!-- id: golden; digest: [0-9a-f]{64} -->\n", with_ids)
     assert "### During (T-0) <!-- id: during; gated -->" in with_ids
     assert "- [x] Watch the graphs <!-- id: watch; timer: 30m -->" in with_ids
     assert '"id": "golden"' in export(state_dir, capsys, "--format", "json", "--ids")  # JSON always has its ids
@@ -256,7 +256,8 @@ def test_hostile_text_in_every_summary_line_stays_on_its_line_and_in_its_cell(tm
         assert len(items) == 4 + 15  # the verdict, product, run, as-of; each exception; nothing forged
         inline = [c for t in stream if t.type == "inline" for c in t.children or ()]
         assert not [c for c in inline if c.type in ("link_open", "code_inline", "em_open")]
-        assert [c.content for c in inline if c.type == "html_inline"] == (["<!-- id: golden -->"] if ids else [])
+        comments = [c.content for c in inline if c.type == "html_inline"]
+        assert [re.sub(r"; digest: \w+", "", c) for c in comments] == (["<!-- id: golden -->"] if ids else [])
         assert not [t for t in stream if t.type in ("html_block", "heading_open") and "forged" in t.content]
         cells = [stream[i + 1] for i, t in enumerate(stream) if t.type == "td_open"]
         assert len(cells) == 5 * 3  # three roles, five cells each: a pipe in a name or signature stays in its cell

@@ -3,18 +3,24 @@
 The list shows at once, each file "checking…"; a worker thread reads and validates the files one by one and
 posts each result back, so a slow disk or a 5 MB file never holds up the screen. A file can be picked once it
 is still being checked (loading it checks it again, and says what is wrong); one found invalid cannot.
+
+Any other file is a path typed below the list (as `new --checklist PATH` takes one): typing starts it from the list,
+enter checks it in a worker, and a file that is not a checklist is refused in one line under it, the path kept
+for mending.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import OptionList, Static
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -24,6 +30,23 @@ from heypeter_tui.ui.messages import ChecklistChecked
 from heypeter_tui.ui.screens.dialog_base import Dialog
 
 CHECKING = "    checking…"
+PATH_HINT = "or type a checklist file's path, then enter"
+
+
+@dataclass
+class PathChecked(Message):
+    """A typed path read and validated in a worker thread."""
+
+    path: Path
+    validation: Validation
+
+
+def refusal(path: Path, validation: Validation) -> str:
+    """One line: why the file at `path` is not a checklist (the loader's first error), and what would make one."""
+    problem = str(validation.errors[0]) if validation.errors else "unreadable"
+    hint = "; `heypeter-tui import-md` makes a checklist of a Markdown file" if path.suffix.lower() in (
+        ".md", ".markdown", ".txt") else ""
+    return f"not a checklist: {problem}{hint}"
 
 
 class ChecklistPicker(Dialog[Path | None]):
@@ -47,6 +70,8 @@ class ChecklistPicker(Dialog[Path | None]):
         with Vertical(classes="dialog picker"):
             yield Static(Content.styled("New run from checklist", "bold"), classes="dialog-title")
             yield OptionList(*checking, id="checklists")
+            yield Input(placeholder=PATH_HINT, id="checklist-path", select_on_focus=False)
+            yield Static("", id="path-refusal", classes="dialog-error")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -80,3 +105,30 @@ class ChecklistPicker(Dialog[Path | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.files[int(event.option.id or 0)])
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed on the list starts a path: a file not in the list is named by typing it."""
+        path_input = self.query_one("#checklist-path", Input)
+        if self.focused is not path_input and event.is_printable and event.character and event.character != " ":
+            event.stop()
+            event.prevent_default()
+            path_input.focus()
+            path_input.insert_text_at_cursor(event.character)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        typed = event.value.strip()
+        if not typed:
+            return
+        self.query_one("#path-refusal", Static).update("checking…")
+        self.check_path(Path(typed).expanduser().absolute())
+
+    @work(thread=True, group="checklist-path", exclusive=True)
+    def check_path(self, path: Path) -> None:
+        self.post_message(PathChecked(path, validate_file(path)))
+
+    def on_path_checked(self, checked: PathChecked) -> None:
+        if checked.validation.checklist is not None:
+            self.dismiss(checked.path)
+        else:
+            self.query_one("#path-refusal", Static).update(literal(refusal(checked.path, checked.validation)))
