@@ -150,9 +150,9 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "a deployment-day tick makes sign-offs stale",
-        "heypeter_tui/core/staleness.py",
-        "for section in state.checklist.sections for item in section.items])",
-        "for section in state.checklist.groups for item in section.items])",
+        "heypeter_tui/core/checklist.py",
+        "        if rule is None or not rule.covers:\n            return self.sections\n",
+        "        if rule is None or not rule.covers:\n            return self.groups\n",
         "tests/unit/test_staleness.py",
     ),
     (
@@ -228,8 +228,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "the stale flag dropped from the Markdown record",
         "heypeter_tui/core/record_summary.py",
-        '        standing = "stale: signed before the latest readiness change" if is_stale(state, role) '
-        'else "current"\n',
+        '        standing = f"stale: signed before {state.checklist.latest_change_text(role)}" if is_stale(state, role) '
+        '\\\n            else "current"\n',
         '        standing = "current"\n',
         "tests/unit/test_promised_rules.py",
     ),
@@ -494,5 +494,12 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "return info.st_size == self._offset and info.st_ctime_ns != self._stamp and not self._holds_what_was_read(fd)",
         "return False",
         "tests/unit/test_log_edges.py",
+    ),
+    (
+        "a sign-off goes stale on any readiness change, whatever its role covers",
+        "heypeter_tui/core/staleness.py",
+        "        return signature.readiness != readiness_digest(state, role)",
+        "        return signature.readiness != readiness_digest(state)",
+        "tests/unit/test_covers.py",
     ),
 ]

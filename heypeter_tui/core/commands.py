@@ -158,8 +158,8 @@ def sign(state: RunState, role: str, name: str, signature: str = "") -> Change:
             "role": role,
             "name": name,
             "signature": signature or name,
-            "open_items": open_readiness_items(state),
-            "readiness": readiness_digest(state),
+            "open_items": open_readiness_items(state, role),
+            "readiness": readiness_digest(state, role),
         },
     )
 

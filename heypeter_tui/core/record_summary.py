@@ -158,20 +158,24 @@ def first_screen_markdown(state: RunState, summary: Summary, above: int) -> list
 
 
 def _signoffs_markdown(state: RunState) -> list[str]:
-    """Who signed: role, name, signature, when, and whether the signature still vouches for readiness."""
+    """Who signed: role, what it vouches for, name, signature, when, and whether the signature still vouches for
+    what it covers."""
     if not state.checklist.signoffs:
         return []
-    lines = ["## Sign-offs", "", "| Role | Name | Signature | Signed | State |",
-             "|------|------|-----------|--------|-------|"]
+    lines = ["## Sign-offs", "", "| Role | Covers | Name | Signature | Signed | State |",
+             "|------|--------|------|-----------|--------|-------|"]
     for role in state.checklist.signoffs:
         signed = state.signoffs.get(role)
+        covers = state.checklist.covers_text(role)
         if signed is None:
-            lines.append(md_row([role, "", "", "", "not signed"]))
+            lines.append(md_row([role, covers, "", "", "", "not signed"]))
             continue
-        standing = "stale: signed before the latest readiness change" if is_stale(state, role) else "current"
+        standing = f"stale: signed before {state.checklist.latest_change_text(role)}" if is_stale(state, role) \
+            else "current"
         if signed.open_items:
-            standing += f"; {count(signed.open_items, 'readiness item')} open when signed"
-        lines.append(md_row([role, signed.name, signature_text(state, role), when(signed.at), standing]))
+            what = "readiness item" if state.checklist.covers_text(role) == "all readiness" else "covered item"
+            standing += f"; {count(signed.open_items, what)} open when signed"
+        lines.append(md_row([role, covers, signed.name, signature_text(state, role), when(signed.at), standing]))
     return [*lines, ""]
 
 
@@ -292,7 +296,9 @@ def _stale(state: RunState) -> Iterator[Deviation]:
         signed = state.signoffs.get(role)
         if signed is not None and is_stale(state, role):
             change = stale_since(state, role) or state.events[state.readiness_seq]
-            since = f"readiness changed since: {describe(state, change)}, {when(change.ts)}"
+            covers = state.checklist.covers_text(role)
+            what = "readiness" if covers == "all readiness" else covers
+            since = f"{what} changed since: {describe(state, change)}, {when(change.ts)}"
             text = f"Stale sign-off: {role} by {signed.name}, {when(signed.at)}, {since}"
             yield Deviation("stale", role, text, "", signed.actor, signed.at)
 

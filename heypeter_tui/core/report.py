@@ -149,10 +149,13 @@ def _group_json(state: RunState, group: Group) -> dict[str, Any]:
 
 def _signoff_json(state: RunState, role: str) -> dict[str, Any]:
     signed = state.signoffs.get(role)
+    covers = [group.id for group in state.checklist.covered_groups(role)]  # resolved: every readiness section
     if signed is None:
-        return {"role": role, "signed": False, "name": None, "signature": None, "date": None, "by": None}
+        return {"role": role, "covers": covers, "signed": False, "name": None, "signature": None, "date": None,
+                "by": None}
     return {
         "role": role,
+        "covers": covers,
         "signed": True,
         "name": signed.name,
         "signature": signed.signature,
