@@ -502,4 +502,18 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "        return signature.readiness != readiness_digest(state)",
         "tests/unit/test_covers.py",
     ),
+    (
+        "the record's clock stops at the log's last event while its As of is the export's time",
+        "heypeter_tui/core/report.py",
+        "    lines += _clock_markdown(state, summary.as_of)",
+        "    lines += _clock_markdown(state, parse_iso(state.last_event.ts))",
+        "tests/unit/test_record_as_of.py",
+    ),
+    (
+        "the JSON record's timers judged at the log's last event",
+        "heypeter_tui/core/report.py",
+        '        "timers": [_timer_json(timer, as_of) for timer in state.timers.values()],',
+        '        "timers": [_timer_json(timer, parse_iso(state.last_event.ts)) for timer in state.timers.values()],',
+        "tests/unit/test_record_as_of.py",
+    ),
 ]
