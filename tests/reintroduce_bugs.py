@@ -228,8 +228,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "the stale flag dropped from the Markdown record",
         "heypeter_tui/core/record_summary.py",
-        '        standing = f"stale: signed before {state.checklist.latest_change_text(role)}" if is_stale(state, role) '
-        '\\\n            else "current"\n',
+        '        standing = f"stale: signed before {state.checklist.latest_change_text(role)}" '
+        'if is_stale(state, role) \\\n            else "current"\n',
         '        standing = "current"\n',
         "tests/unit/test_promised_rules.py",
     ),

@@ -55,8 +55,9 @@ def test_timers_windows_and_overdue_phases_are_judged_at_the_records_as_of(tmp_p
     clock.advance(seconds=7)  # nothing written since: the log's last event is 7 s before the export
     markdown = to_markdown(session.state, now=clock())
     assert "- **As of:** 2026-12-03 09:30:07 UTC" in markdown
-    assert row(markdown, "| Timer: Smoke test |") == ("| Timer: Smoke test | started 2026-12-03 09:30:00 UTC, ran out at "
-                                                      "2026-12-03 09:30:03 UTC, not stopped | ran 3s of 3s |")
+    assert row(markdown, "| Timer: Smoke test |") == (
+        "| Timer: Smoke test | started 2026-12-03 09:30:00 UTC, ran out at 2026-12-03 09:30:03 UTC, not stopped | "
+        "ran 3s of 3s |")
     assert row(markdown, "| Timer: Soak |") == "| Timer: Soak | started 2026-12-03 09:30:00 UTC, still running | " \
                                                "ran 7s of 30m |"
     assert row(markdown, "| Window: maintenance |") == ("| Window: maintenance | opened 2026-12-03 09:30:00 UTC, "
