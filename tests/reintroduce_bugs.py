@@ -516,4 +516,26 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         '        "timers": [_timer_json(timer, parse_iso(state.last_event.ts)) for timer in state.timers.values()],',
         "tests/unit/test_record_as_of.py",
     ),
+    (
+        "an undo brings back a revoked key signature that can never verify again, without a word",
+        "heypeter_tui/core/commands.py",
+        "        if revoked is not None and revoked.get(\"ssh_signature\"):",
+        "        if False:",
+        "tests/unit/test_signoff_history.py",
+    ),
+    (
+        "an undone revoke drops its reason from the record's exceptions",
+        "heypeter_tui/core/record_summary.py",
+        "        if event.type not in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE) or role not in roles:",
+        "        if event.type not in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE) or role not in roles or event.id in "
+        "state.undone:",
+        "tests/unit/test_signoff_history.py",
+    ),
+    (
+        "the timeline's key signatures without their verdict",
+        "heypeter_tui/core/report.py",
+        "describe(state, event) + verdict_text(state, verdicts, at)",
+        "describe(state, event)",
+        "tests/unit/test_signoff_history.py",
+    ),
 ]

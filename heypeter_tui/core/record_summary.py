@@ -29,6 +29,7 @@ from heypeter_tui.core.rules import gate, is_stale
 from heypeter_tui.core.run import BLOCKED, NA, PENDING, RunState, misplaced
 from heypeter_tui.core.schedule import due_at, is_overdue
 from heypeter_tui.core.session import Integrity
+from heypeter_tui.core.signoff_history import undos_of
 from heypeter_tui.core.staleness import stale_since
 from heypeter_tui.core.text import count
 
@@ -261,20 +262,28 @@ def _check_deviation(state: RunState, group, item, key: str, latest: Event) -> I
 
 
 def signing_history(state: RunState) -> Iterator[Deviation]:
-    """Sign-offs revoked (whose, by whom, why, when) and given again, in log order; undone ones never happened."""
+    """Sign-offs revoked (whose, by whom, why, when) and given again, in log order. An undone signature never
+    happened; an undone revoke did, and keeps its reason: someone withdrew a sign-off for a reason, and a reviewer
+    reads it whatever came after (the undo is said beside it)."""
     roles = set(state.checklist.signoffs)
     latest: dict[str, Event] = {}  # each role's signature that counts now
     signed_before: set[str] = set()
+    undone_by = undos_of(state)
     for event in state.events:
         role = str(event.get("role", ""))
-        if event.type not in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE) or event.id in state.undone or role not in roles:
+        if event.type not in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE) or role not in roles:
             continue
         if event.type == ev.SIGNOFF_REVOKE:
-            previous = latest.pop(role, None)
+            undo = undone_by.get(event.id) if event.id in state.undone else None
+            previous = latest.get(role) if undo is not None else latest.pop(role, None)
             whose = f" (signed by {previous.get('name', '')})" if previous else ""
             reason = str(event.get("reason") or "")
-            text = f"Sign-off revoked: {role}{whose}{_by(event.actor, event.ts)}{': ' + reason if reason else ''}"
+            later = f"; the revoke undone since{_by(undo.actor, undo.ts)}" if undo is not None else ""
+            text = (f"Sign-off revoked: {role}{whose}{_by(event.actor, event.ts)}{': ' + reason if reason else ''}"
+                    f"{later}")
             yield Deviation("revoked", role, text, reason, event.actor, event.ts)
+            continue
+        if event.id in state.undone:
             continue
         if misplaced(event):  # a replayed or moved key signature: it never stood, and is said as such
             text = (f"Sign-off not counted: {role} by {event.get('name', '')}, {when(event.ts)}: its key signature "

@@ -8,6 +8,7 @@ when asked for (`ids`): in a ticket they are noise; with them, the record import
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,10 @@ from heypeter_tui.core.rules import gate, group_progress, is_stale, overall_prog
 from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
 from heypeter_tui.core.schedule import due_at, timer_ran, windows
 from heypeter_tui.core.session import Integrity
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from heypeter_tui.core.signoff_check import RoleCheck
 from heypeter_tui.core.text import clean
 
 FORMAT = "heypeter-tui.run/1"
@@ -186,11 +191,14 @@ def _key_json(state: RunState, role: str) -> dict[str, Any] | None:
 
 
 def to_markdown(
-    state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None, ids: bool = False
+    state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None, ids: bool = False,
+    verdicts: Mapping[int, RoleCheck] | None = None,
 ) -> str:
     """The record for people, as of `now` (the log's last event without one). Every text from a checklist,
     a log or a person is escaped (`_line`): none can start a line, a task, a heading or a table cell, open a
-    link or hide as HTML. `ids`: the record's own HTML comments, which carry what imports it back whole."""
+    link or hide as HTML. `ids`: the record's own HTML comments, which carry what imports it back whole.
+    `verdicts`: each key-signed sign line's own verdict by its position (core/signoff_check.py, `line_checks`),
+    which the timeline says beside its key: three signatures of one role by one name are told apart."""
     checklist = state.checklist
     integrity = integrity or Integrity(len(state.events))
     summary = summarize(state, now, integrity)
@@ -232,8 +240,20 @@ def to_markdown(
         lines.append("")
     lines += checks_markdown(state)
     lines += ["## Timeline", "", "| Time (UTC) | Who | What |", "|------------|-----|------|"]
-    lines += [_row([_when(event.ts), _who(event.actor), describe(state, event)]) for event in state.events]
+    lines += [_row([_when(event.ts), _who(event.actor), describe(state, event) + verdict_text(state, verdicts, at)])
+              for at, event in enumerate(state.events)]
     return "\n".join(lines) + "\n"
+
+
+def verdict_text(state: RunState, verdicts: Mapping[int, RoleCheck] | None, position: int) -> str:
+    """`, verified` or `, NOT verified: why` after a key signature's line; nothing for any other line, or for a
+    line replayed or moved, which its description already says was not counted."""
+    from heypeter_tui.core.run import misplaced
+
+    check = (verdicts or {}).get(position)
+    if check is None or misplaced(state.events[position]):
+        return ""
+    return ", verified" if check.ok else f", NOT verified: {check.said}"
 
 
 def _comment(ids: bool, attributes: list[str]) -> str:
