@@ -538,4 +538,11 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "describe(state, event)",
         "tests/unit/test_signoff_history.py",
     ),
+    (
+        "signing a key-signed role by name in the dashboard replaces its key signature without a word",
+        "heypeter_tui/ui/flows.py",
+        "        if values is not None and await self.confirm_replacing_key(role):",
+        "        if values is not None:",
+        "tests/ui/test_signoffs_mean_something.py",
+    ),
 ]
