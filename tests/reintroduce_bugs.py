@@ -152,9 +152,9 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "a deployment-day tick makes sign-offs stale",
-        "heypeter_tui/core/staleness.py",
-        "for section in state.checklist.sections for item in section.items])",
-        "for section in state.checklist.groups for item in section.items])",
+        "heypeter_tui/core/checklist.py",
+        "        if rule is None or not rule.covers:\n            return self.sections\n",
+        "        if rule is None or not rule.covers:\n            return self.groups\n",
         "tests/unit/test_staleness.py",
     ),
     (
@@ -230,9 +230,9 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "the stale flag dropped from the Markdown record",
         "heypeter_tui/core/record_summary.py",
-        '        standing = "stale: signed before the latest readiness change" if is_stale(state, role) '
-        'else "current"\n',
-        '        standing = "current"\n',
+        '            standing = f"stale: signed before {state.checklist.latest_change_text(role)}" '
+        'if is_stale(state, role) \\\n                else "current"\n',
+        '            standing = "current"\n',
         "tests/unit/test_promised_rules.py",
     ),
     (
@@ -503,5 +503,55 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "    if digests and digests[0] == actual:",
         "    if True:",
         "tests/unit/test_record_safeguards.py",
+    ),
+    (
+        "a sign-off goes stale on any readiness change, whatever its role covers",
+        "heypeter_tui/core/staleness.py",
+        "        return signature.readiness != readiness_digest(state, role)",
+        "        return signature.readiness != readiness_digest(state)",
+        "tests/unit/test_covers.py",
+    ),
+    (
+        "the record's clock stops at the log's last event while its As of is the export's time",
+        "heypeter_tui/core/report.py",
+        "    lines += _clock_markdown(state, summary.as_of)",
+        "    lines += _clock_markdown(state, parse_iso(state.last_event.ts))",
+        "tests/unit/test_record_as_of.py",
+    ),
+    (
+        "the JSON record's timers judged at the log's last event",
+        "heypeter_tui/core/report.py",
+        '        "timers": [_timer_json(timer, as_of) for timer in state.timers.values()],',
+        '        "timers": [_timer_json(timer, parse_iso(state.last_event.ts)) for timer in state.timers.values()],',
+        "tests/unit/test_record_as_of.py",
+    ),
+    (
+        "an undo brings back a revoked key signature that can never verify again, without a word",
+        "heypeter_tui/core/commands.py",
+        "        if revoked is not None and revoked.get(\"ssh_signature\"):",
+        "        if False:",
+        "tests/unit/test_signoff_history.py",
+    ),
+    (
+        "an undone revoke drops its reason from the record's exceptions",
+        "heypeter_tui/core/record_summary.py",
+        "        if event.type not in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE) or role not in roles:",
+        "        if event.type not in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE) or role not in roles or event.id in "
+        "state.undone:",
+        "tests/unit/test_signoff_history.py",
+    ),
+    (
+        "the timeline's key signatures without their verdict",
+        "heypeter_tui/core/report.py",
+        "describe(state, event) + verdict_text(state, verdicts, at)",
+        "describe(state, event)",
+        "tests/unit/test_signoff_history.py",
+    ),
+    (
+        "signing a key-signed role by name in the dashboard replaces its key signature without a word",
+        "heypeter_tui/ui/flows.py",
+        "        if values is not None and await self.confirm_replacing_key(role):",
+        "        if values is not None:",
+        "tests/ui/test_signoffs_mean_something.py",
     ),
 ]

@@ -296,7 +296,7 @@ def cmd_export(context: Context, args: Namespace) -> int:
     if args.format == "json":
         text = json_text(to_json(state, integrity, now=now)) + "\n"
     else:
-        text = to_markdown(state, integrity, now=now, ids=args.ids)
+        text = to_markdown(state, integrity, now=now, ids=args.ids, verdicts=session.line_checks())
     _warn_problems(session)
     if _is_stdout(args.output):
         sys.stdout.write(text)

@@ -83,12 +83,16 @@ MAX_PRINCIPAL = 200
 
 @dataclass(frozen=True)
 class Signers:
-    """A sign-off role's SSH signers: the principals of an allowed_signers file who may sign it, and whether the role
-    holds the gate NO-GO until a signature by one of them verifies (`require_signature`)."""
+    """A sign-off role's own rule: the principals of an allowed_signers file who may sign it with an SSH key, whether
+    the role holds the gate NO-GO until a signature by one of them verifies (`require_signature`), and what it vouches
+    for (`covers`)."""
 
     role: str
     principals: tuple[str, ...] = ()
     required: bool = False
+    covers: tuple[str, ...] = ()
+    """The ids of the sections and phases its sign-off vouches for: only a change there makes it stale. Empty: every
+    readiness section, as a role without `covers:` always has."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,28 @@ class Checklist:
 
     def signers_of(self, role: str) -> Signers | None:
         return next((rule for rule in self.signers if rule.role == role), None)
+
+    def covered_groups(self, role: str) -> tuple[Group, ...]:
+        """The sections and phases `role`'s sign-off vouches for, in checklist order: its `covers:`, else every
+        readiness section (a sign-off vouches for all readiness unless its checklist narrows it)."""
+        rule = self.signers_of(role)
+        if rule is None or not rule.covers:
+            return self.sections
+        return tuple(group for group in self.groups if group.id in rule.covers)
+
+    def covers_text(self, role: str) -> str:
+        """What `role` vouches for, in one line: `all readiness`, or the titles of its sections and phases."""
+        rule = self.signers_of(role)
+        if rule is None or not rule.covers:
+            return "all readiness"
+        return ", ".join(group.title for group in self.covered_groups(role))
+
+    def latest_change_text(self, role: str) -> str:
+        """What a stale sign-off was signed before: `the latest readiness change`, or `the latest change to Code
+        Readiness, Security Review` for a role that covers those."""
+        rule = self.signers_of(role)
+        return f"the latest change to {self.covers_text(role)}" if rule and rule.covers else \
+            "the latest readiness change"
 
     @property
     def groups(self) -> tuple[Group, ...]:
@@ -139,9 +165,13 @@ class Checklist:
         rule = self.signers_of(role)
         if rule is None:
             return role
-        data: dict[str, Any] = {"role": role, "principals": list(rule.principals)}
+        data: dict[str, Any] = {"role": role}
+        if rule.principals or rule.required:
+            data["principals"] = list(rule.principals)
         if rule.required:
             data["require_signature"] = True
+        if rule.covers:
+            data["covers"] = list(rule.covers)
         return data
 
     def to_dict(self) -> dict[str, Any]:
@@ -307,7 +337,11 @@ def checklist_from_dict(data: object) -> Checklist:
 
     def signers(raw: dict[str, Any]) -> Signers:
         principals = tuple(principal(p) for p in listing(raw.get("principals", []), "principals"))
-        return Signers(text(raw.get("role"), "sign-off role"), principals, raw.get("require_signature") is True)
+        covers = tuple(identifier(each, "covers") for each in listing(raw.get("covers", []), "covers"))
+        if "covers" in raw and not covers:
+            raise ValueError("covers names at least one section or phase")
+        return Signers(text(raw.get("role"), "sign-off role"), principals, raw.get("require_signature") is True,
+                       covers)
 
     data = mapping(data, "the checklist")
     sections = tuple(group(raw, GroupKind.SECTION) for raw in listing(data.get("sections"), "sections"))
@@ -316,8 +350,9 @@ def checklist_from_dict(data: object) -> Checklist:
         raise ValueError("a checklist needs at least one section")
     if len({each.id for each in sections + phases}) != len(sections + phases):
         raise ValueError("a group id is used twice")
+    group_ids = {each.id for each in sections + phases}
     product = data.get("product")
-    return Checklist(
+    checklist = Checklist(
         id=identifier(data.get("id"), "checklist id"),
         title=text(data.get("title"), "checklist title"),
         product=text(product, "product") if product else "",
@@ -327,8 +362,13 @@ def checklist_from_dict(data: object) -> Checklist:
                        for role in listing(data.get("signoffs", []), "signoffs")),
         contacts=tuple(contact(raw) for raw in listing(data.get("contacts", []), "contacts")),
         signers=tuple(signers(raw) for raw in listing(data.get("signoffs", []), "signoffs") if isinstance(raw, dict)
-                      and ("principals" in raw or raw.get("require_signature"))),
+                      and ("principals" in raw or raw.get("require_signature") or "covers" in raw)),
         allowed_signers=lines.checked_lines(data.get("allowed_signers", []), "allowed_signers", lines.allowed_signer),
         revoked_keys=lines.checked_lines(data.get("revoked_keys", []), "revoked_keys", lines.revoked_key),
     )
+    for rule in checklist.signers:
+        unknown = [each for each in rule.covers if each not in group_ids]
+        if unknown:
+            raise ValueError(f"{rule.role[:60]!r} covers {unknown[0]!r}, which is no section or phase")
+    return checklist
 

@@ -170,8 +170,8 @@ def sign(state: RunState, role: str, name: str, signature: str = "") -> Change:
             "role": role,
             "name": name,
             "signature": signature or name,
-            "open_items": open_readiness_items(state),
-            "readiness": readiness_digest(state),
+            "open_items": open_readiness_items(state, role),
+            "readiness": readiness_digest(state, role),
         },
     )
 
@@ -191,6 +191,25 @@ def revoke(state: RunState, role: str, reason: str) -> Change:
     if not reason:
         raise UserError("revoking a sign-off needs a reason")
     return Change(ev.SIGNOFF_REVOKE, {"role": role, "reason": reason})
+
+
+def undo(state: RunState, target_id: str) -> Change:
+    """An undo of the change `target_id`. Refused for the revoke of a key signature: a withdrawn key signature never
+    counts again (core/signoff_check.py), so undoing its revoke would bring back a sign-off that can never verify,
+    without a word. A revoke is undone only by a new signature."""
+    from heypeter_tui.core.run import misplaced
+
+    position = next((index for index, event in enumerate(state.events) if event.id == target_id), None)
+    target = state.events[position] if position is not None else None
+    if target is not None and target.type == ev.SIGNOFF_REVOKE:
+        role = target.get("role")
+        revoked = next((event for event in reversed(state.events[:position]) if event.type == ev.SIGNOFF_SIGN
+                        and event.get("role") == role and event.id not in state.undone and not misplaced(event)),
+                       None)
+        if revoked is not None and revoked.get("ssh_signature"):
+            raise UserError(f"the revoke of {role}'s key signature (by {revoked.get('name')}) cannot be undone: a "
+                            "revoke is undone only by a new signature; sign again")
+    return Change(ev.UNDO, {"target": target_id})
 
 
 def set_contact(state: RunState, role: str, name: str, phone: str, email: str, add: bool = False) -> Change:

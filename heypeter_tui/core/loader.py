@@ -196,7 +196,7 @@ class ChecklistReader(NodeReader):
         phases = self.groups(top.get("phases"), GroupKind.PHASE, group_ids)
         if "sections" in top and not sections and not self.errors:
             self.error(top["sections"], "sections: a checklist needs at least one section")
-        signoffs, signers = self.signoffs(top["signoffs"]) if "signoffs" in top else ((), ())
+        signoffs, signers = self.signoffs(top["signoffs"], sections + phases) if "signoffs" in top else ((), ())
         contacts = self.contacts(top["contacts"]) if "contacts" in top else ()
         allowed = self.key_lines(top["allowed_signers"], "allowed_signers", lines.allowed_signer) \
             if "allowed_signers" in top else ()
@@ -314,15 +314,16 @@ class ChecklistReader(NodeReader):
         """A group's or an item's `owner:`: one line of text (cleaned on entry), a role or a name."""
         return self.text(fields["owner"], what, MAX_OWNER) if "owner" in fields else None
 
-    def signoffs(self, node: yaml.Node) -> tuple[tuple[str, ...], tuple[Signers, ...]]:
-        """The roles, and for those that say so who may sign them with an SSH key (`principals`) and whether only
-        such a signature counts (`require_signature`)."""
+    def signoffs(self, node: yaml.Node, groups: tuple[Group, ...]) -> tuple[tuple[str, ...], tuple[Signers, ...]]:
+        """The roles, and for those that say so who may sign them with an SSH key (`principals`), whether only
+        such a signature counts (`require_signature`), and what their sign-off vouches for (`covers`)."""
         roles: list[str] = []
         signers: list[Signers] = []
         for role_node in self.sequence(node, "signoffs"):
             fields: dict[str, yaml.Node] | None = None
             if isinstance(role_node, yaml.MappingNode):
-                fields = self.mapping(role_node, "signoff", ("role", "principals", "require_signature"), ("role",))
+                fields = self.mapping(role_node, "signoff", ("role", "principals", "require_signature", "covers"),
+                                      ("role",))
                 role = self.text(fields["role"], "signoff role") if fields and "role" in fields else None
             else:
                 role = self.text(role_node, "signoff role")
@@ -332,11 +333,38 @@ class ChecklistReader(NodeReader):
                 self.error(role_node, f"signoffs: role {role!r} is listed twice")
                 continue
             roles.append(role)
-            if fields and ("principals" in fields or "require_signature" in fields):
-                signers.append(self.signers(role, fields))
+            if fields and ("principals" in fields or "require_signature" in fields or "covers" in fields):
+                signers.append(self.signers(role, fields, groups))
         return tuple(roles), tuple(signers)
 
-    def signers(self, role: str, fields: dict[str, yaml.Node]) -> Signers:
+    def covers(self, role: str, node: yaml.Node, groups: tuple[Group, ...]) -> tuple[str, ...]:
+        """`covers:`: the sections and phases a role's sign-off vouches for, each by its id or its title (in any case),
+        resolved here to ids, so the run carries exactly what the role vouches for whatever a title says later."""
+        before = len(self.errors)
+        nodes = [node] if isinstance(node, yaml.ScalarNode) else self.sequence(node, f"{role}: covers")
+        found: list[str] = []
+        for each in nodes:
+            name = self.text(each, f"{role}: covers")
+            if name is None:
+                continue
+            matches = [group for group in groups if group.id == name] or \
+                [group for group in groups if group.title.casefold() == name.strip().casefold()]
+            if len(matches) > 1:
+                self.error(each, f"{role}: covers {name!r} names {len(matches)} groups by title; give the id "
+                                 f"({', '.join(group.id for group in matches)})")
+            elif not matches:
+                self.error(each, f"{role}: covers {name!r}, which is no section or phase of this checklist (by id "
+                                 "or title)")
+            elif matches[0].id in found:
+                self.error(each, f"{role}: covers {name!r} twice")
+            else:
+                found.append(matches[0].id)
+        if not nodes and len(self.errors) == before:
+            self.error(node, f"{role}: covers names at least one section or phase; leave it out to vouch for all "
+                             "readiness")
+        return tuple(group.id for group in groups if group.id in found)
+
+    def signers(self, role: str, fields: dict[str, yaml.Node], groups: tuple[Group, ...] = ()) -> Signers:
         principals: list[str] = []
         if "principals" in fields:
             for principal_node in self.sequence(fields["principals"], f"{role}: principals"):
@@ -354,7 +382,8 @@ class ChecklistReader(NodeReader):
                 self.error(node, f"{role}: require_signature is true or false")
         if required and not principals:
             self.error(fields["require_signature"], f"{role}: require_signature needs principals who may sign")
-        return Signers(role, tuple(principals), required)
+        covers = self.covers(role, fields["covers"], groups) if "covers" in fields else ()
+        return Signers(role, tuple(principals), required, covers)
 
     def key_lines(self, node: yaml.Node, what: str, check) -> tuple[str, ...]:
         """`allowed_signers:` or `revoked_keys:`: a list of lines, or one block of text (`|`) with a line each, as

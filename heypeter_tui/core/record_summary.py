@@ -30,6 +30,7 @@ from heypeter_tui.core.rules import gate, is_stale
 from heypeter_tui.core.run import BLOCKED, NA, PENDING, RunState, misplaced
 from heypeter_tui.core.schedule import due_at, is_overdue
 from heypeter_tui.core.session import Integrity
+from heypeter_tui.core.signoff_history import undos_of
 from heypeter_tui.core.staleness import stale_since
 from heypeter_tui.core.text import count
 
@@ -159,22 +160,25 @@ def first_screen_markdown(state: RunState, summary: Summary, above: int, ids: bo
 
 
 def _signoffs_markdown(state: RunState, ids: bool = False) -> list[str]:
-    """Who signed: role, name, signature, when, and whether the signature still vouches for readiness. With `ids`,
-    each role's cell carries its safeguards in a comment (core/record_attributes.py), so the record imports back
-    with them."""
+    """Who signed: role, what it vouches for, name, signature, when, and whether the signature still vouches for
+    what it covers. With `ids`, each role's cell carries its safeguards in a comment (core/record_attributes.py), so
+    the record imports back with them."""
     if not state.checklist.signoffs:
         return []
-    lines = ["## Sign-offs", "", "| Role | Name | Signature | Signed | State |",
-             "|------|------|-----------|--------|-------|"]
+    lines = ["## Sign-offs", "", "| Role | Covers | Name | Signature | Signed | State |",
+             "|------|--------|------|-----------|--------|-------|"]
     for role in state.checklist.signoffs:
         signed = state.signoffs.get(role)
+        covers = state.checklist.covers_text(role)
         if signed is None:
-            row = md_row([role, "", "", "", "not signed"])
+            row = md_row([role, covers, "", "", "", "not signed"])
         else:
-            standing = "stale: signed before the latest readiness change" if is_stale(state, role) else "current"
+            standing = f"stale: signed before {state.checklist.latest_change_text(role)}" if is_stale(state, role) \
+                else "current"
             if signed.open_items:
-                standing += f"; {count(signed.open_items, 'readiness item')} open when signed"
-            row = md_row([role, signed.name, signature_text(state, role), when(signed.at), standing])
+                what = "readiness item" if state.checklist.covers_text(role) == "all readiness" else "covered item"
+                standing += f"; {count(signed.open_items, what)} open when signed"
+            row = md_row([role, covers, signed.name, signature_text(state, role), when(signed.at), standing])
         lines.append(_with_role_comment(row, state, role) if ids else row)
     return [*lines, ""]
 
@@ -267,20 +271,28 @@ def _check_deviation(state: RunState, group, item, key: str, latest: Event) -> I
 
 
 def signing_history(state: RunState) -> Iterator[Deviation]:
-    """Sign-offs revoked (whose, by whom, why, when) and given again, in log order; undone ones never happened."""
+    """Sign-offs revoked (whose, by whom, why, when) and given again, in log order. An undone signature never
+    happened; an undone revoke did, and keeps its reason: someone withdrew a sign-off for a reason, and a reviewer
+    reads it whatever came after (the undo is said beside it)."""
     roles = set(state.checklist.signoffs)
     latest: dict[str, Event] = {}  # each role's signature that counts now
     signed_before: set[str] = set()
+    undone_by = undos_of(state)
     for event in state.events:
         role = str(event.get("role", ""))
-        if event.type not in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE) or event.id in state.undone or role not in roles:
+        if event.type not in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE) or role not in roles:
             continue
         if event.type == ev.SIGNOFF_REVOKE:
-            previous = latest.pop(role, None)
+            undo = undone_by.get(event.id) if event.id in state.undone else None
+            previous = latest.get(role) if undo is not None else latest.pop(role, None)
             whose = f" (signed by {previous.get('name', '')})" if previous else ""
             reason = str(event.get("reason") or "")
-            text = f"Sign-off revoked: {role}{whose}{_by(event.actor, event.ts)}{': ' + reason if reason else ''}"
+            later = f"; the revoke undone since{_by(undo.actor, undo.ts)}" if undo is not None else ""
+            text = (f"Sign-off revoked: {role}{whose}{_by(event.actor, event.ts)}{': ' + reason if reason else ''}"
+                    f"{later}")
             yield Deviation("revoked", role, text, reason, event.actor, event.ts)
+            continue
+        if event.id in state.undone:
             continue
         if misplaced(event):  # a replayed or moved key signature: it never stood, and is said as such
             text = (f"Sign-off not counted: {role} by {event.get('name', '')}, {when(event.ts)}: its key signature "
@@ -302,7 +314,9 @@ def _stale(state: RunState) -> Iterator[Deviation]:
         signed = state.signoffs.get(role)
         if signed is not None and is_stale(state, role):
             change = stale_since(state, role) or state.events[state.readiness_seq]
-            since = f"readiness changed since: {describe(state, change)}, {when(change.ts)}"
+            covers = state.checklist.covers_text(role)
+            what = "readiness" if covers == "all readiness" else covers
+            since = f"{what} changed since: {describe(state, change)}, {when(change.ts)}"
             text = f"Stale sign-off: {role} by {signed.name}, {when(signed.at)}, {since}"
             yield Deviation("stale", role, text, "", signed.actor, signed.at)
 

@@ -8,6 +8,7 @@ when asked for (`ids`): in a ticket they are noise; with them, the record import
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -27,8 +28,12 @@ from heypeter_tui.core.record_text import when as _when
 from heypeter_tui.core.record_text import who as _who
 from heypeter_tui.core.rules import gate, group_progress, is_stale, overall_progress
 from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
-from heypeter_tui.core.schedule import due_at, timer_remaining, windows
+from heypeter_tui.core.schedule import due_at, timer_ran, windows
 from heypeter_tui.core.session import Integrity
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from heypeter_tui.core.signoff_check import RoleCheck
 from heypeter_tui.core.text import clean
 
 FORMAT = "heypeter-tui.run/1"
@@ -42,7 +47,9 @@ def participants(state: RunState) -> list[Actor]:
 
 
 def to_json(state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None) -> dict[str, Any]:
-    """`now`: the time the summary judges by (overdue phases); without one, the log's last event."""
+    """`now`: the record's As of, which every duration and state is judged at (timers, windows, overdue phases);
+    without one, the log's last event."""
+    as_of = now or parse_iso(state.last_event.ts)
     verdict = gate(state)
     progress = overall_progress(state)
     checklist = state.checklist
@@ -72,9 +79,9 @@ def to_json(state: RunState, integrity: Integrity | None = None, *, now: datetim
             {"role": c.role, "name": c.name, "phone": c.phone, "email": c.email} for c in state.contacts.values()
         ],
         "gate": {"go": verdict.go, "verdict": verdict.verdict, "reasons": list(verdict.reasons)},
-        "summary": summary_json(summarize(state, now, integrity or Integrity(len(state.events)))),
-        "timers": [_timer_json(state, timer) for timer in state.timers.values()],
-        "windows": [_window_json(state, window) for window in windows(state)],
+        "summary": summary_json(summarize(state, as_of, integrity or Integrity(len(state.events)))),
+        "timers": [_timer_json(timer, as_of) for timer in state.timers.values()],
+        "windows": [_window_json(window, as_of) for window in windows(state)],
         "integrity": _integrity_json(state, integrity),
         "events": [event.to_dict() for event in state.events],
     }
@@ -93,24 +100,25 @@ def _integrity_json(state: RunState, integrity: Integrity | None) -> dict[str, A
     }
 
 
-def _timer_json(state: RunState, timer) -> dict[str, Any]:
-    end = timer.stopped_at or state.last_event.ts
+def _timer_json(timer, as_of: datetime) -> dict[str, Any]:
+    ran, ran_out = timer_ran(timer, as_of)
     return {
         "item": timer.key,
         "seconds": timer.seconds,
         "started": timer.started_at,
         "stopped": timer.stopped_at,
-        "ran_seconds": timer.seconds - timer_remaining(timer, parse_iso(end)),
+        "ran_seconds": ran,
+        "ran_out_at": to_iso(ran_out) if ran_out else None,
         "by": timer.actor.to_dict(),
     }
 
 
-def _window_json(state: RunState, window) -> dict[str, Any]:
+def _window_json(window, as_of: datetime) -> dict[str, Any]:
     return {
         "name": window.name,
         "opened": window.opened_at,
         "closed": window.closed_at,
-        "seconds": window.seconds(parse_iso(state.last_event.ts)) if window.opened_at else None,
+        "seconds": window.seconds(as_of) if window.opened_at else None,
         "opened_by": window.opened_by.to_dict() if window.opened_by else None,
         "closed_by": window.closed_by.to_dict() if window.closed_by else None,
     }
@@ -149,10 +157,13 @@ def _group_json(state: RunState, group: Group) -> dict[str, Any]:
 
 def _signoff_json(state: RunState, role: str) -> dict[str, Any]:
     signed = state.signoffs.get(role)
+    covers = [group.id for group in state.checklist.covered_groups(role)]  # resolved: every readiness section
     if signed is None:
-        return {"role": role, "signed": False, "name": None, "signature": None, "date": None, "by": None}
+        return {"role": role, "covers": covers, "signed": False, "name": None, "signature": None, "date": None,
+                "by": None}
     return {
         "role": role,
+        "covers": covers,
         "signed": True,
         "name": signed.name,
         "signature": signed.signature,
@@ -180,11 +191,14 @@ def _key_json(state: RunState, role: str) -> dict[str, Any] | None:
 
 
 def to_markdown(
-    state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None, ids: bool = False
+    state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None, ids: bool = False,
+    verdicts: Mapping[int, RoleCheck] | None = None,
 ) -> str:
     """The record for people, as of `now` (the log's last event without one). Every text from a checklist,
     a log or a person is escaped (`_line`): none can start a line, a task, a heading or a table cell, open a
-    link or hide as HTML. `ids`: the record's own HTML comments, which carry what imports it back whole."""
+    link or hide as HTML. `ids`: the record's own HTML comments, which carry what imports it back whole.
+    `verdicts`: each key-signed sign line's own verdict by its position (core/signoff_check.py, `line_checks`),
+    which the timeline says beside its key: three signatures of one role by one name are told apart."""
     checklist = state.checklist
     integrity = integrity or Integrity(len(state.events))
     summary = summarize(state, now, integrity)
@@ -219,15 +233,27 @@ def to_markdown(
         lines += ["## Deployment Day", ""]
         for group in checklist.phases:
             lines += _group_markdown(state, group, ids)
-    lines += _clock_markdown(state)
+    lines += _clock_markdown(state, summary.as_of)
     if state.contacts:
         lines += ["## Emergency Contacts", "", "| Role | Name | Phone | Email |", "|------|------|-------|-------|"]
         lines += [_row([c.role, c.name, c.phone, c.email]) for c in state.contacts.values()]
         lines.append("")
     lines += checks_markdown(state)
     lines += ["## Timeline", "", "| Time (UTC) | Who | What |", "|------------|-----|------|"]
-    lines += [_row([_when(event.ts), _who(event.actor), describe(state, event)]) for event in state.events]
+    lines += [_row([_when(event.ts), _who(event.actor), describe(state, event) + verdict_text(state, verdicts, at)])
+              for at, event in enumerate(state.events)]
     return "\n".join(lines) + "\n"
+
+
+def verdict_text(state: RunState, verdicts: Mapping[int, RoleCheck] | None, position: int) -> str:
+    """`, verified` or `, NOT verified: why` after a key signature's line; nothing for any other line, or for a
+    line replayed or moved, which its description already says was not counted."""
+    from heypeter_tui.core.run import misplaced
+
+    check = (verdicts or {}).get(position)
+    if check is None or misplaced(state.events[position]):
+        return ""
+    return ", verified" if check.ok else f", NOT verified: {check.said}"
 
 
 def _comment(ids: bool, attributes: list[str]) -> str:
@@ -257,9 +283,9 @@ def _group_markdown(state: RunState, group: Group, ids: bool) -> list[str]:
     return lines
 
 
-def _clock_markdown(state: RunState) -> list[str]:
-    """When things were due and how long they ran: T-0, phases, timers, windows."""
-    end = parse_iso(state.last_event.ts)
+def _clock_markdown(state: RunState, as_of: datetime) -> list[str]:
+    """When things were due and how long they ran, as of the record's As of (never the last event: a timer started
+    7 s before the export ran 7 s, not the 1 s until the log's last line): T-0, phases, timers, windows."""
     rows = [_row(["T-0", _when(state.t0) if state.t0 else "not set", ""])]
     for group in state.checklist.groups:
         moment = due_at(state, group)
@@ -268,14 +294,16 @@ def _clock_markdown(state: RunState) -> list[str]:
     items = state.checklist.items_by_key
     for timer in state.timers.values():
         text = items[timer.key][1].text
-        ran = timer.seconds - timer_remaining(timer, parse_iso(timer.stopped_at) if timer.stopped_at else end)
-        stopped = f"stopped {_when(timer.stopped_at)}" if timer.stopped_at else "still running"
+        ran, ran_out = timer_ran(timer, as_of)
+        out = f"ran out at {_when(to_iso(ran_out))}, " if ran_out else ""
+        stopped = f"stopped {_when(timer.stopped_at)}" if timer.stopped_at else "not stopped" if ran_out \
+            else "still running"
         ran_for = f"ran {format_duration(ran)} of {format_duration(timer.seconds)}"
-        rows.append(_row([f"Timer: {text}", f"started {_when(timer.started_at)}, {stopped}", ran_for]))
+        rows.append(_row([f"Timer: {text}", f"started {_when(timer.started_at)}, {out}{stopped}", ran_for]))
     for window in windows(state):
         if window.opened_at is None:
             continue
         closed = f"closed {_when(window.closed_at)}" if window.closed_at else "still open"
-        lasted = f"lasted {format_duration(window.seconds(end))}"
+        lasted = f"{'lasted' if window.closed_at else 'open for'} {format_duration(window.seconds(as_of))}"
         rows.append(_row([f"Window: {window.name}", f"opened {_when(window.opened_at)}, {closed}", lasted]))
     return ["## Deployment Clock", "", "| What | When | |", "|------|------|-|", *rows, ""]

@@ -120,7 +120,7 @@ def _judge(state: RunState) -> Gate:
             reasons.append(f"not signed: {role}")
             kinds.append("not signed")
         elif is_stale(state, role):
-            reasons.append(f"stale: {role} signed before the latest readiness change; sign again")
+            reasons.append(f"stale: {role} signed before {state.checklist.latest_change_text(role)}; sign again")
             kinds.append("stale")
         elif _unverified(state, role):
             principals = ", ".join(state.checklist.signers_of(role).principals)  # type: ignore[union-attr]
@@ -130,10 +130,10 @@ def _judge(state: RunState) -> Gate:
     return Gate(not reasons, tuple(reasons), tuple(kinds))
 
 
-def open_readiness_items(state: RunState) -> int:
-    return sum(
-        not state.item(section.key(item)).complete for section in state.checklist.sections for item in section.items
-    )
+def open_readiness_items(state: RunState, role: str | None = None) -> int:
+    """Items still open (neither done nor N/A) of what `role` vouches for; without a role, of all readiness."""
+    groups = state.checklist.covered_groups(role) if role is not None else state.checklist.sections
+    return sum(not state.item(group.key(item)).complete for group in groups for item in group.items)
 
 
 def summary(state: RunState) -> dict[str, Any]:

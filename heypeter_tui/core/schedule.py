@@ -56,6 +56,15 @@ def timer_remaining(timer: Timer, now: datetime) -> int:
     return timer.seconds - int((end - parse_iso(timer.started_at)).total_seconds())
 
 
+def timer_ran(timer: Timer, as_of: datetime) -> tuple[int, datetime | None]:
+    """How long `timer` had counted down as of `as_of` (at most its length; never less than 0), and when it ran out
+    where it had by then (stopped or not): a record says "ran out at 14:32, not stopped", never "still running"."""
+    end = parse_iso(timer.stopped_at) if timer.stopped_at else as_of
+    elapsed = max(0, int((end - parse_iso(timer.started_at)).total_seconds()))
+    ran_out = parse_iso(timer.started_at) + timedelta(seconds=timer.seconds) if elapsed >= timer.seconds else None
+    return min(elapsed, timer.seconds), ran_out
+
+
 def running_timers(state: RunState) -> list[Timer]:
     return [timer for timer in state.timers.values() if timer.stopped_at is None]
 

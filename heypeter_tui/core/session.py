@@ -96,12 +96,13 @@ class RunSession:
         return next((event for event in reversed(self.state.events) if event.id == last), events[-1])
 
     def undo_change(self) -> Change:
-        """An `undo` of the latest change made here that is not undone yet (by anyone)."""
-        from heypeter_tui.core.commands import Change
+        """An `undo` of the latest change made here that is not undone yet (by anyone); refused, with the reason,
+        where that change may not be undone (the revoke of a key signature: core/commands.py, `undo`)."""
+        from heypeter_tui.core.commands import undo
 
         for event_id in reversed(self.own_changes):
             if event_id not in self.state.undone:
-                return Change(ev.UNDO, {"target": event_id})
+                return undo(self.state, event_id)
         raise UserError("nothing to undo: no change made in this dashboard is left")
 
     def set_operator(self, name: str) -> None:
@@ -171,6 +172,13 @@ class RunSession:
         from heypeter_tui.core.signoff_check import with_verified
 
         return with_verified(state, self.store.chain, self._verdicts)
+
+    def line_checks(self) -> dict:
+        """Every key-signed sign line's own verdict, by its position in the log (core/signoff_check.py): what the
+        timeline and a sign-off's history say of each signature, with this reader's second opinion beside it."""
+        from heypeter_tui.core.signoff_check import line_checks
+
+        return line_checks(self.state, self.store.chain, self.allowed_signers)
 
     def signature_checks(self) -> list:
         """Each standing sign-off's verdict (core/signoff_check.py), with this reader's second opinion beside it."""

@@ -61,25 +61,50 @@ def _check(state: RunState, chain: Chain, role: str, allowed: Path | None, local
     text = event.get("ssh_signature")
     if not text:
         return RoleCheck(role, signature.name, False, True, "signed by name, not with a key")
+    revoked = next((later for later in state.events[signature.seq + 1:]
+                    if later.type == "signoff.revoke" and later.get("role") == role), None)
+    if revoked is not None and not misplaced(event):  # the revoke undone since: a withdrawn signature stays so
+        fingerprint = ssh.signature_fingerprint(text)
+        return RoleCheck(role, signature.name, True, False, f"signed with {fingerprint or 'an unreadable key'}, "
+                         f"revoked after (by {revoked.actor.operator}): a key signature once revoked counts only made "
+                         "again, after the revoke", fingerprint)
+    return _check_line(state, chain, signature.seq, allowed, local)
+
+
+def line_checks(state: RunState, chain: Chain, local: Path | None = None) -> dict[int, RoleCheck]:
+    """Every key-signed sign line's own verdict, by its position in the log (never by its id, which a writer
+    chooses): whether that signature, where it stands, verifies against the run's keys. A later revoke is not part
+    of it; the history and the timeline say the revoke beside it."""
+    positions = [position for position, event in enumerate(state.events) if event.type == "signoff.sign"
+                 and event.get("ssh_signature") and event.get("role") in state.checklist.signoffs]
+    if not positions:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="heypeter-signers-") as folder:
+        allowed = None
+        if state.checklist.allowed_signers:
+            allowed = Path(folder, "allowed_signers")
+            write_private_file(allowed, "".join(line + "\n" for line in state.checklist.allowed_signers).encode())
+        return {position: _check_line(state, chain, position, allowed, local) for position in positions}
+
+
+def _check_line(state: RunState, chain: Chain, position: int, allowed: Path | None, local: Path | None) -> RoleCheck:
+    """The key signature of the sign line at `position`: its place in the chain, then ssh-keygen's word."""
+    from heypeter_tui.core import ssh_signatures as ssh
+
+    event = state.events[position]
+    role, name, text = str(event.get("role")), str(event.get("name") or ""), event.get("ssh_signature")
     fingerprint = ssh.signature_fingerprint(text)
     shown = fingerprint or "a key whose signature cannot be read"
     head = event.get("signed_head")
     if misplaced(event):  # the fold never lets one stand; kept here too, where the verdict is said
-        return RoleCheck(role, signature.name, True, False, f"signed with {shown} over another place in the chain "
+        return RoleCheck(role, name, True, False, f"signed with {shown} over another place in the chain "
                          "than its own line: replayed or moved", fingerprint)
-    revoked = next((later for later in state.events[signature.seq + 1:]
-                    if later.type == "signoff.revoke" and later.get("role") == role), None)
-    if revoked is not None:  # the revoke undone since: a withdrawn signature stays withdrawn
-        return RoleCheck(role, signature.name, True, False, f"signed with {shown}, revoked after (by "
-                         f"{revoked.actor.operator}): a key signature once revoked counts only made again, after the "
-                         "revoke", fingerprint)
     if head is not None and head not in chain.heads:
-        return RoleCheck(role, signature.name, True, False, f"signed with {shown} over a log this run never held "
+        return RoleCheck(role, name, True, False, f"signed with {shown} over a log this run never held "
                          "(chain head not found): made for another run, or copied", fingerprint)
     if allowed is None:
-        return RoleCheck(role, signature.name, True, False, f"signed with {shown}; not verified: {NO_KEYS}",
-                         fingerprint)
-    body = ssh.payload(state.run_id, role, signature.name, signature.readiness, head, event.get("signed_at"))
+        return RoleCheck(role, name, True, False, f"signed with {shown}; not verified: {NO_KEYS}", fingerprint)
+    body = ssh.payload(state.run_id, role, name, str(event.get("readiness") or ""), head, event.get("signed_at"))
     signers = state.checklist.signers_of(role)
     principals = list(signers.principals) if signers is not None and signers.principals else None
     verified = ssh.verify(body, text, allowed, principals, event.get("signed_at"), state.checklist.revoked_keys)
@@ -89,8 +114,7 @@ def _check(state: RunState, chain: Chain, role: str, allowed: Path | None, local
         if own.ok != verified.ok:
             second = ("your own allowed_signers does not know this key" if not own.ok
                       else f"your own allowed_signers would accept it ({own.reason})")
-    return RoleCheck(role, signature.name, True, verified.ok, verified.reason, verified.fingerprint or fingerprint,
-                     second)
+    return RoleCheck(role, name, True, verified.ok, verified.reason, verified.fingerprint or fingerprint, second)
 
 
 def with_verified(state: RunState, chain: Chain, known: dict[tuple, bool]) -> RunState:

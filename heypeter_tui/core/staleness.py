@@ -1,9 +1,11 @@
 """When a sign-off still vouches for the readiness that is there: by a digest of what was signed.
 
-A signature records the digest of the readiness state its signer saw (every readiness item's status and
-reason). It is stale while readiness differs from that, and fresh again once a change is undone or
-reversed: a stray `space` that is put back leaves every sign-off as it was. A signature from a log written
-before digests (no `readiness` field) keeps the old rule: stale after any later readiness change.
+A signature records the digest of what its signer saw of what the role vouches for: the status and reason of
+every item of its `covers:` (core/checklist.py, `covered_groups`), or of every readiness item for a role without
+one. It is stale while that differs, and fresh again once a change is undone or reversed: a stray `space` that is
+put back leaves every sign-off as it was, and a tick in Documentation leaves the Tech Lead's, which covers Code
+Readiness, as it was. A signature from a log written before digests (no `readiness` field) keeps the old rule:
+stale after any later readiness change.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from heypeter_tui.core.run import NEEDS_REASON, PENDING, RunState
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from datetime import datetime
 
     from heypeter_tui.core.commands import Change
@@ -33,23 +34,31 @@ def _entry(key: str, status: str, reason: str) -> list[str]:
     return [key, status, reason if status in NEEDS_REASON else ""]
 
 
-def readiness_digest(state: RunState) -> str:
-    """SHA-256 of every readiness item's key, status and reason, in checklist order."""
+def readiness_digest(state: RunState, role: str | None = None) -> str:
+    """SHA-256 of the key, status and reason of every item `role` vouches for (without a role, or for a role
+    without `covers:`, every readiness item), in checklist order: what its signature records."""
 
     def entry(key: str) -> list[str]:
         current = state.item(key)
         return _entry(key, current.status, current.reason)
 
-    return for_state("readiness-digest", state, lambda: _digest_of(state, entry))
+    keys = covered_keys(state, role)
+    return for_state(f"readiness-digest {role or ''}", state, lambda: _digest([entry(key) for key in keys]))
+
+
+def covered_keys(state: RunState, role: str | None = None) -> list[str]:
+    """The keys of the items `role` vouches for, in checklist order (every readiness item without a role)."""
+    groups = state.checklist.covered_groups(role) if role is not None else state.checklist.sections
+    return [group.key(item) for group in groups for item in group.items]
 
 
 def is_stale(state: RunState, role: str) -> bool:
-    """A signature no longer vouches for readiness as it is now."""
+    """A signature no longer vouches for what its role covers as it is now."""
     signature = state.signoffs.get(role)
     if signature is None:
         return False
     if signature.readiness:
-        return signature.readiness != readiness_digest(state)
+        return signature.readiness != readiness_digest(state, role)
     return state.readiness_seq > signature.seq
 
 
@@ -81,7 +90,8 @@ def _stale_since_all(state: RunState) -> dict[str, Event]:
     makes it (an undo puts back the latest earlier change still in force), and the items that differ
     from what each role signed are kept as a set: a step costs one item per role, not the whole list."""
     roles = {state.signoffs[role].seq: role for role in state.checklist.signoffs if is_stale(state, role)}
-    keys = state.checklist.readiness_keys
+    covered = {role: covered_keys(state, role) for role in roles.values()}
+    keys = state.checklist.readiness_keys.union(*map(set, covered.values()))
     history: dict[str, list[tuple[str, list[str]]]] = {}  # key -> (event id, entry), in log order
     values: dict[str, list[str]] = {}
     undone: set[str] = set()
@@ -100,13 +110,15 @@ def _stale_since_all(state: RunState) -> dict[str, Event]:
             undone.add(event.data["target"])  # only an earlier line is in `changed_by`: as the fold judges
             changed = changed_by[event.data["target"]]
         if changed is not None:
-            for role in legacy:
+            for role in legacy if changed in state.checklist.readiness_keys else ():
                 since.setdefault(role, event)
             in_force = [entry for event_id, entry in history[changed] if event_id not in undone]
             values[changed] = in_force[-1] if in_force else _entry(changed, PENDING, "")
             for role, (signed, differing) in watching.items():
+                if changed not in signed:
+                    continue  # not what this role vouches for
                 was_stale = bool(differing)
-                if values[changed] != signed.get(changed, _entry(changed, PENDING, "")):
+                if values[changed] != signed[changed]:
                     differing.add(changed)
                 else:
                     differing.discard(changed)
@@ -115,10 +127,10 @@ def _stale_since_all(state: RunState) -> dict[str, Event]:
         role = roles.get(position)
         if role is not None and event.type == ev.SIGNOFF_SIGN:
             signature = state.signoffs[role]
-            signed = dict(values)
+            signed = {key: values.get(key) or _entry(key, PENDING, "") for key in covered[role]}
             # Rare: a change landed as they signed, so they saw other than the log held. Said stale from
             # the signing on (were it fresh again, then stale once more, this still names the signing).
-            seen = _digest_of(state, lambda key: values.get(key) or _entry(key, PENDING, ""))
+            seen = _digest(list(signed.values()))
             if signature.readiness and seen != signature.readiness:
                 since[role] = event
                 continue
@@ -128,7 +140,3 @@ def _stale_since_all(state: RunState) -> dict[str, Event]:
                 legacy.add(role)  # a log from before digests: stale from the first later readiness change
     return since
 
-
-def _digest_of(state: RunState, entry_of: Callable[[str], list[str]]) -> str:
-    """The digest of every readiness item's entry, in checklist order: what a signature records."""
-    return _digest([entry_of(section.key(item)) for section in state.checklist.sections for item in section.items])

@@ -64,6 +64,20 @@ def flow(method: Callable[..., Awaitable[None]] | None = None, *, changes_run: b
     return decorate(method) if method is not None else decorate
 
 
+def replaces_key(state, role: str) -> str:
+    """Why signing `role` by name here would replace a standing key signature, and what that costs; "" where it
+    would not. The dashboard signs by name only: a key signs with `heypeter-tui sign ROLE --ssh-key KEY`."""
+    signed = state.signoffs.get(role)
+    if signed is None or not state.events[signed.seq].get("ssh_signature"):
+        return ""
+    rule = state.checklist.signers_of(role)
+    verdict = "verified " if role in state.verified else ""
+    cost = (" This role counts only key-signed: signed by name, it holds the gate NO-GO." if rule and rule.required
+            else "")
+    return (f"{signed.name}'s {verdict}key signature stands; signing by name replaces it.{cost} To sign with a key: "
+            f"heypeter-tui sign {role!r} --name NAME --ssh-key KEY")
+
+
 class ChangeFlows:
     """Mixin for the app: its `session`, `state`, `clock`, `context`, `say` and `push_screen_wait`."""
 
@@ -253,10 +267,20 @@ class ChangeFlows:
         def build(values: dict[str, str]) -> Change:
             return commands.sign(self.state, role, values["name"], values["signature"])
 
-        dialog = SignDialog(role, open_readiness_items(self.state), self.state.signoffs.get(role), check=build)
+        dialog = SignDialog(role, open_readiness_items(self.state, role), self.state.signoffs.get(role), check=build,
+                            covers=self.state.checklist.covers_text(role), key_warning=replaces_key(self.state, role))
         values = await self.push_screen_wait(dialog)
-        if values is not None:
+        if values is not None and await self.confirm_replacing_key(role):
             await self.apply(lambda: build(values), ask_stale=False)
+
+    async def confirm_replacing_key(self, role: str) -> bool:
+        """A sign-off by name over a standing key signature asks first, judged on the run as it is now (one enter
+        once replaced a verified key signature and turned GO into NO-GO)."""
+        from heypeter_tui.ui.screens.dialog_base import ConfirmDialog
+
+        warning = replaces_key(self.state, role)
+        return not warning or await self.push_screen_wait(ConfirmDialog(
+            f"Replace {role}'s key signature?", warning, "Sign by name anyway", "Keep the key signature"))
 
     def on_revoke_role(self, message: msg.RevokeRole) -> None:
         self.revoke_role(message.role)

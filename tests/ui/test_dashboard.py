@@ -157,7 +157,7 @@ async def test_help_lists_every_key(make_app) -> None:
             "Navigator": [("j", "Down"), ("k", "Up")],
             "Items": [("space", "Done"), ("x", "N/A"), ("b", "Blocked"), ("n", "Note"), ("enter", "History"),
                       ("t", "Timer")],
-            "Sign-offs": [("enter", "Sign"), ("r", "Revoke")],
+            "Sign-offs": [("enter", "Sign"), ("r", "Revoke"), ("i", "History")],
             "Contacts": [("enter", "Edit"), ("y", "Copy phone"), ("Y", "Copy email")],
             "App": [("q", "Quit"), ("?", "Help")],
         }

@@ -196,8 +196,8 @@ def test_markdown_export_records_timer_window_and_override_with_times(session, c
     assert "| T-0 | 2026-12-03 12:30:00 UTC |  |" in markdown
     assert "| Pre-Deployment due | 2026-12-03 10:30:00 UTC | T-2h |" in markdown
     assert (
-        "| Timer: Monitor for 30 minutes | started 2026-12-03 09:55:00 UTC, stopped 2026-12-03 10:26:00 UTC "
-        "| ran 31m of 30m |"
+        "| Timer: Monitor for 30 minutes | started 2026-12-03 09:55:00 UTC, ran out at 2026-12-03 10:25:00 UTC, "
+        "stopped 2026-12-03 10:26:00 UTC | ran 30m of 30m |"
     ) in markdown
     assert (
         "| Window: maintenance | opened 2026-12-03 09:35:00 UTC, closed 2026-12-03 09:55:00 UTC | lasted 20m |"
@@ -211,7 +211,7 @@ def test_markdown_export_records_timer_window_and_override_with_times(session, c
     assert "Enable maintenance mode: done \\[override while NO-GO: CTO approved on the bridge\\] |" in markdown
     record = to_json(session.state)
     assert record["windows"][0]["seconds"] == 20 * 60
-    assert record["timers"][0]["ran_seconds"] == 31 * 60
+    assert record["timers"][0]["ran_seconds"] == 30 * 60
 
 
 def test_the_quick_verdict_agrees_with_the_full_gate_at_every_step(session) -> None:

@@ -92,8 +92,8 @@ def test_operators_notes_reasons_and_contacts_forge_no_line(context, clock) -> N
         rows = table_rows(stream)
         devops = [row for row in rows if row[0] == "DevOps"]
         assert devops == [["DevOps", FORGERIES[-1], "| 1 |", "<a@b>"]]  # a pipe or a tag stays inside its cell
-        signed = [row for row in rows if row[0] == "Tech Lead" and len(row) == 5]
-        assert signed[0][1] == FORGERIES[-1] and signed[0][2] == "sig | x"
+        signed = [row for row in rows if row[0] == "Tech Lead" and len(row) == 6]
+        assert signed[0][2] == FORGERIES[-1] and signed[0][3] == "sig | x"
         na = [line for line in record.splitlines() if line.startswith("- N/A: ")]  # the summary's line for it
         assert len(na) == 1 and na[0].endswith(": " + md_line(FORGERIES[-1]))
 

@@ -182,7 +182,7 @@ def test_an_optional_item_left_open_holds_nothing_and_a_window_left_open_says_so
     clock.advance(minutes=7)
     session.record(commands.add_note(session.state, "code/lb", "later"))
     markdown = to_markdown(session.state)
-    assert "| Window: maintenance | opened 2026-12-03 09:30:00 UTC, still open | lasted 7m |" in markdown
+    assert "| Window: maintenance | opened 2026-12-03 09:30:00 UTC, still open | open for 7m |" in markdown
     assert "- [ ] Load balancer\n  - Note by dana@bastion" in markdown
     assert "- **Verdict:** GO: every required readiness item done or N/A, nothing blocked, every sign-off" in markdown
     blocked = new_event("item.status", SAM, clock(), item="code/lb", status="blocked")  # a log line with no reason

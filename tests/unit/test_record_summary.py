@@ -75,8 +75,8 @@ def test_the_first_40_lines_hold_the_verdict_each_exception_and_each_signer(tmp_
         "log", "blocked", "override", "revoked", "resigned", "stale", "overdue", "na", "open_phase_item"}
     for role, name, signature in (("Tech Lead", "Dana Lee", "DL"), ("QA Lead", "Sam Quinn", "Sam Quinn"),
                                   ("Ops", "Olga Park", "OP")):
-        assert re.search(rf"^\| {role} \| {name} \| {signature} \| 2026-12-03 [\d:]+ UTC \| (current|stale)", screen,
-                         re.MULTILINE), role
+        row = rf"^\| {role} \| all readiness \| {name} \| {signature} \| 2026-12-03 [\d:]+ UTC \| (current|stale)"
+        assert re.search(row, screen, re.MULTILINE), role
 
 
 def test_a_long_list_is_cut_to_the_first_screen_and_counts_the_rest_by_kind(context) -> None:
@@ -96,7 +96,7 @@ def test_a_long_list_is_cut_to_the_first_screen_and_counts_the_rest_by_kind(cont
     assert cut and len(shown) + int(cut[1]) == 64 and len(shown) - 1 + int(cut[2]) == 40
     assert shown[0].startswith("- Sign-off revoked: QA Lead (signed by Q), by alice (")
     for role in ("Tech Lead", "QA Lead", "Security Officer", "Product Manager", "Operations Manager"):
-        assert f"\n| {role} |  |  |  | not signed |" in screen
+        assert f"\n| {role} | all readiness |  |  |  | not signed |" in screen
     assert len(record.splitlines()[FIRST_SCREEN - 1]) == 0  # the sign-off table ends on the 39th line
     assert len(to_json_record["exceptions"]) == 64  # the JSON record cuts nothing
     assert to_json_record["counts"] == {"revoked": 1, "na": 40, "open_phase_item": 23}
@@ -260,8 +260,8 @@ def test_hostile_text_in_every_summary_line_stays_on_its_line_and_in_its_cell(tm
         assert [re.sub(r"; digest: \w+", "", c) for c in comments] == (["<!-- id: golden -->"] if ids else [])
         assert not [t for t in stream if t.type in ("html_block", "heading_open") and "forged" in t.content]
         cells = [stream[i + 1] for i, t in enumerate(stream) if t.type == "td_open"]
-        assert len(cells) == 5 * 3  # three roles, five cells each: a pipe in a name or signature stays in its cell
-        ops = "".join(c.content for c in cells[11].children or ())  # Ops's name, as a reader sees it
+        assert len(cells) == 6 * 3  # three roles, six cells each: a pipe in a name or signature stays in its cell
+        ops = "".join(c.content for c in cells[14].children or ())  # Ops's name, as a reader sees it
         assert ops == HOSTILE.replace("\n", " ")
         assert "forged" not in "".join(line for line in head.splitlines() if line.startswith("- [x]"))
         for line in listed[2:]:

@@ -108,7 +108,8 @@ def test_both_exports_carry_states_notes_reasons_operators_and_undo(context, clo
     assert "- [ ] Smoke tests on production <!-- id: smoke-tests-on-production -->\n- [" in markdown
     assert "undid: Smoke tests on production: done" in markdown
     assert (
-        "| Tech Lead | Dana Lee | DL | 2026-12-03 09:30:00 UTC | current; 58 readiness items open when signed |"
+        "| Tech Lead | all readiness | Dana Lee | DL | 2026-12-03 09:30:00 UTC | current; 58 readiness items open "
+        "when signed |"
         in markdown
     )
     assert "| DevOps | Bob | +1 555 0100 | bob@example.com |" in markdown

@@ -156,7 +156,7 @@ def test_a_role_that_requires_a_signature_holds_the_gate_until_its_principal_sig
     code, out = cli(capsys, state, "verify")
     assert code == 0 and "Security Officer: Sam: signed by sec@heypeter.example" in out
     code, record = cli(capsys, state, "export")
-    assert "| Security Officer | Sam | ssh-ed25519 key SHA256:" in record and ", verified |" in record
+    assert "| Security Officer | all readiness | Sam | ssh-ed25519 key SHA256:" in record and ", verified |" in record
 
 
 def test_principals_are_checked_where_the_checklist_is_read(capsys, tmp_path: Path) -> None:

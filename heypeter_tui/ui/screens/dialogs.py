@@ -28,13 +28,19 @@ class SignDialog(FormDialog):
     REQUIRED = ("name",)
     SUBMIT = "Sign"
 
-    def __init__(self, role: str, open_items: int, signed: Signature | None = None, check: Check | None = None):
-        notices = []
+    def __init__(self, role: str, open_items: int, signed: Signature | None = None, check: Check | None = None,
+                 covers: str = "all readiness", key_warning: str = ""):
+        what = "readiness" if covers == "all readiness" else covers
+        notices = [f"Vouches for {covers}: a change to {what} makes this sign-off stale."]
+        if key_warning:
+            notices.append(key_warning)
         if signed is not None:
             notices.append(f"Already signed by {signed.name} at {format_full(datetime.fromisoformat(signed.at))}: "
                            "signing again replaces that sign-off (the record keeps both).")
         if open_items:
-            notices.append(f"{count(open_items, 'readiness item')} still open. Signing anyway records that number.")
+            left = count(open_items, "readiness item") if covers == "all readiness" else \
+                f"{count(open_items, 'item')} of {covers}"
+            notices.append(f"{left} still open. Signing anyway records that number.")
             self.SUBMIT = "Sign anyway"
         super().__init__(f"Sign off as {role}", notice="\n".join(notices), check=check)
 

@@ -117,13 +117,18 @@ def elide(cell: Text, width: int) -> Text:
 
 
 class SignoffTable(RecordTable):
-    """`[x]` signed, `[~]` stale (readiness is not what was signed), `[ ]` not signed; and what happened to it."""
+    """`[x]` signed, `[~]` stale (what it covers is not what was signed), `[ ]` not signed; what happened to it, and
+    what each role vouches for (its `covers:`, else all readiness)."""
 
     COLUMNS = ("Role", "Name", "Signed", "Signature", "Status")
+    COVERS = "Covers"
+    """Shown where the checklist narrows any role (`covers:`); without, every role vouches for all readiness (the sign
+    dialog and the history say so) and a column saying it on every row would only squeeze the names."""
     WRAPPED = 4
     SIGNOFF_BINDINGS = [
         Binding("enter", "request('sign')", "Sign", id="signoff.sign"),
         Binding("r", "request('revoke')", "Revoke", id="signoff.revoke"),
+        Binding("i", "history", "History", id="signoff.history"),
     ]
     BINDINGS = SIGNOFF_BINDINGS
     REQUESTS = {"sign": msg.SignRole, "revoke": msg.RevokeRole}
@@ -132,6 +137,8 @@ class SignoffTable(RecordTable):
         now = self.app.clock()
         history = {deviation.ref: deviation for deviation in signing_history(state)}  # the latest per role
         rows = []
+        narrowed = any(rule.covers for rule in state.checklist.signers)
+        self.COLUMNS = (*SignoffTable.COLUMNS, *((self.COVERS,) if narrowed else ()))
         for role in state.checklist.signoffs:
             signed = state.signoffs.get(role)
             if signed is None:
@@ -145,8 +152,17 @@ class SignoffTable(RecordTable):
             cells = [signed.name, format_local(parse_iso(signed.at), now), signature_shown(state, role, self.app)] \
                 if signed else ["", "", ""]
             rows.append((role, [mark + literal_cell(role), *map(literal_cell, cells),
-                                literal_cell(signoff_status(state, role, now, history.get(role)), 300)]))
+                                literal_cell(signoff_status(state, role, now, history.get(role)), 300),
+                                *([literal_cell(state.checklist.covers_text(role), 300)] if narrowed else [])]))
         self.show_rows(rows)
+
+    def action_history(self) -> None:
+        """The highlighted role's whole history, one key away: who signed, with which key, verified or not, who
+        revoked and why (a revoke's reason is gone from the row once someone signs again)."""
+        from heypeter_tui.ui.screens.signoff_history import SignoffHistoryScreen
+
+        if self.selected_key is not None:
+            self.app.push_screen(SignoffHistoryScreen(self.app.state, self.selected_key, self.app.session))
 
 
 def needs_signature(state: RunState, role: str) -> bool:
