@@ -161,8 +161,8 @@ def test_import_md_never_makes_a_check_even_from_a_record_of_hostile_output(tmp_
         assert [item.text for group in back.groups for item in group.items] == [
             item.text for group in checklist.groups for item in group.items]  # these items, no more
         assert all(item.check is None for group in back.groups for item in group.items)
-        if ids:
-            assert back == without_checks
+        if ids:  # the commands stay behind, so it is another checklist: the same items under a new id
+            assert back.id.startswith(f"{checklist.id}-") and replace(back, id=checklist.id) == without_checks
     task = import_markdown("# T\n## Steps\n- [ ] Health `check: rm -rf ~`\n\n  check: rm -rf ~\n", "t.md").to_yaml()
     assert not re.search(r"^\s*check:", task, re.M)
     assert [item.check for item in validate_text(task, "t.yaml").checklist.groups[0].items] == [None]

@@ -78,7 +78,8 @@ def test_operators_notes_reasons_and_contacts_forge_no_line(context, clock) -> N
         assert [h for h in headings if "Sign-offs" in h] == ["Sign-offs"]
         inline = [child for token in stream if token.type == "inline" for child in token.children or ()]
         assert not [c for c in inline if c.type in ("link_open", "image", "em_open", "s_open")]
-        ours = re.compile(r"<!-- id: [A-Za-z0-9._-]+(; (optional|gated|(opens|closes|timer): [A-Za-z0-9._-]+))*"
+        ours = re.compile(r"<!-- id: [A-Za-z0-9._-]+(; digest: [0-9a-f]{64})?"  # the title's: the checklist's digest
+                          r"(; (optional|gated|(opens|closes|timer): [A-Za-z0-9._-]+))*"
                           r"(; owner: [^;,<>\n]+)? -->")  # an owner's ; , < > are %-escaped
         comments = [c.content for c in inline if c.type == "html_inline"]
         assert all(ours.fullmatch(comment) for comment in comments)  # only the record's own ids
