@@ -36,6 +36,9 @@ def run_dashboard(app: HeyPeterApp, context: Context, **options) -> int:
 
     captured = io.StringIO()
     app.error_console = Console(file=captured, markup=False, highlight=False, color_system=None, width=120)
+    # From here a lost terminal ends the process within two seconds, with the status this function would give
+    # (ui/shutdown.py); disarmed once `run` returns, before a crash file is written.
+    app.shutdown.install(lambda: CRASH_EXIT if app.return_code or captured.getvalue().strip() else 0)
     try:
         app.run(**options)
     except Exception:  # escaped Textual itself (its start, its end): the same crash file, the same status
@@ -43,6 +46,8 @@ def run_dashboard(app: HeyPeterApp, context: Context, **options) -> int:
 
         captured.write(traceback.format_exc())
         return crashed(context, captured.getvalue())
+    finally:
+        app.shutdown.uninstall()
     text = captured.getvalue()
     if app.return_code or text.strip():
         return crashed(context, text)

@@ -210,7 +210,7 @@ async def test_switching_from_sign_offs_to_a_run_of_another_checklist_keeps_the_
         app.tick()
         await pilot.pause()
         assert app.is_running and app.state.run_id == other
-        assert app.query_one(SignoffTable).selected_key == "Boss"
+        assert app.screen.view == "signoffs" and app.query_one(SignoffTable).selected_key == "Boss"
         await pilot.press("h", "1")
         await pilot.pause()
         shown = [row.id for row in app.query_one(ItemList).rows]
