@@ -224,6 +224,11 @@ class Context:
     def witness_path(self, run_id: str) -> Path:
         return self.workspace.pointer_dir / "witness" / f"{run_id}.json"
 
+    @property
+    def state_dir(self) -> Path:
+        """This host's state dir, whatever the store: where a dashboard's crash file goes (cli/crash.py)."""
+        return self._state_dir or default_state_dir()
+
     def new_run(
         self, title: str | None, checklist_ref: str | None, t0=None, loaded: tuple[Checklist, bytes] | None = None
     ) -> NewRun:

@@ -554,4 +554,18 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "        if values is not None:",
         "tests/ui/test_signoffs_mean_something.py",
     ),
+    (
+        "a dashboard that crashed exits 0, its traceback on the terminal and no crash file",
+        "heypeter_tui/cli/crash.py",
+        "    if app.return_code or text.strip():\n        return crashed(context, text)\n",
+        "",
+        "tests/ui/test_crash_file.py",
+    ),
+    (
+        "the item list keeps a group id of the run shown before a switch (the tick's KeyError from s/c/g/w)",
+        "heypeter_tui/ui/widgets/items.py",
+        "        if group_id is not None and self.group_in(state) is None:",
+        "        if False:",
+        "tests/ui/test_run_changes_matrix.py",
+    ),
 ]

@@ -34,8 +34,9 @@ def cmd_dashboard(context: Context, args: Namespace) -> int:
     # never walks them again. Unfrozen, a full collection of them landed in the first frame (20 ms).
     gc.freeze()
     gc.enable()
-    app.run()
-    return 0
+    from heypeter_tui.cli.crash import run_dashboard
+
+    return run_dashboard(app, context)  # 70 and a crash file where anything escaped: never 0 after a crash
 
 
 def cmd_new(context: Context, args: Namespace) -> int:

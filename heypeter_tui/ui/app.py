@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -26,6 +24,7 @@ from heypeter_tui.ui.following import FollowsTheLog
 from heypeter_tui.ui.listening import LISTENING_POLL_SECONDS, ListensToTheStore
 from heypeter_tui.ui.providers import RunCommands
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
+from heypeter_tui.ui.shutdown import BoundedShutdown
 from heypeter_tui.ui.themes import ThemeChoice
 from heypeter_tui.ui.typeahead import HoldsKeys
 
@@ -34,8 +33,6 @@ if TYPE_CHECKING:
 
 MINIMUM_SIZE = Size(40, 12)
 """Below it nothing useful fits (the -tiny and -short breakpoints): the "too small" notice covers everything."""
-ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-"""End the dashboard as `q` does, the terminal restored, rather than die in the alternate screen."""
 LOG_POLL_SECONDS = 0.5
 """How often the log is checked for others' changes: a change shows elsewhere within a second."""
 
@@ -80,6 +77,10 @@ class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTh
         self.set_reactive(HeyPeterApp.now, self.clock())
         self.init_checks()
         self.choose_theme()
+        # SIGTERM and SIGHUP end the dashboard as `q` does, the terminal restored where there is one, and within two
+        # seconds whatever Textual's writer thread does (ui/shutdown.py); the CLI installs it before the app starts.
+        self.shutdown = BoundedShutdown(self.end_by_signal, lambda: getattr(self.session.store, "path", None),
+                                        lambda: bool(self.cancels))
 
     def get_default_screen(self) -> DashboardScreen:
         return DashboardScreen()
@@ -93,7 +94,7 @@ class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTh
         # Whatever opens or closes over the notice (a message in flight as the terminal shrank), the notice
         # is judged again: it goes over what opened, and goes once it surfaces in a terminal that fits.
         self.screen_change_signal.subscribe(self, lambda _: self.fit_notice(self.size))
-        self.handle_ending_signals()
+        self.shutdown.attach(asyncio.get_running_loop())
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.report_log_problems()
@@ -143,13 +144,6 @@ class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTh
         stack = self.screen_stack
         return bool(stack) and stack[-1] in self.notices
 
-    def handle_ending_signals(self) -> None:
-        loop = asyncio.get_running_loop()
-        for number in ENDING_SIGNALS:
-            # Not on the main thread, or no such signal here: its default action stays.
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(number, self.end_by_signal)  # exit status 0, as `q` leaves it
-
     def end_by_signal(self) -> None:
         """SIGTERM or SIGHUP (a closed tmux window, a lost SSH session): as `q`, the checks running are cancelled and
         their cancel recorded before the end; a second signal ends at once."""
@@ -163,11 +157,8 @@ class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTh
         self.minding_size = False  # the screens are gone
         for cancel in self.cancels.values():  # ended by a signal: no command outlives the dashboard
             cancel.set()
-        # The signal handlers belong to this app's life: a test's event loop may outlive it.
-        loop = asyncio.get_running_loop()
-        for number in ENDING_SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.remove_signal_handler(number)
+        self.shutdown.attach(None)  # the loop is ending: a signal from here on is the watchdog's alone
+        self.shutdown.begin()  # Textual closes the terminal next: however that goes, it ends within two seconds
 
     # Actions a binding or the palette may run on the app; nothing else runs, whatever a text says.
     ALLOWED_ACTIONS = frozenset({

@@ -49,6 +49,11 @@ class ItemList(FollowsRunState, RowList):
     def show_state(self, state: RunState) -> None:
         """Redraw only the items whose state changed: a fold keeps unchanged items' objects."""
         previous, group_id = self.shown, self.group_id
+        if group_id is not None and self.group_in(state) is None:
+            # Another run's checklist (a switch, a log replaced) has no such group: the list moves to its first one
+            # (the screen does the same with its view), never keeps an id the run no longer has.
+            self.group_id = state.checklist.groups[0].id  # rebuilt by watch_group_id
+            return
         if previous is None or group_id is None or previous.checklist is not state.checklist:
             self.rebuild()
             return
@@ -63,10 +68,10 @@ class ItemList(FollowsRunState, RowList):
 
     def follow_clock(self) -> None:
         """Once a second: redraw only the items whose timer runs, and the due line."""
-        if self.group_id is None:
-            return
         state, now = self.app.state, self.app.now
-        group = state.checklist.group(self.group_id)
+        group = self.group_in(state)
+        if group is None:
+            return
         for index, item in enumerate(group.items):
             key = group.key(item)
             timer = state.timers.get(key)
@@ -74,16 +79,26 @@ class ItemList(FollowsRunState, RowList):
                 self.replace_row(index, self.prompt(item, key, state, now, group))
         self.show_due(due_label(state, group, now))
 
+    def group_in(self, state: RunState) -> Group | None:
+        """The group shown, as `state`'s checklist has it; None where it has no group of that id. The clock, checks
+        and the run each reach the list on their own: none may assume the run it was drawn from is still shown."""
+        if self.group_id is None:
+            return None
+        try:
+            return state.checklist.group(self.group_id)
+        except KeyError:
+            return None
+
     def prompt(self, item: Item, key: str, state: RunState, now, group: Group) -> Content:
         checking = key in getattr(self.app, "cancels", ())
         return item_prompt(item, state.item(key), now, state.timers.get(key), group.owner, checking)
 
     def show_checking(self, keys: list[str]) -> None:
         """Checks started or ended (ui/checking.py): their items' rows say so."""
-        if self.group_id is None:
-            return
         state = self.app.state
-        group = state.checklist.group(self.group_id)
+        group = self.group_in(state)
+        if group is None:
+            return
         for index, item in enumerate(group.items):
             if group.key(item) in keys:
                 self.replace_row(index, self.prompt(item, group.key(item), state, self.app.now, group))
@@ -112,13 +127,10 @@ class ItemList(FollowsRunState, RowList):
         self.post_message(request(key) if request else msg.MarkItem(key, action))
 
     def rebuild(self, keep_highlight: bool = True) -> None:
-        if self.group_id is None:
-            return
         state = self.app.state
-        try:
-            group = state.checklist.group(self.group_id)
-        except KeyError:
-            return  # another run's checklist: the screen is about to choose a group of this one
+        group = self.group_in(state)
+        if group is None:
+            return  # another run's checklist: `show_state` moves the list to a group of this one
         keep = self.highlighted_key if keep_highlight else None
         now = self.app.now
         self.set_rows(

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.content import Content
 
 from heypeter_tui.core.clock import format_local
-from heypeter_tui.core.next_items import NextItem, next_items, owners
+from heypeter_tui.core.next_items import NextItem, next_items, owner_matches, owners
 from heypeter_tui.core.run import BLOCKED, SYMBOLS, RunState
 from heypeter_tui.core.schedule import is_overdue
 from heypeter_tui.core.text import count
@@ -54,6 +54,8 @@ class NextPane(FollowsRunState, RowList):
             self.show_state(state)
 
     def show_state(self, state: RunState) -> None:
+        if self.owner is not None and not any(owner_matches(name, self.owner) for name in owners(state.checklist)):
+            self.owner = None  # another run's checklist names no such owner: everyone's, rather than an empty list
         now = self.app.now
         self.minute = now.replace(second=0, microsecond=0)
         self.overdue = frozenset(group.id for group in state.checklist.groups if is_overdue(state, group, now))
