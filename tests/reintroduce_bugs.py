@@ -495,4 +495,33 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "return False",
         "tests/unit/test_log_edges.py",
     ),
+    (
+        "a dialog refused at save time closes, and what was typed is lost",
+        "heypeter_tui/ui/screens/dialog_base.py",
+        "        else:\n            self.say_error(str(outcome))\n",
+        "        else:\n            self.app.notify(str(outcome))\n            self.answer(None)\n",
+        "tests/ui/test_kept_on_refusal.py",
+    ),
+    (
+        "the dashboard replaces another writer's change to an item without a word",
+        "heypeter_tui/ui/flows.py",
+        "        if seen is not None and commands.item_moved(seen[1], self.state.item(seen[0])):",
+        "        if False:",
+        "tests/ui/test_no_silent_overwrite.py",
+    ),
+    (
+        "the dashboard builds a change on the run as its last poll saw it, not as the log holds it",
+        "heypeter_tui/ui/flows.py",
+        "        if self.attempt(self.session.refresh, failed=\"not saved\", refused=refused) is FAILED:\n"
+        "            return False\n",
+        "",
+        "tests/ui/test_no_silent_overwrite.py",
+    ),
+    (
+        "mark --if-status changes an item that is not as the pipeline saw it",
+        "heypeter_tui/cli/commands.py",
+        "        if expected is not None and session.state.item(key).status != expected:",
+        "        if False:",
+        "tests/unit/test_cli_if_status.py",
+    ),
 ]
