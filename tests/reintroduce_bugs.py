@@ -76,8 +76,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "dashboard records a change whose dialog was open when the database went away",
         "heypeter_tui/ui/flows.py",
-        "        if self.refuse_offline():\n            return False\n",
-        "",
+        "        if self.refuse_offline(refused):\n            return False\n        if self.attempt(self.session.refresh",
+        "        if self.attempt(self.session.refresh",
         "tests/ui/test_postgres_dashboard.py",
     ),
     (
@@ -550,8 +550,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "signing a key-signed role by name in the dashboard replaces its key signature without a word",
         "heypeter_tui/ui/flows.py",
-        "        if values is not None and await self.confirm_replacing_key(role):",
-        "        if values is not None:",
+        "await self.ask(dialog, build, ask_stale=False, first=lambda: self.confirm_replacing_key(role))",
+        "await self.ask(dialog, build, ask_stale=False)",
         "tests/ui/test_signoffs_mean_something.py",
     ),
     (
@@ -567,5 +567,34 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "        if group_id is not None and self.group_in(state) is None:",
         "        if False:",
         "tests/ui/test_run_changes_matrix.py",
+    ),
+    (
+        "a dialog refused at save time closes, and what was typed is lost",
+        "heypeter_tui/ui/screens/dialog_base.py",
+        "        else:\n            self.say_error(str(outcome))\n",
+        "        else:\n            self.app.notify(str(outcome))\n            self.answer(None)\n",
+        "tests/ui/test_kept_on_refusal.py",
+    ),
+    (
+        "the dashboard replaces another writer's change to an item without a word",
+        "heypeter_tui/ui/flows.py",
+        "        if seen is not None and commands.item_moved(seen[1], self.state.item(seen[0])):",
+        "        if False:",
+        "tests/ui/test_no_silent_overwrite.py",
+    ),
+    (
+        "the dashboard builds a change on the run as its last poll saw it, not as the log holds it",
+        "heypeter_tui/ui/flows.py",
+        "        if self.attempt(self.session.refresh, failed=\"not saved\", refused=refused) is FAILED:\n"
+        "            return False\n",
+        "",
+        "tests/ui/test_no_silent_overwrite.py",
+    ),
+    (
+        "mark --if-status changes an item that is not as the pipeline saw it",
+        "heypeter_tui/cli/commands.py",
+        "        if expected is not None and session.state.item(key).status != expected:",
+        "        if False:",
+        "tests/unit/test_cli_if_status.py",
     ),
 ]

@@ -198,15 +198,34 @@ def json_text(data: object) -> str:
 
 
 def cmd_mark(context: Context, args: Namespace) -> int:
+    """With `--if-status S`, only where the item is S, checked and written as one step: the append must follow the
+    line the check read (as a key signature's), or it is read and checked again. Not S: one line, exit 1 (the
+    command was right, the run was not as required), where exit 2 is a command that was wrong."""
     from heypeter_tui.core import commands
+    from heypeter_tui.core.run import LABELS
     from heypeter_tui.core.staleness import stale_roles
+    from heypeter_tui.core.store import ANYWHERE, HeadMoved
 
     session = _writing(context, args)
-    key = commands.find_item(session.state, args.item)
-    change = commands.set_status(session.state, key, commands.parse_status(args.status), args.reason, args.override)
-    note = commands.add_note(session.state, key, args.note) if args.note is not None else None
-    fresh = [role for role in session.state.signoffs if role not in stale_roles(session.state)]
-    session.record(change, *([note] if note else []))  # with its note: all or nothing
+    expected = commands.parse_status(args.if_status) if args.if_status is not None else None
+    for attempt in range(1, SIGN_TRIES + 1):
+        key = commands.find_item(session.state, args.item)
+        if expected is not None and session.state.item(key).status != expected:
+            print(clean_line(f"{PROG}: {key} is not {LABELS[expected]}: {commands.last_change(session.state, key)}; "
+                             "nothing was changed"), file=sys.stderr)
+            return 1
+        change = commands.set_status(session.state, key, commands.parse_status(args.status), args.reason,
+                                     args.override)
+        note = commands.add_note(session.state, key, args.note) if args.note is not None else None
+        fresh = [role for role in session.state.signoffs if role not in stale_roles(session.state)]
+        try:  # with its note: all or nothing
+            session.record(change, *([note] if note else []),
+                           after=ANYWHERE if expected is None else session.store.chain.head)
+            break
+        except HeadMoved as moved:
+            if attempt == SIGN_TRIES:
+                raise UserError("the run kept changing while --if-status was checked; nothing was changed") from moved
+            session.refresh()  # someone else's change came first: check the item as it is now
     print(f"{key}: {session.state.item(key).status}")
     # Judged on the log as it is now, others' changes included: what this command's change left stale.
     made_stale = [role for role in fresh if role in stale_roles(session.state)]

@@ -73,9 +73,12 @@ def _next(parser: argparse.ArgumentParser) -> None:
 def _mark(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("item", help="item key (section/item), item id, or its exact text")
     parser.add_argument("status", help="done, pending, na or blocked")
-    parser.add_argument("--reason", default="", help="required for na and blocked")
+    parser.add_argument("--reason", default="", help="required for na and blocked, and to mark done an item whose "
+                        "latest check failed")
     parser.add_argument("--note", help="also add this note")
     parser.add_argument("--override", default="", help="why a gated item is ticked while the gate says NO-GO")
+    parser.add_argument("--if-status", metavar="S", help="only if the item is S now (as the pipeline last saw it); "
+                        "else one line and exit 1, nothing changed")
 
 
 def _sign(parser: argparse.ArgumentParser) -> None:

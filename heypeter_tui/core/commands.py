@@ -12,7 +12,7 @@ from heypeter_tui.core import events as ev
 from heypeter_tui.core.clock import parse_when, to_iso
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.rules import gate, is_go, open_readiness_items
-from heypeter_tui.core.run import DONE, LABELS, NEEDS_REASON, STATUSES, RunState
+from heypeter_tui.core.run import DONE, LABELS, NEEDS_REASON, STATUSES, ItemState, RunState
 from heypeter_tui.core.staleness import readiness_digest
 from heypeter_tui.core.text import (
     MAX_CONTACT_FIELD,
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from heypeter_tui.core.checks import CheckResult
+    from heypeter_tui.core.events import Event
 
 _STATUS_WORDS = {"pending": "pending", "open": "pending", "done": "done", "na": "na", "n/a": "na", "blocked": "blocked"}
 
@@ -80,6 +81,15 @@ def needs_override(state: RunState, key: str, status: str) -> bool:
     return group.gated and status == DONE and state.item(key).status != DONE and not is_go(state)
 
 
+def failed_check(state: RunState, key: str) -> Event | None:
+    """The item's latest check, where it failed or timed out: ticking the item done says why, for the record (a
+    cancelled check judged nothing)."""
+    from heypeter_tui.core.checks import CANCELLED, PASSED
+
+    event = state.item(key).check
+    return None if event is None or event.data.get("outcome") in (PASSED, CANCELLED) else event
+
+
 def set_status(state: RunState, key: str, status: str, reason: str = "", override: str = "") -> Change:
     if key not in state.checklist.items_by_key:
         raise UserError(f"no item {key!r}")
@@ -89,6 +99,15 @@ def set_status(state: RunState, key: str, status: str, reason: str = "", overrid
     data: dict[str, Any] = {"item": key, "status": status}
     if reason and status in NEEDS_REASON:
         data["reason"] = reason
+    failed = failed_check(state, key) if status == DONE and state.item(key).status != DONE else None
+    if failed is not None:
+        from heypeter_tui.core.checks import outcome_line
+
+        if not reason:
+            item = state.checklist.items_by_key[key][1]
+            raise UserError(f"the latest check of {item.text!r} {outcome_line(failed.data).removeprefix('check ')}; "
+                            "ticking it done needs a reason (--reason WHY)")
+        data["reason"] = reason  # the record says why it was ticked all the same
     if needs_override(state, key, status):
         override = check_length(clean(override).strip(), MAX_REASON, "the override reason")
         if not override:
@@ -100,6 +119,24 @@ def set_status(state: RunState, key: str, status: str, reason: str = "", overrid
             )
         data["override"] = override
     return Change(ev.ITEM_STATUS, data)
+
+
+def item_moved(seen: ItemState, now: ItemState) -> bool:
+    """The item's status was set again (by anyone, even to the same) since `seen` was shown: notes aside."""
+    return (seen.status, seen.reason, seen.override, seen.at, seen.actor) != (
+        now.status, now.reason, now.override, now.at, now.actor)
+
+
+def last_change(state: RunState, key: str) -> str:
+    """`marked done by Dana (dana@qa) at 2026-12-03 14:02:11 UTC: reason`: who set the item to what, and when."""
+    from heypeter_tui.core.record_text import who
+
+    current = state.item(key)
+    if current.actor is None or current.at is None:
+        return f"{LABELS[current.status]}, never marked"
+    because = f": {current.reason}" if current.reason else ""
+    at = current.at.replace("T", " ").split(".")[0].removesuffix("Z") + " UTC"
+    return clean_line(f"marked {LABELS[current.status]} by {who(current.actor)} at {at}{because}")
 
 
 def toggle_done(state: RunState, key: str, override: str = "") -> Change:

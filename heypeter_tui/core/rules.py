@@ -65,6 +65,8 @@ class Gate:
     kinds: tuple[str, ...] = ()
     """Each reason's rule (`open`, `blocked`, `not signed`, `stale`), so the record can count them without
     reading its sentences."""
+    keys: tuple[str, ...] = ()
+    """Each reason's item key where it names an item (`open`, `blocked`), else "": the dashboard goes to it."""
 
     @property
     def verdict(self) -> str:
@@ -104,10 +106,13 @@ def _judge(state: RunState) -> Gate:
     blocked, and every sign-off role has signed the readiness that is there now."""
     reasons: list[str] = [f"log: {state.doubt}; `heypeter-tui verify` says more"] if state.doubt else []
     kinds: list[str] = ["log"] if state.doubt else []
+    keys: dict[int, str] = {}
     for group in state.checklist.groups:  # anything blocked holds the gate; open readiness items do too
         readiness = group.kind == GroupKind.SECTION
         for item in group.items:
             current = state.item(group.key(item))
+            if current.status == BLOCKED or (readiness and not current.complete and not item.optional):
+                keys[len(reasons)] = group.key(item)
             if current.status == BLOCKED:
                 because = f": {current.reason}" if current.reason else ""
                 reasons.append(f"blocked: {group.title} / {item.text}{because}")
@@ -127,7 +132,7 @@ def _judge(state: RunState) -> Gate:
             reasons.append(f"unverified: {role} must be signed with an SSH key of {principals}, verified against the "
                            "allowed signers")
             kinds.append("unverified")
-    return Gate(not reasons, tuple(reasons), tuple(kinds))
+    return Gate(not reasons, tuple(reasons), tuple(kinds), tuple(keys.get(n, "") for n in range(len(reasons))))
 
 
 def open_readiness_items(state: RunState, role: str | None = None) -> int:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual import work
 
 from heypeter_tui.core import commands
+from heypeter_tui.core.checks import outcome_line
 from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.config import save_setting
 from heypeter_tui.core.errors import UserError
@@ -30,9 +31,15 @@ from heypeter_tui.ui import messages as msg
 
 if TYPE_CHECKING:
     from heypeter_tui.core.commands import Change
+    from heypeter_tui.core.run import ItemState
 
 Build = Callable[[], "Change | tuple[Change, ...]"]
+Seen = tuple[str, "ItemState", str]
+"""An item's key, its state as the view showed it when the change was asked for, and the status it is to get."""
+Refused = Callable[[str], object]
+"""Told why a change was refused, where a dialog still open says it in place."""
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 class Failed(Enum):
@@ -98,29 +105,51 @@ class ChangeFlows:
 
     # -- the one place changes are made --------------------------------------------------------
 
-    def attempt(self, action: Callable[[], T], failed: str = "not saved", severity: str = "error") -> T | Failed:
+    def attempt(self, action: Callable[[], T], failed: str = "not saved", severity: str = "error",
+                refused: Refused | None = None) -> T | Failed:
         """`action()`, or FAILED where it was refused (UserError) or a write failed (OSError): said, never
-        raised. The one place in the dashboard that turns either into a message."""
+        raised. The one place in the dashboard that turns either into a message: a notification, or `refused`
+        (a dialog still open says it in place)."""
         try:
             return action()
         except UserError as error:
-            self.say(str(error), severity=severity)
+            said = str(error)
         except OSError as error:
-            self.say(f"{failed}: {describe_os_error(error)}", title="Run log", severity=severity, timeout=15)
+            said = f"{failed}: {describe_os_error(error)}"
+            if refused is None:
+                self.say(said, title="Run log", severity=severity, timeout=15)
+                return FAILED
+        if refused is not None:
+            refused(said)
+        else:
+            self.say(said, severity=severity)
         return FAILED
 
-    async def apply(self, build: Build, ask_stale: bool = True) -> bool:
-        """Build the change from the run as it is now, ask once where it would make sign-offs stale,
-        append it durably, then show: the screen changes only once the event is on disk."""
+    async def apply(self, build: Build, ask_stale: bool = True, refused: Refused | None = None,
+                    seen: Seen | None = None) -> bool:
+        """Build the change from the run as the log holds it now (read first: what others appended since the last
+        poll counts, their changes and the rules they moved), ask before replacing another writer's change to
+        the item as it was `seen`, ask once where it would make sign-offs stale, append it durably, then show:
+        the screen changes only once the event is on disk. Where it is refused (offline, a failed write, a
+        rule), `refused` is told why (else it is said), and False returned."""
         from heypeter_tui.ui.screens.dialog_base import ConfirmDialog
 
-        if self.refuse_offline():
+        if self.refuse_offline(refused):
             return False
-        change = self.attempt(build)
+        if self.attempt(self.session.refresh, failed="not saved", refused=refused) is FAILED:
+            return False
+        self.state = self.session.state
+        change = self.attempt(build, refused=refused)
         if change is FAILED:
             return False
+        if seen is not None and commands.item_moved(seen[1], self.state.item(seen[0])):
+            if not await self.replace_theirs(*seen):
+                return False
+            change = self.attempt(build, refused=refused)  # the run may have moved while the question was open
+            if change is FAILED:
+                return False
         if isinstance(change, tuple):  # several changes recorded together, all or none (a check's evidence)
-            done = self.attempt(lambda: self.session.record(*change)) is not FAILED
+            done = self.attempt(lambda: self.session.record(*change), refused=refused) is not FAILED
             self.state = self.session.state
             return done
         stale = made_stale_by(self.state, change, self.session.actor, self.clock()) if ask_stale else []
@@ -130,10 +159,48 @@ class ChangeFlows:
             if not await self.push_screen_wait(ConfirmDialog("Change what was signed?", question,
                                                              "Change anyway", "Keep it")):
                 return False
-            change = build()  # the run may have moved while the question was open
-        done = self.attempt(lambda: self.session.record(change)) is not FAILED
+            if self.refuse_offline(refused):  # the database may have gone while the question was open
+                return False
+            change = self.attempt(build, refused=refused)  # the run may have moved while the question was open
+            if change is FAILED:
+                return False
+        done = self.attempt(lambda: self.session.record(change), refused=refused) is not FAILED
         self.state = self.session.state
         return done
+
+    async def replace_theirs(self, key: str, seen: ItemState, status: str) -> bool:
+        """True where the item is as it was seen, or the person agrees to replace what another writer made of it
+        meanwhile: who changed it to what is said. A tick already made by the other is not made twice."""
+        from heypeter_tui.ui.screens.dialog_base import ConfirmDialog
+
+        current = self.state.item(key)
+        if not commands.item_moved(seen, current):
+            return True
+        changed = commands.last_change(self.state, key)
+        if current.status == status and status in (DONE, PENDING):
+            self.say(f"{self.item_text(key)}: already {changed}; nothing to change", severity="warning", timeout=8)
+            return False
+        question = (f"{self.item_text(key)}: {changed}, after this dashboard showed it {LABELS[seen.status]}. "
+                    f"Replace that with {LABELS[status]}?")
+        return bool(await self.push_screen_wait(ConfirmDialog("Changed meanwhile", question, "Replace it",
+                                                              "Keep theirs")))
+
+    async def ask(self, dialog, build: Callable[[V], Change], ask_stale: bool = True,
+                  seen: Seen | None = None, first: Callable[[], Awaitable[bool]] | None = None) -> V | None:
+        """`dialog`, open until the change built from what it holds is recorded (`apply`): refused at save time,
+        it stays with everything typed and says why in place. Returns what it held once recorded; None where
+        it was cancelled, or a question about the change was answered "keep it" (`first`: a question asked at save
+        time, before anything is built)."""
+        async def save(values: V) -> bool | str:
+            if first is not None and not await first():
+                return False
+            reasons: list[str] = []
+            if await self.apply(lambda: build(values), ask_stale, refused=reasons.append, seen=seen):
+                return True
+            return reasons[-1] if reasons else False
+
+        dialog.saver = save
+        return await self.push_screen_wait(dialog)
 
     # -- items ---------------------------------------------------------------------------------
 
@@ -145,22 +212,32 @@ class ChangeFlows:
 
     @flow
     async def toggle_item(self, key: str) -> None:
-        """Space: done <-> pending. Ticking a gated item while NO-GO asks for the override's reason."""
+        """Space: done <-> pending, as the item was shown. Ticking a gated item while NO-GO asks for the override's
+        reason; ticking an item whose latest check failed asks why (one reason where both apply)."""
         from heypeter_tui.ui.screens.dialogs import ReasonDialog
 
-        status = PENDING if self.state.item(key).status == DONE else DONE
-        override = ""
-        if commands.needs_override(self.state, key, status):
+        seen = self.state.item(key)
+        status = PENDING if seen.status == DONE else DONE
+        gated = commands.needs_override(self.state, key, status)
+        failed = commands.failed_check(self.state, key) if status == DONE else None
+        if not gated and failed is None:
+            await self.apply(lambda: commands.set_status(self.state, key, status), seen=(key, seen, status))
+            return
+        said = []
+        if gated:
             reasons = gate(self.state).reasons
-            shown = "; ".join(reasons[:3]) + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "")
-            values = await self.push_screen_wait(ReasonDialog(
-                "Override the gate", self.item_text(key), f"The gate says NO-GO: {shown}. Tick it anyway?",
-                "Tick anyway", check=lambda v: commands.toggle_done(self.state, key, override=v["reason"]),
-            ))
-            if values is None:
-                return
-            override = values["reason"]
-        await self.apply(lambda: commands.toggle_done(self.state, key, override=override))
+            said.append("The gate says NO-GO: " + "; ".join(reasons[:3])
+                        + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else "") + ".")
+        if failed is not None:
+            said.append(f"Its latest {outcome_line(failed.data, failed.ts[11:16] + ' UTC')}.")
+        title = "Override the gate" if failed is None else "Tick despite the failed check"
+
+        def build(values: dict[str, str]) -> Change:
+            reason = values["reason"]
+            return commands.set_status(self.state, key, status, reason if failed else "", reason if gated else "")
+
+        await self.ask(ReasonDialog(title, self.item_text(key), " ".join(said) + " Tick it anyway?", "Tick anyway",
+                                    check=build), build, seen=(key, seen, status))
 
     def on_mark_item(self, message: msg.MarkItem) -> None:
         self.mark_item(message.key, message.status)
@@ -170,11 +247,9 @@ class ChangeFlows:
         from heypeter_tui.ui.screens.dialogs import ReasonDialog
 
         title = f"Mark {LABELS[status] if status == NA else status}"
-        values = await self.push_screen_wait(ReasonDialog(
-            title, self.item_text(key), check=lambda v: commands.set_status(self.state, key, status, v["reason"])
-        ))
-        if values is not None:
-            await self.apply(lambda: commands.set_status(self.state, key, status, values["reason"]))
+        build = lambda v: commands.set_status(self.state, key, status, v["reason"])  # noqa: E731
+        await self.ask(ReasonDialog(title, self.item_text(key), check=build), build,
+                       seen=(key, self.state.item(key), status))
 
     def on_note_on_item(self, message: msg.NoteOnItem) -> None:
         self.note_on_item(message.key)
@@ -183,9 +258,7 @@ class ChangeFlows:
     async def note_on_item(self, key: str) -> None:
         from heypeter_tui.ui.screens.dialogs import NoteDialog
 
-        note = await self.push_screen_wait(NoteDialog(self.item_text(key)))
-        if note is not None:
-            await self.apply(lambda: commands.add_note(self.state, key, note))
+        await self.ask(NoteDialog(self.item_text(key)), lambda note: commands.add_note(self.state, key, note))
 
     def on_timer_of_item(self, message: msg.TimerOfItem) -> None:
         self.timer_of_item(message.key)
@@ -207,9 +280,7 @@ class ChangeFlows:
         from heypeter_tui.ui.screens.dialogs import T0Dialog
 
         current = format_full(parse_iso(self.state.t0))[:16] if self.state.t0 else ""
-        values = await self.push_screen_wait(T0Dialog(current, self.clock))
-        if values is not None:
-            await self.apply(lambda: commands.set_t0(values["t0"], self.clock()))
+        await self.ask(T0Dialog(current, self.clock), lambda values: commands.set_t0(values["t0"], self.clock()))
 
     def action_rename_run(self) -> None:
         self.hold_keys()
@@ -219,10 +290,8 @@ class ChangeFlows:
     async def rename_run(self) -> None:
         from heypeter_tui.ui.screens.dialogs import RenameDialog
 
-        values = await self.push_screen_wait(RenameDialog(self.state.title,
-                                                          check=lambda v: commands.rename(self.state, v["title"])))
-        if values is not None:
-            await self.apply(lambda: commands.rename(self.state, values["title"]), ask_stale=False)
+        build = lambda v: commands.rename(self.state, v["title"])  # noqa: E731
+        await self.ask(RenameDialog(self.state.title, check=build), build, ask_stale=False)
 
     @flow
     async def undo(self) -> None:
@@ -269,9 +338,7 @@ class ChangeFlows:
 
         dialog = SignDialog(role, open_readiness_items(self.state, role), self.state.signoffs.get(role), check=build,
                             covers=self.state.checklist.covers_text(role), key_warning=replaces_key(self.state, role))
-        values = await self.push_screen_wait(dialog)
-        if values is not None and await self.confirm_replacing_key(role):
-            await self.apply(lambda: build(values), ask_stale=False)
+        await self.ask(dialog, build, ask_stale=False, first=lambda: self.confirm_replacing_key(role))
 
     async def confirm_replacing_key(self, role: str) -> bool:
         """A sign-off by name over a standing key signature asks first, judged on the run as it is now (one enter
@@ -293,13 +360,10 @@ class ChangeFlows:
             self.say(f"{role} has not signed", severity="warning")
             return
         signed = self.state.signoffs[role]
-        values = await self.push_screen_wait(ReasonDialog(
-            f"Revoke the {role} sign-off", f"signed by {signed.name}",
-            "The revocation and its reason go into the record.", "Revoke",
-            check=lambda v: commands.revoke(self.state, role, v["reason"]),
-        ))
-        if values is not None:
-            await self.apply(lambda: commands.revoke(self.state, role, values["reason"]), ask_stale=False)
+        build = lambda v: commands.revoke(self.state, role, v["reason"])  # noqa: E731
+        await self.ask(ReasonDialog(f"Revoke the {role} sign-off", f"signed by {signed.name}",
+                                    "The revocation and its reason go into the record.", "Revoke", check=build),
+                       build, ask_stale=False)
 
     def on_add_contact(self, message: msg.AddContact) -> None:
         self.add_contact()
@@ -312,9 +376,7 @@ class ChangeFlows:
             return commands.set_contact(self.state, values["role"], values["name"], values["phone"], values["email"],
                                         add=True)
 
-        values = await self.push_screen_wait(AddContactDialog(check=build))
-        if values is not None:
-            await self.apply(lambda: build(values), ask_stale=False)
+        await self.ask(AddContactDialog(check=build), build, ask_stale=False)
 
     def on_edit_contact(self, message: msg.EditContact) -> None:
         self.edit_contact(message.role)
@@ -326,6 +388,4 @@ class ChangeFlows:
         def build(values: dict[str, str]) -> Change:
             return commands.set_contact(self.state, role, values["name"], values["phone"], values["email"])
 
-        values = await self.push_screen_wait(ContactDialog(self.state.contacts[role], check=build))
-        if values is not None:
-            await self.apply(lambda: build(values), ask_stale=False)
+        await self.ask(ContactDialog(self.state.contacts[role], check=build), build, ask_stale=False)

@@ -9,6 +9,7 @@ Back, the dashboard reads everything it missed and says so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -72,10 +73,14 @@ class ListensToTheStore:
         self.follow_log()  # whatever was appended while no one listened
         self.record_kept_checks()  # results of checks that ended while it was away (ui/checking.py)
 
-    def refuse_offline(self) -> bool:
-        """Said, and True, while the database is away: a change is not even tried."""
-        if self.offline:
-            self.clear_notifications()  # the answer to the key just pressed must be seen, not stacked off the screen
-            self.say(f"OFFLINE: {self.offline}; nothing was changed", severity="error", timeout=10)
+    def refuse_offline(self, refused: Callable[[str], object] | None = None) -> bool:
+        """Said, and True, while the database is away: a change is not even tried. `refused`: a dialog still open,
+        which says it in place and keeps what was typed for a save once the database is back."""
+        if not self.offline:
+            return False
+        if refused is not None:
+            refused(f"OFFLINE: {self.offline}; nothing was changed. Save again once it is back")
             return True
-        return False
+        self.clear_notifications()  # the answer to the key just pressed must be seen, not stacked off the screen
+        self.say(f"OFFLINE: {self.offline}; nothing was changed", severity="error", timeout=10)
+        return True

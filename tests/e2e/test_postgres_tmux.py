@@ -221,3 +221,23 @@ def test_an_unreachable_database_at_start_is_one_line_and_exit_2(open_pane, inst
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"heypeter-tui: cannot reach the database {UNREACHABLE}: ")
     assert not (home / "state" / "heypeter-tui" / "runs").exists()
+
+
+def test_a_note_typed_while_the_database_is_stopped_for_ten_seconds_is_kept_and_saved_once_it_is_back(
+        deployment: Deployment) -> None:
+    pane = deployment.pane
+    pane.send("n")
+    pane.wait_for("ctrl+s saves")
+    pane.send("migration took 42 s")
+    deployment.server.stop()
+    until(pane, offline, "the header says OFFLINE", NOTICED_WITHIN)
+    pane.send("C-s")  # refused in place: the dialog stays, with the note
+    pane.wait_for("nothing was changed.", "migration took 42 s", "ctrl+s saves")
+    time.sleep(10)
+    deployment.server.start_again()
+    until(pane, lambda screen: not offline(screen), "OFFLINE went by itself", BACK_WITHIN)
+    pane.send("C-s")
+    until(pane, lambda screen: "ctrl+s saves" not in screen, "the dialog closed once the note was saved", 5)
+    notes = json.loads(deployment.cli("export", "--format", "json").stdout)
+    assert "migration took 42 s" in json.dumps(notes)
+    deployment.assert_kept()

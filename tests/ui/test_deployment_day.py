@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from textual.widgets import Button, Input
 
+from heypeter_tui.core import commands
 from heypeter_tui.ui.screens.dialog_base import ConfirmDialog
 from heypeter_tui.ui.screens.dialogs import ReasonDialog, SignDialog, T0Dialog
 from heypeter_tui.ui.widgets.gate_panel import GatePanel
@@ -107,7 +108,7 @@ async def test_gate_panel_sign_anyway_stale_and_revoke(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("g")
         panel = app.query_one(GatePanel)
-        text = panel.render().plain
+        text = panel.text
         assert text.startswith("  NO-GO  ") and "Standing in the way (64):" in text
         assert text.count("\n  • ") == 64 and "  • not signed: Operations Manager" in text  # every one: it scrolls
         await pilot.press("end")
@@ -124,7 +125,7 @@ async def test_gate_panel_sign_anyway_stale_and_revoke(make_app) -> None:
         await pilot.press("y", "s")
         assert table.get_row("Tech Lead")[0].plain == "[~] Tech Lead"
         assert table.get_row("Tech Lead")[4].plain.startswith("stale since 09:30: All")  # the rest cut to fit
-        assert "[~] Tech Lead  Dana: stale since 09:30, sign again" in panel.render().plain
+        assert "[~] Tech Lead  Dana: stale since 09:30, sign again" in panel.text
         await pilot.press("l", "r", *"wrong person", "enter")
         await app.workers.wait_for_complete()
         assert "Tech Lead" not in app.state.signoffs
@@ -155,3 +156,25 @@ async def test_capital_t_sets_t0(make_app, clock, monkeypatch) -> None:
         await pilot.press(*["backspace"] * 4, *"+999999999999h", "enter")  # overflowed: the app died once
         assert app.is_running and app.state.t0 == "2026-12-03T11:30:00.000Z" and app.screen is dialog
         assert said == []
+
+
+async def test_enter_on_a_go_no_go_reason_goes_to_its_item(make_app) -> None:
+    app = make_app()
+    blocked = "pre-deployment/database-backup-taken"
+    app.session.record(commands.set_status(app.state, blocked, "blocked", "no space on the backup host"))
+    app.state = app.session.state
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g")
+        panel = app.query_one(GatePanel)
+        assert panel.highlighted_row.prompt.plain == "  • open: Code Readiness / All features tested and approved"
+        await pilot.press("enter")
+        items = app.query_one(ItemList)
+        assert app.focused is items and items.highlighted_key == "code-readiness/all-features-tested-and-approved"
+        await pilot.press("g", "down", "enter")  # the highlight is kept; the next reason naming an item
+        assert items.highlighted_key == "code-readiness/code-review-completed-for-all-changes"
+        await pilot.press("g", "end")  # the last item reason: sign-off lines name no item, and are passed over
+        assert panel.highlighted_row.id in {key for key in app.state.checklist.items_by_key}
+        reasons = [row.id for row in panel.rows if row.id]
+        assert blocked in reasons and len(reasons) == 60  # every open readiness item (59) and the blocked one
+        await pilot.press("enter")
+        assert app.focused is items and items.highlighted_key == panel.highlighted_row.id

@@ -78,9 +78,11 @@ async def test_the_database_away_shows_offline_refuses_changes_and_catches_up_wh
         assert len(app.screen_stack) == 2
         pg_restartable.stop()
         await until(pilot, lambda: "OFFLINE" in header(app))
-        await pilot.press(*"lost?", "ctrl+s")  # saved while away: refused, never shown as done
+        await pilot.press(*"lost?", "ctrl+s")  # saved while away: refused in place, never shown as done
+        await until(pilot, lambda: "nothing was changed" in str(app.screen.query_one(".dialog-error").render()))
+        assert not app.state.item(FIRST).notes and len(app.screen_stack) == 2  # still typed (tests/ui/test_kept_*)
+        await pilot.press("escape", "y")  # discarded, by choice
         await workers_done(app, "flow")
-        assert not app.state.item(FIRST).notes and any("nothing was changed" in message for _, message in said)
         await pilot.press("h")
         await until(pilot, lambda: "OFFLINE" in header(app))
         assert any(title == "OFFLINE" for title, _ in said)

@@ -7,6 +7,7 @@ from textual.widgets import OptionList
 from heypeter_tui.core import commands
 from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
 from heypeter_tui.ui.screens.owner_picker import OwnerPicker
+from heypeter_tui.ui.widgets.items import ItemList
 from heypeter_tui.ui.widgets.next_pane import NextPane
 
 
@@ -37,8 +38,12 @@ async def test_overdue_first_then_by_due_then_checklist_order_and_one_owners(mak
         mine = rows(app)
         assert mine and all(row.endswith("· QA Lead") for row in mine)
         assert str(pane.border_title) == "What's next · QA Lead"
-        await pilot.press("enter")
-        assert isinstance(app.screen, ItemDetailScreen) and app.screen.key == pane.highlighted_row.id
+        chosen = pane.highlighted_row.id
+        await pilot.press("enter")  # goes to the item, in its section or phase
+        items = app.query_one(ItemList)
+        assert app.focused is items and items.highlighted_key == chosen
+        await pilot.press("enter")  # and enter there shows its history
+        assert isinstance(app.screen, ItemDetailScreen) and app.screen.key == chosen
 
 
 async def test_a_tick_elsewhere_takes_the_item_off_the_list(make_app, clock) -> None:

@@ -133,7 +133,8 @@ def test_a_failing_check_leaves_its_item_as_it_was(state_dir: Path, capsys, trus
     recorded = item(state_dir, capsys, "ready/bad")
     assert recorded["status"] == "pending" and recorded["by"] is None
     assert [(c["outcome"], c["exit"], c["output"]) for c in recorded["checks"]] == [("failed", 3, "broken\n")]
-    assert run(state_dir, "mark", "ready/bad", "done") == 0
+    assert run(state_dir, "mark", "ready/bad", "done") == 2  # its check failed: ticked by hand, but with a reason
+    assert run(state_dir, "mark", "ready/bad", "done", "--reason", "fixed by hand") == 0
     assert run(state_dir, "check", "ready/bad") == 1
     recorded = item(state_dir, capsys, "ready/bad")
     assert recorded["status"] == "done" and len(recorded["checks"]) == 2  # ticked by hand: a failure unticks nothing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
@@ -108,7 +108,7 @@ class DashboardScreen(Screen[None]):
         widget = {
             SIGNOFFS: lambda: SignoffTable(id=SIGNOFFS),
             CONTACTS: lambda: ContactsTable(id=CONTACTS),
-            GATE: lambda: VerticalScroll(GatePanel(), id=GATE),
+            GATE: lambda: GatePanel(id=GATE),
             NEXT: lambda: NextPane(id=NEXT),
         }[view]()
         widget.display = False

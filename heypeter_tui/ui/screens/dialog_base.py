@@ -5,12 +5,15 @@
   and enter move focus as their key arrives, so `Dana Tech`, tab, `DT` typed at once fills two fields.
 - Enter moves to the next field up to the last required one, and submits from there.
 - Escape on a dialog holding typed text asks before discarding it.
+- Where the flow gives a `saver`, the change is recorded while the dialog is still open: refused at save time
+  (the database away, a full disk, a rule that changed meanwhile) the reason is said in place and everything
+  typed stays; a second save, once the cause is gone, records it. The dialog closes only once it is recorded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -25,6 +28,9 @@ from heypeter_tui.ui.literal import literal, literal_block
 T = TypeVar("T")
 Check = Callable[[dict[str, str]], object]
 """Raises UserError or ValueError where the values would not make a change: said inline."""
+Save = Callable[[Any], Awaitable["bool | str"]]
+"""Records what a dialog holds, the dialog still open: True recorded (it closes with its values), False declined
+(a question about it answered "keep it": it closes with nothing), or why it was refused (said in place; it stays)."""
 
 
 class Dialog(ModalScreen[T]):
@@ -43,9 +49,39 @@ class Dialog(ModalScreen[T]):
     Dialog .dialog-hint { width: 1fr; padding-top: 1; }
     """
 
+    saver: Save | None = None
+    """Set by the flow (ui/flows.py `ask`): the change is recorded before the dialog closes."""
+    saving = False
+
     def on_mount(self) -> None:
         self.focus_first()
         self.keys_may_flow()
+
+    def finish(self, result: T) -> None:
+        """Close with `result`, once recorded where the flow gave a `saver`. A second save while one is under way
+        (ctrl+s pressed twice) is not a second change."""
+        if self.saver is None:
+            self.answer(result)
+        elif not self.saving:
+            self.saving = True
+            self.record(result)
+
+    @work(group="save")
+    async def record(self, result: T) -> None:
+        try:
+            outcome = await self.saver(result)  # type: ignore[misc]
+        finally:
+            self.saving = False
+        if outcome is True:
+            self.answer(result)
+        elif outcome is False:
+            self.answer(None)  # type: ignore[arg-type]
+        else:
+            self.say_error(str(outcome))
+            self.keys_may_flow()  # the keys held for the save are typed here again
+
+    def say_error(self, message: str) -> None:
+        self.query_one(".dialog-error", Static).update(literal(message, "$error"))
 
     def focus_first(self) -> None:
         """Where typing starts: the first field or list (a confirmation: its safe button)."""
@@ -207,9 +243,6 @@ class FormDialog(Dialog[dict[str, str] | None]):
                 return
         self.dismiss(None)
 
-    def say_error(self, message: str) -> None:
-        self.query_one(".dialog-error", Static).update(literal(message, "$error"))
-
     def submit(self) -> None:
         values = self.typed
         missing = [label for key, label, _ in self.FIELDS if key in self.REQUIRED and not values[key].strip()]
@@ -217,11 +250,11 @@ class FormDialog(Dialog[dict[str, str] | None]):
             self.say_error(f"{missing[0]} is required")
             self.keys_may_flow()
             return
-        if self.check is not None:
+        if self.check is not None and self.saver is None:  # with a saver, the save judges it on the log as it is now
             try:
                 self.check(values)
             except (UserError, ValueError) as error:
                 self.say_error(str(error))
                 self.keys_may_flow()
                 return
-        self.answer(values)
+        self.finish(values)

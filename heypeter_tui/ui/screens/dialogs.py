@@ -196,10 +196,10 @@ class NoteDialog(Dialog[str | None]):
     def save(self) -> None:
         text = self.query_one(TextArea).text
         if not text.strip():
-            self.query_one(".dialog-error", Static).update("the note is empty")
+            self.say_error("the note is empty")
             self.keys_may_flow()
             return
-        self.answer(text)
+        self.finish(text)
 
     @work(exclusive=True, group="cancel")
     async def action_cancel(self) -> None:

@@ -1,8 +1,9 @@
 """What's next: every open item, most urgent first (core/next_items.py), everyone's or one owner's.
 
 The dashboard's `heypeter-tui next`: overdue items first, then by the time their phase is due, then in
-checklist order. `f` narrows it to one owner (a sign-off role or any name the checklist gives); enter shows
-the item's history. It follows the run and the clock (an item comes due, or goes overdue, where it stands).
+checklist order. `f` narrows it to one owner (a sign-off role or any name the checklist gives); enter goes to
+the item in its section or phase (where enter again shows its history). It follows the run and the clock (an
+item comes due, or goes overdue, where it stands).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from heypeter_tui.core.next_items import NextItem, next_items, owner_matches, ow
 from heypeter_tui.core.run import BLOCKED, SYMBOLS, RunState
 from heypeter_tui.core.schedule import is_overdue
 from heypeter_tui.core.text import count
-from heypeter_tui.ui import messages as msg
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.widgets.row_list import Row, RowList
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
@@ -27,7 +27,7 @@ SHOWN = 500
 
 class NextPane(FollowsRunState, RowList):
     BINDINGS = [
-        Binding("enter", "show", "History", id="next.show"),
+        Binding("enter", "show", "Go to item", id="next.show"),
         Binding("f", "filter_owner", "Owner filter", id="next.owner"),
         Binding("j", "cursor_down", "Down", show=False, id="next.down"),
         Binding("k", "cursor_up", "Up", show=False, id="next.up"),
@@ -72,7 +72,7 @@ class NextPane(FollowsRunState, RowList):
     def action_show(self) -> None:
         row = self.highlighted_row
         if row is not None and row.id:
-            self.post_message(msg.ShowItem(row.id))
+            self.app.show_in_list(row.id)
 
     @work(exclusive=True, group="owner-filter")
     async def action_filter_owner(self) -> None:
