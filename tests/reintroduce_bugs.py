@@ -76,7 +76,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "dashboard records a change whose dialog was open when the database went away",
         "heypeter_tui/ui/flows.py",
-        "        if self.refuse_offline(refused):\n            return False\n        if self.attempt(self.session.refresh",
+        "        if self.refuse_offline(refused):\n            return False\n"
+        "        if self.attempt(self.session.refresh",
         "        if self.attempt(self.session.refresh",
         "tests/ui/test_postgres_dashboard.py",
     ),
