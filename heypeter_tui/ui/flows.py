@@ -50,16 +50,22 @@ FAILED = Failed.FAILED
 """What `attempt` returns where its action was refused or failed (and said so)."""
 
 
-def flow(method: Callable[..., Awaitable[None]] | None = None, *, changes_run: bool = True):
+def flow(method: Callable[..., Awaitable[None]] | None = None, *, changes_run: bool = True, about: str = ""):
     """A flow: a worker of the app's "flow" group that, however it ends, lets held keys go (ui/typeahead.py:
     the key that started it held them for its dialog; with no dialog, or once it is done, they flow on).
     One that changes the run is refused before its dialog opens while the database is away (ui/listening.py):
-    nobody types a note or a signature only to have it refused and lost."""
+    nobody types a note or a signature only to have it refused and lost. `about` ("item", "signoff", "contact"):
+    what its first argument names, checked against the run shown now: a switch, a new run or a log replaced between
+    the key and the flow may have taken it away, which is said, never a crash."""
 
     def decorate(method: Callable[..., Awaitable[None]]):
         @functools.wraps(method)
         async def run(self, *args) -> None:
             try:
+                if about and args and not _still_there(self.state, about, args[0]):
+                    self.say(f"{args[0]!r} is not in the run shown now (it was switched or replaced); nothing was "
+                             "changed", severity="warning")
+                    return
                 if changes_run and self.refuse_offline():
                     return
                 await method(self, *args)
@@ -69,6 +75,14 @@ def flow(method: Callable[..., Awaitable[None]] | None = None, *, changes_run: b
         return work(group="flow")(run)
 
     return decorate(method) if method is not None else decorate
+
+
+def _still_there(state, about: str, name: str) -> bool:
+    if about == "item":
+        return name in state.checklist.items_by_key
+    if about == "signoff":
+        return name in state.checklist.signoffs
+    return name in state.contacts
 
 
 def replaces_key(state, role: str) -> str:
@@ -210,7 +224,7 @@ class ChangeFlows:
     def on_toggle_item(self, message: msg.ToggleItem) -> None:
         self.toggle_item(message.key)
 
-    @flow
+    @flow(about="item")
     async def toggle_item(self, key: str) -> None:
         """Space: done <-> pending, as the item was shown. Ticking a gated item while NO-GO asks for the override's
         reason; ticking an item whose latest check failed asks why (one reason where both apply)."""
@@ -242,7 +256,7 @@ class ChangeFlows:
     def on_mark_item(self, message: msg.MarkItem) -> None:
         self.mark_item(message.key, message.status)
 
-    @flow
+    @flow(about="item")
     async def mark_item(self, key: str, status: str) -> None:
         from heypeter_tui.ui.screens.dialogs import ReasonDialog
 
@@ -254,7 +268,7 @@ class ChangeFlows:
     def on_note_on_item(self, message: msg.NoteOnItem) -> None:
         self.note_on_item(message.key)
 
-    @flow
+    @flow(about="item")
     async def note_on_item(self, key: str) -> None:
         from heypeter_tui.ui.screens.dialogs import NoteDialog
 
@@ -263,7 +277,7 @@ class ChangeFlows:
     def on_timer_of_item(self, message: msg.TimerOfItem) -> None:
         self.timer_of_item(message.key)
 
-    @flow
+    @flow(about="item")
     async def timer_of_item(self, key: str) -> None:
         await self.apply(lambda: commands.toggle_timer(self.state, key))
 
@@ -329,7 +343,7 @@ class ChangeFlows:
     def on_sign_role(self, message: msg.SignRole) -> None:
         self.sign_role(message.role)
 
-    @flow
+    @flow(about="signoff")
     async def sign_role(self, role: str) -> None:
         from heypeter_tui.ui.screens.dialogs import SignDialog
 
@@ -352,7 +366,7 @@ class ChangeFlows:
     def on_revoke_role(self, message: msg.RevokeRole) -> None:
         self.revoke_role(message.role)
 
-    @flow
+    @flow(about="signoff")
     async def revoke_role(self, role: str) -> None:
         from heypeter_tui.ui.screens.dialogs import ReasonDialog
 
@@ -381,7 +395,7 @@ class ChangeFlows:
     def on_edit_contact(self, message: msg.EditContact) -> None:
         self.edit_contact(message.role)
 
-    @flow
+    @flow(about="contact")
     async def edit_contact(self, role: str) -> None:
         from heypeter_tui.ui.screens.dialogs import ContactDialog
 

@@ -288,3 +288,23 @@ def test_every_built_in_theme_passes_the_checks_a_user_theme_gets() -> None:
     # The control for the broken cases: a sound theme is not refused by over-eager checks.
     for path in sorted(themes.builtin_dir("themes").glob("*.yaml")):
         themes.load_theme(path, trusted=False)
+
+
+async def test_a_change_asked_for_an_item_or_role_a_switch_took_away_is_said_never_a_crash(make_app) -> None:
+    """The key was pressed on the run shown then; by the time its flow runs, another run (another checklist) may be
+    shown: the flow says so and changes nothing (it ended the dashboard with a KeyError)."""
+    from heypeter_tui.ui import messages as msg
+
+    app = make_app()
+    said: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
+        before = len(app.state.events)
+        for message in (msg.ToggleItem("gone/item"), msg.MarkItem("gone/item", "na"), msg.NoteOnItem("gone/item"),
+                        msg.SignRole("Gone Role"), msg.RevokeRole("Gone Role"), msg.EditContact("Gone Role")):
+            app.post_message(message)
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.is_running and len(app.state.events) == before
+        assert sum("is not in the run shown now" in line for line in said) == 6
