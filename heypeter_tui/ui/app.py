@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from heypeter_tui.core.clock import Clock, parse_when
+from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.run import RunState
 from heypeter_tui.core.schedule import running_timers, timer_remaining
 from heypeter_tui.core.session import RunSession
@@ -216,20 +217,33 @@ class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTh
         if loaded is FAILED:
             return
         title = loaded[0].title if loaded else self.state.checklist.title
-        values = await self.push_screen_wait(NewRunDialog(title, self.clock))
-        if values is None:
-            return
         reference = checklist_ref or self.state.checklist.id
+        made: list[NewRun] = []
 
-        def create() -> NewRun:
-            t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None  # checked by the dialog
-            return self.context.new_run(values["title"].strip(), reference, t0, loaded)
+        async def save(values: dict[str, str]) -> bool | str:
+            """Made, or why not, said in the dialog, which stays open with what was typed (a full disk, a store
+            gone away)."""
+            def create() -> NewRun:
+                try:  # with a saver the dialog's own check is not run: the T-0 is judged here, said in the dialog
+                    t0 = parse_when(values["t0"], self.clock()) if values["t0"].strip() else None
+                except ValueError as error:
+                    raise UserError(str(error)) from None
+                return self.context.new_run(values["title"].strip(), reference, t0, loaded)
 
-        made = self.attempt(create, failed="no new run")
-        if made is not FAILED:
-            self.switch_run(made.run_id)
-            if made.carry_note():  # which contacts came along, and which this checklist has no role for
-                self.say(made.carry_note(), title="Contacts", timeout=10)
+            reasons: list[str] = []
+            result = self.attempt(create, failed="no new run", refused=reasons.append)
+            if result is FAILED:
+                return reasons[-1] if reasons else False
+            made.append(result)
+            return True
+
+        dialog = NewRunDialog(title, self.clock)
+        dialog.saver = save
+        if await self.push_screen_wait(dialog) is not None and made:
+            run = made[-1]
+            self.switch_run(run.run_id)
+            if run.carry_note():  # which contacts came along, and which this checklist has no role for
+                self.say(run.carry_note(), title="Contacts", timeout=10)
 
     def action_switch_run(self) -> None:
         self.hold_keys()

@@ -226,3 +226,36 @@ async def test_the_first_run_can_be_renamed_from_the_palette_and_u_undoes_it(mak
         await pilot.press("u")
         await pilot.pause()
         assert app.state.title == made
+
+
+async def test_a_new_run_refused_at_save_keeps_its_dialog_and_what_was_typed(make_app, state_dir) -> None:
+    """The run cannot be made (its folder is not one: a real OSError): the dialog stays with the title and T-0
+    typed and says why; once the folder is back, enter makes it (the dialog closed and the typing was gone)."""
+    from textual.widgets import Input, Static
+
+    from heypeter_tui.ui.screens.dialogs import NewRunDialog
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = app.state.run_id
+        await pilot.press("ctrl+p", *"new run")
+        await palette_settled(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        runs = state_dir / "runs"
+        runs.rename(state_dir / "runs-away")
+        runs.write_text("not a folder")
+        await pilot.press(*"Release 3.0", "tab", *"+2h", "enter")
+        for _ in range(50):
+            await pilot.pause()
+        assert isinstance(app.screen, NewRunDialog) and app.state.run_id == first
+        assert app.screen.query_one("#field-title", Input).value == "Release 3.0"
+        assert "runs: not a directory" in " ".join(str(w.render()) for w in app.screen.query(Static))
+        runs.unlink()
+        (state_dir / "runs-away").rename(runs)
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause()
+            if app.state.run_id != first:
+                break
+        assert app.state.run_id != first and app.state.title == "Release 3.0"
