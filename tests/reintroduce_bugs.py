@@ -466,8 +466,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "an acknowledgement of a break covers the line however it changed since",
         "heypeter_tui/core/acknowledge.py",
-        "left = [found for found in chain.breaks if (found.line, found.digest) not in acks]",
-        "left = [found for found in chain.breaks if found.line not in {line for line, _ in acks}]",
+        "left = [found for found in chain.breaks if (found.line, found.digest, found.before) not in acks]",
+        "left = [found for found in chain.breaks if found.line not in {line for line, _, _ in acks}]",
         "tests/unit/test_acknowledge.py",
     ),
     (
@@ -597,5 +597,12 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "        if expected is not None and session.state.item(key).status != expected:",
         "        if False:",
         "tests/unit/test_cli_if_status.py",
+    ),
+    (
+        "a sign line replayed with its original link stands (its claimed prev taken for its place)",
+        "heypeter_tui/core/run.py",
+        '(event.link_broken or event.get("signed_head") != event.get("prev"))',
+        '(event.get("signed_head") != event.get("prev"))',
+        "tests/unit/test_one_verdict.py",
     ),
 ]

@@ -122,8 +122,8 @@ def _misplaced(session) -> int:
     chain, code = session.store.chain, 0
     for event in session.state.events:
         if event.type == ev.SIGNOFF_SIGN and misplaced(event):
-            line = chain.heads.get(event.get("prev"))
-            where = f"line {line + 1}" if line is not None else f"event {event.id}"
+            line = event.link_broken or (chain.heads.get(event.get("prev"), -1) + 1)
+            where = f"line {line}" if line > 0 else f"event {event.id}"
             print(clean_line(f"{session.store.opened_id}: {where}: a key-signed sign-off of {event.get('role')} "
                              f"({event.get('name')}) not at the place it signed: replayed or moved; not counted"))
             code = 1

@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 def acknowledgements(state: RunState) -> dict[tuple[int, str], Event]:
     """Each acknowledged break, by its line and that line's hash: the latest acknowledgement of it, undone ones
     left out."""
-    found: dict[tuple[int, str], Event] = {}
+    found: dict[tuple[int, str, str], Event] = {}
     for event in state.events:
         if event.type == ev.CHAIN_ACKNOWLEDGE and event.id not in state.undone:
-            found[(event.get("line"), event.get("line_sha256"))] = event
+            found[(event.get("line"), event.get("line_sha256"), event.get("before_sha256") or "")] = event
     return found
 
 
@@ -36,7 +36,7 @@ def unacknowledged(chain: Chain, state: RunState) -> list[Break]:
     if chain.broken is None:
         return []
     acks = acknowledgements(state)
-    left = [found for found in chain.breaks if (found.line, found.digest) not in acks]
+    left = [found for found in chain.breaks if (found.line, found.digest, found.before) not in acks]
     if chain.more_breaks and not left:
         return [chain.breaks[-1]]  # more breaks than kept, one by one: none can be said acknowledged
     return left
@@ -44,7 +44,7 @@ def unacknowledged(chain: Chain, state: RunState) -> list[Break]:
 
 def said(found: Break, state: RunState) -> str:
     """A break, and who acknowledged it and why where someone did: one line for `verify` and the record."""
-    ack = acknowledgements(state).get((found.line, found.digest))
+    ack = acknowledgements(state).get((found.line, found.digest, found.before))
     if ack is None:
         return str(found)
     return (f"{found}; acknowledged by {clean_line(ack.actor.operator)} ({clean_line(ack.actor.user)}@"
@@ -63,4 +63,5 @@ def acknowledge(chain: Chain, line: int, reason: str) -> Change:
         where = ", ".join(str(each.line) for each in chain.breaks[:10])
         raise UserError(f"line {line} is no broken link of this run" +
                         (f"; the chain breaks at line {where}" if where else ": its chain is intact"))
-    return Change(ev.CHAIN_ACKNOWLEDGE, {"line": line, "line_sha256": found.digest, "reason": reason})
+    return Change(ev.CHAIN_ACKNOWLEDGE, {"line": line, "line_sha256": found.digest, "before_sha256": found.before,
+                                         "reason": reason})

@@ -57,6 +57,9 @@ class Break:
     message: str
     digest: str = ""
     """The hash of the line whose link broke: an acknowledgement names it, so it covers that line as it is now."""
+    before: str = ""
+    """The hash of the line before it as it is now (what its link fails to name): an acknowledgement names it too, so
+    an edit of either line (the one edited first, most often the one before) needs a new one."""
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
@@ -85,33 +88,38 @@ class Chain:
     def copy(self) -> Chain:
         return replace(self, heads=dict(self.heads), breaks=list(self.breaks))
 
-    def see(self, line: int, raw: bytes, prev: str | None, is_event: bool, digest: str | None = None) -> None:
-        """`digest`: the line's hash where the line itself was not fetched (a database row too long to read)."""
+    def see(self, line: int, raw: bytes, prev: str | None, is_event: bool, digest: str | None = None) -> bool:
+        """`digest`: the line's hash where the line itself was not fetched (a database row too long to read).
+        False where this line's own link broke: whatever it says, it is not where it claims to be."""
         digest = digest or line_hash(raw)
+        held = True
         if is_event and line > 1:
-            self._check(line, prev, digest)
+            held = self._check(line, prev, digest)
         self.head, self.head_line = digest, line
         # Every line's hash, after a break too: the break is said (and held) on its own; a witness or a signature
         # of a later line is judged by that line, so an acknowledged break does not make every later line suspect.
         self.heads[self.head] = line
+        return held
 
-    def _check(self, line: int, prev: str | None, digest: str) -> None:
+    def _check(self, line: int, prev: str | None, digest: str) -> bool:
         if prev is None:
             if self.started:
                 self._break(line, "no link to the line before it, after the chain began (inserted by a writer "
                                   "that does not link, or its link removed)", digest)
-            else:
-                self.unchained = line
-            return
+                return False
+            self.unchained = line
+            return True
         self.started = True
         if prev != self.head:
             what = "the server never linked it" if prev == PLACEHOLDER else (
                 f"its link does not match line {self.head_line}: line {self.head_line} was changed, or a line "
                 "removed before this one, or this one inserted or moved")
             self._break(line, what, digest)
+            return False
+        return True
 
     def _break(self, line: int, message: str, digest: str) -> None:
-        found = Break(line, message, digest)
+        found = Break(line, message, digest, self.head or "")
         if self.broken is None:
             self.broken = found
         if len(self.breaks) < MAX_BREAKS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
@@ -84,6 +84,9 @@ class Event:
     actor: Actor
     type: str
     data: Mapping[str, Any]
+    link_broken: int = field(default=0, compare=False, repr=False)
+    """The line (or seq) it was read at where its link of the hash chain broke (set by the store that read it): not
+    where it claims to be. 0 where its link held."""
 
     @property
     def time(self) -> datetime:

@@ -29,7 +29,7 @@ from heypeter_tui.core import pg_schema
 from heypeter_tui.core.chain import PREV, Chain, with_placeholder
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import RUN_CREATED, Event
-from heypeter_tui.core.store import ANYWHERE, HeadMoved, LogProblem, decode_event, too_long
+from heypeter_tui.core.store import ANYWHERE, HeadMoved, LogProblem, decode_event, too_long, unlinked
 from heypeter_tui.core.store_choice import PASSWORD_KEYS, StoreChoice, needs_extra, parse_problem
 from heypeter_tui.core.text import clean_line
 from heypeter_tui.core.validate import MAX_FIRST_LINE_BYTES, MAX_LINE_BYTES
@@ -347,7 +347,8 @@ class PgRunStore:
                 continue
             raw = line.encode("utf-8", "surrogatepass")
             event, problem = decode_event(raw, first=seq == 1)
-            self.chain.see(seq, raw, event.get(PREV) if event is not None else None, event is not None)
+            if not self.chain.see(seq, raw, event.get(PREV) if event is not None else None, event is not None):
+                unlinked(event, seq)
             self._head = (len(raw), self.chain.head)
             if event is None:
                 self.problems.append(LogProblem(self.where, seq, problem))

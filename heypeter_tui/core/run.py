@@ -335,8 +335,9 @@ def misplaced(event: Event) -> bool:
     """A key-signed sign-off whose signature vouches for another place in the chain than its own: the chain head it
     signed is not the link of its own line (`prev`, the hash of the line just before it). A sign line replayed,
     moved or copied after a revoke is one; it never stands as a sign-off, nor counts as "signed again". Only the
-    sign-off's key can make a signature for the line it sits after."""
-    return bool(event.get("ssh_signature")) and event.get("signed_head") != event.get("prev")
+    sign-off's key can make a signature for the line it sits after. Its `prev` is only what it claims: one read at a
+    broken link (a copy keeping the original's `prev`) is not where it claims to be, acknowledged or not."""
+    return bool(event.get("ssh_signature")) and (event.link_broken or event.get("signed_head") != event.get("prev"))
 
 
 def event_positions(state: RunState) -> dict[str, int]:

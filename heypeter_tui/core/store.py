@@ -254,7 +254,8 @@ class RunStore:
             if not raw.strip():
                 continue
             event = self._event(raw)
-            self.chain.see(self._line, raw, event.get(PREV) if event is not None else None, event is not None)
+            if not self.chain.see(self._line, raw, event.get(PREV) if event is not None else None, event is not None):
+                unlinked(event, self._line)
             if event is not None and event.type == "run.created" and (events or self.events_read):
                 self._problem("a second run.created: a run is created once; skipped")
             elif event is not None:
@@ -313,6 +314,13 @@ def _last_line_hash(fd: int, size: int) -> str | None:
         if start == 0 or len(lines) > 1:  # the last whole line is in the tail (its start is after a newline)
             return line_hash(lines[-1]) if lines else None
         step *= 4
+
+
+def unlinked(event: Event | None, line: int) -> None:
+    """Mark `event` as read at a broken link (core/chain.py): not where it claims to be, so a key signature on it
+    vouches for nothing (core/run.py, `misplaced`), whether or not someone acknowledged the break."""
+    if event is not None:
+        object.__setattr__(event, "link_broken", line)  # frozen; the mark is the reader's, not part of the event
 
 
 def decode_event(raw: bytes, first: bool) -> tuple[Event | None, str]:

@@ -218,9 +218,10 @@ def _chain_acknowledge(data: dict[str, Any]) -> None:
     line = data.get("line")
     if type(line) is not int or not 1 <= line < 2**63:
         raise InvalidEvent("line must be the number of a line (or a seq)")
-    digest = data.get("line_sha256")
-    if type(digest) is not str or not _SHA256.fullmatch(digest):
-        raise InvalidEvent("line_sha256 must be a SHA-256 digest in hex")
+    for key in ("line_sha256", "before_sha256"):
+        digest = data.get(key)
+        if (digest is not None or key == "line_sha256") and (type(digest) is not str or not _SHA256.fullmatch(digest)):
+            raise InvalidEvent(f"{key} must be a SHA-256 digest in hex")
     _text(data, "reason")
 
 

@@ -109,3 +109,16 @@ def test_a_database_row_the_server_never_linked_can_be_acknowledged(pg_store: st
     assert code == 0 and "verdict: GO" in out
     code, record = cli(capsys, state, *store, "export")
     assert "the server never linked it; acknowledged by" in "\n".join(record.splitlines()[:40])
+
+
+def test_an_acknowledgement_names_the_line_before_too_so_editing_it_again_holds_the_gate(capsys, tmp_path) -> None:
+    """The edit is most often on the line before the broken link: acknowledged once, that line edited again (now
+    an N/A) must hold the gate again (found by the walkthrough: the acknowledgement named only the later line)."""
+    state, log = broken_run(capsys, tmp_path)
+    assert cli(capsys, state, "verify", "--acknowledge", "3", "--reason", "only a reason was added")[0] == 0
+    assert cli(capsys, state, "status", "--gate")[0] == 0
+    lines = log.read_bytes().splitlines(keepends=True)
+    lines[1] = lines[1].replace(b'"status":"done"', b'"status":"na"')
+    log.write_bytes(b"".join(lines))
+    code, out = cli(capsys, state, "status", "--gate")
+    assert code == 1 and "log: hash chain broken at line 3" in out

@@ -218,3 +218,26 @@ def test_an_append_bound_to_a_head_writes_nothing_once_the_log_moved_on(capsys, 
         signer.refresh()
         signer.record(commands.sign(signer.state, "QA Lead", "Quinn"), after=signer.store.chain.head)
         assert "QA Lead" in signer.state.signoffs
+
+
+def test_a_replay_keeping_its_original_link_never_counts_even_once_its_break_is_acknowledged(capsys, tmp_path) -> None:
+    """The copy keeps the `prev` its original had: its signed head equals its claimed link, but the line before it is
+    another, so its link breaks where it sits (found by the walkthrough: it verified, and an acknowledgement of the
+    break let it stand)."""
+    state, log, _ = signed_run(capsys, tmp_path)
+    signed = json.loads(log.read_bytes().splitlines()[-1])
+    assert cli(capsys, state, "revoke", "Security Officer", "--reason", "key compromised")[0] == 0
+    replay = dict(signed, id="k" * 32)  # its own original prev and signed head, untouched
+    with log.open("ab") as file:
+        file.write(json.dumps(replay, separators=(",", ":")).encode() + b"\n")
+    line = len(log.read_bytes().splitlines())
+    code, out = cli(capsys, state, "status", "--gate")
+    assert code == 1 and "not signed: Security Officer" in out
+    code, out = cli(capsys, state, "verify")
+    assert code == 1 and f"line {line}: a key-signed sign-off of Security Officer (Sam) not at the place it" in out
+    assert "Security Officer: Sam: signed by" not in out
+    assert cli(capsys, state, "verify", "--acknowledge", str(line), "--reason", "looked at it")[0] == 0
+    code, out = cli(capsys, state, "status", "--gate")
+    assert code == 1 and "not signed: Security Officer" in out  # the break acknowledged: the copy still counts nothing
+    code, record = cli(capsys, state, "export")
+    assert "Sign-off not counted: Security Officer by Sam" in record and "Signed again" not in record
