@@ -147,7 +147,7 @@ def assert_follows(app: HeyPeterApp, view: str, title: str) -> None:
         assert table.row_count == len(state.contacts)
         assert table.selected_key in state.contacts
     if view == "gate":
-        assert all(role in str(app.query_one(GatePanel).render()) for role in state.checklist.signoffs)
+        assert all(role in app.query_one(GatePanel).text for role in state.checklist.signoffs)
     if view.startswith("next"):
         pane = app.query_one(NextPane)
         assert [row.id for row in pane.rows] == [entry.key for entry in next_items(state, app.now, pane.owner)][:500]
