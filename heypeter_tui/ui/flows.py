@@ -205,7 +205,12 @@ class ChangeFlows:
         it stays with everything typed and says why in place. Returns what it held once recorded; None where
         it was cancelled, or a question about the change was answered "keep it" (`first`: a question asked at save
         time, before anything is built)."""
+        opened_on = self.state.run_id  # a dialog belongs to the run it was opened on: a switch meanwhile saves nothing
+
         async def save(values: V) -> bool | str:
+            if self.state.run_id != opened_on:
+                return (f"opened on run {opened_on}; the dashboard shows {self.state.run_id} now (switched): nothing "
+                        "was changed; escape closes this")
             if first is not None and not await first():
                 return False
             reasons: list[str] = []

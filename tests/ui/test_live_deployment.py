@@ -259,3 +259,27 @@ async def test_a_new_run_refused_at_save_keeps_its_dialog_and_what_was_typed(mak
             if app.state.run_id != first:
                 break
         assert app.state.run_id != first and app.state.title == "Release 3.0"
+
+
+async def test_a_dialog_open_across_a_switch_saves_nothing_into_the_run_switched_to(make_app, context) -> None:
+    """A note typed on one run, the palette's Switch run… to another of the same checklist, then ctrl+s: the note went
+    into the run switched to (found by the walkthrough). It stays in its dialog, said, and neither run changes."""
+    from heypeter_tui.ui.screens.dialogs import NoteDialog
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = app.state.run_id
+        other = context.create_run("Release 9", None)
+        await pilot.press("1", "l", "n", *"for the first run only")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        app.switch_run(other)
+        for _ in range(20):
+            await pilot.pause()
+        assert app.state.run_id == other
+        await pilot.press("ctrl+s")
+        for _ in range(20):
+            await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        notes = [e for run in (first, other) for e in context.workspace.store(run).load() if e.type == "item.note"]
+        assert notes == []
