@@ -612,4 +612,11 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "            if False:",
         "tests/ui/test_live_deployment.py",
     ),
+    (
+        "an exact id wins though it begins another run's id (a planted run with a pipeline's prefix as its id)",
+        "heypeter_tui/core/workspace.py",
+        "        named = exact + [(run, \"a prefix of its id\") for run in runs if run.id.startswith(reference)\n",
+        "        named = exact or [(run, \"a prefix of its id\") for run in runs if run.id.startswith(reference)\n",
+        "tests/unit/test_run_references.py",
+    ),
 ]

@@ -146,7 +146,11 @@ class RunSpace:
         runs = self.runs()
         wanted = reference.casefold()
         exact = [(run, "its id") for run in runs if run.id == reference]
-        named = exact or [(run, "a prefix of its id") for run in runs if run.id.startswith(reference)]
+        # An exact id that also begins another run's id names two: a pipeline pinned by a prefix of the team run's id
+        # would otherwise act on a run someone later added with that very prefix as its id (the walkthrough's
+        # attack). New ids never begin one another (`create_run`), so only a planted run makes this refusal.
+        named = exact + [(run, "a prefix of its id") for run in runs if run.id.startswith(reference)
+                         and run.id != reference]
         named += [(run, "its title") for run in runs if self._title(run).casefold() == wanted]
         matches: dict[str, tuple[RunRef, str]] = {}
         for run, how in named:
@@ -157,8 +161,8 @@ class RunSpace:
             raise UserError(f"no run {clean_line(reference)[:80]!r}; `heypeter-tui runs` lists them")
         said = [_named(run, how) for run, how in matches.values()]
         more = f", and {len(said) - 5} more" if len(said) > 5 else ""
-        todo = ("an id that is another run's title names neither: `heypeter-tui runs` says who made each" if exact
-                else "give more of the id of the one you mean")
+        todo = ("an id that is another run's title, or the start of another run's id, names neither: "
+                "`heypeter-tui runs` says who made each" if exact else "give more of the id of the one you mean")
         raise UserError(f"{clean_line(reference)[:80]!r} names {len(said)} runs ({'; '.join(said[:5])}{more}); {todo}")
 
     def _title(self, run: RunRef) -> str:
@@ -190,8 +194,11 @@ class RunSpace:
         }
         if contacts:
             data["contacts"] = contacts
+        stamp, slug = base.split("-", 2)[:2], base.split("-", 2)[2]
         for n in range(1, 1000):
-            run_id = base if n == 1 else f"{base}-{n}"
+            # A second run of the same title in the same second: the count before the title, so no run's id ever
+            # begins another's (a reference by an exact id names one run: `resolve`).
+            run_id = base if n == 1 else f"{'-'.join(stamp)}-{n}-{slug}"
             data["run"] = run_id
             if not self.add_run(run_id, new_event(ev.RUN_CREATED, actor, now, **data)):
                 continue  # another process took the name between a look and a create

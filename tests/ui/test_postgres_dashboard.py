@@ -154,6 +154,9 @@ async def test_a_run_id_with_escape_codes_in_the_runs_table_is_skipped_by_switch
         await until(pilot, lambda: isinstance(app.screen, RunPicker))
         titles = [option.prompt.plain.splitlines()[0].strip() for option in app.screen.query_one(OptionList).options]
         assert sorted(title.lstrip("● ") for title in titles) == ["Hotfix", "Release"]
+        details = [option.prompt.plain.splitlines()[1] for option in app.screen.query_one(OptionList).options]
+        assert all(f"{run} · " in " ".join(details) for run in (run_id, other))  # each run's id, and who made it
+        assert all(" by " in detail for detail in details)
         assert any("a run whose id is not a run id" in message and "\x1b" not in message for _, message in said)
         app.screen.query_one(OptionList).highlighted = titles.index("Hotfix")
         await pilot.press("enter")

@@ -31,16 +31,17 @@ def test_an_id_that_is_another_runs_title_names_neither(context, clock) -> None:
         context.workspace.resolve(first)
     said = str(refused.value)
     assert said == (f"{first!r} names 2 runs ({first}: its id; {second}: its title); an id that is another run's "
-                    "title names neither: `heypeter-tui runs` says who made each")
+                    "title, or the start of another run's id, names neither: `heypeter-tui runs` says who made each")
     assert context.workspace.resolve(second) == second and context.workspace.resolve("release") == first
 
 
-def test_a_title_two_runs_share_names_neither_and_an_exact_id_beats_a_longer_one(context, clock) -> None:
+def test_a_title_two_runs_share_names_neither_and_no_id_begins_another(context, clock) -> None:
     one, two = context.create_run("Same", None), context.create_run("Same", None)
-    assert two == f"{one}-2"  # made in one second: the second id starts with the first
+    assert not two.startswith(one) and not one.startswith(two)  # made in one second: the count before the title
     assert context.workspace.resolve(one) == one and context.workspace.resolve(two) == two
-    with pytest.raises(UserError, match=rf"^'same' names 2 runs \({one}: its title; {two}: its title\);"):
+    with pytest.raises(UserError, match=r"^'same' names 2 runs \(") as refused:
         context.workspace.resolve("same")
+    assert f"{one}: its title" in str(refused.value) and f"{two}: its title" in str(refused.value)
 
 
 def test_a_refusal_is_one_clean_line_at_exit_2(context, clock, state_dir: Path, capsys) -> None:
@@ -111,7 +112,8 @@ def test_a_database_user_who_adds_a_run_named_as_the_team_runs_title_cannot_take
     capsys.readouterr()
 
     both = (f"'release-4.2' names 2 runs (release-4.2: its id, made by {attacker_user}; {team_run}: its title, made "
-            f"by {team_user}); an id that is another run's title names neither: `heypeter-tui runs` says who made each")
+            f"by {team_user}); an id that is another run's title, or the start of another run's id, names neither: "
+            "`heypeter-tui runs` says who made each")
     assert run_as(tmp_path / "team", team, "--run", "release-4.2", "status", "--gate") == 2
     assert capsys.readouterr() == ("", f"heypeter-tui: {both}\n")
     monkeypatch.setenv("HEYPETER_TUI_RUN", "release-4.2")
@@ -153,3 +155,20 @@ def test_runs_shows_who_made_each_database_run(pg_server: PgServer, pg_store: st
     capsys.readouterr()
     assert main(["--state-dir", str(tmp_path / "files"), "runs"]) == 0
     assert "BY" not in capsys.readouterr().out.splitlines()[0]  # a file run: its maker is the log's owner
+
+
+def test_an_exact_id_that_begins_another_runs_id_names_neither(context, clock) -> None:
+    """A pipeline pins the team run by a prefix of its id; someone adds a run whose id is that very prefix: the
+    reference names both and is refused (found by the walkthrough: the planted run's exact id won)."""
+    from heypeter_tui.core.events import RUN_CREATED, new_event
+
+    team = context.create_run("Release", None)
+    prefix = team[: len(team) - 3]
+    assert context.workspace.resolve(prefix) == team
+    created = next(iter(context.workspace.store(team).load()))
+    planted = new_event(RUN_CREATED, created.actor, clock(), **{**created.data, "run": prefix, "title": "decoy"})
+    assert context.workspace.add_run(prefix, planted)
+    with pytest.raises(UserError, match="names 2 runs") as refused:
+        context.workspace.resolve(prefix)
+    assert team in str(refused.value) and "the start of another run's id" in str(refused.value)
+    assert context.workspace.resolve(team) == team

@@ -33,7 +33,10 @@ class RunPicker(Dialog[str | None]):
 
     def prompt(self, run: RunSummary) -> Content:
         mark = ("● ", "$accent") if run.id == self.current else "  "
-        detail = f"    {run.checklist} · {run.progress} · created {run.created}"
+        # Its id and (in a database) who made it: two runs of one title, one planted, are told apart before one is
+        # picked (found by the walkthrough).
+        by = f" by {run.created_by}" if run.created_by else ""
+        detail = f"    {run.id} · {run.checklist} · {run.progress} · created {run.created}{by}"
         return Content.assemble(mark, literal(run.title, "bold"), "\n", literal(detail, "$text-muted"))
 
     def on_mount(self) -> None:
