@@ -79,6 +79,8 @@ class Context:
         self.run = run
         """The run pinned by `--run` or HEYPETER_TUI_RUN: every command acts on it, whatever is current."""
         self.witness_troubles: dict[str, None] = {}
+        self.opening_note = ""
+        """Said by the dashboard as it opens: which run its first launch on this host chose, where runs were there."""
         """Why a writer could not keep this host's witness (core/witness.py), each said once when a command ends."""
 
     @cached_property
@@ -274,14 +276,35 @@ class Context:
                 run_id = self._current_run(required=False)
                 if run_id is None:
                     runs = workspace.runs()
-                    run_id = runs[-1].id if runs else self._create_locked("", self.load_checklist(None)).run_id
-                    workspace.set_current(run_id)
+                    if not runs:
+                        run_id = self._create_locked("", self.load_checklist(None)).run_id
+                        workspace.set_current(run_id)
+                        return self.session(run_id)
+                    return self._first_of(runs)
                 return self.session(run_id)
             run_id = self._latest_of(loaded[0].id)
             if run_id is not None:
                 workspace.set_current(run_id)
                 return self.session(run_id)
             return self.session(self._create_locked("", loaded).run_id)
+
+    def _first_of(self, runs: list) -> RunSession:
+        """No run current yet on this host, and runs there: the newest readable one, made current and said (a run
+        that cannot be read, or a newer one someone else added, locks nobody out and is never opened unsaid)."""
+        skipped: list[str] = []
+        for run in reversed(runs):
+            try:
+                session = self.session(run.id)
+            except (UserError, OSError) as error:
+                skipped.append(str(error))
+                continue
+            self.workspace.set_current(run.id)
+            by = f", made by {run.created_by}" if getattr(run, "created_by", "") else ""
+            self.opening_note = clean_line(
+                f"opened {session.state.title!r} ({run.id}{by}), the newest of {count(len(runs), 'run')} here; "
+                "Switch run… (ctrl+p) picks another" + (f"; skipped: {'; '.join(skipped)[:300]}" if skipped else ""))
+            return session
+        raise UserError(f"none of the {len(runs)} runs here can be read: {'; '.join(skipped)[:400]}")
 
     def existing_session(self, checklist_ref: str | None = None, writer: bool = False) -> RunSession:
         """What a command acts on: the pinned run, else the latest run of `checklist_ref`, else the current

@@ -99,6 +99,8 @@ class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTh
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.report_log_problems()
+        if self.context.opening_note:  # the first launch here opened a run someone had made: which, and by whom
+            self.say(self.context.opening_note, title="Run", timeout=12)
         self.watch(self, "state", lambda _: self.report_witness(), init=True)  # after each change made or read
         if self.listens:  # a database store says when it changed: the poll is only a safety net
             self.listen_to_store()

@@ -283,3 +283,27 @@ async def test_a_dialog_open_across_a_switch_saves_nothing_into_the_run_switched
         assert isinstance(app.screen, NoteDialog)
         notes = [e for run in (first, other) for e in context.workspace.store(run).load() if e.type == "item.note"]
         assert notes == []
+
+
+async def test_a_first_launch_among_runs_skips_one_it_cannot_read_and_says_which_it_opened(state_dir, tmp_path,
+                                                                                        clock) -> None:
+    """No run is current on this host yet: the newest run that can be read opens, said with who made it; a newer
+    one that cannot be read (planted: a log of a bare line) locks nobody out (it was exit 2 for every newcomer)."""
+    from heypeter_tui.context import Context
+    from heypeter_tui.ui.app import HeyPeterApp
+
+    maker = Context(state_dir=state_dir, operator="alice", clock=clock, config_path=tmp_path / "a" / "config.yaml")
+    team = maker.create_run("Release 5", None)
+    clock.advance(seconds=5)
+    broken = state_dir / "runs" / "20991231-000000-future.jsonl"
+    broken.write_text('{"not": "an event"}\n')
+    broken.chmod(0o600)
+    (state_dir / "current").unlink()
+    newcomer = Context(state_dir=state_dir, operator="bob", clock=clock, config_path=tmp_path / "b" / "config.yaml")
+    said: list[str] = []
+    app = HeyPeterApp(newcomer, newcomer.current_session(None))
+    app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.state.run_id == team
+        assert any(f"opened 'Release 5' ({team})" in line and "Switch run" in line for line in said)
