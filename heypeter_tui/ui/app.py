@@ -283,7 +283,17 @@ class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTh
         self.session = session
         self.state = session.state
         self.report_log_problems()
+        self.close_views_of_another_run()
         self.say(f"now showing: {session.state.title} ({run_id})", timeout=3)
+
+    def close_views_of_another_run(self) -> None:
+        """An item's history or a sign-off's, open over the run left, would go on showing it over another: closed.
+        (A dialog that changes the run stays, and saves nothing into the run switched to: ui/flows.py `ask`.)"""
+        from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
+        from heypeter_tui.ui.screens.signoff_history import SignoffHistoryScreen
+
+        if isinstance(self.screen, (ItemDetailScreen, SignoffHistoryScreen)):
+            self.screen.dismiss(None)
 
     # -- search --------------------------------------------------------------------------------
 

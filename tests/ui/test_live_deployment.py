@@ -307,3 +307,18 @@ async def test_a_first_launch_among_runs_skips_one_it_cannot_read_and_says_which
         await pilot.pause()
         assert app.state.run_id == team
         assert any(f"opened 'Release 5' ({team})" in line and "Switch run" in line for line in said)
+
+
+async def test_an_items_history_open_over_a_switch_closes(make_app, context) -> None:
+    from heypeter_tui.ui.screens.item_detail import ItemDetailScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        other = context.create_run("Release 9", None)
+        await pilot.press("1", "l", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ItemDetailScreen)
+        app.switch_run(other)
+        for _ in range(10):
+            await pilot.pause()
+        assert app.state.run_id == other and not isinstance(app.screen, ItemDetailScreen)
