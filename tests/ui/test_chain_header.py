@@ -88,3 +88,38 @@ async def test_two_dashboards_with_different_local_signers_show_one_verdict(stat
             table = app.query_one(SignoffTable)
             seen.append((" GO " in header, [str(table.get_row(role)[3]).split(" key ")[0] for role in keys]))
     assert seen == [(True, ["verified", "verified"])] * 2
+
+
+async def test_a_replayed_sign_line_leaves_the_revoke_and_its_reason_in_the_table(state_dir, tmp_path, clock) -> None:
+    """A copy of a revoked key signature appended after the revoke counts nothing: the sign-off table still says
+    revoked, by whom and why (it said "not signed", the reason gone: from the walkthrough)."""
+    import json
+    import subprocess
+
+    from heypeter_tui.cli import main
+    from heypeter_tui.context import Context
+    from heypeter_tui.ui.app import HeyPeterApp
+    from heypeter_tui.ui.widgets.tables import SignoffTable
+    from tests.unit.test_chain_attacks import append_linked
+
+    key = tmp_path / "qa"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    line = "qa@x.example " + " ".join(key.with_suffix(".pub").read_text().split()[:2])
+    checklist = tmp_path / "c.yaml"
+    checklist.write_text("schema: 1\nid: one\ntitle: One\nsections:\n  - id: s\n    title: S\n    items: [I]\n"
+                         "signoffs:\n  - role: QA Lead\n    principals: [qa@x.example]\n    require_signature: true\n"
+                         f"allowed_signers:\n  - {json.dumps(line)}\n")
+    base = ["--state-dir", str(state_dir)]
+    assert main([*base, "new", "One", "--checklist", str(checklist)]) == 0
+    assert main([*base, "sign", "QA Lead", "--name", "Quinn", "--ssh-key", str(key)]) == 0
+    log = next((state_dir / "runs").glob("*.jsonl"))
+    signed = json.loads(log.read_bytes().splitlines()[-1])
+    assert main([*base, "revoke", "QA Lead", "--reason", "wrong build"]) == 0
+    append_linked(log, {k: v for k, v in dict(signed, id="r" * 32).items() if k != "prev"})
+    context = Context(state_dir=state_dir, operator="alice", clock=clock, config_path=tmp_path / "cfg.yaml")
+    app = HeyPeterApp(context, context.current_session(None))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("s", "l")
+        await pilot.pause()
+        status = str(app.query_one(SignoffTable).get_row("QA Lead")[-1])
+        assert "revoked" in status and "wrong build" in status

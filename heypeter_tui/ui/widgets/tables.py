@@ -135,7 +135,8 @@ class SignoffTable(RecordTable):
 
     def show_state(self, state: RunState) -> None:
         now = self.app.clock()
-        history = {deviation.ref: deviation for deviation in signing_history(state)}  # the latest per role
+        # The latest per role; a sign line not counted (replayed or moved) changes nothing of what the role stands at.
+        history = {d.ref: d for d in signing_history(state) if d.kind != "not_counted"}
         rows = []
         narrowed = any(rule.covers for rule in state.checklist.signers)
         self.COLUMNS = (*SignoffTable.COLUMNS, *((self.COVERS,) if narrowed else ()))
