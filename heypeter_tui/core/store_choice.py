@@ -48,7 +48,8 @@ class StoreChoice:
     def passwords(self) -> tuple[str, ...]:
         """The secrets this store's connection string holds: what no output may carry (check output included)."""
         parsed = parse(self.location) if self.is_postgres else {}
-        return tuple(value for key, value in (parsed or {}).items() if key in PASSWORD_KEYS and value)
+        return tuple(value for key, value in (parsed or {}).items()
+                     if value and (key in PASSWORD_KEYS or key == "port" and not _ports(value)))
 
 
 def is_postgres(spec: str) -> bool:
@@ -116,12 +117,19 @@ def redact(spec: str) -> str:
             else clean_line(spec)
     if parsed is None:
         return UNPARSED
-    if not any(key in PASSWORD_KEYS for key in parsed):
+    # A port that is no number is a password that lost its host (`postgresql://deploy:PW@` without the `@host`):
+    # libpq reads it as a port; it is hidden all the same (found by the walkthrough).
+    hidden = {key for key, value in parsed.items() if key in PASSWORD_KEYS or key == "port" and not _ports(value)}
+    if not hidden:
         return clean_line(spec)
     from psycopg.conninfo import make_conninfo
 
-    return clean_line(make_conninfo("", **{key: "***" if key in PASSWORD_KEYS else value
-                                           for key, value in parsed.items()}))
+    return clean_line(make_conninfo("", **{key: "***" if key in hidden else value for key, value in parsed.items()}))
+
+
+def _ports(value: str) -> bool:
+    """A port, or libpq's comma-separated list of them (one a host)."""
+    return all(part.strip().isdigit() or not part.strip() for part in value.split(","))
 
 
 def parse_problem(spec: str) -> str:

@@ -134,3 +134,12 @@ for spec in sys.argv[1:]:
     assert done.returncode == 0, done.stderr
     never(SECRET, done.stdout)
     assert done.stdout.count("holds a password; refused") == 2 and "postgresql://app@db/x" in done.stdout
+
+
+def test_a_password_that_lost_its_host_is_never_printed_as_a_port(tmp_path: Path, capsys) -> None:
+    """`postgresql://deploy:PW` without `@host`: libpq reads the password as a port; it is hidden all the same (the
+    walkthrough saw it printed in "cannot reach the database")."""
+    assert run(tmp_path, "runs", store=f"postgresql://deploy:{SECRET}") == 2
+    text = said(capsys)
+    never(SECRET, text)
+    assert "port=***" in text and text.count("\n") == 1
