@@ -148,9 +148,10 @@ class RunSpace:
         exact = [(run, "its id") for run in runs if run.id == reference]
         # An exact id that also begins another run's id names two: a pipeline pinned by a prefix of the team run's id
         # would otherwise act on a run someone later added with that very prefix as its id (the walkthrough's
-        # attack). New ids never begin one another (`create_run`), so only a planted run makes this refusal.
+        # attack). The one exception is this program's own numbering of runs made in one second (`…-release` and
+        # `…-release-2`): the first names itself, as it always did.
         named = exact + [(run, "a prefix of its id") for run in runs if run.id.startswith(reference)
-                         and run.id != reference]
+                         and run.id != reference and not (exact and _numbered(run.id, reference))]
         named += [(run, "its title") for run in runs if self._title(run).casefold() == wanted]
         matches: dict[str, tuple[RunRef, str]] = {}
         for run, how in named:
@@ -194,11 +195,8 @@ class RunSpace:
         }
         if contacts:
             data["contacts"] = contacts
-        stamp, slug = base.split("-", 2)[:2], base.split("-", 2)[2]
         for n in range(1, 1000):
-            # A second run of the same title in the same second: the count before the title, so no run's id ever
-            # begins another's (a reference by an exact id names one run: `resolve`).
-            run_id = base if n == 1 else f"{'-'.join(stamp)}-{n}-{slug}"
+            run_id = base if n == 1 else f"{base}-{n}"
             data["run"] = run_id
             if not self.add_run(run_id, new_event(ev.RUN_CREATED, actor, now, **data)):
                 continue  # another process took the name between a look and a create
@@ -299,6 +297,12 @@ def read_header(path: Path) -> dict[str, object]:
     finally:
         os.close(fd)
     return header if isinstance(header, dict) else {}
+
+
+def _numbered(run_id: str, first: str) -> bool:
+    """`run_id` is `first` numbered as `create_run` numbers a second run of one title made in one second."""
+    rest = run_id[len(first):]
+    return rest.startswith("-") and rest[1:].isdigit()
 
 
 def _natural(run_id: str) -> list[object]:

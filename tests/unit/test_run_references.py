@@ -35,9 +35,9 @@ def test_an_id_that_is_another_runs_title_names_neither(context, clock) -> None:
     assert context.workspace.resolve(second) == second and context.workspace.resolve("release") == first
 
 
-def test_a_title_two_runs_share_names_neither_and_no_id_begins_another(context, clock) -> None:
+def test_a_title_two_runs_share_names_neither_and_an_exact_id_beats_its_own_numbered_twin(context, clock) -> None:
     one, two = context.create_run("Same", None), context.create_run("Same", None)
-    assert not two.startswith(one) and not one.startswith(two)  # made in one second: the count before the title
+    assert two == f"{one}-2"  # made in one second: numbered as this program numbers them
     assert context.workspace.resolve(one) == one and context.workspace.resolve(two) == two
     with pytest.raises(UserError, match=r"^'same' names 2 runs \(") as refused:
         context.workspace.resolve("same")
