@@ -244,7 +244,6 @@ def checklist_from_dict(data: object) -> Checklist:
 
     Raises ValueError naming what is wrong; the fold turns it into "not a readable run".
     """
-    from heypeter_tui.core import signer_lines as lines
     from heypeter_tui.core.durations import parse_duration
 
     def text(raw: object, what: str, limit: int = MAX_TEXT) -> str:
@@ -363,8 +362,8 @@ def checklist_from_dict(data: object) -> Checklist:
         contacts=tuple(contact(raw) for raw in listing(data.get("contacts", []), "contacts")),
         signers=tuple(signers(raw) for raw in listing(data.get("signoffs", []), "signoffs") if isinstance(raw, dict)
                       and ("principals" in raw or raw.get("require_signature") or "covers" in raw)),
-        allowed_signers=lines.checked_lines(data.get("allowed_signers", []), "allowed_signers", lines.allowed_signer),
-        revoked_keys=lines.checked_lines(data.get("revoked_keys", []), "revoked_keys", lines.revoked_key),
+        allowed_signers=key_lines(data, "allowed_signers"),
+        revoked_keys=key_lines(data, "revoked_keys"),
     )
     for rule in checklist.signers:
         unknown = [each for each in rule.covers if each not in group_ids]
@@ -372,3 +371,13 @@ def checklist_from_dict(data: object) -> Checklist:
             raise ValueError(f"{rule.role[:60]!r} covers {unknown[0]!r}, which is no section or phase")
     return checklist
 
+
+def key_lines(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    """`allowed_signers:` or `revoked_keys:` as a run carries them, checked (core/signer_lines.py, loaded only for a
+    checklist that names keys: every `status` folds a run.created)."""
+    if key not in data:
+        return ()
+    from heypeter_tui.core import signer_lines as lines
+
+    check = lines.allowed_signer if key == "allowed_signers" else lines.revoked_key
+    return lines.checked_lines(data[key], key, check)
