@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(argv: list[str]) -> int:
     from heypeter_tui.cli.commands import PROG
     from heypeter_tui.core.errors import UserError
+    from heypeter_tui.core.text import clean_line
 
     try:
         from pathlib import Path
@@ -89,7 +90,7 @@ def _run(argv: list[str]) -> int:
                           home=home.absolute() if home is not None else None)
         code = args.handler(context, args)
         for trouble in context.witness_troubles:  # said, never dropped: the change itself was kept
-            print(f"{PROG}: warning: {trouble}", file=sys.stderr)
+            print(clean_line(f"{PROG}: warning: {trouble}"), file=sys.stderr)
         return code
     except UserError as error:
         _fail(f"{PROG}: {error}")

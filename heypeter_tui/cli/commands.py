@@ -400,7 +400,7 @@ def cmd_checklists(context: Context, args: Namespace) -> int:
         else:
             print(f"{checklist.id}\t{clean_line(checklist.title)} ({count(checklist.item_count, 'item')})\t{path}")
     for path, why in context.refused_checklists():  # another user's word: named, never read
-        print(f"{path.stem}\t(refused: {why})\t{path}")
+        print(f"{clean_line(path.stem)}\t(refused: {clean_line(why)})\t{clean_line(str(path))}")
     for checklist_id, paths in context.shared_ids().items():  # `--checklist ID` refuses to guess between them
         print(f"{PROG}: warning: {len(paths)} files share checklist id {checklist_id!r}: "
               f"{', '.join(clean_line(str(path)) for path in paths)}; `--checklist {checklist_id}` refuses to guess "
@@ -413,7 +413,7 @@ def cmd_paths(context: Context, args: Namespace) -> int:
 
     current = context.workspace.current_id()
     if context.home is not None:
-        print(f"home\t{context.home}")
+        print(f"home\t{clean_line(str(context.home))}")
     print(f"config\t{context.config_dir / 'config.yaml'}")
     print(f"checklists\t{context.config_dir / 'checklists'}")
     print(f"themes\t{context.config_dir / 'themes'}")

@@ -60,9 +60,10 @@ def crashed(context: Context, text: str) -> int:
     try:
         path = write_crash_file(context, text)
     except Exception as error:  # the state dir refused too: still one line, and still not 0
-        print(f"{PROG}: the dashboard failed ({cause}); no crash file could be written: {error}", file=sys.stderr)
+        print(clean_line(f"{PROG}: the dashboard failed ({cause}); no crash file could be written: {error}"),
+              file=sys.stderr)
     else:
-        print(f"{PROG}: the dashboard failed ({cause}); the traceback is in {path}; please report it",
+        print(clean_line(f"{PROG}: the dashboard failed ({cause}); the traceback is in {path}; please report it"),
               file=sys.stderr)
     if os.environ.get("HEYPETER_TUI_DEBUG"):
         print(text, file=sys.stderr)

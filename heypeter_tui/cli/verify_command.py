@@ -95,7 +95,7 @@ def _signoffs(context: Context, session, allowed: Path | None) -> int:
 
 def _acknowledge(context: Context, args: Namespace) -> int:
     """`verify --acknowledge LINE --reason R`: who looked at the break at LINE, and why, recorded in the run."""
-    from heypeter_tui.core.acknowledge import acknowledge
+    from heypeter_tui.core.acknowledge import acknowledge, unacknowledged
 
     if not args.reason:
         raise UserError("--acknowledge needs --reason: who looked, and what they found")
@@ -104,8 +104,6 @@ def _acknowledge(context: Context, args: Namespace) -> int:
     session.record(change)
     print(clean_line(f"{session.store.opened_id}: the break at line {args.acknowledge} acknowledged by "
                      f"{session.actor.operator}: {change.data['reason']}"))
-    from heypeter_tui.core.acknowledge import unacknowledged
-
     left = unacknowledged(session.store.chain, session.state)
     if left:
         print(clean_line(f"{session.store.opened_id}: still unacknowledged: line "
