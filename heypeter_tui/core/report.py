@@ -27,7 +27,7 @@ from heypeter_tui.core.record_text import offset as _offset
 from heypeter_tui.core.record_text import when as _when
 from heypeter_tui.core.record_text import who as _who
 from heypeter_tui.core.rules import gate, group_progress, is_stale, overall_progress
-from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
+from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, all_notes
 from heypeter_tui.core.schedule import due_at, timer_ran, windows
 from heypeter_tui.core.session import Integrity
 
@@ -147,7 +147,7 @@ def _group_json(state: RunState, group: Group) -> dict[str, Any]:
                 "override": current.override or None,
                 "by": current.actor.to_dict() if current.actor else None,
                 "at": current.at,
-                "notes": [{"text": n.text, "by": n.actor.to_dict(), "at": n.at} for n in current.notes],
+                "notes": [{"text": n.text, "by": n.actor.to_dict(), "at": n.at} for n in all_notes(state, group.key(item))],
                 "check": item.check.to_dict() if item.check else None,
                 "checks": [check_json(event) for event in check_events(state, group.key(item))],
             }
@@ -275,7 +275,7 @@ def _group_markdown(state: RunState, group: Group, ids: bool) -> list[str]:
         if current.override:
             lines.append(f"  - override while NO-GO: {_line(current.override)}")
         lines += item_check_line(state, group.key(item))
-        for note in current.notes:
+        for note in all_notes(state, group.key(item)):
             first, *rest = clean(note.text).split("\n")
             lines.append(f"  - Note by {_line(_who(note.actor))}, {_when(note.at)}: {_line(first)}")
             lines += [f"    {_block_line(line)}" for line in rest]

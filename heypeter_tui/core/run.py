@@ -12,6 +12,7 @@ from heypeter_tui.core.checklist import (
     ContactRole,
     checklist_from_dict,
 )
+from heypeter_tui.core.event_log import EventLog
 from heypeter_tui.core.events import Actor, Event
 
 PENDING, DONE, NA, BLOCKED = "pending", "done", "na", "blocked"
@@ -20,6 +21,9 @@ COMPLETE = frozenset({DONE, NA})
 NEEDS_REASON = frozenset({NA, BLOCKED})
 SYMBOLS = {PENDING: "[ ]", DONE: "[x]", NA: "[-]", BLOCKED: "[!]"}
 LABELS = {PENDING: "pending", DONE: "done", NA: "N/A", BLOCKED: "blocked"}
+NOTES_KEPT = 20
+"""An item's newest notes the fold keeps (with their count): a monitoring day leaves tens of thousands on one item,
+and a state is copied, kept in a checkpoint and drawn often. `all_notes` reads every one where it is needed."""
 
 
 class RunLogError(ValueError):
@@ -44,10 +48,13 @@ class ItemState:
     actor: Actor | None = None
     at: str | None = None
     notes: tuple[Note, ...] = ()
+    """The newest notes, at most NOTES_KEPT: `all_notes` has them all."""
     override: str = ""
     """Why it was ticked although the gate said NO-GO, where it was."""
     check: Event | None = None
     """Its latest check's `item.check` event (core/checks.py): shown on the item, whatever its status."""
+    note_count: int = 0
+    """How many notes it has, `notes` being the newest of them."""
 
     @property
     def complete(self) -> bool:
@@ -107,7 +114,8 @@ class RunState:
     items: Mapping[str, ItemState] = field(default_factory=dict)
     signoffs: Mapping[str, Signature] = field(default_factory=dict)
     contacts: Mapping[str, Contact] = field(default_factory=dict)
-    events: tuple[Event, ...] = ()
+    events: EventLog = field(default_factory=EventLog)
+    """Every event in log order (core/event_log.py: a resumed fold reads its first ones back only on demand)."""
     undone: frozenset[str] = frozenset()
     timers: Mapping[str, Timer] = field(default_factory=dict)
     readiness_seq: int = 0
@@ -165,7 +173,7 @@ def fold(events: Iterable[Event], problems: list[str] | None = None) -> RunState
         created=created,
         t0=created.get("t0"),
         contacts=contacts,
-        events=(created,),
+        events=EventLog((created,)),
     )
     return advance(state, iterator, problems)
 
@@ -196,7 +204,9 @@ class _Folder:
         self.items = dict(state.items)
         self.signoffs = dict(state.signoffs)
         self.contacts = dict(state.contacts)
-        self.events = list(state.events)
+        self.log = state.events
+        self.new: list[Event] = []
+        """The events folded in by this pass, after `log`'s."""
         self.undone = set(state.undone)
         self.t0 = state.t0
         self.title = state.title
@@ -217,15 +227,24 @@ class _Folder:
             items=MappingProxyType(self.items),
             signoffs=MappingProxyType(self.signoffs),
             contacts=MappingProxyType(self.contacts),
-            events=tuple(self.events),
+            events=self.log.extended(self.new),
             undone=frozenset(self.undone),
             timers=MappingProxyType(self.timers),
             readiness_seq=self.readiness_seq,
         )
 
+    def _every(self) -> Iterable[Event]:
+        """The whole log so far (an undo reads back a resumed fold's first events)."""
+        yield from self.log
+        yield from self.new
+
+    def _at(self, position: int) -> Event:
+        start = len(self.log)
+        return self.new[position - start] if position >= start else self.log[position]
+
     def apply(self, event: Event) -> None:
-        position = len(self.events)
-        self.events.append(event)
+        position = len(self.log) + len(self.new)
+        self.new.append(event)
         if self._positions is not None:
             self._positions.setdefault(event.id, position)
         if event.type == ev.UNDO:
@@ -242,12 +261,12 @@ class _Folder:
         """Only an earlier event can be undone, once; an undo of an undo (or of nothing) does nothing."""
         if self._positions is None:
             self._positions = {}
-            for index, event in enumerate(self.events):
+            for index, event in enumerate(self._every()):
                 self._positions.setdefault(event.id, index)
         index = self._positions.get(target_id)
         if index is None or index >= position or target_id in self.undone:
             return
-        target = self.events[index]
+        target = self._at(index)
         subject = _subject(target)
         if subject is None:
             return
@@ -276,7 +295,7 @@ class _Folder:
                 self.t0 = self.state.created.get("t0")
             elif kind == "title":
                 self.title = str(self.state.created.get("title", ""))
-        for position, event in enumerate(self.events):
+        for position, event in enumerate(self._every()):
             if event.type != ev.UNDO and event.id not in self.undone and _subject(event) in self.dirty:
                 self._apply(event, position)
         self.dirty.clear()
@@ -292,7 +311,7 @@ class _Folder:
                 reason, override = data.get("reason"), data.get("override")
                 self.items[key] = ItemState(  # not dataclasses.replace: this runs once per event
                     status, str(reason) if reason else "", event.actor, event.ts, before.notes,
-                    str(override) if override else "", before.check,
+                    str(override) if override else "", before.check, before.note_count,
                 )
         elif kind == ev.ITEM_CHECK:
             key = data["item"]
@@ -303,7 +322,8 @@ class _Folder:
             if key in self.state.checklist.items_by_key:
                 current = self.items.get(key, _PENDING_ITEM)
                 note = Note(data["text"], event.actor, event.ts)
-                self.items[key] = replace(current, notes=current.notes + (note,))
+                notes = current.notes[1 - NOTES_KEPT :] if len(current.notes) >= NOTES_KEPT else current.notes
+                self.items[key] = replace(current, notes=notes + (note,), note_count=current.note_count + 1)
         elif kind == ev.SIGNOFF_SIGN:
             role = data["role"]
             if role in self.state.checklist.signoffs and not misplaced(event):
@@ -351,6 +371,26 @@ def event_positions(state: RunState) -> dict[str, int]:
         return positions
 
     return for_state("positions", state, compute)
+
+
+def all_notes(state: RunState, key: str) -> tuple[Note, ...]:
+    """Every note on an item that still counts, oldest first: the fold keeps only the newest NOTES_KEPT, so where an
+    item has more they are read from the log, every item's in one pass, once per state."""
+    current = state.item(key)
+    if current.note_count <= len(current.notes):
+        return current.notes
+    from heypeter_tui.core.memo import for_state
+
+    def compute() -> dict[str, tuple[Note, ...]]:
+        found: dict[str, list[Note]] = {}
+        for event in state.events:
+            if event.type == ev.ITEM_NOTE and event.id not in state.undone:
+                text = event.get("text")
+                if isinstance(text, str):  # as the fold: a note it could not apply is none
+                    found.setdefault(str(event.get("item")), []).append(Note(text, event.actor, event.ts))
+        return {item: tuple(notes) for item, notes in found.items()}
+
+    return for_state("notes", state, compute).get(key, ())
 
 
 def item_history(state: RunState, key: str) -> list[tuple[Event, bool]]:

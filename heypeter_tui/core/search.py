@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from heypeter_tui.core.checklist import Group, Item, owner_of
-from heypeter_tui.core.run import RunState
+from heypeter_tui.core.run import RunState, all_notes
 
 MAX_RESULTS = 200
 """More than a screen scrolls through usefully: past it, typing another word narrows faster."""
@@ -62,7 +62,7 @@ def search_items(state: RunState, query: str, limit: int = MAX_RESULTS) -> Found
             # What the item says of itself, and its notes apart: a word found only in a note names the note.
             own = f"{item.text}\n{key}\n{owner or ''}".casefold()
             missing = [word for word in words if word not in own]
-            notes = state.item(key).notes
+            notes = all_notes(state, key)
             if missing:
                 folded = [note.text.casefold() for note in notes]
                 if not all(any(word in text for text in folded) for word in missing):

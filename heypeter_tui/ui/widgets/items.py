@@ -159,8 +159,8 @@ def item_prompt(item: Item, current: ItemState, now, timer: Timer | None = None,
         parts.append((" (optional)", "$text-muted italic"))
     if item.owner and item.owner != group_owner:  # the group's owner is in the list's title; an item's own here
         parts += ["  ", ("owner ", "$text-muted"), literal(item.owner, "$secondary", 60)]
-    if current.notes:
-        count = len(current.notes)
+    if current.note_count:
+        count = current.note_count
         parts.append((f"  ✎ {count} note{'s' if count > 1 else ''}", "$accent"))
     head, parts = Content.assemble(*parts), []
     if current.status != PENDING and current.actor and current.at:
