@@ -147,7 +147,8 @@ def _group_json(state: RunState, group: Group) -> dict[str, Any]:
                 "override": current.override or None,
                 "by": current.actor.to_dict() if current.actor else None,
                 "at": current.at,
-                "notes": [{"text": n.text, "by": n.actor.to_dict(), "at": n.at} for n in all_notes(state, group.key(item))],
+                "notes": [{"text": n.text, "by": n.actor.to_dict(), "at": n.at}
+                          for n in all_notes(state, group.key(item))],
                 "check": item.check.to_dict() if item.check else None,
                 "checks": [check_json(event) for event in check_events(state, group.key(item))],
             }
