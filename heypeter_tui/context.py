@@ -12,7 +12,7 @@ from heypeter_tui.core.clock import Clock, system_clock
 from heypeter_tui.core.config import Config, load_config
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.events import Actor
-from heypeter_tui.core.paths import config_dir, default_state_dir, refusal
+from heypeter_tui.core.paths import cache_dir, config_dir, default_state_dir, refusal
 from heypeter_tui.core.resources import builtin_checklists
 from heypeter_tui.core.session import RunSession
 from heypeter_tui.core.store_choice import STORE_VARIABLE, StoreChoice, choose
@@ -88,6 +88,11 @@ class Context:
         if self._config_path:
             return self._config_path.parent
         return self.home / "config" if self.home is not None else config_dir()
+
+    @cached_property
+    def cache_dir(self) -> Path:
+        """What can be made again from the runs (checkpoints of their folds): `home/cache` under `--home`."""
+        return self.home / "cache" if self.home is not None else cache_dir()
 
     @cached_property
     def config(self) -> Config:
@@ -216,7 +221,7 @@ class Context:
         """A run by id. A writer (the dashboard, `mark`) sets torn lines aside; a reader writes nothing."""
         actor = self.actor if writer else READER  # a reader records nothing: a bad operator setting does not stop it
         session = RunSession(self.workspace.store(run_id, writer), actor, self.clock, self.allowed_signers,
-                             self.witness_path(run_id))
+                             self.witness_path(run_id), self.cache_dir / "checkpoints")
         if writer:  # what this host saw of the chain (core/witness.py), kept by writers: a reader writes nothing
             session.witness = session.witness_path
             session.on_witness_trouble = self.witness_troubles.setdefault

@@ -620,4 +620,32 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "        named = exact or [(run, \"a prefix of its id\") for run in runs if run.id.startswith(reference)\n",
         "tests/unit/test_run_references.py",
     ),
+    (
+        "a checkpoint resumed over a log edited before its offset (bound to a claim, not to the bytes)",
+        "heypeter_tui/core/store.py",
+        "        if position != offset or hashed.hexdigest() != digest:",
+        "        if position != offset:",
+        "tests/unit/test_checkpoint.py",
+    ),
+    (
+        "a checkpoint edited by hand is trusted (its seal not checked)",
+        "heypeter_tui/core/checkpoint.py",
+        "        if hashlib.sha256(body.encode()).hexdigest() != raw[\"seal\"]:",
+        "        if False:",
+        "tests/unit/test_checkpoint.py",
+    ),
+    (
+        "a resealed checkpoint's item of another checklist or unknown status is trusted",
+        "heypeter_tui/core/checkpoint.py",
+        "        if key not in base.checklist.items_by_key or item[\"status\"] not in STATUSES:",
+        "        if False:",
+        "tests/unit/test_checkpoint.py",
+    ),
+    (
+        "an item's notes beyond those the fold keeps are lost from the record and search",
+        "heypeter_tui/core/run.py",
+        "    if current.note_count <= len(current.notes):",
+        "    if True:",
+        "tests/unit/test_notes_kept.py",
+    ),
 ]

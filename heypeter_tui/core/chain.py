@@ -47,6 +47,36 @@ def with_placeholder(event: Event) -> Event:
     return replace(event, data={**event.data, PREV: PLACEHOLDER})
 
 
+class Heads(dict):
+    """Every head seen, by the line it closed: a walk resumed from a checkpoint (core/checkpoint.py) holds the few it
+    was given, and reads the rest back (`more`) the first time one is asked for that it does not hold."""
+
+    def __init__(self, known=(), more=None) -> None:
+        super().__init__(known)
+        self.more = more
+
+    def _complete(self) -> bool:
+        more, self.more = self.more, None
+        if more is None:
+            return False
+        known = dict(self)
+        self.clear()
+        self.update(more())
+        self.update(known)  # the heads seen after the checkpoint
+        return True
+
+    def get(self, key, default=None):
+        if not dict.__contains__(self, key):
+            self._complete()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or (self._complete() and dict.__contains__(self, key))
+
+    def copy(self) -> Heads:
+        return Heads(self, self.more)
+
+
 MAX_BREAKS = 1000
 """Breaks a walk keeps, each with what it broke on: past this, the rest are one count (`Chain.more_breaks`)."""
 
@@ -78,7 +108,7 @@ class Chain:
     started: bool = False
     broken: Break | None = None
     """The first broken link; the walk goes on (the head still moves), but the chain is broken from here."""
-    heads: dict[str, int] = field(default_factory=dict)
+    heads: dict[str, int] = field(default_factory=Heads)
     """Every head seen, by the line it closed: `verify --digest` asks whether a record's head is one of them."""
     breaks: list[Break] = field(default_factory=list)
     """Every broken link, in order (the first is `broken`): each must be acknowledged for the gate to pass."""
@@ -86,7 +116,7 @@ class Chain:
     """Breaks past MAX_BREAKS, counted: never acknowledged one by one, so they hold the gate."""
 
     def copy(self) -> Chain:
-        return replace(self, heads=dict(self.heads), breaks=list(self.breaks))
+        return replace(self, heads=self.heads.copy(), breaks=list(self.breaks))
 
     def see(self, line: int, raw: bytes, prev: str | None, is_event: bool, digest: str | None = None) -> bool:
         """`digest`: the line's hash where the line itself was not fetched (a database row too long to read).

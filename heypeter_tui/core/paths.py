@@ -38,6 +38,11 @@ def default_state_dir() -> Path:
     return platformdirs.user_state_path(APP_NAME)
 
 
+def cache_dir() -> Path:
+    """What can be made again from the runs: checkpoints of their folds (core/checkpoint.py)."""
+    return platformdirs.user_cache_path(APP_NAME)
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and missing parents) readable by its owner alone.
 

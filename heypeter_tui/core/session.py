@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
 class RunSession:
     def __init__(self, store: RunStore, actor: Actor, clock: Clock = system_clock,
-                 allowed_signers: Path | None = None, witness_path: Path | None = None) -> None:
+                 allowed_signers: Path | None = None, witness_path: Path | None = None,
+                 checkpoints: Path | None = None) -> None:
+        self.checkpoints = checkpoints
+        """Where this user's checkpoints of folds are kept (core/checkpoint.py); None: each read from the first line."""
         self.allowed_signers = allowed_signers
         """This reader's own allowed signers file (config.yaml's allowed_signers): a second opinion said beside each
         key signature's verdict, never the verdict, which the run's own keys decide (core/signoff_check.py)."""
@@ -46,11 +49,32 @@ class RunSession:
     def _load(self) -> RunState:
         self.fold_problems = []
         try:
-            return self._verified(fold(self.store.load(), self.fold_problems))
+            return self._verified(self._fold())
         except RunLogError as error:
             raise UserError(f"{self.store.where}: not a readable run: {error}") from error
         except OSError as error:
             raise UserError(f"{self.store.where}: cannot read: {describe_os_error(error)}") from error
+
+    def _fold(self) -> RunState:
+        """The whole run: from this user's checkpoint of it where one still holds, else from its first line; a
+        checkpoint left where this read folded many events (core/checkpoint.py)."""
+        if self.checkpoints is None or type(self.store) is not RunStore:
+            return fold(self.store.load(), self.fold_problems)
+        from heypeter_tui.core import checkpoint
+
+        resumed = checkpoint.resume(self.checkpoints, self.store)
+        if resumed is None:
+            state, start = fold(self.store.load(), self.fold_problems), 0
+        else:
+            start = self.store.events_read
+            state, self.fold_problems = advance(resumed[0], self.store.read_new(), resumed[1]), resumed[1]
+        if self.store.events_read - start >= checkpoint.CHECKPOINT_AFTER:
+            from heypeter_tui.core.witness import seen
+
+            witnessed = seen(self.witness_path) if self.witness_path is not None else None
+            also = (witnessed[0],) if witnessed else ()  # what judging this host's witness asks the chain
+            checkpoint.leave(self.checkpoints, self.store, state, self.fold_problems, also)
+        return state
 
     @property
     def problems(self) -> list[str]:

@@ -226,6 +226,53 @@ class RunStore:
             os.close(fd)
         return self._parse(chunk)
 
+    def resume(self, offset: int, line: int, events_read: int, digest: str, chain: Chain,
+               problems: list[LogProblem]) -> bool:
+        """Read on from `offset` as though everything before it had been read here (a checkpoint of it,
+        core/checkpoint.py), only where the log's first `offset` bytes still hash to `digest`: every byte is hashed
+        again, none parsed. False, nothing changed, where they do not."""
+        fd = self._open(os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            info = os.fstat(fd)
+            hashed, position, last = hashlib.sha256(), 0, b""
+            while position < offset <= info.st_size:
+                chunk = os.pread(fd, min(1 << 22, offset - position), position)
+                if not chunk:
+                    break
+                hashed.update(chunk)
+                position, last = position + len(chunk), (last + chunk[-_TAIL:])[-_TAIL:]
+        finally:
+            os.close(fd)
+        if position != offset or hashed.hexdigest() != digest:
+            return False
+        self._reset()
+        self._offset, self._line, self.events_read, self._tail = offset, line, events_read, last
+        self._identity, self._stamp, self._read_hash = (info.st_dev, info.st_ino), info.st_ctime_ns, hashed
+        self.chain, self.problems = chain, problems
+        self._reads += 1
+        return True
+
+    def reading(self) -> list:
+        """Where the reading stands: offset, line, events read and the SHA-256 of every byte read (a checkpoint's)."""
+        return [self._offset, self._line, self.events_read, self._read_hash.hexdigest()]
+
+    def replay(self, offset: int, digest: str) -> tuple[list[Event], Chain]:
+        """The log's first `offset` bytes read again as a first read reads them (every line checked, every link
+        walked): a resumed fold's first events, when something needs them all. Only while they are still the bytes
+        of `digest`; a UserError where they changed since (edited in place under a reader)."""
+        fd = self._open(os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            chunk = os.pread(fd, offset, 0)
+        finally:
+            os.close(fd)
+        if len(chunk) != offset or hashlib.sha256(chunk).hexdigest() != digest:
+            raise UserError(f"{self.path}: the run's log was changed while it was being read (its first "
+                            f"{offset:,} bytes are not those read); read it again")
+        reader = RunStore(self.path)  # not a writer: a replay sets nothing aside
+        return reader._parse(chunk), reader.chain
+
     def _changed_underneath(self, fd: int, info: os.stat_result) -> bool:
         """The log is not the one read so far: another file, shorter, other last bytes, or written since without
         growing (its ctime moved, which no one can set back) and no longer holding the bytes read."""

@@ -45,13 +45,21 @@ def remember(path: Path, chain: Chain) -> str:
     return ""
 
 
-def judge(path: Path, chain: Chain) -> str | None:
-    """Why the run is not what this host saw (one line), or None: as seen, or never seen here."""
+def seen(path: Path) -> tuple[str, int] | None:
+    """The head and line this host last saw, where it saw any."""
     try:
-        seen = json.loads(read_limited(path, 4096, follow=False))
-        head, line = str(seen["head"]), int(seen["line"])
+        found = json.loads(read_limited(path, 4096, follow=False))
+        return str(found["head"]), int(found["line"])
     except (OSError, ReadRefused, ValueError, KeyError, TypeError):
         return None
+
+
+def judge(path: Path, chain: Chain) -> str | None:
+    """Why the run is not what this host saw (one line), or None: as seen, or never seen here."""
+    witnessed = seen(path)
+    if witnessed is None:
+        return None
+    head, line = witnessed
     if chain.head_line < line:
         return f"the log ends at line {chain.head_line}, but this host saw it reach line {line}: cut short since"
     if chain.heads.get(head) != line:

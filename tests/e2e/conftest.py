@@ -36,6 +36,7 @@ class Installed:
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "XDG_CONFIG_HOME": str(home / "config"),
             "XDG_STATE_HOME": str(home / "state"),
+            "XDG_CACHE_HOME": str(home / "cache"),
             "PYTHONPATH": str(self.site),
             "LANG": "C.UTF-8",
             "TZ": "UTC",

@@ -1,0 +1,174 @@
+"""A run read again resumes from this user's checkpoint of its fold, and says exactly what a read from the first line
+says: the same record, the same problems, the same chain; a checkpoint that no longer matches the log, or was
+tampered with, is ignored, never trusted; a reader writes nothing of the run."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from heypeter_tui.core import checkpoint, commands
+from heypeter_tui.core.report import to_json, to_markdown
+
+AS_OF = datetime(2026, 12, 4, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def small_checkpoints(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_AFTER", 20)  # a small run stands for a long one
+
+
+def _busy_run(context) -> str:
+    """A run with ticks, notes (more than an item keeps), a sign-off, a contact, T-0, a timer and an undo."""
+    session = context.current_session()
+    keys = list(session.state.checklist.items_by_key)
+    for n in range(30):
+        session.record(commands.set_status(session.state, keys[n % 7], "done" if n % 3 else "pending"))
+        session.record(commands.add_note(session.state, keys[0], f"note {n}"))
+    session.record(commands.sign(session.state, session.state.checklist.signoffs[0], "Ana"))
+    session.record(commands.set_contact(session.state, session.state.checklist.contacts[0].role, "Bo", "+1 555", ""))
+    session.record(commands.undo(session.state, session.state.events[3].id))
+    return session.state.run_id
+
+
+def _seen(session) -> tuple:
+    """What a reader is told: the record both ways, the problems, the chain."""
+    state, integrity = session.state, session.integrity()
+    return (to_markdown(state, integrity, now=AS_OF), json.dumps(to_json(state, integrity, now=AS_OF)),
+            session.problems, integrity, state.doubt)
+
+
+def _fresh(context, run_id):
+    session = context.session(run_id, writer=False)
+    return session
+
+
+def _from_zero(context, run_id):
+    saved = context.cache_dir
+    context.cache_dir = saved / "elsewhere"  # no checkpoint there: read from the first line
+    try:
+        return context.session(run_id, writer=False)
+    finally:
+        context.cache_dir = saved
+
+
+def _checkpoint_file(context) -> Path:
+    (found,) = (context.cache_dir / "checkpoints").glob("*.json")
+    return found
+
+
+def test_a_run_read_again_resumes_and_says_the_same_as_a_read_from_the_first_line(context) -> None:
+    run_id = _busy_run(context)
+    first = _fresh(context, run_id)
+    assert first.state.events.prefix is None  # the first read folded every line, and left a checkpoint
+    assert _checkpoint_file(context).stat().st_mode & 0o777 == 0o600
+    again = _fresh(context, run_id)
+    assert again.state.events.prefix is not None and again.state.events.prefix.count == len(first.state.events)
+    assert (again.problems, again.integrity()) == (first.problems, first.integrity())
+    from heypeter_tui.core.rules import gate
+
+    assert gate(again.state) == gate(first.state)
+    assert again.state.events.prefix.loads == 0  # the verdict, progress and problems needed none of the old lines
+    assert _seen(again) == _seen(first) == _seen(_from_zero(context, run_id))
+
+
+def test_changes_after_the_checkpoint_and_an_undo_into_it_fold_as_from_zero(context) -> None:
+    run_id = _busy_run(context)
+    _fresh(context, run_id)
+    writer = context.session(run_id)
+    assert writer.state.events.prefix is not None
+    early = writer.state.events[5]  # a tick folded into the checkpoint
+    writer.record(commands.undo(writer.state, early.id))
+    writer.record(commands.add_note(writer.state, early.get("item"), "after the checkpoint"))
+    assert _seen(writer) == _seen(_from_zero(context, run_id)) == _seen(_fresh(context, run_id))
+
+
+def test_a_line_edited_before_the_checkpoint_is_found_as_a_first_read_finds_it(context) -> None:
+    run_id = _busy_run(context)
+    _fresh(context, run_id)
+    log = context.workspace.log_path(run_id)
+    data = log.read_bytes()
+    edited = data.replace(b'"text":"note 4"', b'"text":"note 9"', 1)  # same size, in place
+    assert edited != data
+    with open(log, "r+b") as file:
+        file.write(edited)
+    again = _fresh(context, run_id)
+    assert again.state.events.prefix is None  # not resumed: those are not the bytes it was made of
+    assert "hash chain broken" in again.state.doubt
+    assert _seen(again) == _seen(_from_zero(context, run_id))
+
+
+def test_a_log_cut_short_or_replaced_is_read_from_its_first_line(context) -> None:
+    run_id = _busy_run(context)
+    _fresh(context, run_id)
+    log = context.workspace.log_path(run_id)
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(b"".join(lines[:10]))
+    again = _fresh(context, run_id)
+    assert again.state.events.prefix is None and len(again.state.events) == 10
+    assert _seen(again) == _seen(_from_zero(context, run_id))
+
+
+def _reseal(path: Path, change) -> None:
+    raw = json.loads(path.read_bytes())
+    change(raw["body"])
+    body = json.dumps(raw["body"], ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    import hashlib
+
+    seal = hashlib.sha256(body.encode()).hexdigest()
+    path.write_bytes(f'{{"seal":"{seal}","body":{body}}}'.encode())
+
+
+@pytest.mark.parametrize("tamper", ["unsealed", "foreign item", "bad status", "other version", "other run"])
+def test_a_tampered_or_foreign_checkpoint_is_ignored(context, tamper: str) -> None:
+    run_id = _busy_run(context)
+    truth = _seen(_fresh(context, run_id))
+    path = _checkpoint_file(context)
+    if tamper == "unsealed":
+        path.write_bytes(path.read_bytes().replace(b'"status":"done"', b'"status":"na"', 1))
+    elif tamper == "foreign item":
+        _reseal(path, lambda body: body["state"]["items"][0].__setitem__(0, "no/such-item"))
+    elif tamper == "bad status":
+        _reseal(path, lambda body: body["state"]["items"][0][1].__setitem__("status", "[red]done"))
+    elif tamper == "other version":
+        _reseal(path, lambda body: body.__setitem__("format", checkpoint.FORMAT + 1))
+    else:
+        _reseal(path, lambda body: body.__setitem__("run", "another-run"))
+    again = _fresh(context, run_id)
+    assert again.state.events.prefix is None
+    assert _seen(again) == truth
+
+
+def test_a_checkpoint_others_may_write_is_not_read(context) -> None:
+    run_id = _busy_run(context)
+    _fresh(context, run_id)
+    os.chmod(_checkpoint_file(context), 0o666)
+    assert _fresh(context, run_id).state.events.prefix is None
+
+
+def test_a_reader_on_a_read_only_state_dir_keeps_its_checkpoint_in_its_cache_alone(context, state_dir: Path) -> None:
+    run_id = _busy_run(context)
+    before = {path: path.read_bytes() for path in state_dir.rglob("*") if path.is_file()}
+    for folder in (state_dir, *state_dir.rglob("*")):
+        if folder.is_dir():
+            folder.chmod(0o500)
+    try:
+        first = _fresh(context, run_id)
+        again = _fresh(context, run_id)
+    finally:
+        for folder in (state_dir, *state_dir.rglob("*")):
+            if folder.is_dir():
+                folder.chmod(0o700)
+    assert again.state.events.prefix is not None and _seen(again) == _seen(first)
+    assert {path: path.read_bytes() for path in state_dir.rglob("*") if path.is_file()} == before
+
+
+def test_no_checkpoint_for_a_small_run(context, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_AFTER", 10_000)
+    run_id = _busy_run(context)
+    _fresh(context, run_id)
+    assert not list((context.cache_dir / "checkpoints").glob("*.json"))
