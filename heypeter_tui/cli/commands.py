@@ -16,6 +16,7 @@ from heypeter_tui.core.text import clean_line, count
 TYPE_CHECKING = False  # typing and argparse's types are not needed at run time
 if TYPE_CHECKING:
     from argparse import Namespace
+    from collections.abc import Iterable, Iterator
 
 PROG = "heypeter-tui"
 SCHEMA_PATH = Path(__file__).parent.parent / "checklist.schema.json"
@@ -190,9 +191,13 @@ def _warn_problems(session) -> None:
 def json_text(data: object) -> str:
     """JSON whose text cannot act on a terminal: controls, C1, bidi overrides and line separators are
     written as \\u escapes (valid JSON, and the same data once parsed)."""
+    return _terminal_safe(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _terminal_safe(text: str) -> str:
+    """`json_text`'s escapes, for JSON text (whole or a piece of it: each character is judged alone)."""
     import re
 
-    text = json.dumps(data, indent=2, ensure_ascii=False)
     unsafe = r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
     return re.sub(unsafe, lambda m: f"\\u{ord(m[0]):04x}", text)
 
@@ -308,22 +313,39 @@ def cmd_timer(context: Context, args: Namespace) -> int:
 
 
 def cmd_export(context: Context, args: Namespace) -> int:
-    from heypeter_tui.core.report import to_json, to_markdown
+    from heypeter_tui.core.report import json_chunks, markdown_lines
 
     session = context.existing_session(args.checklist)
     state, integrity = session.state, session.integrity()
     now = context.clock()  # the record judges overdue phases as of the export: the context's clock, injectable
-    if args.format == "json":
-        text = json_text(to_json(state, integrity, now=now)) + "\n"
+    if args.format == "json":  # written as it is read: a run's length is not the export's memory
+        from itertools import chain
+
+        chunks = (_terminal_safe(chunk) for chunk in _batched(chain(json_chunks(state, integrity, now=now), ["\n"])))
     else:
-        text = to_markdown(state, integrity, now=now, ids=args.ids, verdicts=session.line_checks())
+        lines = markdown_lines(state, integrity, now=now, ids=args.ids, verdicts=session.line_checks())
+        chunks = _batched(piece for line in lines for piece in (line, "\n"))
     _warn_problems(session)
     if _is_stdout(args.output):
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
     else:
-        _write_private_file(args.output, text)
+        _write_private_file(args.output, chunks)
         print(f"wrote {_shown(args.output)}", file=sys.stderr)
     return 0
+
+
+def _batched(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """Small pieces of text joined into pieces of about `size` characters: each is cleaned and written once."""
+    held: list[str] = []
+    length = 0
+    for piece in pieces:
+        held.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(held)
+            held, length = [], 0
+    yield "".join(held)
 
 
 def _shown(path: Path) -> str:
@@ -429,12 +451,14 @@ def cmd_paths(context: Context, args: Namespace) -> int:
     return 0
 
 
-def _write_private_file(path: Path, text: str) -> None:
-    """Exports and imports are written whole or not at all, 0600: they hold contacts."""
+def _write_private_file(path: Path, text: str | Iterable[str]) -> None:
+    """Exports and imports are written whole or not at all, 0600: they hold contacts. `text` may come in pieces, each
+    written as it comes (a temporary file renamed into place only once all of it is there)."""
     from heypeter_tui.core.paths import describe_os_error, write_private_file
 
+    data = text.encode("utf-8") if isinstance(text, str) else (piece.encode("utf-8") for piece in text)
     try:
-        write_private_file(path, text.encode("utf-8"), stream=True)
+        write_private_file(path, data, stream=True)
     except OSError as error:
         error.filename = None
         raise UserError(f"{path}: cannot write: {describe_os_error(error)}") from error

@@ -21,7 +21,7 @@ What a checkpoint cannot break:
   the checkpoint); `verify` never resumes: it walks every line.
 
 The first events are known by count and by the few a state points at (core/event_log.py); the record, an undo or an
-item's full history read them back once (the store's `replay`, the same checks), verified against the digest.
+item's full history read them again each time (core/log_scan.py, the same checks), verified against the digest.
 Only the file store keeps checkpoints: a database's rows are read by seq with no byte digest to bind one to.
 """
 
@@ -36,10 +36,12 @@ from heypeter_tui import __version__
 from heypeter_tui.core.chain import Break, Chain, Heads
 from heypeter_tui.core.event_log import EventLog, Prefix
 from heypeter_tui.core.events import Actor, Event
+from heypeter_tui.core.log_index import LogIndex
+from heypeter_tui.core.log_scan import LogSource
 from heypeter_tui.core.run import STATUSES, Contact, ItemState, Note, RunState, Signature, Timer, fold
 from heypeter_tui.core.store import LogProblem, RunStore
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever what a state holds, or how a fold makes it, changes: an older checkpoint is then ignored. Maps are
 kept as lists of pairs: their order is the order a record lists them in."""
 CHECKPOINT_AFTER = 2000
@@ -47,6 +49,8 @@ CHECKPOINT_AFTER = 2000
 HEADS_KEPT = 1000
 """Chain heads kept by line (the newest, and those standing sign-offs signed over): the rest are read back on need."""
 MAX_BYTES = 64 * 1024 * 1024
+_SEALED, _BODY = b'{"seal":"', b'","body":'
+"""A checkpoint is `{"seal":"<SHA-256 of the body's bytes>","body":{…}}`: the seal is checked on the bytes read."""
 
 
 def path_for(folder: Path, store: RunStore) -> Path:
@@ -68,10 +72,10 @@ def leave(folder: Path, store: RunStore, state: RunState, fold_problems: list[st
         "reading": store.reading(), "chain": _chain(store.chain, state, also), "fold_problems": list(fold_problems),
         "problems": [[p.line, p.message, p.set_aside] for p in store.problems], "state": _state(state),
     }
-    body = json.dumps(payload, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
-    seal = hashlib.sha256(body.encode()).hexdigest()
+    body = json.dumps(payload, ensure_ascii=True, separators=(",", ":"), sort_keys=True).encode()
+    seal = hashlib.sha256(body).hexdigest().encode()
     try:
-        write_private_file(path_for(folder, store), f'{{"seal":"{seal}","body":{body}}}'.encode())
+        write_private_file(path_for(folder, store), _SEALED + seal + _BODY + body + b"}")
     except Exception:  # a cache is optional: a full disk or a refused folder leaves the run as readable as before
         return False
     return True
@@ -85,11 +89,32 @@ def _actor(actor: Actor | None) -> dict | None:
     return actor.to_dict() if actor is not None else None
 
 
+def pinned(state: RunState) -> set[int]:
+    """The positions a state points at: its first and last events, its latest readiness change, its standing
+    sign-offs. What it holds apart from its log keeps these at hand."""
+    return {0, len(state.events) - 1, state.readiness_seq, *(s.seq for s in state.signoffs.values())}
+
+
+def held_apart(state: RunState, store: RunStore, also: tuple[str, ...] = ()) -> RunState:
+    """`state` holding none of the events `store` has read (all of them: the state is their fold), only a way to
+    read them again (core/log_scan.py) and the few it points at; the store's chain likewise keeps its newest heads.
+    What a long read does between blocks, so a run's length is not its memory."""
+    from dataclasses import replace
+
+    offset, _, _, digest = store.reading()
+    source = LogSource(store, offset, digest)
+    events = state.events
+    kept = {at: events[at] for at in sorted(pinned(state))}
+    store.chain.heads = Heads(_heads(store.chain, state, also), lambda: source.chain().heads)
+    return replace(state, events=events.held_apart(Prefix(len(events), kept, source)))
+
+
 def _state(state: RunState) -> dict:
     events = state.events
-    kept = {0, len(events) - 1, state.readiness_seq, *(s.seq for s in state.signoffs.values())}
+    kept = pinned(state)
     return {
         "count": len(events), "kept": {str(at): _event(events[at]) for at in sorted(kept)},
+        "index": events.index.cut(len(events)).held_apart().to_json(),
         "t0": state.t0, "title": state.title, "undone": sorted(state.undone), "readiness_seq": state.readiness_seq,
         "items": [[key, {
             "status": item.status, "reason": item.reason, "actor": _actor(item.actor), "at": item.at,
@@ -108,16 +133,22 @@ def _state(state: RunState) -> dict:
     }
 
 
-def _chain(chain: Chain, state: RunState, also: tuple[str, ...]) -> dict:
+def _heads(chain: Chain, state: RunState, also: tuple[str, ...]) -> dict[str, int]:
     heads = list(chain.heads.items())[-HEADS_KEPT:]
     signed = [state.events[s.seq].get("signed_head") for s in state.signoffs.values()]
     for head in (*also, *signed):  # what judging the witness and a standing key signature ask the chain
-        if isinstance(head, str) and chain.heads.get(head) is not None:
-            heads.append((head, chain.heads[head]))
+        line = dict.get(chain.heads, head) if isinstance(head, str) else None  # as walked so far: none read again
+        if line is not None:
+            heads.append((head, line))
+    return dict(heads)
+
+
+def _chain(chain: Chain, state: RunState, also: tuple[str, ...]) -> dict:
+    heads = _heads(chain, state, also)
     return {
         "head": chain.head, "head_line": chain.head_line, "unchained": chain.unchained, "started": chain.started,
         "breaks": [[b.line, b.message, b.digest, b.before] for b in chain.breaks], "more_breaks": chain.more_breaks,
-        "heads": [list(pair) for pair in dict(heads).items()],
+        "heads": [list(pair) for pair in heads.items()],
     }
 
 
@@ -130,20 +161,25 @@ def resume(folder: Path, store: RunStore) -> tuple[RunState, list[str]] | None:
     from heypeter_tui.core.paths import ReadRefused, read_limited
 
     try:
-        raw = json.loads(read_limited(path_for(folder, store), MAX_BYTES, follow=False, own=True))
-        body = json.dumps(raw["body"], ensure_ascii=True, separators=(",", ":"), sort_keys=True)
-        if hashlib.sha256(body.encode()).hexdigest() != raw["seal"]:
+        data = read_limited(path_for(folder, store), MAX_BYTES, follow=False, own=True)
+        head, body = data[: len(_SEALED) + 64], data[len(_SEALED) + 64 : -1]
+        if head[: len(_SEALED)] != _SEALED or not data.endswith(b"}"):
             return None
-        payload = raw["body"]
+        if hashlib.sha256(body[len(_BODY) :]).hexdigest().encode() != head[len(_SEALED) :]:
+            return None
+        if not body.startswith(_BODY):
+            return None
+        payload = json.loads(body[len(_BODY) :])
         if (payload["format"], payload["program"]) != (FORMAT, __version__):
             return None
         if (payload["log"], payload["run"]) != (str(store.path.absolute()), store.opened_id):
             return None
         offset, line, events_read = (_int(n) for n in payload["reading"][:3])
         digest = _str(payload["reading"][3])
-        chain = _chain_from(payload["chain"], store, offset, digest)
+        source = LogSource(store, offset, digest)
+        chain = _chain_from(payload["chain"], source)
         problems = [LogProblem(store.path, _int(n), _str(m), bool(a)) for n, m, a in payload["problems"]]
-        state = _state_from(payload["state"], store, offset, digest)
+        state = _state_from(payload["state"], source)
         fold_problems = [_str(p) for p in payload["fold_problems"]]
     except (OSError, ReadRefused, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
         return None
@@ -181,22 +217,19 @@ def _actor_from(raw: object) -> Actor:
     return Actor.from_dict(raw)
 
 
-def _chain_from(raw: dict, store: RunStore, offset: int, digest: str) -> Chain:
-    heads = Heads({_str(k): _int(v) for k, v in raw["heads"]}, lambda: store.replay(offset, digest)[1].heads)
+def _chain_from(raw: dict, source: LogSource) -> Chain:
+    heads = Heads({_str(k): _int(v) for k, v in raw["heads"]}, lambda: source.chain().heads)
     breaks = [Break(_int(n), _str(m), _str(d), _str(b)) for n, m, d, b in raw["breaks"]]
     return Chain(_opt(raw["head"]), _int(raw["head_line"]), _int(raw["unchained"]), bool(raw["started"]),
                  breaks[0] if breaks else None, heads, breaks, _int(raw["more_breaks"]))
 
 
-def _state_from(raw: dict, store: RunStore, offset: int, digest: str) -> RunState:
+def _state_from(raw: dict, source: LogSource) -> RunState:
     count = _int(raw["count"])
     kept = {_int(int(at)): _event_from(event) for at, event in raw["kept"].items()}
     if not count > 0 or 0 not in kept or any(at >= count for at in kept):
         raise ValueError("not a run's events")
     base = fold([kept[0]])  # the checklist and the run's own fields, from its first line as ever
-
-    def load() -> list[Event]:
-        return store.replay(offset, digest)[0]
 
     items = {}
     for key, item in raw["items"]:
@@ -223,6 +256,7 @@ def _state_from(raw: dict, store: RunStore, offset: int, digest: str) -> RunStat
         base.run_id, _str(raw["title"]), base.checklist, base.created, t0=_opt(raw["t0"]),
         items=MappingProxyType(items),
         signoffs=MappingProxyType(signoffs), contacts=MappingProxyType(contacts),
-        events=EventLog((), Prefix(count, kept, load)), undone=frozenset(_str(u) for u in raw["undone"]),
+        events=EventLog((), Prefix(count, kept, source), LogIndex.from_json(raw["index"], count)),
+        undone=frozenset(_str(u) for u in raw["undone"]),
         timers=MappingProxyType(timers), readiness_seq=_int(raw["readiness_seq"]),
     )

@@ -23,6 +23,10 @@ import platformdirs
 
 from heypeter_tui.core.errors import UserError
 
+TYPE_CHECKING = False  # typing stays unimported where only commands like `status` run
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 APP_NAME = "heypeter-tui"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -109,7 +113,7 @@ def refusal(path: Path) -> str:
 # -- writing -------------------------------------------------------------------------------------
 
 
-def write_private_file(path: Path, data: bytes, stream: bool = False) -> None:
+def write_private_file(path: Path, data: bytes | Iterable[bytes], stream: bool = False) -> None:
     """Put `data` at `path` whole or not at all, 0600. With `stream` (an output a person named: `-o`), a
     FIFO, a terminal or a device there is written into instead; the program's own files (the pointer,
     config, side files) are never written through anything but a regular file.
@@ -183,7 +187,7 @@ def _exclusive_temporary(path: Path) -> tuple[int, Path]:
     raise OSError(errno.EEXIST, "could not create a temporary file", str(path.parent))
 
 
-def _write_into(path: Path, data: bytes) -> None:
+def _write_into(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Into a FIFO, a terminal or a device. Opened without blocking, so a FIFO nobody reads is one line, not a hang
     (ENXIO), and judged as opened: a FIFO another user made (and reads) is refused before a byte is written. Then
     blocking again, so that a slow reader gets all of it."""
@@ -206,8 +210,18 @@ def _write_into(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def write_all(fd: int, data: bytes) -> None:
-    """All of `data`, however many writes it takes; a write that makes no progress is a full disk."""
+def write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
+    """All of `data`, however many writes it takes; a write that makes no progress is a full disk. `data` may come
+    in pieces (a record written as it is read: cli/commands.py, export), written a megabyte at a time."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        buffered = bytearray()
+        for piece in data:
+            buffered += piece
+            if len(buffered) >= 1 << 20:
+                write_all(fd, bytes(buffered))
+                buffered.clear()
+        write_all(fd, bytes(buffered))
+        return
     view = memoryview(data)
     while view:
         written = os.write(fd, view)

@@ -8,9 +8,9 @@ no line of it can close the fence, open HTML or make a task the importer would r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from heypeter_tui.core import events as ev
 from heypeter_tui.core.checks import OUTPUT_KEPT, duration_text, outcome_line, visible
 from heypeter_tui.core.events import Event
 from heypeter_tui.core.record_text import md_line, when, who
@@ -18,10 +18,13 @@ from heypeter_tui.core.run import RunState
 from heypeter_tui.core.text import clean
 
 
-def check_events(state: RunState, key: str | None = None) -> list[Event]:
-    """Every check that counts (not undone), oldest first; of one item where `key` is given."""
-    return [event for event in state.events if event.type == ev.ITEM_CHECK and event.id not in state.undone
-            and (key is None or event.get("item") == key) and event.get("item") in state.checklist.items_by_key]
+def check_events(state: RunState, key: str | None = None) -> Sequence[Event]:
+    """Every check that counts (not undone), oldest first; of one item where `key` is given. Each read from the log
+    as it is asked for (core/item_log.py): a monitoring day's hundred thousand are never held at once."""
+    from heypeter_tui.core.item_log import Picked, item_log
+
+    found = item_log(state)
+    return Picked(state.events, found.all_checks() if key is None else found.checks(key))
 
 
 def check_json(event: Event) -> dict[str, Any]:
@@ -45,38 +48,41 @@ def item_check_line(state: RunState, key: str) -> list[str]:
     return [f"  - {md_line(result_line(current))} (output under Checks)"]
 
 
-def checks_markdown(state: RunState) -> list[str]:
+def checks_markdown(state: RunState) -> Iterator[str]:
     """`## Checks`: per item, a table of every run (oldest first), its command, and the output of each run that did
     not pass and of the latest, folded away in <details>. A monitoring check's thirty passes are thirty rows, not
-    thirty pages; the JSON record keeps every output whole."""
-    events = check_events(state)
-    if not events:
-        return []
+    thirty pages; the JSON record keeps every output whole. Line by line, each run read as it is written."""
+    from heypeter_tui.core.item_log import Picked, item_log
+
+    found = item_log(state)
+    if not found.all_checks():
+        return
     from heypeter_tui.core.checks import PASSED, checks_of
     from heypeter_tui.core.record_text import md_row
     from heypeter_tui.core.trust import content_digest
 
     commands = len(checks_of(state.checklist))
-    lines = ["## Checks", "", f"- **Check commands:** {commands}, content sha256 {content_digest(state.checklist)} "
-             "(what `heypeter-tui trust` shows and trusts)", ""]
+    yield from ["## Checks", "", f"- **Check commands:** {commands}, content sha256 "
+                f"{content_digest(state.checklist)} (what `heypeter-tui trust` shows and trusts)", ""]
     items = state.checklist.items_by_key
-    by_item: dict[str, list[Event]] = {}
-    for event in events:
-        by_item.setdefault(str(event.get("item")), []).append(event)
-    for key, runs in by_item.items():
+    with_runs = [(key, found.checks(key)) for key in items if found.checks(key)]
+    for key, positions in sorted(with_runs, key=lambda pair: pair[1][0]):  # by each item's first run
+        runs = Picked(state.events, positions)
         latest = runs[-1]
-        tally = ", ".join(f"{sum(run.get('outcome') == outcome for run in runs)} {outcome}" for outcome in
-                          ("passed", "failed", "timed out", "cancelled") if any(run.get("outcome") == outcome
-                                                                                for run in runs))
-        lines += [f"### {md_line(items[key][1].text)}", "", f"{len(runs)} run{'s' if len(runs) > 1 else ''}: {tally}",
-                  "", "| Time (UTC) | Result | Took | Host | Who |", "|---|---|---|---|---|"]
-        lines += [md_row([when(run.ts), outcome_line(run), duration_text(run.get("duration_ms") or 0),
-                          str(run.get("host") or "?"), who(run.actor)]) for run in runs]
-        lines += ["", *_fenced(visible(str(latest.get("command", ""))), "sh"), ""]
+        tallies = dict.fromkeys(("passed", "failed", "timed out", "cancelled"), 0)
         for run in runs:
-            if run.get("outcome") != PASSED or run is latest:
-                lines += _run_output(run, latest)
-    return lines
+            if run.get("outcome") in tallies:
+                tallies[run.get("outcome")] += 1
+        tally = ", ".join(f"{number} {outcome}" for outcome, number in tallies.items() if number)
+        yield from [f"### {md_line(items[key][1].text)}", "", f"{len(runs)} run{'s' if len(runs) > 1 else ''}: {tally}",
+                    "", "| Time (UTC) | Result | Took | Host | Who |", "|---|---|---|---|---|"]
+        for run in runs:
+            yield md_row([when(run.ts), outcome_line(run), duration_text(run.get("duration_ms") or 0),
+                          str(run.get("host") or "?"), who(run.actor)])
+        yield from ["", *_fenced(visible(str(latest.get("command", ""))), "sh"), ""]
+        for at, run in zip(positions, runs):
+            if run.get("outcome") != PASSED or at == positions[-1]:
+                yield from _run_output(run, latest)
 
 
 def _run_output(run: Event, latest: Event) -> list[str]:

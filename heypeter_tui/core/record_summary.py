@@ -259,10 +259,12 @@ def _check_deviation(state: RunState, group, item, key: str, latest: Event) -> I
     label, subject = KINDS["check_not_passed"][0], f"{group.title} / {item.text}"
     if item.check is not None and item.check.every is not None:
         runs = check_events(state, key)
-        faults = [run for run in runs if run.get("outcome") != "passed"]
-        if faults:
-            first = faults[0]
-            text = (f"{label}: {subject}: {len(faults)} of {count(len(runs), 'run')} did not pass while it watched "
+        first, faults = None, 0
+        for run in runs:  # read one at a time: a watch of a day is a hundred thousand runs
+            if run.get("outcome") != "passed":
+                first, faults = first or run, faults + 1
+        if first is not None:
+            text = (f"{label}: {subject}: {faults} of {count(len(runs), 'run')} did not pass while it watched "
                     f"(the first: {outcome_line(first)}, {when(first.ts)})")
             yield Deviation("check_not_passed", key, text, "", first.actor, first.ts)
     elif latest.get("outcome") != "passed":
@@ -278,9 +280,11 @@ def signing_history(state: RunState) -> Iterator[Deviation]:
     latest: dict[str, Event] = {}  # each role's signature that counts now
     signed_before: set[str] = set()
     undone_by = undos_of(state)
-    for event in state.events:
+    from heypeter_tui.core.item_log import Picked, item_log
+
+    for event in Picked(state.events, item_log(state).signing()):
         role = str(event.get("role", ""))
-        if event.type not in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE) or role not in roles:
+        if role not in roles:
             continue
         if event.type == ev.SIGNOFF_REVOKE:
             undo = undone_by.get(event.id) if event.id in state.undone else None

@@ -8,7 +8,7 @@ when asked for (`ids`): in a ticket they are noise; with them, the record import
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,15 +40,42 @@ FORMAT = "heypeter-tui.run/1"
 
 
 def participants(state: RunState) -> list[Actor]:
-    seen: dict[Actor, None] = {}
-    for event in state.events:
-        seen.setdefault(event.actor, None)
-    return list(seen)
+    from heypeter_tui.core.item_log import item_log
+
+    return item_log(state).participants
 
 
-def to_json(state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None) -> dict[str, Any]:
+class Streamed(list):
+    """A list json's encoder writes as it walks it: with an indent, json's own encoder asks a list only whether it is
+    empty and for its items, so the record's events and checks go out one at a time (`json_chunks`), never held."""
+
+    def __init__(self, items: Callable[[], Iterable[Any]], size: int) -> None:
+        super().__init__()
+        self._items, self._size = items, size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items())
+
+
+def json_chunks(state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None) -> Iterator[str]:
+    """The JSON record as `json.dumps(to_json(…), indent=2, ensure_ascii=False)` writes it, piece by piece: the same
+    text, in memory that does not grow with the run."""
+    import json
+
+    return json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(to_json(state, integrity, now=now, lazy=True))
+
+
+def _listed(lazy: bool, items: Callable[[], Iterable[Any]], size: int) -> list[Any]:
+    return Streamed(items, size) if lazy else list(items())
+
+
+def to_json(state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None,
+            lazy: bool = False) -> dict[str, Any]:
     """`now`: the record's As of, which every duration and state is judged at (timers, windows, overdue phases);
-    without one, the log's last event."""
+    without one, the log's last event. `lazy`: the events and checks as `Streamed` lists, for `json_chunks` alone."""
     as_of = now or parse_iso(state.last_event.ts)
     verdict = gate(state)
     progress = overall_progress(state)
@@ -72,8 +99,8 @@ def to_json(state: RunState, integrity: Integrity | None = None, *, now: datetim
             "participants": [actor.to_dict() for actor in participants(state)],
         },
         "progress": {"complete": progress.complete, "total": progress.total, "blocked": progress.blocked},
-        "sections": [_group_json(state, group) for group in checklist.sections],
-        "phases": [_group_json(state, group) for group in checklist.phases],
+        "sections": [_group_json(state, group, lazy) for group in checklist.sections],
+        "phases": [_group_json(state, group, lazy) for group in checklist.phases],
         "signoffs": [_signoff_json(state, role) for role in checklist.signoffs],
         "contacts": [
             {"role": c.role, "name": c.name, "phone": c.phone, "email": c.email} for c in state.contacts.values()
@@ -83,7 +110,7 @@ def to_json(state: RunState, integrity: Integrity | None = None, *, now: datetim
         "timers": [_timer_json(timer, as_of) for timer in state.timers.values()],
         "windows": [_window_json(window, as_of) for window in windows(state)],
         "integrity": _integrity_json(state, integrity),
-        "events": [event.to_dict() for event in state.events],
+        "events": _listed(lazy, lambda: (event.to_dict() for event in state.events), len(state.events)),
     }
 
 
@@ -124,7 +151,7 @@ def _window_json(window, as_of: datetime) -> dict[str, Any]:
     }
 
 
-def _group_json(state: RunState, group: Group) -> dict[str, Any]:
+def _group_json(state: RunState, group: Group, lazy: bool = False) -> dict[str, Any]:
     progress = group_progress(state, group)
     data: dict[str, Any] = {"id": group.id, "title": group.title}
     if group.due is not None:
@@ -150,10 +177,15 @@ def _group_json(state: RunState, group: Group) -> dict[str, Any]:
                 "notes": [{"text": n.text, "by": n.actor.to_dict(), "at": n.at}
                           for n in all_notes(state, group.key(item))],
                 "check": item.check.to_dict() if item.check else None,
-                "checks": [check_json(event) for event in check_events(state, group.key(item))],
+                "checks": _checks_json(state, group.key(item), lazy),
             }
         )
     return data
+
+
+def _checks_json(state: RunState, key: str, lazy: bool) -> list[dict[str, Any]]:
+    runs = check_events(state, key)
+    return _listed(lazy, lambda: (check_json(event) for event in runs), len(runs))
 
 
 def _signoff_json(state: RunState, role: str) -> dict[str, Any]:
@@ -195,6 +227,14 @@ def to_markdown(
     state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None, ids: bool = False,
     verdicts: Mapping[int, RoleCheck] | None = None,
 ) -> str:
+    """The record for people, whole (`markdown_lines`)."""
+    return "".join(line + "\n" for line in markdown_lines(state, integrity, now=now, ids=ids, verdicts=verdicts))
+
+
+def markdown_lines(
+    state: RunState, integrity: Integrity | None = None, *, now: datetime | None = None, ids: bool = False,
+    verdicts: Mapping[int, RoleCheck] | None = None,
+) -> Iterator[str]:
     """The record for people, as of `now` (the log's last event without one). Every text from a checklist,
     a log or a person is escaped (`_line`): none can start a line, a task, a heading or a table cell, open a
     link or hide as HTML. `ids`: the record's own HTML comments, which carry what imports it back whole.
@@ -239,11 +279,11 @@ def to_markdown(
         lines += ["## Emergency Contacts", "", "| Role | Name | Phone | Email |", "|------|------|-------|-------|"]
         lines += [_row([c.role, c.name, c.phone, c.email]) for c in state.contacts.values()]
         lines.append("")
-    lines += checks_markdown(state)
-    lines += ["## Timeline", "", "| Time (UTC) | Who | What |", "|------------|-----|------|"]
-    lines += [_row([_when(event.ts), _who(event.actor), describe(state, event) + verdict_text(state, verdicts, at)])
-              for at, event in enumerate(state.events)]
-    return "\n".join(lines) + "\n"
+    yield from lines
+    yield from checks_markdown(state)
+    yield from ["## Timeline", "", "| Time (UTC) | Who | What |", "|------------|-----|------|"]
+    for at, event in enumerate(state.events):  # a line at a time: the events are read as they are written
+        yield _row([_when(event.ts), _who(event.actor), describe(state, event) + verdict_text(state, verdicts, at)])
 
 
 def verdict_text(state: RunState, verdicts: Mapping[int, RoleCheck] | None, position: int) -> str:

@@ -14,6 +14,7 @@ from heypeter_tui.core.checklist import (
 )
 from heypeter_tui.core.event_log import EventLog
 from heypeter_tui.core.events import Actor, Event
+from heypeter_tui.core.log_index import subject_of as _subject
 
 PENDING, DONE, NA, BLOCKED = "pending", "done", "na", "blocked"
 STATUSES = (PENDING, DONE, NA, BLOCKED)
@@ -215,7 +216,8 @@ class _Folder:
         self.readiness_keys = state.checklist.readiness_keys
         self.dirty: set[tuple[str, str]] = set()
         self._positions: dict[str, int] | None = None
-        """Event id -> position in the log, built on the first undo of a batch."""
+        """Event id -> position among this pass's events, built on the first undo of a pass (the log's own are in
+        its index: core/log_index.py)."""
 
     def result(self) -> RunState:
         if self.dirty:
@@ -233,11 +235,6 @@ class _Folder:
             readiness_seq=self.readiness_seq,
         )
 
-    def _every(self) -> Iterable[Event]:
-        """The whole log so far (an undo reads back a resumed fold's first events)."""
-        yield from self.log
-        yield from self.new
-
     def _at(self, position: int) -> Event:
         start = len(self.log)
         return self.new[position - start] if position >= start else self.log[position]
@@ -246,7 +243,7 @@ class _Folder:
         position = len(self.log) + len(self.new)
         self.new.append(event)
         if self._positions is not None:
-            self._positions.setdefault(event.id, position)
+            self._positions.setdefault(event.id, position - len(self.log))
         if event.type == ev.UNDO:
             self._undo(event.data["target"], position)
             return
@@ -259,11 +256,14 @@ class _Folder:
 
     def _undo(self, target_id: str, position: int) -> None:
         """Only an earlier event can be undone, once; an undo of an undo (or of nothing) does nothing."""
-        if self._positions is None:
-            self._positions = {}
-            for index, event in enumerate(self._every()):
-                self._positions.setdefault(event.id, index)
-        index = self._positions.get(target_id)
+        index = self.log.first_position(target_id)
+        if index is None:
+            if self._positions is None:
+                self._positions = {}
+                for at, event in enumerate(self.new):
+                    self._positions.setdefault(event.id, at)
+            at = self._positions.get(target_id)
+            index = at + len(self.log) if at is not None else None
         if index is None or index >= position or target_id in self.undone:
             return
         target = self._at(index)
@@ -295,9 +295,16 @@ class _Folder:
                 self.t0 = self.state.created.get("t0")
             elif kind == "title":
                 self.title = str(self.state.created.get("title", ""))
-        for position, event in enumerate(self._every()):
-            if event.type != ev.UNDO and event.id not in self.undone and _subject(event) in self.dirty:
-                self._apply(event, position)
+        start, ours = len(self.log), {}  # this pass's events of each dirty subject; the log's are in its index
+        for at, event in enumerate(self.new):
+            subject = _subject(event)
+            if subject in self.dirty:
+                ours.setdefault(subject, []).append(start + at)
+        for subject in self.dirty:  # subjects are apart: each in log order is the log in order
+            for position in [*self.log.positions(self.log.index.subjects.get(subject)), *ours.get(subject, ())]:
+                event = self._at(position)
+                if event.type != ev.UNDO and event.id not in self.undone:
+                    self._apply(event, position)
         self.dirty.clear()
 
     def _apply(self, event: Event, position: int) -> None:
@@ -361,61 +368,45 @@ def misplaced(event: Event) -> bool:
 
 
 def event_positions(state: RunState) -> dict[str, int]:
-    """Event id -> its first position in the log, computed once per state (a timeline asks for each undo)."""
+    """Each undo's and its target's id -> the first position of that id in the log, computed once per state (the
+    timeline says what each undo undid): the log's index knows most; the rest are looked for in one walk."""
     from heypeter_tui.core.memo import for_state
 
     def compute() -> dict[str, int]:
-        positions: dict[str, int] = {}
-        for index, event in enumerate(state.events):
-            positions.setdefault(event.id, index)
-        return positions
+        log = state.events
+        wanted: set[str] = set()
+        for at in log.positions(log.index.undos):
+            event = log[at]
+            wanted |= {event.id, str(event.get("target"))}
+        found = {key: at for key in wanted if (at := log.index.ids.get(key)) is not None and at < len(log)}
+        apart = log.index.apart
+        if log.prefix is not None and apart is not None and any(apart.may_hold(key) for key in wanted):
+            for position, event in enumerate(log.prefix):
+                if event.id in wanted:
+                    found[event.id] = min(found.get(event.id, position), position)
+        return found
 
     return for_state("positions", state, compute)
 
 
 def all_notes(state: RunState, key: str) -> tuple[Note, ...]:
     """Every note on an item that still counts, oldest first: the fold keeps only the newest NOTES_KEPT, so where an
-    item has more they are read from the log, every item's in one pass, once per state."""
+    item has more they are read from the log (core/item_log.py: one walk per state finds them all)."""
     current = state.item(key)
     if current.note_count <= len(current.notes):
         return current.notes
-    from heypeter_tui.core.memo import for_state
+    from heypeter_tui.core.item_log import Picked, item_log
 
-    def compute() -> dict[str, tuple[Note, ...]]:
-        found: dict[str, list[Note]] = {}
-        for event in state.events:
-            if event.type == ev.ITEM_NOTE and event.id not in state.undone:
-                text = event.get("text")
-                if isinstance(text, str):  # as the fold: a note it could not apply is none
-                    found.setdefault(str(event.get("item")), []).append(Note(text, event.actor, event.ts))
-        return {item: tuple(notes) for item, notes in found.items()}
-
-    return for_state("notes", state, compute).get(key, ())
+    found = Picked(state.events, item_log(state).notes(key))
+    return tuple(Note(event.data["text"], event.actor, event.ts) for event in found)
 
 
 def item_history(state: RunState, key: str) -> list[tuple[Event, bool]]:
-    """Every event about one item, oldest first, each with whether it was undone since."""
-    return [
-        (event, event.id in state.undone)
-        for event in state.events
-        if event.type in (ev.ITEM_STATUS, ev.ITEM_NOTE, ev.ITEM_CHECK) and event.get("item") == key
-    ]
+    """Every event about one item, oldest first, each with whether it was undone since (read by position: the log's
+    index knows where they are, core/log_index.py)."""
+    from heypeter_tui.core.item_log import Picked, item_log
 
-
-def _subject(event: Event) -> tuple[str, str] | None:
-    if event.type in (ev.ITEM_STATUS, ev.ITEM_NOTE, ev.ITEM_CHECK):
-        return ("item", str(event.get("item", "")))
-    if event.type in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE):
-        return ("signoff", str(event.get("role", "")))
-    if event.type == ev.CONTACT_SET:
-        return ("contact", str(event.get("role", "")))
-    if event.type == ev.RUN_T0:
-        return ("t0", "")
-    if event.type == ev.RUN_RENAMED:
-        return ("title", "")
-    if event.type in (ev.TIMER_START, ev.TIMER_STOP):
-        return ("timer", str(event.get("item", "")))
-    return None
+    return [(event, event.id in state.undone) for event in Picked(state.events, item_log(state).history(key))]
 
 
 def _contact_from_role(role: ContactRole) -> Contact:

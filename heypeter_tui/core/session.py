@@ -20,11 +20,17 @@ if TYPE_CHECKING:
     from heypeter_tui.core.commands import Change
 
 
+READ_BLOCK = 4 << 20
+"""Bytes of log a first read folds at a time (core/store.py, `read_new`)."""
+
+
 class RunSession:
     def __init__(self, store: RunStore, actor: Actor, clock: Clock = system_clock,
                  allowed_signers: Path | None = None, witness_path: Path | None = None,
                  checkpoints: Path | None = None) -> None:
         self.checkpoints = checkpoints
+        self.resumed = 0
+        """Events this session's first read took from a checkpoint instead of folding them (0: none)."""
         """Where this user's checkpoints of folds are kept (core/checkpoint.py); None: each read from the first line."""
         self.allowed_signers = allowed_signers
         """This reader's own allowed signers file (config.yaml's allowed_signers): a second opinion said beside each
@@ -56,23 +62,30 @@ class RunSession:
             raise UserError(f"{self.store.where}: cannot read: {describe_os_error(error)}") from error
 
     def _fold(self) -> RunState:
-        """The whole run: from this user's checkpoint of it where one still holds, else from its first line; a
-        checkpoint left where this read folded many events (core/checkpoint.py)."""
+        """The whole run: from this user's checkpoint of it where one still holds, else from its first line, a block
+        at a time, the events of each block held apart (core/checkpoint.py, `held_apart`) so a long run's memory is
+        its state's, not its length; a checkpoint left where this read folded many events."""
         if self.checkpoints is None or type(self.store) is not RunStore:
             return fold(self.store.load(), self.fold_problems)
         from heypeter_tui.core import checkpoint
+        from heypeter_tui.core.witness import seen
 
+        witnessed = seen(self.witness_path) if self.witness_path is not None else None
+        also = (witnessed[0],) if witnessed else ()  # what judging this host's witness asks the chain
         resumed = checkpoint.resume(self.checkpoints, self.store)
+        self.resumed = len(resumed[0].events) if resumed is not None else 0
         if resumed is None:
-            state, start = fold(self.store.load(), self.fold_problems), 0
+            state, start = fold(self.store.load(READ_BLOCK), self.fold_problems), 0
         else:
+            state, self.fold_problems = resumed
             start = self.store.events_read
-            state, self.fold_problems = advance(resumed[0], self.store.read_new(), resumed[1]), resumed[1]
+            state = advance(state, self.store.read_new(READ_BLOCK), self.fold_problems)
+        while self.store.more:
+            if len(state.events) - state.events.start >= checkpoint.CHECKPOINT_AFTER:
+                state = checkpoint.held_apart(state, self.store, also)
+            state = advance(state, self.store.read_new(READ_BLOCK), self.fold_problems)
         if self.store.events_read - start >= checkpoint.CHECKPOINT_AFTER:
-            from heypeter_tui.core.witness import seen
-
-            witnessed = seen(self.witness_path) if self.witness_path is not None else None
-            also = (witnessed[0],) if witnessed else ()  # what judging this host's witness asks the chain
+            state = checkpoint.held_apart(state, self.store, also)
             checkpoint.leave(self.checkpoints, self.store, state, self.fold_problems, also)
         return state
 

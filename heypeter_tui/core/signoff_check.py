@@ -75,8 +75,10 @@ def line_checks(state: RunState, chain: Chain, local: Path | None = None) -> dic
     """Every key-signed sign line's own verdict, by its position in the log (never by its id, which a writer
     chooses): whether that signature, where it stands, verifies against the run's keys. A later revoke is not part
     of it; the history and the timeline say the revoke beside it."""
-    positions = [position for position, event in enumerate(state.events) if event.type == "signoff.sign"
-                 and event.get("ssh_signature") and event.get("role") in state.checklist.signoffs]
+    from heypeter_tui.core.item_log import item_log
+
+    positions = [position for position in item_log(state).signing() if (event := state.events[position]).type ==
+                 "signoff.sign" and event.get("ssh_signature") and event.get("role") in state.checklist.signoffs]
     if not positions:
         return {}
     with tempfile.TemporaryDirectory(prefix="heypeter-signers-") as folder:

@@ -34,12 +34,14 @@ class Entry:
 def signoff_history(state: RunState, role: str, checks: Mapping[int, RoleCheck] | None = None) -> list[Entry]:
     """Every sign and revoke of `role`, oldest first. `checks`: each key-signed line's own verdict by its position
     (core/signoff_check.py, `line_checks`); a key signature without one is said as not checked yet."""
+    from heypeter_tui.core.item_log import item_log
     from heypeter_tui.core.ssh_signatures import signature_key
 
     undos = undos_of(state)
     entries = []
-    for position, event in enumerate(state.events):
-        if event.type not in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE) or event.get("role") != role:
+    for position in item_log(state).signing():
+        event = state.events[position]
+        if event.get("role") != role:
             continue
         if event.type == ev.SIGNOFF_REVOKE:
             text = f"revoked: {event.get('reason') or 'no reason given'}"
@@ -58,13 +60,16 @@ def signoff_history(state: RunState, role: str, checks: Mapping[int, RoleCheck] 
 
 def undos_of(state: RunState) -> dict[str, Event]:
     """Each undone change's id -> the undo that counts for it (the first after it, as the fold judges)."""
+    from heypeter_tui.core.item_log import item_log
+    from heypeter_tui.core.run import event_positions
+
+    positions = event_positions(state)
     found: dict[str, Event] = {}
-    seen: set[str] = set()
-    for event in state.events:
-        target = str(event.get("target", "")) if event.type == ev.UNDO else ""
-        if target in state.undone and target in seen:  # only an earlier line can be undone
+    for position in item_log(state).undos():
+        event = state.events[position]
+        target = str(event.get("target", ""))
+        if target in state.undone and positions.get(target, position) < position:  # only an earlier line
             found.setdefault(target, event)
-        seen.add(event.id)
     return found
 
 

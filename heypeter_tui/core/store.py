@@ -170,10 +170,10 @@ class RunStore:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def load(self) -> list[Event]:
-        """Every event from the start."""
+    def load(self, limit: int | None = None) -> list[Event]:
+        """Every event from the start (with `limit`, the first block of them: `read_new`)."""
         self._reset()
-        return self.read_new()
+        return self.read_new(limit)
 
     def _reset(self) -> None:
         self._offset = self._line = self.events_read = 0
@@ -207,9 +207,11 @@ class RunStore:
         self.restarted, self._reads = fork.restarted, self._reads + 1
         return True
 
-    def read_new(self) -> list[Event]:
+    def read_new(self, limit: int | None = None) -> list[Event]:
         """Events appended since the last read (by anyone), in log order; all of them again, with
-        `restarted` set, where the log was truncated or replaced since."""
+        `restarted` set, where the log was truncated or replaced since. `limit`: read about that many bytes at most,
+        up to the last whole line in them (a long run is folded a block at a time, core/session.py); `more` says
+        whether the log goes on past what was read."""
         self.restarted = False
         self._reads += 1
         fd = self._open(os.O_RDONLY)
@@ -221,10 +223,33 @@ class RunStore:
                 self.restarted = True
             self._identity, self._stamp = (info.st_dev, info.st_ino), info.st_ctime_ns
             unread = info.st_size - self._offset
-            chunk = os.pread(fd, unread, self._offset) if unread > 0 else b""
+            self.more = limit is not None and unread > limit
+            chunk = os.pread(fd, limit if self.more else unread, self._offset) if unread > 0 else b""
         finally:
             os.close(fd)
+        if self.more:
+            cut = chunk.rfind(b"\n") + 1
+            if cut:  # the rest is read next time, never taken for a torn line; a line longer than the block: all now
+                chunk = chunk[:cut]
+            else:
+                self.more = False
+                return self._parse(chunk + self.read_range(self._offset + len(chunk), unread - len(chunk)))
         return self._parse(chunk)
+
+    more = False
+
+    def read_range(self, start: int, size: int) -> bytes:
+        """`size` bytes of the log from `start`, read under the shared lock (no writer mid-line)."""
+        fd = self._open(os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            return os.pread(fd, size, start)
+        finally:
+            os.close(fd)
+
+    def feed(self, lines: bytes) -> list[Event]:
+        """Whole lines read elsewhere (core/log_scan.py), checked and walked as this store's own next reading."""
+        return self._parse(lines)
 
     def resume(self, offset: int, line: int, events_read: int, digest: str, chain: Chain,
                problems: list[LogProblem]) -> bool:
@@ -253,25 +278,14 @@ class RunStore:
         self._reads += 1
         return True
 
+    @property
+    def offset(self) -> int:
+        """Bytes of the log read so far."""
+        return self._offset
+
     def reading(self) -> list:
         """Where the reading stands: offset, line, events read and the SHA-256 of every byte read (a checkpoint's)."""
         return [self._offset, self._line, self.events_read, self._read_hash.hexdigest()]
-
-    def replay(self, offset: int, digest: str) -> tuple[list[Event], Chain]:
-        """The log's first `offset` bytes read again as a first read reads them (every line checked, every link
-        walked): a resumed fold's first events, when something needs them all. Only while they are still the bytes
-        of `digest`; a UserError where they changed since (edited in place under a reader)."""
-        fd = self._open(os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
-            chunk = os.pread(fd, offset, 0)
-        finally:
-            os.close(fd)
-        if len(chunk) != offset or hashlib.sha256(chunk).hexdigest() != digest:
-            raise UserError(f"{self.path}: the run's log was changed while it was being read (its first "
-                            f"{offset:,} bytes are not those read); read it again")
-        reader = RunStore(self.path)  # not a writer: a replay sets nothing aside
-        return reader._parse(chunk), reader.chain
 
     def _changed_underneath(self, fd: int, info: os.stat_result) -> bool:
         """The log is not the one read so far: another file, shorter, other last bytes, or written since without

@@ -48,12 +48,14 @@ def _fresh(context, run_id):
 
 
 def _from_zero(context, run_id):
-    saved = context.cache_dir
-    context.cache_dir = saved / "elsewhere"  # no checkpoint there: read from the first line
-    try:
-        return context.session(run_id, writer=False)
-    finally:
-        context.cache_dir = saved
+    """The run read as before checkpoints: every event folded and held."""
+    from heypeter_tui.context import READER
+    from heypeter_tui.core.session import RunSession
+
+    session = RunSession(context.workspace.store(run_id), READER, context.clock, context.allowed_signers,
+                         context.witness_path(run_id))
+    assert session.state.events.prefix is None
+    return session
 
 
 def _checkpoint_file(context) -> Path:
@@ -64,10 +66,10 @@ def _checkpoint_file(context) -> Path:
 def test_a_run_read_again_resumes_and_says_the_same_as_a_read_from_the_first_line(context) -> None:
     run_id = _busy_run(context)
     first = _fresh(context, run_id)
-    assert first.state.events.prefix is None  # the first read folded every line, and left a checkpoint
+    assert first.resumed == 0  # the first read folded every line, and left a checkpoint
     assert _checkpoint_file(context).stat().st_mode & 0o777 == 0o600
     again = _fresh(context, run_id)
-    assert again.state.events.prefix is not None and again.state.events.prefix.count == len(first.state.events)
+    assert again.resumed == len(first.state.events)
     assert (again.problems, again.integrity()) == (first.problems, first.integrity())
     from heypeter_tui.core.rules import gate
 
@@ -80,7 +82,7 @@ def test_changes_after_the_checkpoint_and_an_undo_into_it_fold_as_from_zero(cont
     run_id = _busy_run(context)
     _fresh(context, run_id)
     writer = context.session(run_id)
-    assert writer.state.events.prefix is not None
+    assert writer.resumed
     early = writer.state.events[5]  # a tick folded into the checkpoint
     writer.record(commands.undo(writer.state, early.id))
     writer.record(commands.add_note(writer.state, early.get("item"), "after the checkpoint"))
@@ -97,7 +99,7 @@ def test_a_line_edited_before_the_checkpoint_is_found_as_a_first_read_finds_it(c
     with open(log, "r+b") as file:
         file.write(edited)
     again = _fresh(context, run_id)
-    assert again.state.events.prefix is None  # not resumed: those are not the bytes it was made of
+    assert again.resumed == 0  # not resumed: those are not the bytes it was made of
     assert "hash chain broken" in again.state.doubt
     assert _seen(again) == _seen(_from_zero(context, run_id))
 
@@ -109,11 +111,12 @@ def test_a_log_cut_short_or_replaced_is_read_from_its_first_line(context) -> Non
     lines = log.read_bytes().splitlines(keepends=True)
     log.write_bytes(b"".join(lines[:10]))
     again = _fresh(context, run_id)
-    assert again.state.events.prefix is None and len(again.state.events) == 10
+    assert again.resumed == 0 and len(again.state.events) == 10
     assert _seen(again) == _seen(_from_zero(context, run_id))
 
 
 def _reseal(path: Path, change) -> None:
+    """An edit by someone who knows the format: the seal made again over the changed body."""
     raw = json.loads(path.read_bytes())
     change(raw["body"])
     body = json.dumps(raw["body"], ensure_ascii=True, separators=(",", ":"), sort_keys=True)
@@ -121,6 +124,7 @@ def _reseal(path: Path, change) -> None:
 
     seal = hashlib.sha256(body.encode()).hexdigest()
     path.write_bytes(f'{{"seal":"{seal}","body":{body}}}'.encode())
+    assert json.loads(path.read_bytes())["body"] == raw["body"]
 
 
 @pytest.mark.parametrize("tamper", ["unsealed", "foreign item", "bad status", "other version", "other run"])
@@ -139,7 +143,7 @@ def test_a_tampered_or_foreign_checkpoint_is_ignored(context, tamper: str) -> No
     else:
         _reseal(path, lambda body: body.__setitem__("run", "another-run"))
     again = _fresh(context, run_id)
-    assert again.state.events.prefix is None
+    assert again.resumed == 0
     assert _seen(again) == truth
 
 
@@ -147,7 +151,7 @@ def test_a_checkpoint_others_may_write_is_not_read(context) -> None:
     run_id = _busy_run(context)
     _fresh(context, run_id)
     os.chmod(_checkpoint_file(context), 0o666)
-    assert _fresh(context, run_id).state.events.prefix is None
+    assert _fresh(context, run_id).resumed == 0
 
 
 def test_a_reader_on_a_read_only_state_dir_keeps_its_checkpoint_in_its_cache_alone(context, state_dir: Path) -> None:
@@ -163,7 +167,7 @@ def test_a_reader_on_a_read_only_state_dir_keeps_its_checkpoint_in_its_cache_alo
         for folder in (state_dir, *state_dir.rglob("*")):
             if folder.is_dir():
                 folder.chmod(0o700)
-    assert again.state.events.prefix is not None and _seen(again) == _seen(first)
+    assert again.resumed and _seen(again) == _seen(first)
     assert {path: path.read_bytes() for path in state_dir.rglob("*") if path.is_file()} == before
 
 

@@ -130,13 +130,32 @@ def test_a_directory_target_is_refused(tmp_path: Path) -> None:
 def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
-    reader.start()
-    write_private_file(fifo, b"streamed record", stream=True)
-    reader.join(timeout=10)
-    assert received == [b"streamed record"]
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader there before the write, whatever the load
+    try:
+        write_private_file(fifo, b"streamed record", stream=True)
+        assert os.read(reader, 100) == b"streamed record"
+    finally:
+        os.close(reader)
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_record_in_pieces_reaches_a_fifo_whole(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    expected = b"".join(b"%d," % n for n in range(50_000))
+    received = bytearray()
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        thread = threading.Thread(target=lambda: write_private_file(fifo, (b"%d," % n for n in range(50_000)),
+                                                                    stream=True))
+        thread.start()
+        os.set_blocking(reader, True)
+        while len(received) < len(expected):  # before the writer opens, a read finds no one: nothing yet
+            received += os.read(reader, 1 << 16)
+        thread.join()
+    finally:
+        os.close(reader)
+    assert bytes(received) == expected
 
 
 def test_dev_null_stays_a_device(null_device: Path) -> None:

@@ -1,0 +1,90 @@
+"""Each item's notes and checks, the sign-offs and undos of a run, as positions in its log (core/log_index.py).
+
+A monitoring day leaves a hundred thousand check results and tens of thousands of notes; the fold keeps each item's
+latest check and newest notes (core/run.py). What shows them all (the record, the item's detail, search) asks here
+for their positions and reads each one as it is shown (`Picked`), so none is held longer than it takes to show it,
+and the log is never walked to find them: its index knows where they are.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Sequence
+from heapq import merge
+
+from heypeter_tui.core.events import Actor, Event
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from heypeter_tui.core.run import RunState
+
+
+class ItemLog:
+    """What a state's log holds of each kind, that still counts (not undone), found once per state and kind."""
+
+    def __init__(self, state: RunState) -> None:
+        self.state = state
+        self._found: dict[tuple[str, str], array] = {}
+
+    def _counting(self, name: str, key: str, found: array | None) -> array:
+        cached = self._found.get((name, key))
+        if cached is None:
+            log, undone = self.state.events, self.state.undone
+            cached = log.positions(found)
+            if undone:  # an undone change is no note, no check: read each to know (most runs have no undo)
+                cached = array("I", (at for at in cached if log[at].id not in undone))
+            self._found[(name, key)] = cached
+        return cached
+
+    def notes(self, key: str) -> array:
+        return self._counting("notes", key, self.state.events.index.notes.get(key))
+
+    def checks(self, key: str) -> array:
+        return self._counting("checks", key, self.state.events.index.checks.get(key))
+
+    def all_checks(self) -> array:
+        """Every check of an item of this checklist, in log order."""
+        index = self.state.events.index
+        keys = [key for key in self.state.checklist.items_by_key if key in index.checks]
+        return array("I", merge(*(self.checks(key) for key in keys)))
+
+    def history(self, key: str) -> array:
+        """Every status, note and check of one item, undone or not."""
+        return self.state.events.positions(self.state.events.index.subjects.get(("item", key)))
+
+    def signing(self) -> array:
+        """Every sign and revoke, undone or not."""
+        return self.state.events.positions(self.state.events.index.signing)
+
+    def undos(self) -> array:
+        return self.state.events.positions(self.state.events.index.undos)
+
+    @property
+    def participants(self) -> list[Actor]:
+        return self.state.events.participants()
+
+
+def item_log(state: RunState) -> ItemLog:
+    from heypeter_tui.core.memo import for_state
+
+    return for_state("item_log", state, lambda: ItemLog(state))
+
+
+class Picked(Sequence[Event]):
+    """Some of a log's events, by position, each read when it is asked for."""
+
+    def __init__(self, log: Sequence[Event], positions: Sequence[int]) -> None:
+        self.log, self.positions = log, positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self.log[at] for at in self.positions[index]]
+        return self.log[self.positions[index]]
+
+    def __iter__(self) -> Iterator[Event]:
+        log = self.log
+        for at in self.positions:
+            yield log[at]

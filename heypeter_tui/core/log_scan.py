@@ -1,0 +1,112 @@
+"""A run's events read again from its log on demand, without holding them: streamed in order, or one by position.
+
+A long run's state does not keep its events (core/event_log.py): the fold keeps what it needs, and what walks the
+whole log (the record, an undo, an item's full history) reads it again through a LogSource, a block at a time, every
+line checked and every link walked as a first read does. The bytes must still be those the state was folded from:
+their SHA-256 is checked as they are read, and a UserError ends the walk where they are not (an edit in place under
+a reader), so a record is never written from other lines than the state's (the safe-write leaves nothing behind).
+The first full walk also notes where each event's line is, so one event can later be read alone (a pread and one
+decode), and the chain heads, which a resumed walk asks for only on need (core/chain.py, Heads).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from array import array
+from collections.abc import Iterator
+
+from heypeter_tui.core.chain import Chain
+from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.events import Event
+from heypeter_tui.core.store import RunStore, decode_event, unlinked
+
+BLOCK = 1 << 20
+
+
+class LogSource:
+    """The first `offset` bytes of `store`'s log, known by their SHA-256 `digest`."""
+
+    def __init__(self, store: RunStore, offset: int, digest: str) -> None:
+        self.store, self.offset, self.digest = store, offset, digest
+        self._starts: array | None = None
+        self._sizes = array("L")
+        self._broken: dict[int, int] = {}
+        self._chain: Chain | None = None
+        self._lock = threading.Lock()
+        self.scans = 0
+        """Full walks made (tests and the bench count what a command touched)."""
+
+    def scan(self) -> Iterator[Event]:
+        """Every event of those bytes, in order, a block at a time."""
+        reader = RunStore(self.store.path)  # not a writer: a walk sets nothing aside
+        reader.chain.heads = _Forgotten()  # a dict as long as the log: only `chain` keeps them
+        return self._walk(reader)
+
+    def _walk(self, reader: RunStore) -> Iterator[Event]:
+        starts, sizes, broken = array("Q"), array("L"), {}
+        hashed, position, carry = hashlib.sha256(), 0, b""
+        self.scans += 1
+        while position < self.offset:
+            block = self.store.read_range(position, min(BLOCK, self.offset - position))
+            if not block:
+                break
+            hashed.update(block)
+            position += len(block)
+            data = carry + block
+            cut = data.rfind(b"\n") + 1 if position < self.offset else len(data)
+            whole, carry = data[:cut], data[cut:]
+            at = 0
+            while at < len(whole):
+                end = whole.find(b"\n", at)
+                end = len(whole) if end < 0 else end + 1
+                start = reader.offset
+                for event in reader.feed(whole[at:end]):
+                    if event.link_broken:
+                        broken[len(starts)] = event.link_broken
+                    starts.append(start)
+                    sizes.append(end - at - (whole[end - 1 : end] == b"\n"))
+                    yield event
+                at = end
+        if position != self.offset or hashed.hexdigest() != self.digest:
+            raise UserError(f"{self.store.path}: the run's log was changed while it was being read (its first "
+                            f"{self.offset:,} bytes are not those read before); read it again")
+        with self._lock:
+            self._starts, self._sizes, self._broken = starts, sizes, broken
+
+    def _complete(self) -> None:
+        if self._starts is None:
+            for _ in self.scan():
+                pass
+
+    def fetch(self, position: int) -> Event:
+        """The event at `position` alone, checked as any line is."""
+        self._complete()
+        assert self._starts is not None
+        start = self._starts[position]
+        raw = self.store.read_range(start, self._sizes[position])
+        event, problem = decode_event(raw, first=start == 0)
+        if event is None:
+            raise UserError(f"{self.store.path}: the run's log was changed while it was being read ({problem})")
+        unlinked(event, self._broken.get(position, 0))
+        return event
+
+    def count(self) -> int:
+        self._complete()
+        assert self._starts is not None
+        return len(self._starts)
+
+    def chain(self) -> Chain:
+        """The chain as a first read walks it over these bytes, every head kept: read again each time it is asked
+        for (a resumed chain asks once, core/chain.py, Heads)."""
+        reader = RunStore(self.store.path)
+        for _ in self._walk(reader):
+            pass
+        return reader.chain
+
+
+class _Forgotten(dict):
+    """Heads a walk need not keep: every one is forgotten as it is seen."""
+
+    def __setitem__(self, key: str, value: int) -> None:
+        pass
