@@ -78,6 +78,8 @@ class Context:
         self.clock = clock
         self.run = run
         """The run pinned by `--run` or HEYPETER_TUI_RUN: every command acts on it, whatever is current."""
+        self.whole_reads = False
+        """Every run read from its first line, held whole, no checkpoint used or left: `verify` walks every line."""
         self.witness_troubles: dict[str, None] = {}
         self.opening_note = ""
         """Said by the dashboard as it opens: which run its first launch on this host chose, where runs were there."""
@@ -221,7 +223,7 @@ class Context:
         """A run by id. A writer (the dashboard, `mark`) sets torn lines aside; a reader writes nothing."""
         actor = self.actor if writer else READER  # a reader records nothing: a bad operator setting does not stop it
         session = RunSession(self.workspace.store(run_id, writer), actor, self.clock, self.allowed_signers,
-                             self.witness_path(run_id), self.cache_dir / "checkpoints")
+                             self.witness_path(run_id), None if self.whole_reads else self.cache_dir / "checkpoints")
         if writer:  # what this host saw of the chain (core/witness.py), kept by writers: a reader writes nothing
             session.witness = session.witness_path
             session.on_witness_trouble = self.witness_troubles.setdefault

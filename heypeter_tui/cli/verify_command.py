@@ -30,6 +30,7 @@ def cmd_verify(context: Context, args: Namespace) -> int:
     allowed = args.allowed_signers
     if allowed is not None and not allowed.expanduser().is_file():  # said before anything else is printed
         raise UserError(f"--allowed-signers: {allowed} is not a file (OpenSSH's allowed signers format)")
+    context.whole_reads = True  # verify walks every line: it never resumes from a checkpoint
     session = context.existing_session(args.checklist)
     store, run_id = session.store, session.store.opened_id
     chain = store.chain

@@ -102,7 +102,7 @@ def held_apart(state: RunState, store: RunStore, also: tuple[str, ...] = ()) -> 
     from dataclasses import replace
 
     offset, _, _, digest = store.reading()
-    source = LogSource(store, offset, digest)
+    source = _source(store, offset, digest, store.problems, store.chain)
     events = state.events
     kept = {at: events[at] for at in sorted(pinned(state))}
     store.chain.heads = Heads(_heads(store.chain, state, also), lambda: source.chain().heads)
@@ -176,9 +176,10 @@ def resume(folder: Path, store: RunStore) -> tuple[RunState, list[str]] | None:
             return None
         offset, line, events_read = (_int(n) for n in payload["reading"][:3])
         digest = _str(payload["reading"][3])
-        source = LogSource(store, offset, digest)
-        chain = _chain_from(payload["chain"], source)
         problems = [LogProblem(store.path, _int(n), _str(m), bool(a)) for n, m, a in payload["problems"]]
+        chain = _chain_from(payload["chain"])
+        source = _source(store, offset, digest, problems, chain)
+        chain.heads.more = lambda: source.chain().heads
         state = _state_from(payload["state"], source)
         fold_problems = [_str(p) for p in payload["fold_problems"]]
     except (OSError, ReadRefused, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
@@ -217,8 +218,14 @@ def _actor_from(raw: object) -> Actor:
     return Actor.from_dict(raw)
 
 
-def _chain_from(raw: dict, source: LogSource) -> Chain:
-    heads = Heads({_str(k): _int(v) for k, v in raw["heads"]}, lambda: source.chain().heads)
+def _source(store: RunStore, offset: int, digest: str, problems: list[LogProblem], chain: Chain) -> LogSource:
+    """The events read so far, to read again: each found by its line, the lines skipped and broken being known."""
+    broken = [found.line for found in chain.breaks] if not chain.more_breaks else None
+    return LogSource(store, offset, digest, [problem.line for problem in problems], broken)
+
+
+def _chain_from(raw: dict) -> Chain:
+    heads = Heads({_str(k): _int(v) for k, v in raw["heads"]})
     breaks = [Break(_int(n), _str(m), _str(d), _str(b)) for n, m, d, b in raw["breaks"]]
     return Chain(_opt(raw["head"]), _int(raw["head_line"]), _int(raw["unchained"]), bool(raw["started"]),
                  breaks[0] if breaks else None, heads, breaks, _int(raw["more_breaks"]))

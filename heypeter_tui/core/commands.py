@@ -234,15 +234,16 @@ def undo(state: RunState, target_id: str) -> Change:
     """An undo of the change `target_id`. Refused for the revoke of a key signature: a withdrawn key signature never
     counts again (core/signoff_check.py), so undoing its revoke would bring back a sign-off that can never verify,
     without a word. A revoke is undone only by a new signature."""
+    from heypeter_tui.core.item_log import item_log
     from heypeter_tui.core.run import misplaced
 
-    position = next((index for index, event in enumerate(state.events) if event.id == target_id), None)
+    position = state.events.first_position(target_id)
     target = state.events[position] if position is not None else None
-    if target is not None and target.type == ev.SIGNOFF_REVOKE:
+    if position is not None and target is not None and target.type == ev.SIGNOFF_REVOKE:
         role = target.get("role")
-        revoked = next((event for event in reversed(state.events[:position]) if event.type == ev.SIGNOFF_SIGN
-                        and event.get("role") == role and event.id not in state.undone and not misplaced(event)),
-                       None)
+        earlier = (state.events[at] for at in reversed(item_log(state).signing()) if at < position)
+        revoked = next((event for event in earlier if event.type == ev.SIGNOFF_SIGN and event.get("role") == role
+                        and event.id not in state.undone and not misplaced(event)), None)
         if revoked is not None and revoked.get("ssh_signature"):
             raise UserError(f"the revoke of {role}'s key signature (by {revoked.get('name')}) cannot be undone: a "
                             "revoke is undone only by a new signature; sign again")

@@ -78,6 +78,10 @@ class LogIndex:
         self.signing = array("I")
         """Every signoff.sign and signoff.revoke."""
         self.undos = array("I")
+        self.statuses: dict[str, array] = {}
+        """Each item's status changes (what staleness walks)."""
+        self.acks = array("I")
+        """Every chain.acknowledge."""
         self.participants: dict[Actor, int] = {}
         """Everyone who wrote an event, by their first."""
         self.ids: dict[str, int] = {}
@@ -99,12 +103,16 @@ class LogIndex:
                 if kind == ev.ITEM_CHECK:
                     self.checks.setdefault(subject[1], array("I")).append(position)
                     self.all_checks.append(position)
+                elif kind == ev.ITEM_STATUS:
+                    self.statuses.setdefault(subject[1], array("I")).append(position)
                 elif kind == ev.ITEM_NOTE and isinstance(event.get("text"), str):
                     self.notes.setdefault(subject[1], array("I")).append(position)
                 elif kind in (ev.SIGNOFF_SIGN, ev.SIGNOFF_REVOKE):
                     self.signing.append(position)
             elif kind == ev.UNDO:
                 self.undos.append(position)
+            elif kind == ev.CHAIN_ACKNOWLEDGE:
+                self.acks.append(position)
             position += 1
         self.size = position
 
@@ -115,8 +123,9 @@ class LogIndex:
         other.subjects = {key: upto(found, size) for key, found in self.subjects.items()}
         other.notes = {key: upto(found, size) for key, found in self.notes.items()}
         other.checks = {key: upto(found, size) for key, found in self.checks.items()}
-        other.all_checks, other.signing, other.undos = (upto(found, size) for found in
-                                                        (self.all_checks, self.signing, self.undos))
+        other.statuses = {key: upto(found, size) for key, found in self.statuses.items()}
+        other.all_checks, other.signing, other.undos, other.acks = (
+            upto(found, size) for found in (self.all_checks, self.signing, self.undos, self.acks))
         other.participants = {actor: at for actor, at in self.participants.items() if at < size}
         other.ids = {key: at for key, at in self.ids.items() if at < size}
         other.apart = Bloom(bytearray(self.apart.bits)) if self.apart is not None else None
@@ -142,7 +151,9 @@ class LogIndex:
                                             self.subjects.items()],
             "notes": [[key, packed(found)] for key, found in self.notes.items()],
             "checks": [[key, packed(found)] for key, found in self.checks.items()],
+            "statuses": [[key, packed(found)] for key, found in self.statuses.items()],
             "all_checks": packed(self.all_checks), "signing": packed(self.signing), "undos": packed(self.undos),
+            "acks": packed(self.acks),
             "participants": [[actor.to_dict(), at] for actor, at in self.participants.items()],
             "apart": base64.b64encode(bytes(self.apart.bits)).decode("ascii") if self.apart is not None else None,
         }
@@ -166,8 +177,9 @@ class LogIndex:
         index.subjects = {(str(kind), str(name)): unpacked(text) for kind, name, text in raw["subjects"]}
         index.notes = {str(key): unpacked(text) for key, text in raw["notes"]}
         index.checks = {str(key): unpacked(text) for key, text in raw["checks"]}
-        index.all_checks, index.signing, index.undos = (unpacked(raw[name]) for name in
-                                                        ("all_checks", "signing", "undos"))
+        index.statuses = {str(key): unpacked(text) for key, text in raw["statuses"]}
+        index.all_checks, index.signing, index.undos, index.acks = (
+            unpacked(raw[name]) for name in ("all_checks", "signing", "undos", "acks"))
         index.participants = {Actor.from_dict(actor): int(at) for actor, at in raw["participants"]}
         bits = base64.b64decode(raw["apart"], validate=True) if raw["apart"] else b""
         if len(bits) != BLOOM_BITS // 8:

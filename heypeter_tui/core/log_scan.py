@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from heypeter_tui.core.chain import Chain
 from heypeter_tui.core.errors import UserError
@@ -27,8 +27,14 @@ BLOCK = 1 << 20
 class LogSource:
     """The first `offset` bytes of `store`'s log, known by their SHA-256 `digest`."""
 
-    def __init__(self, store: RunStore, offset: int, digest: str) -> None:
+    def __init__(self, store: RunStore, offset: int, digest: str, skipped: Iterable[int] = (),
+                 broken: Iterable[int] | None = None) -> None:
+        """`skipped`: the lines (by number) that held no event, as the read said them (core/store.py, problems);
+        `broken`: the lines whose link broke (core/chain.py), None where not every one is known (past MAX_BREAKS).
+        With both, one event is found by its line alone, no line parsed (`_locate`)."""
         self.store, self.offset, self.digest = store, offset, digest
+        self._skipped = frozenset(skipped)
+        self._broken_lines = frozenset(broken) if broken is not None else None
         self._starts: array | None = None
         self._sizes = array("L")
         self._broken: dict[int, int] = {}
@@ -75,9 +81,41 @@ class LogSource:
             self._starts, self._sizes, self._broken = starts, sizes, broken
 
     def _complete(self) -> None:
-        if self._starts is None:
-            for _ in self.scan():
+        if self._starts is not None:
+            return
+        if self._broken_lines is None:
+            for _ in self.scan():  # every line parsed: the only way to know which were read at a broken link
                 pass
+        else:
+            self._locate()
+
+    def _locate(self) -> None:
+        """Where each event's line is, from the lines alone: every non-blank line is an event but those the read
+        skipped, so no line need be parsed; the bytes hashed on the way, as a walk hashes them."""
+        starts, sizes, broken, skipped = array("Q"), array("L"), {}, self._skipped
+        hashed, position, carry, line = hashlib.sha256(), 0, b"", 0
+        while position < self.offset:
+            block = self.store.read_range(position, min(BLOCK, self.offset - position))
+            if not block:
+                break
+            hashed.update(block)
+            at = position - len(carry)  # where `data` starts in the log
+            position += len(block)
+            lines = (carry + block).split(b"\n")
+            carry = lines.pop()  # a line not ended yet (at the end: a torn one, which the read skipped)
+            for raw in lines:
+                line += 1
+                if raw.strip() and line not in skipped:
+                    if line in self._broken_lines:  # type: ignore[operator]
+                        broken[len(starts)] = line
+                    starts.append(at)
+                    sizes.append(len(raw))
+                at += len(raw) + 1
+        if position != self.offset or hashed.hexdigest() != self.digest:
+            raise UserError(f"{self.store.path}: the run's log was changed while it was being read (its first "
+                            f"{self.offset:,} bytes are not those read before); read it again")
+        with self._lock:
+            self._starts, self._sizes, self._broken = starts, sizes, broken
 
     def fetch(self, position: int) -> Event:
         """The event at `position` alone, checked as any line is."""

@@ -61,7 +61,7 @@ def _check(state: RunState, chain: Chain, role: str, allowed: Path | None, local
     text = event.get("ssh_signature")
     if not text:
         return RoleCheck(role, signature.name, False, True, "signed by name, not with a key")
-    revoked = next((later for later in state.events[signature.seq + 1:]
+    revoked = next((later for later in _signing_after(state, signature.seq)
                     if later.type == "signoff.revoke" and later.get("role") == role), None)
     if revoked is not None and not misplaced(event):  # the revoke undone since: a withdrawn signature stays so
         fingerprint = ssh.signature_fingerprint(text)
@@ -141,4 +141,11 @@ def with_verified(state: RunState, chain: Chain, known: dict[tuple, bool]) -> Ru
 
 
 def _revoked_after(state: RunState, role: str, seq: int) -> bool:
-    return any(event.type == "signoff.revoke" and event.get("role") == role for event in state.events[seq + 1:])
+    return any(event.type == "signoff.revoke" and event.get("role") == role for event in _signing_after(state, seq))
+
+
+def _signing_after(state: RunState, seq: int):
+    """The signs and revokes after position `seq`, in log order (by the log's index: no walk)."""
+    from heypeter_tui.core.item_log import item_log
+
+    return (state.events[at] for at in item_log(state).signing() if at > seq)

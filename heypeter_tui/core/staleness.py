@@ -99,7 +99,13 @@ def _stale_since_all(state: RunState) -> dict[str, Event]:
     watching: dict[str, tuple[dict[str, list[str]], set[str]]] = {}  # role -> (what it signed, keys differing)
     since: dict[str, Event] = {}
     legacy: set[str] = set()
-    for position, event in enumerate(state.events):
+    from heapq import merge
+
+    log = state.events  # only the events this walk can act on, by the log's index: status changes of these keys,
+    index = log.index  # undos, sign-offs; in log order
+    wanted = [log.positions(index.statuses.get(key)) for key in keys]
+    for position in merge(*wanted, log.positions(index.undos), log.positions(index.signing)):
+        event = log[position]
         changed = None
         if event.type == ev.ITEM_STATUS and event.get("item") in keys:
             changed = event.data["item"]

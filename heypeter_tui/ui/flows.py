@@ -319,7 +319,7 @@ class ChangeFlows:
         def build() -> Change:
             nonlocal target
             change = self.session.undo_change()
-            target = next(e for e in self.state.events if e.id == change.data["target"])
+            target = self.state.events[self.state.events.first_position(change.data["target"])]
             return change
 
         if await self.apply(build) and target is not None:

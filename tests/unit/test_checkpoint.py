@@ -176,3 +176,36 @@ def test_no_checkpoint_for_a_small_run(context, monkeypatch: pytest.MonkeyPatch)
     run_id = _busy_run(context)
     _fresh(context, run_id)
     assert not list((context.cache_dir / "checkpoints").glob("*.json"))
+
+
+def test_an_event_read_alone_is_the_one_a_walk_reads_with_its_broken_link_marked(context) -> None:
+    """Blank lines, lines that are no event, a second run.created and a link broken by an appender: one event read
+    by its position (no line parsed to find it) is the same event, marked the same, as a read from the first line."""
+    run_id = _busy_run(context)
+    log = context.workspace.log_path(run_id)
+    first = log.read_bytes().splitlines(keepends=True)[0]
+    session = context.session(run_id)
+    keys = list(session.state.checklist.items_by_key)
+    with open(log, "ab") as file:
+        file.write(b"\n   \nnot json at all\n" + first)
+        file.write(commands.set_status(session.state, keys[0], "done").type.encode() + b"\n")
+    from heypeter_tui.core.events import new_event
+
+    forged = new_event("item.note", session.actor, AS_OF, item=keys[1], text="appended without a link", prev="0" * 64)
+    with open(log, "ab") as file:
+        file.write(forged.to_line())
+    for n in range(25):
+        session.record(commands.add_note(session.state, keys[2], f"after {n}"))
+    truth = _from_zero(context, run_id)
+    assert truth.store.chain.broken is not None and truth.problems
+
+    def marked(events):
+        return [(event.to_dict(), event.link_broken) for event in events]
+
+    alone = _fresh(context, run_id)  # folded block by block: its events held apart
+    assert alone.state.events.prefix is not None
+    by_position = [alone.state.events[at] for at in range(len(alone.state.events))]
+    assert alone.state.events.prefix.loads == 0  # found by their lines: none walked
+    assert marked(by_position) == marked(truth.state.events) == marked(alone.state.events)
+    assert any(event.link_broken for event in by_position)
+    assert _seen(alone) == _seen(truth)

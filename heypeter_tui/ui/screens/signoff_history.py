@@ -39,7 +39,10 @@ class SignoffHistoryScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         super().on_mount()
-        if any(event.get("ssh_signature") for event in self.state.events if event.get("role") == self.role):
+        from heypeter_tui.core.item_log import Picked, item_log
+
+        signing = Picked(self.state.events, item_log(self.state).signing())
+        if any(event.get("ssh_signature") for event in signing if event.get("role") == self.role):
             self.verify(self.state, self.session.store.chain.copy())
 
     @work(thread=True, group="signoff-history", exclusive=True)
