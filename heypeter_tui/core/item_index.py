@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.events import Event
@@ -33,13 +33,17 @@ class _Index:
         self.positions: dict[str, array] = {}
         """Item key -> positions of its events, ascending (4 bytes each: a day of checks is many)."""
 
-    def add(self, position: int, event: Event) -> None:
-        if event.type in ITEM_TYPES:
-            key = event.get("item")
-            if isinstance(key, str):
-                found = self.positions.get(key)
+    def add(self, events: Iterable[Event], first: int) -> None:
+        """`events`, the log's from position `first` on (one loop, its names local: it may see 200,000)."""
+        positions, types = self.positions, ITEM_TYPES
+        for position, event in enumerate(events, first):
+            if event.type in types:
+                key = event.data.get("item")
+                found = positions.get(key)
                 if found is None:
-                    found = self.positions[key] = array("I")
+                    if not isinstance(key, str):
+                        continue
+                    found = positions[key] = array("I")
                 found.append(position)
 
 
@@ -59,13 +63,12 @@ def _index_of(log: Sequence[Event]) -> _Index:
     size = len(log)
     if index is None or not _continues(log, index):
         index = _Index(log)
-        for position, event in enumerate(log):  # the one walk of the whole log
-            index.add(position, event)
+        index.add(log, 0)  # the one walk of the whole log
         index.size = size
         _LATEST = index
     elif size > index.size:
-        for position in range(index.size, size):  # only what was appended: near the end, where the log is cheap
-            index.add(position, log[position])
+        # Only what was appended, read by position: near the end, where the log is cheap.
+        index.add((log[position] for position in range(index.size, size)), index.size)
         index.log, index.size = log, size
     return index
 
