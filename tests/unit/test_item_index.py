@@ -60,7 +60,7 @@ def test_another_log_or_a_branch_of_the_same_is_indexed_afresh() -> None:
     base = fold([created(), *changes(20)])
     one = advance(base, iter(changes(10, start=20)))
     same_as_history(one, 4)
-    other = advance(base, iter(changes(11, start=100)))  # a branch from the same state: its own events after `base`
+    other = advance(base, iter(changes(11, start=101)))  # a branch of the same state: other items changed after `base`
     same_as_history(other, 4)
     same_as_history(one, 4)
     same_as_history(fold([created(), *changes(25)]), 3)  # another read of a log: new event objects

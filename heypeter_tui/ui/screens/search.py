@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from heypeter_tui.core.run import NA, SYMBOLS, RunState
@@ -34,11 +35,15 @@ class QueryInput(Input):
 
     cut = False
 
+    class Cut(Message):
+        """Text was left off (the value may be unchanged: no Changed comes)."""
+
     def replace(self, text: str, start: int, end: int) -> None:
         first, last = sorted((max(0, start), min(len(self.value), end)))  # as Input.replace takes them
         room = QUERY_MOST - (len(self.value) - (last - first))
         if len(text) > room:
             text, self.cut = text[: max(room, 0)], True
+            self.post_message(self.Cut())
         super().replace(text, start, end)
 
 
@@ -99,6 +104,10 @@ class SearchDialog(Dialog[str | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.catch_up()
+
+    def on_query_input_cut(self, event: QueryInput.Cut) -> None:
+        row = self.results.highlighted_row  # the summary says so; the highlight stays
+        self.show_results(self.query_one(Input).value, keep=row.id if row else None)
 
     def catch_up(self) -> None:
         """Results of what the Input holds now, unless they are shown already (the highlight stays put)."""
