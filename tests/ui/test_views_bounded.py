@@ -104,3 +104,5 @@ async def test_a_key_typed_past_the_limit_is_not_added_and_the_summary_says_why(
         assert "cut" not in summary(app)  # at the limit, nothing was left off
         await pilot.press("b")
         assert query.value == "a" * QUERY_MOST and "Query cut at" in summary(app)
+        await pilot.press(*"bbbb")  # a paste typed key by key (no bracketed paste): each dropped, the note stays
+        assert query.value == "a" * QUERY_MOST and "Query cut at" in summary(app)

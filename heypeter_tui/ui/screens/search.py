@@ -42,8 +42,9 @@ class QueryInput(Input):
         first, last = sorted((max(0, start), min(len(self.value), end)))  # as Input.replace takes them
         room = QUERY_MOST - (len(self.value) - (last - first))
         if len(text) > room:
+            if not self.cut:  # once: a paste typed key by key (no bracketed paste) drops thousands after the limit
+                self.post_message(self.Cut())
             text, self.cut = text[: max(room, 0)], True
-            self.post_message(self.Cut())
         super().replace(text, start, end)
 
 
