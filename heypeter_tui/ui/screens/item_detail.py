@@ -25,7 +25,7 @@ HISTORY_SHOWN = 100
 monitoring day leaves tens of thousands of notes and checks on one item: drawn whole, they took a minute."""
 HISTORY_MOST = 1600
 """The most changes the detail draws (a second or so); the record (export) has every one."""
-SIDE_HISTORY_SHOWN = 20
+SIDE_HISTORY_SHOWN = 10
 """The newest changes the side pane shows: it is redrawn with every change to the run; enter opens the rest."""
 
 
