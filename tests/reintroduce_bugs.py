@@ -648,4 +648,18 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "    if True:",
         "tests/unit/test_notes_kept.py",
     ),
+    (
+        "an item's detail beside the list draws every change it has (40,000 notes: a minute for key 1)",
+        "heypeter_tui/core/item_index.py",
+        "    first = max(total - max(limit, 0), 0)\n",
+        "    first = 0\n",
+        "tests/ui/test_views_bounded.py",
+    ),
+    (
+        "a query pasted into search is searched whole (45 KB: a minute and a gigabyte)",
+        "heypeter_tui/ui/screens/search.py",
+        "            text, self.cut = text[: max(room, 0)], True\n",
+        "            self.cut = True\n",
+        "tests/ui/test_views_bounded.py",
+    ),
 ]

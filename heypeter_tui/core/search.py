@@ -5,18 +5,27 @@ An item matches where every word typed is found, case-insensitively, somewhere i
 (`section-id/item-id`, so an item id or a group id finds it), its owner (its own, or the one it inherits
 from its group) or the text of any note on it. The words may be found in different places: `firewall
 port` finds the firewall item whose note mentions a port. Matches come in checklist order, sections then
-phases; at most `limit` are built, the rest only counted, so a checklist of thousands answers each key.
+phases; matching stops once `limit` are found (the rest are said to be there, not counted), so a checklist of
+thousands answers each key.
+
+Bounded for any query and any log: a query is cut at QUERY_MOST characters (a 45 KB paste took a minute), and a
+run's notes are folded once per state (core/memo.py), each item's into one string a word is looked for in at once;
+a key typed costs the words typed times the notes' length, never a pass over the log.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from heypeter_tui.core.checklist import Group, Item, owner_of
-from heypeter_tui.core.run import RunState, all_notes
+from heypeter_tui.core.memo import for_state
+from heypeter_tui.core.run import Note, RunState, all_notes
 
 MAX_RESULTS = 200
 """More than a screen scrolls through usefully: past it, typing another word narrows faster."""
+QUERY_MOST = 200
+"""Characters of a query searched: more than an item's words need (every word must match); the rest is cut."""
 SNIPPET = 80
 """Characters of a note shown around the word found in it: one line under the item."""
 
@@ -38,23 +47,59 @@ class Match:
 class Found:
     matches: list[Match]
     """The first `limit` matches, in checklist order."""
-    more: int = 0
-    """How many more matched than were built."""
+    more: bool = False
+    """Whether more matched than were built (matching stopped there: they are not counted)."""
+    cut: bool = False
+    """Whether the query was cut at QUERY_MOST characters (only its beginning was searched)."""
 
 
 def words_of(query: str) -> list[str]:
-    """The words typed, case folded: whitespace separates them, and none is empty."""
-    return query.casefold().split()
+    """The words typed, case folded, each once: whitespace separates them, and none is empty."""
+    return list(dict.fromkeys(query.casefold().split()))
+
+
+@dataclass(frozen=True)
+class _Notes:
+    """An item's notes, oldest first, with their folded texts joined (a word holds no newline: it is found in the
+    whole as in one of them) and where each starts in it."""
+
+    notes: tuple[Note, ...]
+    folded: str
+    starts: list[int]
+
+    def latest_with(self, word: str) -> Note:
+        return self.notes[bisect_right(self.starts, self.folded.rfind(word)) - 1]
+
+
+def _folded_notes(state: RunState) -> dict[str, _Notes]:
+    """Every item's notes folded for matching, once per state (the clock and each key ask again)."""
+
+    def compute() -> dict[str, _Notes]:
+        found = {}
+        for key, current in state.items.items():
+            if current.note_count:
+                notes = all_notes(state, key)
+                folded, starts, at = [], [], 0
+                for note in notes:
+                    text = note.text.casefold()
+                    folded.append(text)
+                    starts.append(at)
+                    at += len(text) + 1
+                found[key] = _Notes(notes, "\n".join(folded), starts)
+        return found
+
+    return for_state("search-notes", state, compute)
 
 
 def search_items(state: RunState, query: str, limit: int = MAX_RESULTS) -> Found:
-    """The items of `state` where every word of `query` is found (see the module's docstring); nothing for a
-    query of no words."""
-    words = words_of(query)
+    """The items of `state` where every word of `query` (its first QUERY_MOST characters) is found (see the
+    module's docstring); nothing for a query of no words."""
+    cut = len(query) > QUERY_MOST
+    words = words_of(query[:QUERY_MOST])
     if not words:
-        return Found([])
+        return Found([], cut=cut)
     matches: list[Match] = []
-    more = 0
+    noted = _folded_notes(state)
     for group in state.checklist.groups:
         for item in group.items:
             key = group.key(item)
@@ -62,17 +107,16 @@ def search_items(state: RunState, query: str, limit: int = MAX_RESULTS) -> Found
             # What the item says of itself, and its notes apart: a word found only in a note names the note.
             own = f"{item.text}\n{key}\n{owner or ''}".casefold()
             missing = [word for word in words if word not in own]
-            notes = all_notes(state, key)
-            if missing:
-                folded = [note.text.casefold() for note in notes]
-                if not all(any(word in text for text in folded) for word in missing):
-                    continue
-            if len(matches) == limit:
-                more += 1
+            notes = noted.get(key)
+            if missing and (notes is None or not all(word in notes.folded for word in missing)):
                 continue
-            note = note_snippet([note.text for note in notes], missing[0]) if missing else ""
+            if len(matches) == limit:
+                return Found(matches, more=True, cut=cut)
+            note = ""
+            if missing and notes is not None:
+                note = note_snippet([notes.latest_with(missing[0]).text], missing[0])
             matches.append(Match(key, group, item, state.item(key).status, owner, note))
-    return Found(matches, more)
+    return Found(matches, cut=cut)
 
 
 def note_snippet(notes: list[str], word: str, width: int = SNIPPET) -> str:

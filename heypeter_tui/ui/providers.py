@@ -78,6 +78,6 @@ class RunCommands(Provider):
             hits.append(Hit(ITEM_SCORE, shown, partial(self.app.show_in_list, match.key),
                             text=f"Show item: {clean_line(match.item.text)}"))
         if found.more:
-            shown = Content.assemble(f"Search items: {found.more:,} more for “", literal(query, "", 80), "”…")
+            shown = Content.assemble("Search items: more match “", literal(query, "", 80), "”…")
             hits.append(Hit(ITEM_SCORE, shown, partial(self.app.find_item, query), text="Search items…"))
         return hits

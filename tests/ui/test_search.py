@@ -175,7 +175,7 @@ async def test_the_results_follow_the_run_while_open(make_app) -> None:
         assert results.highlighted_row.id == chosen and results.highlighted_row.prompt.plain.startswith("[x] ")
 
 
-async def test_at_most_200_shown_and_the_rest_counted(make_app, tmp_path: Path) -> None:
+async def test_at_most_200_shown_and_more_said(make_app, tmp_path: Path) -> None:
     items = "\n".join(f"      - {{id: i{n}, text: Item {n}}}" for n in range(MAX_RESULTS + 30))
     path = tmp_path / "many.yaml"
     path.write_text(f"schema: 1\nid: many\ntitle: Many\nsections:\n  - title: All\n    items:\n{items}\n")
@@ -183,7 +183,7 @@ async def test_at_most_200_shown_and_the_rest_counted(make_app, tmp_path: Path) 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("slash", *"item")
         assert len(result_lines(app)) == MAX_RESULTS
-        assert "200 items shown, 30 more: type more to narrow" in summary(app)
+        assert "200 items shown, more match: type more to narrow" in summary(app)  # matching stopped: not counted
         await pilot.press("end", *" 22")  # Item 22, 122 and 220..229
         assert len(result_lines(app)) == 12 and "more" not in summary(app)
 
@@ -256,7 +256,7 @@ async def test_the_palette_hands_more_than_it_lists_to_the_search_dialog(make_ap
         await pilot.press("ctrl+p", *"operations manager")  # 41 items, the palette lists 20
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Search items: 21 more for “operations manager”…" in screen_text(app)
+        assert "Search items: more match “operations manager”…" in screen_text(app)
         await pilot.press(*["down"] * PALETTE_ITEMS, "enter")
         await pilot.pause()  # not the workers: the search flow waits for its dialog to close
         assert isinstance(app.screen, SearchDialog) and app.screen.query_one(Input).value == "operations manager"

@@ -11,14 +11,22 @@ from textual.widgets import Static
 from heypeter_tui.core.checklist import owner_of
 from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.durations import format_duration
+from heypeter_tui.core.item_index import latest_item_history
 from heypeter_tui.core.report import describe
-from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, item_history
+from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
 from heypeter_tui.core.schedule import timer_label
 from heypeter_tui.ui.literal import literal, literal_block
 from heypeter_tui.ui.screens.dialog_base import Dialog
 
 OUTPUT_LINES_SHOWN = 40
 """Of a check's kept output, the lines the detail shows: the failure is at the end, the record has the rest."""
+HISTORY_SHOWN = 100
+"""An item's newest changes its detail shows at first; `e` shows as many again before them, up to HISTORY_MOST. A
+monitoring day leaves tens of thousands of notes and checks on one item: drawn whole, they took a minute."""
+HISTORY_MOST = 1600
+"""The most changes the detail draws (a second or so); the record (export) has every one."""
+SIDE_HISTORY_SHOWN = 10
+"""The newest changes the side pane shows: it is redrawn with every change to the run; enter opens the rest."""
 
 
 class ItemDetailScreen(Dialog[None]):
@@ -26,16 +34,27 @@ class ItemDetailScreen(Dialog[None]):
     ItemDetailScreen .detail { width: 90; height: 80%; }
     ItemDetailScreen .detail-history { margin-top: 1; }
     """
-    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close", id="detail.close")]
+    BINDINGS = [
+        Binding("escape,enter,q", "dismiss", "Close", id="detail.close"),
+        Binding("e", "earlier", "Earlier changes", id="detail.earlier"),
+    ]
 
     def __init__(self, state: RunState, key: str) -> None:
         super().__init__()
         self.state = state
         self.key = key
+        self.shown = HISTORY_SHOWN
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog detail"):
-            yield Static(item_detail(self.state, self.key, self.app.now))
+            yield Static(item_detail(self.state, self.key, self.app.now, self.shown), id="detail-text")
+
+    def action_earlier(self) -> None:
+        """As many changes again, before those shown."""
+        if self.shown >= HISTORY_MOST:
+            return
+        self.shown = min(self.shown * 2, HISTORY_MOST)
+        self.query_one("#detail-text", Static).update(item_detail(self.state, self.key, self.app.now, self.shown))
 
 
 def check_detail(state: RunState, key: str) -> list[Content]:
@@ -61,8 +80,9 @@ def check_detail(state: RunState, key: str) -> list[Content]:
     return lines
 
 
-def item_detail(state: RunState, key: str, now) -> Content:
-    """One item in full: its text, where it stands, its timer, and every change with who and when."""
+def item_detail(state: RunState, key: str, now, shown: int = HISTORY_SHOWN, more: str | None = None) -> Content:
+    """One item in full: its text, where it stands, its timer, and its newest `shown` changes with who and when (and
+    how many came before them, with `more`: how to see them)."""
     group, item = state.checklist.items_by_key[key]
     current = state.item(key)
     lines = [literal(f"{SYMBOLS[current.status]} {item.text}", "bold", limit=4000), Content("")]
@@ -81,9 +101,13 @@ def item_detail(state: RunState, key: str, now) -> Content:
                                     "t starts it", "$accent"))
     lines += check_detail(state, key)
     lines += [Content(""), Content.styled("History", "bold $secondary")]
-    entries = item_history(state, key)
+    entries, earlier = latest_item_history(state, key, shown)
     if not entries:
         lines.append(Content.styled("no changes yet", "$text-muted"))
+    if earlier:
+        how = more if more is not None else ("e shows more, " if shown < HISTORY_MOST else "")
+        lines += [Content.styled(f"… {earlier:,} earlier change{'s' if earlier > 1 else ''} not shown: {how}export "
+                                 "has every one", "$text-muted"), Content("")]
     for event, undone in entries:
         when = format_full(parse_iso(event.ts))
         who = f"{event.actor.operator} ({event.actor.user}@{event.actor.host})"

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from heypeter_tui.core.run import NA, SYMBOLS, RunState
-from heypeter_tui.core.search import Match, search_items
+from heypeter_tui.core.search import QUERY_MOST, Match, search_items
 from heypeter_tui.core.text import count
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.screens.dialog_base import Dialog
@@ -26,6 +27,25 @@ HINT = "Words from an item's text, its id, a note or its owner: every word must 
 KEYS = "↑↓ choose · enter goes to it · escape closes"
 TEXT_SHOWN = 200
 """Characters of an item's text in a result: a line or two of the dialog; its list shows more."""
+
+
+class QueryInput(Input):
+    """The query, never longer than QUERY_MOST characters: a paste is cut to the room left, a key past it is dropped,
+    and `cut` remembers that something was, for the summary to say so."""
+
+    cut = False
+
+    class Cut(Message):
+        """Text was left off (the value may be unchanged: no Changed comes)."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        first, last = sorted((max(0, start), min(len(self.value), end)))  # as Input.replace takes them
+        room = QUERY_MOST - (len(self.value) - (last - first))
+        if len(text) > room:
+            if not self.cut:  # once: a paste typed key by key (no bracketed paste) drops thousands after the limit
+                self.post_message(self.Cut())
+            text, self.cut = text[: max(room, 0)], True
+        super().replace(text, start, end)
 
 
 class SearchResults(RowList, can_focus=False):
@@ -55,14 +75,18 @@ class SearchDialog(Dialog[str | None]):
 
     def __init__(self, query: str = "") -> None:
         super().__init__()
-        self.initial = query
+        self.initial = query[:QUERY_MOST]
+        self.cut_initial = len(query) > QUERY_MOST
         self.shown: str | None = None
         """The query the results are of. In a burst of keys the Input's Changed messages trail its value."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog search") as box:
             box.border_title = "Search"
-            yield Input(self.initial, placeholder="firewall, backup, a note's words, an owner…", id="search-query")
+            hint = "firewall, backup, a note's words, an owner…"
+            query = QueryInput(self.initial, placeholder=hint, id="search-query")
+            query.cut = self.cut_initial
+            yield query
             yield SearchResults(id="search-results")
             yield Static("", id="search-summary", markup=False)
 
@@ -81,6 +105,10 @@ class SearchDialog(Dialog[str | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.catch_up()
+
+    def on_query_input_cut(self, event: QueryInput.Cut) -> None:
+        row = self.results.highlighted_row  # the summary says so; the highlight stays
+        self.show_results(self.query_one(Input).value, keep=row.id if row else None)
 
     def catch_up(self) -> None:
         """Results of what the Input holds now, unless they are shown already (the highlight stays put)."""
@@ -101,9 +129,11 @@ class SearchDialog(Dialog[str | None]):
         elif not found.matches:
             summary = f"No item matches every word.\n{HINT}"
         elif found.more:
-            summary = f"{count(len(found.matches), 'item')} shown, {found.more:,} more: type more to narrow. {KEYS}"
+            summary = f"{count(len(found.matches), 'item')} shown, more match: type more to narrow. {KEYS}"
         else:
             summary = f"{count(len(found.matches), 'item')}. {KEYS}"
+        if self.query_one(QueryInput).cut and len(query) >= QUERY_MOST:
+            summary = f"Query cut at {QUERY_MOST} characters: the rest is not searched.\n{summary}"
         self.query_one("#search-summary", Static).update(summary)
 
     def action_move(self, movement: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from heypeter_tui.ui.screens.item_detail import item_detail
+from heypeter_tui.ui.screens.item_detail import SIDE_HISTORY_SHOWN, item_detail
 
 
 class ItemSide(VerticalScroll, can_focus=False):
@@ -41,4 +41,5 @@ class ItemSide(VerticalScroll, can_focus=False):
         if self.key is None or self.key not in state.checklist.items_by_key:
             self.query_one("#side-detail", Static).update("")
             return
-        self.query_one("#side-detail", Static).update(item_detail(state, self.key, self.app.now))
+        detail = item_detail(state, self.key, self.app.now, SIDE_HISTORY_SHOWN, "enter shows more, ")
+        self.query_one("#side-detail", Static).update(detail)
