@@ -21,9 +21,10 @@ anywhere else: a `- [ ]` inside a fence or a comment is no item.
 - Ids, windows, timers and gated phases: core/md_infer.py, where each rule is written out.
 - `<!-- id: x; optional -->` in a line carries what Markdown cannot say; the record writes them when asked.
 - UTF-8 text once read as cp1252 (`âœ“`) is repaired; escape sequences and controls are removed before parsing.
-- Bounds, each said as one clean error naming the line: at most 200,000 lines, 100,000 task lines, lists nested
-  47 deep (quotes 92; deeper, markdown-it would silently drop the rest of the file), and 4,000 characters of text
-  per item, title or role (a checklist is read by people).
+- Bounds, each said as one clean error naming the line: lines, task lines, a line's and a task's length, tables,
+  nesting and markup are counted before markdown-it sees the text (core/md_bounds.py); lists nested 47 deep
+  (quotes 92; deeper, markdown-it would silently drop the rest of the file) and 4,000 characters of text per item,
+  title or role are checked again on what it parsed (a checklist is read by people).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from heypeter_tui.core.durations import parse_duration
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.ids import slugify
 from heypeter_tui.core.loader import read_checklist_text
+from heypeter_tui.core.md_bounds import MAX_LINES, MAX_NESTING, MAX_TASK_LINES, check_bounds
 from heypeter_tui.core.md_contacts import contact_from_line, contacts_from_table, role_column, signoff_roles
 from heypeter_tui.core.md_infer import Findings, ParsedGroup, ParsedItem, assemble, is_conditional
 from heypeter_tui.core.md_record import Lists, checked_id, with_safeguards
@@ -51,15 +53,8 @@ from heypeter_tui.core.md_text import leading_emphasis, plain, repair, title_and
 from heypeter_tui.core.record_attributes import comment_lists
 from heypeter_tui.core.text import clean, clean_line, count
 
-__all__ = ["MAX_TASK_LINES", "Imported", "import_markdown", "import_markdown_file", "repair"]
+__all__ = ["MAX_LINES", "MAX_TASK_LINES", "Imported", "import_markdown", "import_markdown_file", "repair"]
 
-MAX_TASK_LINES = 100_000
-MAX_LINES = 200_000
-"""markdown-it holds every block of the file at once: 100,000 task lines take 4 s and 240 MB."""
-MAX_NESTING = 100
-"""markdown-it's nesting limit (a list is two levels, a quote one); the file is refused before it is reached."""
-_TASK_LIKE = re.compile(r"^[ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX\-!~/]\](?:[ \t]|$)",
-                        re.MULTILINE)
 _OWN_MARK = re.compile(r"^\[[-!~/]\][ \t]+(?=\S)")  # `[-]` N/A and `[!]` blocked, as the record writes them
 _EMPTY_TASK = re.compile(r"^\[[ xX\-!~/]\]$")
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
@@ -134,7 +129,7 @@ def import_markdown_file(path: Path) -> Imported:
 
 def import_markdown(text: str, source: str = "<markdown>", default_id: str = "checklist") -> Imported:
     text = _prepared(text)
-    _check_bounds(text, source)
+    check_bounds(text, source)  # core/md_bounds.py: before markdown-it sees it
     tokens = _parser().parse(text)
     _check_nesting(tokens, source)
     _mark_tasks(tokens)
@@ -157,16 +152,6 @@ def _prepared(text: str) -> str:
     line differently), mojibake undone, and every escape sequence and control but tab and newline removed."""
     text = re.sub(r"[\u2028\u2029\x85]", " ", text.replace("\r\n", "\n").replace("\r", "\n"))
     return clean(unmojibake(text))
-
-
-def _check_bounds(text: str, source: str) -> None:
-    """Refused before parsing, so that a 5 MB file never becomes millions of tokens."""
-    if text.count("\n") >= MAX_LINES:
-        raise UserError(f"{source}:{MAX_LINES + 1}: more than {MAX_LINES:,} lines; a checklist is read by people")
-    for number, match in enumerate(_TASK_LIKE.finditer(text), start=1):
-        if number > MAX_TASK_LINES:
-            line = text.count("\n", 0, match.start()) + 1
-            raise UserError(f"{source}:{line}: more than {MAX_TASK_LINES:,} task lines; a checklist is read by people")
 
 
 def _check_nesting(tokens: list[Any], source: str) -> None:
