@@ -29,7 +29,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import check_bench
+import import_bench
+import log_bench
 import store_bench
+import views_bench
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -332,16 +335,20 @@ def main() -> int:
     )
     textual_loaded = json.loads(probe.stdout.strip().splitlines()[-1])
     stores = store_bench.measure(Tmux, start_frame, environment, HEYPETER)
+    rows += log_bench.rows(Tmux, start_frame, HEYPETER, BUILTIN_MARKS)
+    rows += views_bench.rows()
+    rows += import_bench.rows()
 
     print(f"heypeter-tui benchmark: {RUNS} interleaved runs each, {WIDTH}x{HEIGHT} tmux pane, "
           f"Python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    print(f"{'figure':<46} {'fastest':>9} {'median':>9} {'target':>7}  verdict")
+    width = max(46, *(len(name) for name, *_ in rows))
+    print(f"{'figure':<{width}} {'fastest':>9} {'median':>9} {'target':>7}  verdict")
     failures = 0
     for name, ours, base, target in rows:
         fastest, median = ratio(ours, base)
         verdict = "ok" if fastest <= target else "OVER"
         failures += verdict != "ok"
-        print(f"{name:<46} {fastest:>8.2f}x {median:>8.2f}x {target:>6.2f}x  {verdict}")
+        print(f"{name:<{width}} {fastest:>8.2f}x {median:>8.2f}x {target:>6.2f}x  {verdict}")
     print(f"{'status imports textual':<46} {'no' if not textual_loaded else 'YES: ' + ', '.join(textual_loaded[:3])}")
     absolute = {name: (min(ours), min(base)) for name, ours, base, _ in rows}
     first = absolute["startup, existing run, built-in checklist"]

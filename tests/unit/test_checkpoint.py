@@ -209,3 +209,28 @@ def test_an_event_read_alone_is_the_one_a_walk_reads_with_its_broken_link_marked
     assert marked(by_position) == marked(truth.state.events) == marked(alone.state.events)
     assert any(event.link_broken for event in by_position)
     assert _seen(alone) == _seen(truth)
+
+
+def test_a_log_edited_in_place_while_its_record_is_written_stops_the_record(context, tmp_path: Path) -> None:
+    from heypeter_tui.core.errors import UserError
+    from heypeter_tui.core.paths import write_private_file
+    from heypeter_tui.core.report import markdown_lines
+
+    run_id = _busy_run(context)
+    session = _fresh(context, run_id)
+    assert session.state.events.prefix is not None  # held apart: the timeline reads them as it writes them
+    log = context.workspace.log_path(run_id)
+    data = log.read_bytes()
+    lines = markdown_lines(session.state, session.integrity(), now=AS_OF)
+
+    def pieces():
+        for number, line in enumerate(lines):
+            if number == 5:  # the record begun: an edit in place of an early line, the log's size unchanged
+                with open(log, "r+b") as file:
+                    file.write(data.replace(b'"text":"note 1"', b'"text":"note 7"', 1))
+            yield (line + "\n").encode()
+
+    target = tmp_path / "record.md"
+    with pytest.raises(UserError, match="changed while it was being read"):
+        write_private_file(target, pieces())
+    assert not target.exists() and not list(tmp_path.glob(".record.md*"))  # nothing half-written

@@ -1,0 +1,126 @@
+"""make bench, the long-log part: a deployment day of 200,000 events against a run of 1,000, side by side in one run.
+
+Both runs are built here from valid, chained events appended through the file store: monitoring checks repeating on
+five items (seven events in ten), notes (two in ten), ticks (one in ten). Each is read once first, as a team's runs
+are (that read leaves its checkpoint in the user's cache dir, core/checkpoint.py); then, interleaved:
+- `status`, timed as a process;
+- `export --format json`, its peak memory (the process's maximum RSS);
+- the dashboard's first full frame in a real tmux pane.
+
+Usage: python bench/log_bench.py (prints its rows); bench/run.py calls rows().
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RUNS = int(os.environ.get("BENCH_RUNS", "9"))
+SMALL, BIG = 1000, int(os.environ.get("BENCH_LOG_EVENTS", "200000"))
+
+
+def environment(home: Path) -> dict[str, str]:
+    return {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_STATE_HOME": str(home / "state"), "XDG_CACHE_HOME": str(home / "cache"), "LANG": "C.UTF-8"}
+
+
+def make_day(home: Path, count: int) -> None:
+    """A run of the built-in checklist holding `count` events of a monitoring day."""
+    from heypeter_tui.context import Context
+    from heypeter_tui.core.events import ITEM_CHECK, ITEM_NOTE, ITEM_STATUS, Actor, new_event
+
+    state = home / "state" / "heypeter-tui"
+    subprocess.run([sys.executable, "-m", "heypeter_tui", "new", "Deployment day"], env=environment(home),
+                   check=True, capture_output=True)
+    space = Context(state_dir=state, operator="bench", config_path=home / "none.yaml").workspace
+    store = space.store(space.current_id(), writer=True)
+    store.load()
+    session = Context(state_dir=state, operator="bench", config_path=home / "none.yaml").existing_session()
+    keys = list(session.state.checklist.items_by_key)
+    rng, actor = random.Random(1), Actor("bench", "bench", "host")
+    now = datetime.now(timezone.utc) - timedelta(days=3)
+    batch = []
+    for n in range(count - 1):
+        now += timedelta(seconds=1)
+        kind = n % 10
+        if kind < 7:
+            ok = rng.random() < 0.9
+            batch.append(new_event(ITEM_CHECK, actor, now, item=keys[n % 5], command="curl -fsS https://lms/health",
+                                   outcome="passed" if ok else "failed", exit=0 if ok else 1, host="host",
+                                   output=f"HTTP/1.1 200 OK\nlatency {rng.randint(5, 400)} ms\n",
+                                   duration_ms=rng.randint(5, 400)))
+        elif kind < 9:
+            batch.append(new_event(ITEM_NOTE, actor, now, item=keys[rng.randrange(len(keys))],
+                                   text=f"note {n}: watching the error rate, still under 0.1%"))
+        else:
+            batch.append(new_event(ITEM_STATUS, actor, now, item=keys[rng.randrange(60)],
+                                   status="done" if rng.random() < 0.7 else "pending"))
+        if len(batch) == 2000:
+            store.append(*batch)
+            batch = []
+    if batch:
+        store.append(*batch)
+
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Seconds and peak RSS (KiB) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{argv} failed")
+    return time.perf_counter() - started, usage.ru_maxrss
+
+
+def rows(tmux_class=None, start_frame=None, heypeter: list[str] | None = None, marks=None) -> list[tuple]:
+    heypeter = heypeter or [sys.executable, "-m", "heypeter_tui"]
+    root = Path(tempfile.mkdtemp(prefix="hp-bench-log-"))
+    homes = {count: root / f"events-{count}" for count in (SMALL, BIG)}
+    for count, home in homes.items():
+        home.mkdir()
+        make_day(home, count)
+        timed([*heypeter, "status"], environment(home))  # the read a team's run has had before
+    status = {count: [] for count in homes}
+    memory = {count: [] for count in homes}
+    for _ in range(RUNS):
+        for count, home in homes.items():
+            status[count].append(timed([*heypeter, "status"], environment(home))[0])
+            memory[count].append(float(timed([*heypeter, "export", "--format", "json", "-o", str(home / "r.json")],
+                                              environment(home))[1]))
+    found = [
+        (f"status, {BIG:,} events vs {SMALL:,}", status[BIG], status[SMALL], 3.0),
+        (f"export --format json peak memory, {BIG:,} events vs {SMALL:,}", memory[BIG], memory[SMALL], 4.0),
+    ]
+    if tmux_class is not None and start_frame is not None:
+        tmux = tmux_class()
+        screens = {count: [] for count in homes}
+        try:
+            for _ in range(RUNS):
+                for count, home in homes.items():
+                    screens[count].append(start_frame(tmux, heypeter, home, marks)[0])
+        finally:
+            tmux.shutdown()
+        found.append((f"dashboard's first screen, {BIG:,} events vs {SMALL:,}", screens[BIG], screens[SMALL], 2.0))
+    print(f"(long log: status {min(status[BIG]) * 1000:.0f} ms on {BIG:,} events, {min(status[SMALL]) * 1000:.0f} ms "
+          f"on {SMALL:,}; export --format json at most {max(memory[BIG]) / 1024:.0f} MB and "
+          f"{max(memory[SMALL]) / 1024:.0f} MB)")
+    return found
+
+
+if __name__ == "__main__":
+    import run as bench_run
+
+    for name, ours, base, target in rows(bench_run.Tmux, bench_run.start_frame, bench_run.HEYPETER,
+                                         bench_run.BUILTIN_MARKS):
+        print(f"{name:<60} {min(ours) / min(base):>6.2f}x (target {target}x)")
