@@ -134,3 +134,24 @@ def test_a_theme_outside_the_plain_subset_is_read_as_yaml(tmp_path: Path, line: 
         assert clean_line(str(raised.value)) == clean_line(str(error))
     else:
         assert themes.load_theme(path, trusted=True) == expected
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--theme", "x"], ["--state-dir", "/tmp/runs", "--run", "r"], ["--them=x"], ["--bogus"], ["--theme"],
+    ["--st", "x"], ["--version"], ["--operator", "status"], ["--t0=-2h"], ["--checklist", "c", "--home", "h"],
+    ["--theme", "--help"],
+    # not the dashboard's alone: the whole parser, as before
+    ["status"], ["--theme", "x", "status"], ["-h"], ["--help"], ["--he"], ["--h"], ["-"], ["--", "status"], ["bogus"],
+    ["-2h"], ["--run", "r", "next", "--all"],
+])
+def test_the_dashboard_parses_as_with_every_commands_parser(argv: list[str], capsys: pytest.CaptureFixture) -> None:
+    """The dashboard's start builds no sub-parser: what it parses, refuses or prints is what the whole grammar does."""
+    from heypeter_tui.cli.parser import build_parser
+
+    def parse(parser) -> object:
+        try:
+            return vars(parser.parse_args(argv))
+        except SystemExit as leaving:
+            return leaving.code, capsys.readouterr()
+
+    assert parse(build_parser(argv)) == parse(build_parser(None))
