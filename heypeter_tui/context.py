@@ -176,8 +176,8 @@ class Context:
         if reference not in known and (path.exists() or "/" in reference or path.suffix in (".yaml", ".yml")):
             return path  # a path names one file: nothing to guess
         named = [known[reference]] if reference in known else []
-        named += [candidate for candidate, checklist_id in self.checklist_ids().items()
-                  if checklist_id == reference and candidate not in named]
+        named += [candidate for candidate, checklist_id in self.checklist_ids(besides=tuple(named)).items()
+                  if checklist_id == reference]
         if len(named) > 1:  # two files answer to it: which one a run gets must never be a guess
             raise UserError(f"checklist {reference!r} names {len(named)} files: {', '.join(map(str, named))}; give "
                             "the file's path, or give one of them another id")
@@ -185,12 +185,15 @@ class Context:
             return named[0]
         raise UserError(f"no checklist {reference!r}; known: {', '.join(known)} (or give a file path)")
 
-    def checklist_ids(self) -> dict[Path, str]:
-        """Each available checklist file and the id inside it ("" for one that is not valid)."""
+    def checklist_ids(self, besides: tuple[Path, ...] = ()) -> dict[Path, str]:
+        """Each available checklist file (but those `besides`, not read again) and the id inside it ("" for one that
+        is not valid)."""
         from heypeter_tui.core.loader import validate_file
 
         found = {}
         for path in self.available_checklists().values():
+            if path in besides:
+                continue
             checklist = validate_file(path).checklist
             found[path] = checklist.id if checklist is not None else ""
         return found
@@ -208,7 +211,8 @@ class Context:
         from heypeter_tui.core.loader import load_checklist_source
 
         path = self.checklist_path(reference)
-        return load_checklist_source(path, own=path.parent == self.config_dir / "checklists")
+        trusted = path in builtin_checklists().values()  # ours, tested: read with libyaml's C loader, the quicker
+        return load_checklist_source(path, own=path.parent == self.config_dir / "checklists", trusted=trusted)
 
     # -- runs --------------------------------------------------------------------------------
 

@@ -155,3 +155,31 @@ def test_the_dashboard_parses_as_with_every_commands_parser(argv: list[str], cap
             return leaving.code, capsys.readouterr()
 
     assert parse(build_parser(argv)) == parse(build_parser(None))
+
+
+def test_a_built_in_checklist_reads_the_same_with_the_quicker_loader() -> None:
+    """A first launch reads the built-in checklist with libyaml's C loader: the checklist and its warnings are what
+    the pure-Python reading (a user's file) gives."""
+    from heypeter_tui.core.loader import load_checklist_source, validate_bytes
+    from heypeter_tui.core.resources import builtin_checklists
+
+    for path in builtin_checklists().values():
+        data = path.read_bytes()
+        assert validate_bytes(data, str(path), trusted=True) == validate_bytes(data, str(path))
+        assert load_checklist_source(path, trusted=True) == load_checklist_source(path)
+
+
+def test_a_first_launch_reads_the_built_in_checklist_once_and_quickly(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """It was parsed twice, both times by the pure-Python loader: once to see that no other file claims its id (there
+    is none but itself), once to load it."""
+    import yaml
+
+    from heypeter_tui.context import Context
+
+    loaders: list[str] = []
+    compose = yaml.compose
+    monkeypatch.setattr(yaml, "compose", lambda text, Loader: loaders.append(Loader.__name__) or compose(text, Loader))
+    checklist, _ = Context(state_dir=tmp_path / "state").load_checklist(None)
+    assert checklist.id == "heypeter-production" and len(checklist.items_by_key) > 50
+    assert loaders == [getattr(yaml, "CSafeLoader", yaml.SafeLoader).__name__]
