@@ -620,4 +620,18 @@ BUGS: list[tuple[str, str, str, str, str]] = [
         "        named = exact or [(run, \"a prefix of its id\") for run in runs if run.id.startswith(reference)\n",
         "tests/unit/test_run_references.py",
     ),
+    (
+        "the built-in themes read through the YAML library again: yaml on the way to every first screen",
+        "heypeter_tui/ui/themes.py",
+        "    flat = _flat_theme(text) if trusted else None\n",
+        "    flat = None\n",
+        "tests/unit/test_startup_imports.py",
+    ),
+    (
+        "a first launch reads the built-in checklist twice (the id scan reads the file it named)",
+        "heypeter_tui/context.py",
+        "            if path in besides:\n                continue\n",
+        "",
+        "tests/unit/test_startup_imports.py",
+    ),
 ]
