@@ -630,8 +630,8 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "a first launch reads the built-in checklist twice (the id scan reads the file it named)",
         "heypeter_tui/context.py",
-        "            if path in besides:\n                continue\n",
-        "",
+        "self.checklist_ids(besides=tuple(named)).items()\n                  if checklist_id == reference]",
+        "self.checklist_ids().items()\n                  if checklist_id == reference and candidate not in named]",
         "tests/unit/test_startup_imports.py",
     ),
 ]
