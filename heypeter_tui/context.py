@@ -280,10 +280,8 @@ class Context:
                 run_id = self._current_run(required=False)
                 if run_id is None:
                     runs = workspace.runs()
-                    if not runs:
-                        run_id = self._create_locked("", self.load_checklist(None)).run_id
-                        workspace.set_current(run_id)
-                        return self.session(run_id)
+                    if not runs:  # created current (create_run): the pointer is not written, and fsynced, twice
+                        return self.session(self._create_locked("", self.load_checklist(None)).run_id)
                     return self._first_of(runs)
                 return self.session(run_id)
             run_id = self._latest_of(loaded[0].id)

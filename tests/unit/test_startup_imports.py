@@ -183,3 +183,12 @@ def test_a_first_launch_reads_the_built_in_checklist_once_and_quickly(tmp_path: 
     checklist, _ = Context(state_dir=tmp_path / "state").load_checklist(None)
     assert checklist.id == "heypeter-production" and len(checklist.items_by_key) > 50
     assert loaders == [getattr(yaml, "CSafeLoader", yaml.SafeLoader).__name__]
+
+
+def test_a_first_launch_makes_its_new_run_current_and_the_next_start_resumes_it(tmp_path: Path) -> None:
+    from heypeter_tui.context import Context
+
+    first = Context(state_dir=tmp_path / "state").current_session()
+    assert Context(state_dir=tmp_path / "state").workspace.current_id() == first.state.run_id
+    assert Context(state_dir=tmp_path / "state").current_session().state.run_id == first.state.run_id
+    assert len(Context(state_dir=tmp_path / "state").workspace.runs()) == 1
