@@ -183,8 +183,8 @@ class Context:
         if reference not in known and (path.exists() or "/" in reference or path.suffix in (".yaml", ".yml")):
             return path  # a path names one file: nothing to guess
         named = [known[reference]] if reference in known else []
-        named += [candidate for candidate, checklist_id in self.checklist_ids().items()
-                  if checklist_id == reference and candidate not in named]
+        named += [candidate for candidate, checklist_id in self.checklist_ids(besides=tuple(named)).items()
+                  if checklist_id == reference]
         if len(named) > 1:  # two files answer to it: which one a run gets must never be a guess
             raise UserError(f"checklist {reference!r} names {len(named)} files: {', '.join(map(str, named))}; give "
                             "the file's path, or give one of them another id")
@@ -192,12 +192,15 @@ class Context:
             return named[0]
         raise UserError(f"no checklist {reference!r}; known: {', '.join(known)} (or give a file path)")
 
-    def checklist_ids(self) -> dict[Path, str]:
-        """Each available checklist file and the id inside it ("" for one that is not valid)."""
+    def checklist_ids(self, besides: tuple[Path, ...] = ()) -> dict[Path, str]:
+        """Each available checklist file (but those `besides`, not read again) and the id inside it ("" for one that
+        is not valid)."""
         from heypeter_tui.core.loader import validate_file
 
         found = {}
         for path in self.available_checklists().values():
+            if path in besides:
+                continue
             checklist = validate_file(path).checklist
             found[path] = checklist.id if checklist is not None else ""
         return found
@@ -215,7 +218,8 @@ class Context:
         from heypeter_tui.core.loader import load_checklist_source
 
         path = self.checklist_path(reference)
-        return load_checklist_source(path, own=path.parent == self.config_dir / "checklists")
+        trusted = path in builtin_checklists().values()  # ours, tested: read with libyaml's C loader, the quicker
+        return load_checklist_source(path, own=path.parent == self.config_dir / "checklists", trusted=trusted)
 
     # -- runs --------------------------------------------------------------------------------
 
@@ -283,10 +287,8 @@ class Context:
                 run_id = self._current_run(required=False)
                 if run_id is None:
                     runs = workspace.runs()
-                    if not runs:
-                        run_id = self._create_locked("", self.load_checklist(None)).run_id
-                        workspace.set_current(run_id)
-                        return self.session(run_id)
+                    if not runs:  # created current (create_run): the pointer is not written, and fsynced, twice
+                        return self.session(self._create_locked("", self.load_checklist(None)).run_id)
                     return self._first_of(runs)
                 return self.session(run_id)
             run_id = self._latest_of(loaded[0].id)

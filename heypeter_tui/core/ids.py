@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 _NON_WORD = r"[^a-z0-9]+"  # compiled on first use
-_IDENTIFIER = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # compiled here: checked once per item of every run read
 MAX_ID_LENGTH = 64
 """A derived id's length."""
 MAX_ID = 128
@@ -15,7 +15,7 @@ MAX_ID = 128
 
 def is_identifier(text: str) -> bool:
     """Letters, digits, `.`, `_` and `-`, starting with a letter or digit: safe in a key, a path, a comment."""
-    return len(text) <= MAX_ID and re.fullmatch(_IDENTIFIER, text) is not None  # `$` would let "a\n" through
+    return len(text) <= MAX_ID and _IDENTIFIER.fullmatch(text) is not None  # `$` would let "a\n" through
 
 
 def slugify(text: str, fallback: str = "item") -> str:

@@ -91,11 +91,11 @@ def _nothing_in_the_way(state: RunState) -> bool:
             current = state.item(group.key(item))
             if current.status == BLOCKED or (readiness and not current.complete and not item.optional):
                 return False
-    return all(role in state.signoffs and not is_stale(state, role) and not _unverified(state, role)
+    return all(role in state.signoffs and not is_stale(state, role) and not needs_signature(state, role)
                for role in state.checklist.signoffs)
 
 
-def _unverified(state: RunState, role: str) -> bool:
+def needs_signature(state: RunState, role: str) -> bool:
     """A role that counts only when signed with a key of one of its principals, signed otherwise (or unverified)."""
     signers = state.checklist.signers_of(role)
     return signers is not None and signers.required and role not in state.verified
@@ -127,7 +127,7 @@ def _judge(state: RunState) -> Gate:
         elif is_stale(state, role):
             reasons.append(f"stale: {role} signed before {state.checklist.latest_change_text(role)}; sign again")
             kinds.append("stale")
-        elif _unverified(state, role):
+        elif needs_signature(state, role):
             principals = ", ".join(state.checklist.signers_of(role).principals)  # type: ignore[union-attr]
             reasons.append(f"unverified: {role} must be signed with an SSH key of {principals}, verified against the "
                            "allowed signers")

@@ -50,7 +50,8 @@ def check_depth(value: Any) -> None:
             continue
         if depth >= MAX_DEPTH:
             raise InvalidEvent(f"nested more than {MAX_DEPTH} deep")
-        stack.extend((child, depth + 1) for child in children)
+        # Only what the walk looks at goes on the stack: a 5,000-item checklist's strings are most of its values.
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list, float)))
 
 
 _SCALARS = frozenset({str, int, bool, type(None)})

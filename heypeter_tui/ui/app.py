@@ -23,13 +23,14 @@ from heypeter_tui.ui.checking import RunsChecks
 from heypeter_tui.ui.flows import FAILED, ChangeFlows, flow
 from heypeter_tui.ui.following import FollowsTheLog
 from heypeter_tui.ui.listening import LISTENING_POLL_SECONDS, ListensToTheStore
-from heypeter_tui.ui.providers import RunCommands
 from heypeter_tui.ui.screens.dashboard import DashboardScreen
 from heypeter_tui.ui.shutdown import BoundedShutdown
 from heypeter_tui.ui.themes import ThemeChoice
 from heypeter_tui.ui.typeahead import HoldsKeys
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from heypeter_tui.context import Context, NewRun
 
 MINIMUM_SIZE = Size(40, 12)
@@ -38,9 +39,17 @@ LOG_POLL_SECONDS = 0.5
 """How often the log is checked for others' changes: a change shows elsewhere within a second."""
 
 
+def run_commands() -> type[Provider]:
+    """The palette's own commands (ui/providers.py), imported when the palette first opens: search and the runs
+    index are not on the way to the first frame."""
+    from heypeter_tui.ui.providers import RunCommands
+
+    return RunCommands
+
+
 class HeyPeterApp(HoldsKeys, RunsChecks, ChangeFlows, FollowsTheLog, ListensToTheStore, ThemeChoice, App[None]):
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {RunCommands}
+    COMMANDS = App.COMMANDS | {run_commands}
     TITLE = "heypeter-tui"
     # Below 40x12 nothing useful fits: a notice says so. Below 100 columns one pane shows at a time.
     # From 160 the highlighted item shows in full beside the list.

@@ -22,7 +22,7 @@ from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.config import save_setting
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.paths import describe_os_error
-from heypeter_tui.core.report import describe
+from heypeter_tui.core.record_text import describe
 from heypeter_tui.core.rules import gate, open_readiness_items
 from heypeter_tui.core.run import DONE, LABELS, NA, PENDING
 from heypeter_tui.core.staleness import made_stale_by

@@ -18,7 +18,7 @@ from textual import work
 
 from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.paths import describe_os_error
-from heypeter_tui.core.report import describe
+from heypeter_tui.core.record_text import describe
 from heypeter_tui.ui.messages import LogRead
 
 if TYPE_CHECKING:

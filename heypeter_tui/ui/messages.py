@@ -1,9 +1,9 @@
 """What widgets ask of the app (changes to an item or a role, views to show) and what workers bring back to it.
-Typed: one class per request."""
+Typed: one class per request. Plain classes, not dataclasses: the dashboard imports them all before its first
+frame, and a dataclass's generated methods cost that start a third of a millisecond each."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -14,29 +14,32 @@ if TYPE_CHECKING:
     from heypeter_tui.core.session import Catchup, RunSession
 
 
-@dataclass
 class ViewSelected(Message):
     """The navigator moved to a view: a group id, `signoffs` or `contacts`."""
 
-    view: str
+    def __init__(self, view: str) -> None:
+        super().__init__()
+        self.view = view
 
 
-@dataclass
 class ItemAction(Message):
     """Something to do to one item (by its key): the app's flows (ui/flows.py) do it."""
 
-    key: str
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
 
 
 class ToggleItem(ItemAction):
     """Done <-> pending."""
 
 
-@dataclass
 class MarkItem(ItemAction):
     """N/A or blocked: a reason is asked for."""
 
-    status: str
+    def __init__(self, key: str, status: str) -> None:
+        super().__init__(key)
+        self.status = status
 
 
 class NoteOnItem(ItemAction):
@@ -51,11 +54,12 @@ class ShowItem(ItemAction):
     """Its history, notes and timer."""
 
 
-@dataclass
 class RoleAction(Message):
     """Something to do for one sign-off or contact role."""
 
-    role: str
+    def __init__(self, role: str) -> None:
+        super().__init__()
+        self.role = role
 
 
 class SignRole(RoleAction):
@@ -74,21 +78,23 @@ class AddContact(Message):
     """A contact row beyond the checklist's roles (the incident bridge, vendor support), asked for in a dialog."""
 
 
-@dataclass
 class LogRead(Message):
     """What one poll of the run's log found, read in a worker thread (ui/following.py); the app takes it in on
     the event loop. No `can_replace`: one read is under way at a time, so none waits behind another."""
 
-    session: RunSession
-    """The session the read was made for: after "Switch run…" a read of the run shown before is moot."""
-    catchup: Catchup | None
-    """The log read and folded, to take in; None where it could not be read."""
-    trouble: str = ""
-    """Why it could not be read."""
-    current: str | None = None
-    """The state dir's current run, as the worker found it."""
-    current_title: str = ""
-    """Its title, where it was not the current run last seen."""
+    def __init__(self, session: RunSession, catchup: Catchup | None, trouble: str = "", current: str | None = None,
+                 current_title: str = "") -> None:
+        super().__init__()
+        self.session = session
+        """The session the read was made for: after "Switch run…" a read of the run shown before is moot."""
+        self.catchup = catchup
+        """The log read and folded, to take in; None where it could not be read."""
+        self.trouble = trouble
+        """Why it could not be read."""
+        self.current = current
+        """The state dir's current run, as the worker found it."""
+        self.current_title = current_title
+        """Its title, where it was not the current run last seen."""
 
 
 class StoreChanged(Message):
@@ -103,21 +109,22 @@ class StoreChanged(Message):
         return isinstance(message, StoreChanged)
 
 
-@dataclass
 class StoreReachable(Message):
     """The database store's connection came (`up`) or went, and why (ui/listening.py)."""
 
-    up: bool
-    why: str = ""
+    def __init__(self, up: bool, why: str = "") -> None:
+        super().__init__()
+        self.up, self.why = up, why
 
 
-@dataclass
 class ChecklistChecked(Message):
     """One file of the checklist picker validated, in a worker thread (ui/screens/checklist_picker.py)."""
 
-    index: int
-    """Its place in the picker's list."""
-    validation: Validation
+    def __init__(self, index: int, validation: Validation) -> None:
+        super().__init__()
+        self.index = index
+        """Its place in the picker's list."""
+        self.validation = validation
 
 
 class CheckItem(ItemAction):
@@ -137,19 +144,19 @@ class CheckOutput(Message):
         return isinstance(message, CheckOutput) and message.key == self.key
 
 
-@dataclass
 class CheckDone(Message):
     """A check ended (passed, failed, timed out or cancelled): its evidence, to record in `session`'s run."""
 
-    session: RunSession
-    key: str
-    result: CheckResult
-    repeat: bool = False
-    """A repeating check's run (`every`): its evidence is recorded, and it marks nothing done."""
+    def __init__(self, session: RunSession, key: str, result: CheckResult, repeat: bool = False) -> None:
+        super().__init__()
+        self.session, self.key, self.result = session, key, result
+        self.repeat = repeat
+        """A repeating check's run (`every`): its evidence is recorded, and it marks nothing done."""
 
 
-@dataclass
 class CheckNotRun(Message):
     """A check cancelled before its turn came: it never started, so there is nothing to record."""
 
-    key: str
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key

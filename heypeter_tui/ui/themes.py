@@ -19,19 +19,21 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
 from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
 from heypeter_tui.core.config import Config, save_setting
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.nodes import YAML_TAG, NodeReader
 from heypeter_tui.core.paths import ReadRefused, describe_os_error, read_limited
 from heypeter_tui.core.resources import builtin_dir
+from heypeter_tui.core.text import clean_line
 
 if TYPE_CHECKING:
+    import yaml
+
     from heypeter_tui.context import Context
+    from heypeter_tui.core.nodes import NodeReader
 
 DEFAULT_THEME = "heypeter"
 MAX_THEME_BYTES = 64 * 1024
@@ -47,17 +49,85 @@ _BREAKS_OUT = re.compile(r"[;{}\r\n]")
 _APP_CSS = Path(__file__).parent / "app.tcss"
 
 
+_FLAT_LINE = re.compile(r'(?P<indent>  )?(?P<key>[A-Za-z_][A-Za-z0-9_-]{0,63}):'
+                        r'(?: "(?P<quoted>[ !#-\[\]-~]*)"| (?P<plain>[A-Za-z0-9_][A-Za-z0-9_.-]*))?')
+"""One line of the plain YAML the built-in themes are written in: `key: "text"`, `key: word`, `variables:`, and
+under it `  name: value`. No escapes, flow, anchors, tags or trailing comments: those go through the YAML library."""
+
+
+def _flat_theme(text: str) -> dict[str, object] | None:
+    """A built-in theme's fields, read without the YAML library (its import and parse are not on the way to the
+    first frame); None for anything outside that plain subset, which is then read as YAML like any other file.
+    What it gives is what the YAML reading gives (tests/unit/test_startup_imports.py compares every built-in)."""
+    values: dict[str, object] = {}
+    variables: dict[str, str] | None = None
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        match = _FLAT_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, plain = match["key"], match["plain"]
+        value = match["quoted"] if match["quoted"] is not None else plain
+        if value is not None and (not value or clean_line(value).strip() != value or _BREAKS_OUT.search(value)):
+            return None
+        if match["indent"]:
+            if variables is None or value is None or key in variables:
+                return None
+            variables[key] = value
+            continue
+        variables = None
+        if key in values or key not in _FIELDS or (value is None) != (key == "variables"):
+            return None
+        if key == "variables":
+            variables = {}
+            values[key] = variables
+        elif key in _BOOLEANS:
+            if plain not in ("true", "false"):
+                return None
+            values[key] = plain == "true"
+        elif key in _NUMBERS:
+            if plain is None or not re.fullmatch(r"[0-9]+(\.[0-9]+)?", plain) or not 0 <= float(plain) <= 1:
+                return None
+            values[key] = float(plain)
+        else:
+            values[key] = value
+    if "name" not in values or "primary" not in values or values.get("variables") == {}:
+        return None
+    return values
+
+
+def _theme(path: Path, values: dict[str, object]) -> Theme:
+    if not _NAME.match(str(values["name"])):
+        raise UserError(f"{path}: theme name {values['name']!r} may hold only letters, digits, '-', '_' and '.'")
+    try:
+        return Theme(**values)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        raise UserError(f"{path}: not a usable theme: {error}") from error
+
+
 def load_theme(path: Path, trusted: bool = False) -> Theme:
     """Raises UserError naming the file and line on anything that is not a theme.
 
-    `trusted` (the built-in files) may use libyaml's C loader, several times faster; a user's file
-    goes through the pure-Python one, whose recursion limit turns a hostile nesting into an error.
+    `trusted` (the built-in files) are read without the YAML library where they keep to the plain subset they are
+    written in, else with libyaml's C loader, several times faster; a user's file goes through the pure-Python
+    one, whose recursion limit turns a hostile nesting into an error.
     """
-    source = str(path)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if trusted else yaml.SafeLoader
     try:
         # A FIFO in themes/ must not hang the start; a user's theme another user planted (or may edit) is not read.
         text = read_limited(path, MAX_THEME_BYTES, own=not trusted).decode("utf-8")
+    except (OSError, ReadRefused, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: cannot read theme: {error}") from error
+    flat = _flat_theme(text) if trusted else None
+    if flat is not None:
+        return _theme(path, flat)
+    import yaml
+
+    from heypeter_tui.core.nodes import NodeReader
+
+    source = str(path)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if trusted else yaml.SafeLoader
+    try:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
@@ -85,18 +155,17 @@ def load_theme(path: Path, trusted: bool = False) -> Theme:
                 _colour(reader, node, key, str(values[key]))
     if reader.errors:
         raise UserError(str(reader.errors[0]))
-    if not _NAME.match(str(values["name"])):
-        raise UserError(f"{path}: theme name {values['name']!r} may hold only letters, digits, '-', '_' and '.'")
-    try:
-        theme = Theme(**values)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as error:
-        raise UserError(f"{path}: not a usable theme: {error}") from error
+    theme = _theme(path, values)
     if not trusted:
         _prove(theme, path, root, variable_nodes)
     return theme
 
 
 def _number(reader: NodeReader, node: yaml.Node, key: str) -> float | None:
+    import yaml
+
+    from heypeter_tui.core.nodes import YAML_TAG
+
     if node.tag in (YAML_TAG + "float", YAML_TAG + "int"):
         # YAML's own reading: `.nan`, `.inf` and `1_000` are numbers too, and then refused below
         number = float(yaml.constructor.SafeConstructor().construct_object(node))
@@ -212,6 +281,8 @@ def _stylesheet_sources() -> tuple[tuple[tuple[str, str], str, bool], ...]:
 
 
 def _variable_names(node: yaml.Node) -> list[str]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
     return []

@@ -56,7 +56,9 @@ class DashboardScreen(Screen[None]):
     """Which pane has focus: below 100 columns only that one shows."""
 
     def __init__(self) -> None:
-        super().__init__(classes="-pane-nav")  # set before the first styling, not restyled at mount
+        # Set before the first styling, not restyled at mount: the navigator has focus and the view shown first is a
+        # section's items (on_mount). A class added at mount restyled the whole screen once more before its first frame.
+        super().__init__(classes="-pane-nav -items")
 
     def compose(self) -> ComposeResult:
         yield RunHeader(id="header")

@@ -7,7 +7,6 @@ counts up as the changes arrive. It sits above the footer on its own layer, neve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from textual.content import Content
@@ -22,11 +21,13 @@ SHOWN_FOR = timedelta(seconds=8)
 WRITERS_SHOWN = 4
 
 
-@dataclass
 class Burst:
-    changes: int
-    latest: str
-    at: datetime
+    """One writer's changes lately (a plain class: the dashboard imports it on the way to its first frame)."""
+
+    __slots__ = ("changes", "latest", "at")
+
+    def __init__(self, changes: int, latest: str, at: datetime) -> None:
+        self.changes, self.latest, self.at = changes, latest, at
 
 
 def writer_name(actor: Actor) -> str:

@@ -9,7 +9,6 @@ right parts from the right, so a part never moves from its side as others come a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from textual.content import Content
 
@@ -17,16 +16,21 @@ GAP = 2
 """Cells between two parts on the same side."""
 
 
-@dataclass
 class Part:
-    priority: int
-    """Higher stays longer: the verdict and the countdown are the last to go."""
-    draw: Callable[[int], Content]
-    """The part drawn `width` cells wide (or narrower)."""
-    natural: int
-    minimum: int = 0
-    """Narrowest it may be drawn; 0 or `natural`: it cannot shrink."""
-    right: bool = False
+    """A plain class, not a dataclass: the header imports it on the way to the first frame."""
+
+    __slots__ = ("priority", "draw", "natural", "minimum", "right")
+
+    def __init__(self, priority: int, draw: Callable[[int], Content], natural: int, minimum: int = 0,
+                 right: bool = False) -> None:
+        self.priority = priority
+        """Higher stays longer: the verdict and the countdown are the last to go."""
+        self.draw = draw
+        """The part drawn `width` cells wide (or narrower)."""
+        self.natural = natural
+        self.minimum = minimum
+        """Narrowest it may be drawn; 0 or `natural`: it cannot shrink."""
+        self.right = right
 
 
 def fixed(content: Content, priority: int, right: bool = False) -> Part:

@@ -9,7 +9,7 @@ from textual.events import Resize
 
 from heypeter_tui.core.checklist import Group
 from heypeter_tui.core.clock import format_local
-from heypeter_tui.core.rules import group_progress, is_go, is_stale
+from heypeter_tui.core.rules import group_progress, is_go, is_stale, needs_signature
 from heypeter_tui.core.run import RunState
 from heypeter_tui.core.schedule import due_at, is_overdue
 from heypeter_tui.ui.literal import literal
@@ -17,7 +17,6 @@ from heypeter_tui.ui.messages import ViewSelected
 from heypeter_tui.ui.widgets.bars import progress_bar
 from heypeter_tui.ui.widgets.row_list import Row, RowList
 from heypeter_tui.ui.widgets.state_view import FollowsRunState
-from heypeter_tui.ui.widgets.tables import needs_signature
 
 SIGNOFFS = "signoffs"
 CONTACTS = "contacts"

@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from heypeter_tui.core.clock import format_local, parse_iso
 from heypeter_tui.core.record_summary import Deviation, signing_history
 from heypeter_tui.core.record_text import describe
-from heypeter_tui.core.rules import is_stale
+from heypeter_tui.core.rules import is_stale, needs_signature
 from heypeter_tui.core.run import RunState
 from heypeter_tui.core.staleness import stale_since
 from heypeter_tui.core.text import clean_line
@@ -164,11 +164,6 @@ class SignoffTable(RecordTable):
 
         if self.selected_key is not None:
             self.app.push_screen(SignoffHistoryScreen(self.app.state, self.selected_key, self.app.session))
-
-
-def needs_signature(state: RunState, role: str) -> bool:
-    signers = state.checklist.signers_of(role)
-    return signers is not None and signers.required and role not in state.verified
 
 
 def signature_shown(state: RunState, role: str, app) -> str:
