@@ -14,7 +14,7 @@ sees more than its own length, so an older state is unchanged by what a later fo
 
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock  # threading's own lock, without importing threading
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -62,7 +62,7 @@ class _Tail:
     def __init__(self, items: list[Event], index: LogIndex) -> None:
         self.items = items
         self.index = index
-        self.lock = threading.Lock()
+        self.lock = allocate_lock()
 
 
 class EventLog(Sequence[Event]):

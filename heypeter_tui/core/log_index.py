@@ -12,7 +12,6 @@ and "maybe" otherwise, so an id lookup reads the log again only where it might b
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from array import array
 from bisect import bisect_left
@@ -143,6 +142,8 @@ class LogIndex:
     # -- in a checkpoint (core/checkpoint.py) ------------------------------------------------------
 
     def to_json(self) -> dict:
+        import base64
+
         def packed(found: array) -> str:
             return base64.b64encode(found.tobytes()).decode("ascii")
 
@@ -162,6 +163,7 @@ class LogIndex:
     def from_json(cls, raw: dict, size: int) -> LogIndex:
         """Raises ValueError (or TypeError, KeyError) on anything that is not an index of `size` events; its ids all
         held apart (a resumed state holds none of its events)."""
+        import base64
 
         def unpacked(text: str) -> array:
             found = array("I")
