@@ -1,5 +1,5 @@
 """make bench, the import part: hostile Markdown files against a normal 2,000-line checklist, each `import-md` in
-a process of its own (its seconds to exit and its peak RSS, from os.wait4), interleaved.
+a process of its own (its seconds to exit and its peak RSS as it saw it: bench/peak.py), interleaved.
 
 Issue 26's targets are absolute: a hostile import refused or done within 10 s and 500 MB. Each row is a ratio to a
 normal import measured in the same run (1.8 s and 39 MB on this two-core machine), with a target that keeps the
@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,13 +65,11 @@ HOSTILE = {
 
 def import_once(path: Path, output: Path) -> tuple[float, float, int]:
     """Seconds, peak RSS in MB and exit status of one `import-md` in a fresh process."""
+    import peak
+
     output.unlink(missing_ok=True)
-    started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "heypeter_tui", "import-md", str(path), "-o", str(output)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - started, usage.ru_maxrss / 1024, child.returncode
+    seconds, kib, code = peak.run(["import-md", str(path), "-o", str(output)])
+    return seconds, kib / 1024, code
 
 
 def measure() -> dict[str, tuple[list[float], list[float], set[int]]]:

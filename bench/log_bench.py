@@ -73,14 +73,21 @@ def make_day(home: Path, count: int) -> None:
         store.append(*batch)
 
 
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Seconds and peak RSS (KiB) of one process."""
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    """Seconds of one process."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{argv} failed")
-    return time.perf_counter() - started, usage.ru_maxrss
+    subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def peak_kib(args: list[str], env: dict[str, str]) -> int:
+    """Peak RSS (KiB) of `heypeter-tui ARGS`, as the process itself saw it (bench/peak.py)."""
+    import peak
+
+    _, kib, code = peak.run(args, env)
+    if code:
+        raise RuntimeError(f"heypeter-tui {' '.join(args)} failed")
+    return kib
 
 
 def rows(tmux_class=None, start_frame=None, heypeter: list[str] | None = None, marks=None) -> list[tuple]:
@@ -95,10 +102,10 @@ def rows(tmux_class=None, start_frame=None, heypeter: list[str] | None = None, m
     memory = {count: [] for count in homes}
     for run in range(RUNS):
         for count, home in homes.items():
-            status[count].append(timed([*heypeter, "status"], environment(home))[0])
+            status[count].append(timed([*heypeter, "status"], environment(home)))
             if run < 3:  # memory varies little, and a record of 200,000 events takes half a minute to write
-                memory[count].append(float(timed([*heypeter, "export", "--format", "json", "-o",
-                                                  str(home / "r.json")], environment(home))[1]))
+                memory[count].append(float(peak_kib(["export", "--format", "json", "-o", str(home / "r.json")],
+                                                    environment(home))))
     found = [
         (f"status, {BIG:,} events vs {SMALL:,}", status[BIG], status[SMALL], 3.0),
         (f"export --format json peak memory, {BIG:,} events vs {SMALL:,}", memory[BIG], memory[SMALL], 4.0),
