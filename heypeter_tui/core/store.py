@@ -283,6 +283,12 @@ class RunStore:
         """Bytes of the log read so far."""
         return self._offset
 
+    @property
+    def ends_whole(self) -> bool:
+        """Whether what was read ends with a whole line (not a torn one, which a later write makes a line of other
+        bytes: a checkpoint is never left there)."""
+        return not self._tail or self._tail.endswith(b"\n")
+
     def reading(self) -> list:
         """Where the reading stands: offset, line, events read and the SHA-256 of every byte read (a checkpoint's)."""
         return [self._offset, self._line, self.events_read, self._read_hash.hexdigest()]

@@ -234,3 +234,22 @@ def test_a_log_edited_in_place_while_its_record_is_written_stops_the_record(cont
     with pytest.raises(UserError, match="changed while it was being read"):
         write_private_file(target, pieces())
     assert not target.exists() and not list(tmp_path.glob(".record.md*"))  # nothing half-written
+
+
+def test_no_checkpoint_ends_in_a_torn_line_which_a_later_write_makes_another_line(context) -> None:
+    """A writer killed mid-line leaves a torn last line; the next writer ends it with a newline, and a read from the
+    first line then sees one whole (invalid) line there. A checkpoint that had read the torn bytes would say other
+    problems, at other line numbers, than that read: none is left there."""
+    run_id = _busy_run(context)
+    log = context.workspace.log_path(run_id)
+    with open(log, "ab") as file:
+        file.write(b'{"id":"torn","ts":"2026')
+    reader = _fresh(context, run_id)
+    assert any("incomplete last line" in problem for problem in reader.problems)
+    assert not list((context.cache_dir / "checkpoints").glob("*.json"))
+    writer = context.session(run_id)
+    for n in range(25):
+        writer.record(commands.add_note(writer.state, list(writer.state.checklist.items_by_key)[3], f"later {n}"))
+    first = _fresh(context, run_id)  # leaves one now, at a whole line
+    again = _fresh(context, run_id)
+    assert again.resumed and _seen(again) == _seen(first) == _seen(_from_zero(context, run_id))
