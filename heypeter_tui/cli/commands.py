@@ -327,12 +327,24 @@ def cmd_export(context: Context, args: Namespace) -> int:
         chunks = _batched(piece for line in lines for piece in (line, "\n"))
     _warn_problems(session)
     if _is_stdout(args.output):
-        for chunk in chunks:
-            sys.stdout.write(chunk)
+        _spooled_to_stdout(chunks)
     else:
         _write_private_file(args.output, chunks)
         print(f"wrote {_shown(args.output)}", file=sys.stderr)
     return 0
+
+
+def _spooled_to_stdout(chunks: Iterable[str]) -> None:
+    """The record to standard output only once all of it was read and checked: kept meanwhile in a file of no name
+    (0600, gone when closed), so a log changed while it is read sends nothing, as `-o` writes nothing."""
+    import tempfile
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass") as spool:
+        for chunk in chunks:
+            spool.write(chunk)
+        spool.seek(0)
+        while piece := spool.read(1 << 16):
+            sys.stdout.write(piece)  # cleaned on its way out, as every line this program prints
 
 
 def _batched(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[str]:

@@ -252,7 +252,7 @@ def _state_from(raw: dict, source: LogSource) -> RunState:
         role, _str(s["name"]), _str(s["signature"]), _str(s["at"]), _actor_from(s["actor"]), _int(s["open_items"]),
         _int(s["seq"]), _str(s["readiness"]),
     ) for role, s in raw["signoffs"]}
-    if any(s.seq not in kept for s in signoffs.values()):
+    if any(s.seq not in kept for s in signoffs.values()) or _int(raw["readiness_seq"]) >= count:
         raise ValueError("a sign-off without its event")
     contacts = {_str(role): Contact(role, _str(n), _str(p), _str(e)) for role, n, p, e in raw["contacts"]}
     timers = {_str(key): Timer(

@@ -37,6 +37,9 @@ class LogSource:
         self._broken_lines = frozenset(broken) if broken is not None else None
         self._starts: array | None = None
         self._sizes = array("L")
+        self._digests = bytearray()
+        """Each event line's BLAKE2b (8 bytes), taken as the bytes were checked whole: a line read alone later is
+        held to it, so a line edited in place since is never shown as the run's."""
         self._broken: dict[int, int] = {}
         self._chain: Chain | None = None
         self._lock = threading.Lock()
@@ -50,7 +53,7 @@ class LogSource:
         return self._walk(reader)
 
     def _walk(self, reader: RunStore) -> Iterator[Event]:
-        starts, sizes, broken = array("Q"), array("L"), {}
+        starts, sizes, broken, digests = array("Q"), array("L"), {}, bytearray()
         hashed, position, carry = hashlib.sha256(), 0, b""
         self.scans += 1
         while position < self.offset:
@@ -71,14 +74,16 @@ class LogSource:
                     if event.link_broken:
                         broken[len(starts)] = event.link_broken
                     starts.append(start)
-                    sizes.append(end - at - (whole[end - 1 : end] == b"\n"))
+                    size = end - at - (whole[end - 1 : end] == b"\n")
+                    sizes.append(size)
+                    digests += _line_digest(whole[at : at + size])
                     yield event
                 at = end
         if position != self.offset or hashed.hexdigest() != self.digest:
             raise UserError(f"{self.store.path}: the run's log was changed while it was being read (its first "
                             f"{self.offset:,} bytes are not those read before); read it again")
         with self._lock:
-            self._starts, self._sizes, self._broken = starts, sizes, broken
+            self._starts, self._sizes, self._broken, self._digests = starts, sizes, broken, digests
 
     def _complete(self) -> None:
         if self._starts is not None:
@@ -92,7 +97,7 @@ class LogSource:
     def _locate(self) -> None:
         """Where each event's line is, from the lines alone: every non-blank line is an event but those the read
         skipped, so no line need be parsed; the bytes hashed on the way, as a walk hashes them."""
-        starts, sizes, broken, skipped = array("Q"), array("L"), {}, self._skipped
+        starts, sizes, broken, skipped, digests = array("Q"), array("L"), {}, self._skipped, bytearray()
         hashed, position, carry, line = hashlib.sha256(), 0, b"", 0
         while position < self.offset:
             block = self.store.read_range(position, min(BLOCK, self.offset - position))
@@ -110,12 +115,13 @@ class LogSource:
                         broken[len(starts)] = line
                     starts.append(at)
                     sizes.append(len(raw))
+                    digests += _line_digest(raw)
                 at += len(raw) + 1
         if position != self.offset or hashed.hexdigest() != self.digest:
             raise UserError(f"{self.store.path}: the run's log was changed while it was being read (its first "
                             f"{self.offset:,} bytes are not those read before); read it again")
         with self._lock:
-            self._starts, self._sizes, self._broken = starts, sizes, broken
+            self._starts, self._sizes, self._broken, self._digests = starts, sizes, broken, digests
 
     def fetch(self, position: int) -> Event:
         """The event at `position` alone, checked as any line is."""
@@ -123,6 +129,9 @@ class LogSource:
         assert self._starts is not None
         start = self._starts[position]
         raw = self.store.read_range(start, self._sizes[position])
+        if _line_digest(raw) != self._digests[8 * position : 8 * position + 8]:
+            raise UserError(f"{self.store.path}: the run's log was changed in place since it was read (line of "
+                            f"event {position + 1:,}); read it again")
         event, problem = decode_event(raw, first=start == 0)
         if event is None:
             raise UserError(f"{self.store.path}: the run's log was changed while it was being read ({problem})")
@@ -141,6 +150,10 @@ class LogSource:
         for _ in self._walk(reader):
             pass
         return reader.chain
+
+
+def _line_digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=8).digest()
 
 
 class _Forgotten(dict):

@@ -10,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.runs_index import summarize_runs
 from heypeter_tui.core.search import search_items
 from heypeter_tui.core.text import clean_line
@@ -69,7 +70,10 @@ class RunCommands(Provider):
         go into `match_display` as literal Content; `help` would be read as markup."""
         if not isinstance(self.screen, DashboardScreen):
             return []
-        found = search_items(self.app.state, query, limit=PALETTE_ITEMS)
+        try:
+            found = search_items(self.app.state, query, limit=PALETTE_ITEMS)
+        except UserError:  # notes edited in place under this dashboard: the search screen says so
+            return []
         hits = []
         for match in found.matches:
             where = f"{match.group.title} · {match.owner}" if match.owner else match.group.title

@@ -11,6 +11,7 @@ from heypeter_tui.core import checkpoint, session
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.events import Actor, new_event
 from heypeter_tui.core.report import to_markdown
+from tests.ui.test_search import screen_text
 
 FIRST = "code-readiness/all-features-tested-and-approved"
 ACTOR = Actor("mon", "mon", "probe-1")
@@ -53,3 +54,29 @@ async def test_ticks_undo_and_history_on_a_resumed_run_are_as_on_a_run_read_whol
     whole = _from_zero(context, app.state.run_id)
     assert to_markdown(app.state, app.session.integrity(), now=AS_OF) == to_markdown(
         whole.state, whole.integrity(), now=AS_OF)
+
+
+async def test_a_line_edited_in_place_under_the_dashboard_is_said_not_shown(make_app, context, clock) -> None:
+    """An old note edited in place under a dashboard holding a long run apart, the log grown by another writer at
+    once (so the size never shows the edit): the item's detail and search say the log was changed, and show none of
+    the edited text as the run's."""
+    from heypeter_tui.core.store import RunStore
+    from tests.ui.conftest import poll
+
+    fill(context, clock)
+    app = make_app()
+    log = context.workspace.log_path(app.state.run_id)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("1")
+        data = log.read_bytes()
+        with open(log, "r+b") as file:  # a note shown beside the list, not the last line: the size unchanged
+            file.write(data.replace(b'"probe note 296"', b'"PROBE note 296"', 1))
+        RunStore(log, writer=True).append(new_event(ev.ITEM_NOTE, ACTOR, clock.now, item=FIRST, text="grown"))
+        await poll(app, pilot)
+        assert app.state.events.prefix is not None  # read on, not again: the edit is not in what grew
+        side = str(app.query_one("#side-detail").render())
+        assert "changed in place since it was read" in side and "PROBE" not in side
+        await pilot.press("slash", *"probe")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "changed in place since it was read" in shown and "PROBE note" not in shown

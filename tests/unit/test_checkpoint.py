@@ -253,3 +253,41 @@ def test_no_checkpoint_ends_in_a_torn_line_which_a_later_write_makes_another_lin
     first = _fresh(context, run_id)  # leaves one now, at a whole line
     again = _fresh(context, run_id)
     assert again.resumed and _seen(again) == _seen(first) == _seen(_from_zero(context, run_id))
+
+
+def test_an_old_line_edited_in_place_under_a_session_is_never_shown_as_the_runs(context) -> None:
+    """A session holds a long run's events apart and reads old ones again when shown: a line edited in place since
+    (the log's size unchanged, then grown by an append) is refused in one line, never shown as the run's."""
+    from heypeter_tui.core.errors import UserError
+    from heypeter_tui.core.run import all_notes
+
+    run_id = _busy_run(context)
+    writer = context.session(run_id)
+    key = list(writer.state.checklist.items_by_key)[0]
+    assert writer.state.events.prefix is not None
+    assert "note 0" in [note.text for note in all_notes(writer.state, key)]
+    log = context.workspace.log_path(run_id)
+    data = log.read_bytes()
+    with open(log, "r+b") as file:
+        file.write(data.replace(b'"text":"note 0"', b'"text":"NOTE 0"', 1))
+    writer.record(commands.add_note(writer.state, key, "after the edit"))
+    with pytest.raises(UserError, match="changed in place since it was read"):
+        all_notes(writer.state, key)
+
+
+def test_a_record_stopped_halfway_sends_nothing_to_standard_output(capsys) -> None:
+    """`export` to standard output (`> record.md`) holds the record back until all of it was read and checked: a log
+    changed while it is read sends not one line, as `-o FILE` writes none."""
+    from heypeter_tui.cli.commands import _spooled_to_stdout
+    from heypeter_tui.core.errors import UserError
+
+    def pieces():
+        yield "# Production Deployment Checklist\n"
+        yield "- **Verdict:** GO\n"
+        raise UserError("the run's log was changed while it was being read")
+
+    with pytest.raises(UserError):
+        _spooled_to_stdout(pieces())
+    assert capsys.readouterr().out == ""
+    _spooled_to_stdout(iter(["whole\n", "record\n"]))
+    assert capsys.readouterr().out == "whole\nrecord\n"

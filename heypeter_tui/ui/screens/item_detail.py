@@ -11,6 +11,7 @@ from textual.widgets import Static
 from heypeter_tui.core.checklist import owner_of
 from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.durations import format_duration
+from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.item_index import latest_item_history
 from heypeter_tui.core.record_text import describe
 from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
@@ -101,7 +102,10 @@ def item_detail(state: RunState, key: str, now, shown: int = HISTORY_SHOWN, more
                                     "t starts it", "$accent"))
     lines += check_detail(state, key)
     lines += [Content(""), Content.styled("History", "bold $secondary")]
-    entries, earlier = latest_item_history(state, key, shown)
+    try:
+        entries, earlier = latest_item_history(state, key, shown)
+    except UserError as error:  # its lines edited in place under this dashboard: said, never shown as the run's
+        return Content("\n").join([*lines, literal(str(error), "$error", limit=400)])
     if not entries:
         lines.append(Content.styled("no changes yet", "$text-muted"))
     if earlier:

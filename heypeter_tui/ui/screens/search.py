@@ -15,8 +15,9 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from heypeter_tui.core.errors import UserError
 from heypeter_tui.core.run import NA, SYMBOLS, RunState
-from heypeter_tui.core.search import QUERY_MOST, Match, search_items
+from heypeter_tui.core.search import QUERY_MOST, Found, Match, search_items
 from heypeter_tui.core.text import count
 from heypeter_tui.ui.literal import literal
 from heypeter_tui.ui.screens.dialog_base import Dialog
@@ -118,13 +119,19 @@ class SearchDialog(Dialog[str | None]):
 
     def show_results(self, query: str, keep: str | None = None) -> None:
         self.shown = query
-        found = search_items(self.app.state, query)
+        trouble = ""
+        try:
+            found = search_items(self.app.state, query)
+        except UserError as error:  # notes edited in place under this dashboard: said, never searched as the run's
+            found, trouble = Found([]), str(error)
         results = self.results
         results.set_rows(Row(result_prompt(match), match.key) for match in found.matches)
         index = results.index_of(keep) if keep else None
         results.highlighted = index if index is not None else (0 if found.matches else None)
         results.scroll_to_highlight()  # a new query starts at its first match, even where the highlight stayed 0
-        if not query.strip():
+        if trouble:
+            summary = trouble
+        elif not query.strip():
             summary = f"{HINT}\n{KEYS}"
         elif not found.matches:
             summary = f"No item matches every word.\n{HINT}"
