@@ -716,7 +716,7 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     (
         "an old line edited in place under a long session is shown as the run's (its bytes not held to those read)",
         "heypeter_tui/core/log_scan.py",
-        "        if _line_digest(raw) != self._digests[8 * position : 8 * position + 8]:",
+        "        if _chunk_digests(around) != self._digests[8 * first : 8 * (last + 1)]:",
         "        if False:",
         "tests/unit/test_checkpoint.py",
     ),

@@ -38,8 +38,8 @@ class LogSource:
         self._starts: array | None = None
         self._sizes = array("L")
         self._digests = bytearray()
-        """Each event line's BLAKE2b (8 bytes), taken as the bytes were checked whole: a line read alone later is
-        held to it, so a line edited in place since is never shown as the run's."""
+        """The SHA-256 (first 8 bytes) of each CHUNK of the bytes, taken as they were checked whole: a line read alone
+        later is held to the chunks it lies in, so a line edited in place since is never shown as the run's."""
         self._broken: dict[int, int] = {}
         self._chain: Chain | None = None
         self._lock = threading.Lock()
@@ -61,6 +61,7 @@ class LogSource:
             if not block:
                 break
             hashed.update(block)
+            digests += _chunk_digests(block)
             position += len(block)
             data = carry + block
             cut = data.rfind(b"\n") + 1 if position < self.offset else len(data)
@@ -74,9 +75,7 @@ class LogSource:
                     if event.link_broken:
                         broken[len(starts)] = event.link_broken
                     starts.append(start)
-                    size = end - at - (whole[end - 1 : end] == b"\n")
-                    sizes.append(size)
-                    digests += _line_digest(whole[at : at + size])
+                    sizes.append(end - at - (whole[end - 1 : end] == b"\n"))
                     yield event
                 at = end
         if position != self.offset or hashed.hexdigest() != self.digest:
@@ -104,6 +103,7 @@ class LogSource:
             if not block:
                 break
             hashed.update(block)
+            digests += _chunk_digests(block)
             at = position - len(carry)  # where `data` starts in the log
             position += len(block)
             lines = (carry + block).split(b"\n")
@@ -115,7 +115,6 @@ class LogSource:
                         broken[len(starts)] = line
                     starts.append(at)
                     sizes.append(len(raw))
-                    digests += _line_digest(raw)
                 at += len(raw) + 1
         if position != self.offset or hashed.hexdigest() != self.digest:
             raise UserError(f"{self.store.path}: the run's log was changed while it was being read (its first "
@@ -128,10 +127,13 @@ class LogSource:
         self._complete()
         assert self._starts is not None
         start = self._starts[position]
-        raw = self.store.read_range(start, self._sizes[position])
-        if _line_digest(raw) != self._digests[8 * position : 8 * position + 8]:
+        size = self._sizes[position]
+        first, last = start // CHUNK, (start + max(size, 1) - 1) // CHUNK
+        around = self.store.read_range(first * CHUNK, min((last + 1) * CHUNK, self.offset) - first * CHUNK)
+        if _chunk_digests(around) != self._digests[8 * first : 8 * (last + 1)]:
             raise UserError(f"{self.store.path}: the run's log was changed in place since it was read (line of "
                             f"event {position + 1:,}); read it again")
+        raw = around[start - first * CHUNK : start - first * CHUNK + size]
         event, problem = decode_event(raw, first=start == 0)
         if event is None:
             raise UserError(f"{self.store.path}: the run's log was changed while it was being read ({problem})")
@@ -152,8 +154,14 @@ class LogSource:
         return reader.chain
 
 
-def _line_digest(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=8).digest()
+CHUNK = 4096
+"""Bytes a digest of `_chunk_digests` covers: a line read alone costs a read and a hash of a few of them."""
+
+
+def _chunk_digests(data: bytes) -> bytes:
+    """The first 8 bytes of the SHA-256 of each CHUNK of `data`, which starts at a multiple of CHUNK in the log."""
+    sha256 = hashlib.sha256
+    return b"".join(sha256(data[at : at + CHUNK]).digest()[:8] for at in range(0, len(data), CHUNK))
 
 
 class _Forgotten(dict):
