@@ -13,12 +13,10 @@ Usage: python bench/log_bench.py (prints its rows); bench/run.py calls rows().
 from __future__ import annotations
 
 import os
-import random
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -36,41 +34,10 @@ def environment(home: Path) -> dict[str, str]:
 
 
 def make_day(home: Path, count: int) -> None:
-    """A run of the built-in checklist holding `count` events of a monitoring day."""
-    from heypeter_tui.context import Context
-    from heypeter_tui.core.events import ITEM_CHECK, ITEM_NOTE, ITEM_STATUS, Actor, new_event
+    """A run of the built-in checklist holding `count` events of a monitoring day (views_bench's: gen.py's mix)."""
+    from views_bench import make_run
 
-    state = home / "state" / "heypeter-tui"
-    subprocess.run([sys.executable, "-m", "heypeter_tui", "new", "Deployment day"], env=environment(home),
-                   check=True, capture_output=True)
-    space = Context(state_dir=state, operator="bench", config_path=home / "none.yaml").workspace
-    store = space.store(space.current_id(), writer=True)
-    store.load()
-    session = Context(state_dir=state, operator="bench", config_path=home / "none.yaml").existing_session()
-    keys = list(session.state.checklist.items_by_key)
-    rng, actor = random.Random(1), Actor("bench", "bench", "host")
-    now = datetime.now(timezone.utc) - timedelta(days=3)
-    batch = []
-    for n in range(count - 1):
-        now += timedelta(seconds=1)
-        kind = n % 10
-        if kind < 7:
-            ok = rng.random() < 0.9
-            batch.append(new_event(ITEM_CHECK, actor, now, item=keys[n % 5], command="curl -fsS https://lms/health",
-                                   outcome="passed" if ok else "failed", exit=0 if ok else 1, host="host",
-                                   output=f"HTTP/1.1 200 OK\nlatency {rng.randint(5, 400)} ms\n",
-                                   duration_ms=rng.randint(5, 400)))
-        elif kind < 9:
-            batch.append(new_event(ITEM_NOTE, actor, now, item=keys[rng.randrange(len(keys))],
-                                   text=f"note {n}: watching the error rate, still under 0.1%"))
-        else:
-            batch.append(new_event(ITEM_STATUS, actor, now, item=keys[rng.randrange(60)],
-                                   status="done" if rng.random() < 0.7 else "pending"))
-        if len(batch) == 2000:
-            store.append(*batch)
-            batch = []
-    if batch:
-        store.append(*batch)
+    make_run(home / "state" / "heypeter-tui", "day", count - 1)
 
 
 def timed(argv: list[str], env: dict[str, str]) -> float:

@@ -643,14 +643,14 @@ BUGS: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "an item's notes beyond those the fold keeps are lost from the record and search",
-        "heypeter_tui/core/run.py",
+        "heypeter_tui/core/item_log.py",
         "    if current.note_count <= len(current.notes):",
         "    if True:",
         "tests/unit/test_notes_kept.py",
     ),
     (
         "an item's detail beside the list draws every change it has (40,000 notes: a minute for key 1)",
-        "heypeter_tui/core/item_index.py",
+        "heypeter_tui/core/item_log.py",
         "    first = max(total - max(limit, 0), 0)\n",
         "    first = 0\n",
         "tests/ui/test_views_bounded.py",

@@ -41,7 +41,7 @@ from heypeter_tui.core.log_scan import LogSource
 from heypeter_tui.core.run import STATUSES, Contact, ItemState, Note, RunState, Signature, Timer, fold
 from heypeter_tui.core.store import LogProblem, RunStore
 
-FORMAT = 2
+FORMAT = 3
 """Bumped whenever what a state holds, or how a fold makes it, changes: an older checkpoint is then ignored. Maps are
 kept as lists of pairs: their order is the order a record lists them in."""
 CHECKPOINT_AFTER = 2000

@@ -73,11 +73,8 @@ class EventLog(Sequence[Event]):
         """`index`: of the prefix's events (a log that holds none apart indexes its own)."""
         self._prefix = prefix
         events = list(events)
-        if index is None:
-            index = LogIndex()
-            index.add(events)
-        else:
-            index.add(events)
+        index = index if index is not None else LogIndex()
+        index.add(events)
         self._tail = _Tail(events, index)
         self._own = len(events)
 

@@ -1,4 +1,4 @@
-"""Each item's notes and checks, the sign-offs and undos of a run, as positions in its log (core/log_index.py).
+"""Each item's notes, checks and history, the sign-offs and undos of a run, read by their positions in its log.
 
 A monitoring day leaves a hundred thousand check results and tens of thousands of notes; the fold keeps each item's
 latest check and newest notes (core/run.py). What shows them all (the record, the item's detail, search) asks here
@@ -13,10 +13,7 @@ from collections.abc import Iterator, Sequence
 from heapq import merge
 
 from heypeter_tui.core.events import Actor, Event
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from heypeter_tui.core.run import RunState
+from heypeter_tui.core.run import Note, RunState
 
 
 class ItemLog:
@@ -88,3 +85,37 @@ class Picked(Sequence[Event]):
         log = self.log
         for at in self.positions:
             yield log[at]
+
+
+def all_notes(state: RunState, key: str) -> tuple[Note, ...]:
+    """Every note on an item that still counts, oldest first: the fold keeps only the newest NOTES_KEPT, so where an
+    item has more they are read from the log, each by its position."""
+    current = state.item(key)
+    if current.note_count <= len(current.notes):
+        return current.notes
+    found = Picked(state.events, item_log(state).notes(key))
+    return tuple(Note(event.data["text"], event.actor, event.ts) for event in found)
+
+
+def item_history(state: RunState, key: str) -> list[tuple[Event, bool]]:
+    """Every event about one item, oldest first, each with whether it was undone since."""
+    return [(event, event.id in state.undone) for event in Picked(state.events, item_log(state).history(key))]
+
+
+def item_change_count(state: RunState, key: str) -> int:
+    """How many events about item `key` the run's log holds (undone or not): its history's length."""
+    return len(item_log(state).history(key))
+
+
+def latest_item_history(state: RunState, key: str, limit: int) -> tuple[list[tuple[Event, bool]], int]:
+    """The newest `limit` events about item `key`, oldest first, each with whether it was undone since, and how many
+    earlier ones there are: what an item's detail and the side pane show, reading only those."""
+    found = item_log(state).history(key)
+    total = len(found)
+    first = max(total - max(limit, 0), 0)
+    log, undone = state.events, state.undone
+    entries = []
+    for position in found[first:total]:
+        event = log[position]
+        entries.append((event, event.id in undone))
+    return entries, first

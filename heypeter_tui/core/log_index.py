@@ -73,7 +73,6 @@ class LogIndex:
         self.subjects: dict[tuple[str, str], array] = {}
         self.notes: dict[str, array] = {}
         self.checks: dict[str, array] = {}
-        self.all_checks = array("I")
         self.signing = array("I")
         """Every signoff.sign and signoff.revoke."""
         self.undos = array("I")
@@ -101,7 +100,6 @@ class LogIndex:
                 subjects.setdefault(subject, array("I")).append(position)
                 if kind == ev.ITEM_CHECK:
                     self.checks.setdefault(subject[1], array("I")).append(position)
-                    self.all_checks.append(position)
                 elif kind == ev.ITEM_STATUS:
                     self.statuses.setdefault(subject[1], array("I")).append(position)
                 elif kind == ev.ITEM_NOTE and isinstance(event.get("text"), str):
@@ -123,8 +121,7 @@ class LogIndex:
         other.notes = {key: upto(found, size) for key, found in self.notes.items()}
         other.checks = {key: upto(found, size) for key, found in self.checks.items()}
         other.statuses = {key: upto(found, size) for key, found in self.statuses.items()}
-        other.all_checks, other.signing, other.undos, other.acks = (
-            upto(found, size) for found in (self.all_checks, self.signing, self.undos, self.acks))
+        other.signing, other.undos, other.acks = (upto(found, size) for found in (self.signing, self.undos, self.acks))
         other.participants = {actor: at for actor, at in self.participants.items() if at < size}
         other.ids = {key: at for key, at in self.ids.items() if at < size}
         other.apart = Bloom(bytearray(self.apart.bits)) if self.apart is not None else None
@@ -153,7 +150,7 @@ class LogIndex:
             "notes": [[key, packed(found)] for key, found in self.notes.items()],
             "checks": [[key, packed(found)] for key, found in self.checks.items()],
             "statuses": [[key, packed(found)] for key, found in self.statuses.items()],
-            "all_checks": packed(self.all_checks), "signing": packed(self.signing), "undos": packed(self.undos),
+            "signing": packed(self.signing), "undos": packed(self.undos),
             "acks": packed(self.acks),
             "participants": [[actor.to_dict(), at] for actor, at in self.participants.items()],
             "apart": base64.b64encode(bytes(self.apart.bits)).decode("ascii") if self.apart is not None else None,
@@ -180,8 +177,7 @@ class LogIndex:
         index.notes = {str(key): unpacked(text) for key, text in raw["notes"]}
         index.checks = {str(key): unpacked(text) for key, text in raw["checks"]}
         index.statuses = {str(key): unpacked(text) for key, text in raw["statuses"]}
-        index.all_checks, index.signing, index.undos, index.acks = (
-            unpacked(raw[name]) for name in ("all_checks", "signing", "undos", "acks"))
+        index.signing, index.undos, index.acks = (unpacked(raw[name]) for name in ("signing", "undos", "acks"))
         index.participants = {Actor.from_dict(actor): int(at) for actor, at in raw["participants"]}
         bits = base64.b64decode(raw["apart"], validate=True) if raw["apart"] else b""
         if len(bits) != BLOOM_BITS // 8:

@@ -41,7 +41,6 @@ class LogSource:
         """The SHA-256 (first 8 bytes) of each CHUNK of the bytes, taken as they were checked whole: a line read alone
         later is held to the chunks it lies in, so a line edited in place since is never shown as the run's."""
         self._broken: dict[int, int] = {}
-        self._chain: Chain | None = None
         self._lock = threading.Lock()
         self.scans = 0
         """Full walks made (tests and the bench count what a command touched)."""
@@ -52,19 +51,29 @@ class LogSource:
         reader.chain.heads = _Forgotten()  # a dict as long as the log: only `chain` keeps them
         return self._walk(reader)
 
-    def _walk(self, reader: RunStore) -> Iterator[Event]:
-        starts, sizes, broken, digests = array("Q"), array("L"), {}, bytearray()
-        hashed, position, carry = hashlib.sha256(), 0, b""
-        self.scans += 1
+    def _blocks(self, digests: bytearray) -> Iterator[tuple[int, bytes]]:
+        """The bytes, BLOCK at a time with where each starts, hashed on the way (and their chunks into `digests`);
+        a UserError after the last where they are not the bytes of the digest."""
+        hashed, position = hashlib.sha256(), 0
         while position < self.offset:
             block = self.store.read_range(position, min(BLOCK, self.offset - position))
             if not block:
                 break
             hashed.update(block)
             digests += _chunk_digests(block)
+            yield position, block
             position += len(block)
+        if position != self.offset or hashed.hexdigest() != self.digest:
+            raise UserError(f"{self.store.path}: the run's log was changed while it was being read (its first "
+                            f"{self.offset:,} bytes are not those read before); read it again")
+
+    def _walk(self, reader: RunStore) -> Iterator[Event]:
+        starts, sizes, broken, digests = array("Q"), array("L"), {}, bytearray()
+        carry = b""
+        self.scans += 1
+        for position, block in self._blocks(digests):
             data = carry + block
-            cut = data.rfind(b"\n") + 1 if position < self.offset else len(data)
+            cut = data.rfind(b"\n") + 1 if position + len(block) < self.offset else len(data)
             whole, carry = data[:cut], data[cut:]
             at = 0
             while at < len(whole):
@@ -78,9 +87,6 @@ class LogSource:
                     sizes.append(end - at - (whole[end - 1 : end] == b"\n"))
                     yield event
                 at = end
-        if position != self.offset or hashed.hexdigest() != self.digest:
-            raise UserError(f"{self.store.path}: the run's log was changed while it was being read (its first "
-                            f"{self.offset:,} bytes are not those read before); read it again")
         with self._lock:
             self._starts, self._sizes, self._broken, self._digests = starts, sizes, broken, digests
 
@@ -97,15 +103,9 @@ class LogSource:
         """Where each event's line is, from the lines alone: every non-blank line is an event but those the read
         skipped, so no line need be parsed; the bytes hashed on the way, as a walk hashes them."""
         starts, sizes, broken, skipped, digests = array("Q"), array("L"), {}, self._skipped, bytearray()
-        hashed, position, carry, line = hashlib.sha256(), 0, b"", 0
-        while position < self.offset:
-            block = self.store.read_range(position, min(BLOCK, self.offset - position))
-            if not block:
-                break
-            hashed.update(block)
-            digests += _chunk_digests(block)
-            at = position - len(carry)  # where `data` starts in the log
-            position += len(block)
+        carry, line = b"", 0
+        for position, block in self._blocks(digests):
+            at = position - len(carry)  # where `carry + block` starts in the log
             lines = (carry + block).split(b"\n")
             carry = lines.pop()  # a line not ended yet (at the end: a torn one, which the read skipped)
             for raw in lines:
@@ -116,9 +116,6 @@ class LogSource:
                     starts.append(at)
                     sizes.append(len(raw))
                 at += len(raw) + 1
-        if position != self.offset or hashed.hexdigest() != self.digest:
-            raise UserError(f"{self.store.path}: the run's log was changed while it was being read (its first "
-                            f"{self.offset:,} bytes are not those read before); read it again")
         with self._lock:
             self._starts, self._sizes, self._broken, self._digests = starts, sizes, broken, digests
 
@@ -139,11 +136,6 @@ class LogSource:
             raise UserError(f"{self.store.path}: the run's log was changed while it was being read ({problem})")
         unlinked(event, self._broken.get(position, 0))
         return event
-
-    def count(self) -> int:
-        self._complete()
-        assert self._starts is not None
-        return len(self._starts)
 
     def chain(self) -> Chain:
         """The chain as a first read walks it over these bytes, every head kept: read again each time it is asked

@@ -16,6 +16,7 @@ from heypeter_tui.core.checklist import Group, owner_of
 from heypeter_tui.core.clock import parse_iso, to_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.events import Actor
+from heypeter_tui.core.item_log import all_notes
 from heypeter_tui.core.record_attributes import checklist_attributes, comment, group_attributes, item_attributes
 from heypeter_tui.core.record_checks import check_events, check_json, checks_markdown, item_check_line
 from heypeter_tui.core.record_summary import first_screen_markdown, integrity_line, summarize, summary_json
@@ -27,7 +28,7 @@ from heypeter_tui.core.record_text import offset as _offset
 from heypeter_tui.core.record_text import when as _when
 from heypeter_tui.core.record_text import who as _who
 from heypeter_tui.core.rules import gate, group_progress, is_stale, overall_progress
-from heypeter_tui.core.run import LABELS, SYMBOLS, RunState, all_notes
+from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
 from heypeter_tui.core.schedule import due_at, timer_ran, windows
 from heypeter_tui.core.session import Integrity
 

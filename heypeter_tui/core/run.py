@@ -24,7 +24,7 @@ SYMBOLS = {PENDING: "[ ]", DONE: "[x]", NA: "[-]", BLOCKED: "[!]"}
 LABELS = {PENDING: "pending", DONE: "done", NA: "N/A", BLOCKED: "blocked"}
 NOTES_KEPT = 20
 """An item's newest notes the fold keeps (with their count): a monitoring day leaves tens of thousands on one item,
-and a state is copied, kept in a checkpoint and drawn often. `all_notes` reads every one where it is needed."""
+and a state is copied, kept in a checkpoint and drawn often. `all_notes` (core/item_log.py) reads every one."""
 
 
 class RunLogError(ValueError):
@@ -49,7 +49,7 @@ class ItemState:
     actor: Actor | None = None
     at: str | None = None
     notes: tuple[Note, ...] = ()
-    """The newest notes, at most NOTES_KEPT: `all_notes` has them all."""
+    """The newest notes, at most NOTES_KEPT: `item_log.all_notes` has them all."""
     override: str = ""
     """Why it was ticked although the gate said NO-GO, where it was."""
     check: Event | None = None
@@ -387,26 +387,6 @@ def event_positions(state: RunState) -> dict[str, int]:
         return found
 
     return for_state("positions", state, compute)
-
-
-def all_notes(state: RunState, key: str) -> tuple[Note, ...]:
-    """Every note on an item that still counts, oldest first: the fold keeps only the newest NOTES_KEPT, so where an
-    item has more they are read from the log (core/item_log.py: one walk per state finds them all)."""
-    current = state.item(key)
-    if current.note_count <= len(current.notes):
-        return current.notes
-    from heypeter_tui.core.item_log import Picked, item_log
-
-    found = Picked(state.events, item_log(state).notes(key))
-    return tuple(Note(event.data["text"], event.actor, event.ts) for event in found)
-
-
-def item_history(state: RunState, key: str) -> list[tuple[Event, bool]]:
-    """Every event about one item, oldest first, each with whether it was undone since (read by position: the log's
-    index knows where they are, core/log_index.py)."""
-    from heypeter_tui.core.item_log import Picked, item_log
-
-    return [(event, event.id in state.undone) for event in Picked(state.events, item_log(state).history(key))]
 
 
 def _contact_from_role(role: ContactRole) -> Contact:

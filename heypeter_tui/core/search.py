@@ -19,8 +19,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from heypeter_tui.core.checklist import Group, Item, owner_of
+from heypeter_tui.core.item_log import all_notes
 from heypeter_tui.core.memo import for_state
-from heypeter_tui.core.run import Note, RunState, all_notes
+from heypeter_tui.core.run import Note, RunState
 
 MAX_RESULTS = 200
 """More than a screen scrolls through usefully: past it, typing another word narrows faster."""

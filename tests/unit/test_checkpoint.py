@@ -259,7 +259,7 @@ def test_an_old_line_edited_in_place_under_a_session_is_never_shown_as_the_runs(
     """A session holds a long run's events apart and reads old ones again when shown: a line edited in place since
     (the log's size unchanged, then grown by an append) is refused in one line, never shown as the run's."""
     from heypeter_tui.core.errors import UserError
-    from heypeter_tui.core.run import all_notes
+    from heypeter_tui.core.item_log import all_notes
 
     run_id = _busy_run(context)
     writer = context.session(run_id)

@@ -6,9 +6,10 @@ from datetime import datetime, timedelta, timezone
 
 from heypeter_tui.core import events as ev
 from heypeter_tui.core.events import Actor, new_event
+from heypeter_tui.core.item_log import all_notes
 from heypeter_tui.core.loader import load_checklist
 from heypeter_tui.core.resources import builtin_checklists
-from heypeter_tui.core.run import NOTES_KEPT, all_notes, fold
+from heypeter_tui.core.run import NOTES_KEPT, fold
 
 ACTOR = Actor("ana", "ana", "host")
 START = datetime(2026, 12, 8, 9, 0, tzinfo=timezone.utc)

@@ -11,8 +11,8 @@ import pytest
 from heypeter_tui.core import commands
 from heypeter_tui.core.clock import format_local
 from heypeter_tui.core.errors import UserError
+from heypeter_tui.core.item_log import item_history
 from heypeter_tui.core.paths import describe_os_error
-from heypeter_tui.core.run import item_history
 from heypeter_tui.core.schedule import Window, countdown, running_timers, timer_label, windows
 from heypeter_tui.core.text import shorten
 

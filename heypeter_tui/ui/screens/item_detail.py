@@ -12,7 +12,7 @@ from heypeter_tui.core.checklist import owner_of
 from heypeter_tui.core.clock import format_full, parse_iso
 from heypeter_tui.core.durations import format_duration
 from heypeter_tui.core.errors import UserError
-from heypeter_tui.core.item_index import latest_item_history
+from heypeter_tui.core.item_log import latest_item_history
 from heypeter_tui.core.record_text import describe
 from heypeter_tui.core.run import LABELS, SYMBOLS, RunState
 from heypeter_tui.core.schedule import timer_label
